@@ -1,0 +1,39 @@
+# `make generate` regenerates everything from the shipped spec; `make test` checks it all.
+# Both create .venv from pyproject.toml on first use (nothing needed beforehand but python3).
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+GOLDEN := $(wildcard tests/golden/*/spec.yaml)
+
+.PHONY: generate check test golden bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+generate: $(STAMP)
+	$(PY) -m generator generate
+
+check: $(STAMP)
+	$(PY) -m generator check
+
+test: $(STAMP)
+	$(PY) -m generator check
+	$(PY) -m pytest
+
+# Refresh the expected outputs of the fixture specs under tests/golden/ after a deliberate change.
+golden: $(STAMP)
+	@for spec in $(GOLDEN); do \
+		echo "$$spec"; \
+		$(PY) -m generator generate --spec $$spec --out $$(dirname $$spec)/expected || exit $$?; \
+	done
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .hypothesis

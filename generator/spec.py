@@ -1,0 +1,379 @@
+"""Load a YAML spec and validate it into the model, reporting every problem with file:line:col.
+
+Only the safe loader is used. The YAML is composed into nodes (which keep their marks) and
+walked once; problems are collected, not raised one at a time, so one run reports them all.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import yaml
+
+from generator import model, naming
+
+SCALARS = ("string", "integer", "float", "boolean")
+TOP_KEYS = ("title", "page", "module", "entry", "types")
+OBJECT_KEYS = ("description", "fields")
+UNION_KEYS = ("description", "union", "discriminator")
+TYPE_KEYS = ("type", "literal", "enum", "open", "fields", "items", "values", "nullable", "name")
+FIELD_KEYS = TYPE_KEYS + ("description", "optional")
+SHAPES = ("type", "literal", "enum", "fields", "items", "values")
+# Attributes every generated class has besides its fields.
+RESERVED_KEYS = ("extra_fields", "explicit_nulls", "to_dict", "from_dict")
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int  # 1-based
+    column: int  # 1-based
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+
+
+class SpecError(Exception):
+    """The spec could not be loaded; `problems` lists every reason, in file order."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.line, p.column, p.message))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def load(path: Path, display: str | None = None) -> model.Spec:
+    """Read the spec at `path`; `display` is how errors name the file (default: as given)."""
+    shown = display if display is not None else str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise SpecError([Problem(shown, 1, 1, f"cannot read spec: {e}")]) from None
+    return parse(text, shown, source=path.name)
+
+
+def parse(text: str, shown: str, source: str) -> model.Spec:
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise SpecError([Problem(shown, line, col, f"YAML syntax error: {e.problem}")]) from None
+    except yaml.YAMLError as e:
+        raise SpecError([Problem(shown, 1, 1, f"YAML error: {e}")]) from None
+    if root is None:
+        raise SpecError([Problem(shown, 1, 1, "spec is empty")])
+    builder = _Builder(shown, source)
+    spec = builder.build(root)
+    if builder.problems or spec is None:
+        raise SpecError(builder.problems)
+    return spec
+
+
+class _Builder:
+    def __init__(self, shown: str, source: str):
+        self.shown = shown
+        self.source = source
+        self.problems: list[Problem] = []
+        self.kinds: dict[str, str] = {}  # top-level name -> "object" | "union"
+        self.tags: dict[tuple[str, str], None] = {}  # (object, field) pairs a union dispatches on
+
+    # -- reporting -------------------------------------------------------------------------
+
+    def problem(self, node: yaml.Node, message: str) -> None:
+        mark = node.start_mark
+        self.problems.append(Problem(self.shown, mark.line + 1, mark.column + 1, message))
+
+    def mapping(self, node: yaml.Node, allowed: tuple[str, ...], what: str) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
+        """A mapping node as {key: (key node, value node)}; reports duplicates and unknown keys."""
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, f"{what} must be a mapping")
+            return None
+        out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problem(key_node, f"{what}: keys must be plain strings")
+                continue
+            key = key_node.value
+            if key in out:
+                first = out[key][0].start_mark
+                self.problem(key_node, f"duplicate key {key!r} (first at line {first.line + 1})")
+                continue
+            if allowed and key not in allowed:
+                close = difflib.get_close_matches(key, allowed, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of: {', '.join(allowed)}"
+                self.problem(key_node, f"unknown key {key!r} in {what}{hint}")
+                continue
+            out[key] = (key_node, value_node)
+        return out
+
+    def text(self, node: yaml.Node, what: str) -> str | None:
+        """A scalar's source text, verbatim (descriptions stay exactly as written)."""
+        if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
+            self.problem(node, f"{what} must be a string")
+            return None
+        return str(node.value)
+
+    def flag(self, node: yaml.Node, what: str) -> bool:
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
+            return bool(yaml.SafeLoader("").construct_object(node))
+        self.problem(node, f"{what} must be true or false")
+        return False
+
+    def require(self, m: dict[str, tuple[yaml.Node, yaml.Node]], node: yaml.Node, key: str, what: str) -> yaml.Node | None:
+        if key not in m:
+            self.problem(node, f"{what} is missing required key {key!r}")
+            return None
+        return m[key][1]
+
+    # -- the spec --------------------------------------------------------------------------
+
+    def build(self, root: yaml.Node) -> model.Spec | None:
+        top = self.mapping(root, TOP_KEYS, "spec")
+        if top is None:
+            return None
+        title = page = module = None
+        for key in ("title", "page", "module"):
+            value = self.require(top, root, key, "spec")
+            if value is not None:
+                text = self.text(value, key)
+                if key == "title":
+                    title = text
+                elif key == "page":
+                    page = text
+                else:
+                    module = text
+                    if text is not None and not naming.SNAKE.match(text):
+                        self.problem(value, f"module {text!r} must be a snake_case Python module name")
+        types_node = self.require(top, root, "types", "spec")
+        definitions: list[model.Definition] = []
+        if types_node is not None:
+            definitions = self.definitions(types_node)
+        entry = None
+        if "entry" in top:
+            entry_node = top["entry"][1]
+            entry_name = self.text(entry_node, "entry")
+            entry = next((d for d in definitions if isinstance(d, model.Union_) and d.name.snake == entry_name), None)
+            if entry_name is not None and entry is None:
+                self.problem(entry_node, f"entry {entry_name!r} is not a union defined under types{self.suggest(entry_name)}")
+        if title is None or page is None or module is None:
+            return None
+        return model.Spec(self.source, title, page, module, entry, tuple(definitions))
+
+    def suggest(self, name: str) -> str:
+        close = difflib.get_close_matches(name, list(self.kinds) + list(SCALARS), n=1)
+        return f"; did you mean {close[0]!r}?" if close else ""
+
+    def definitions(self, node: yaml.Node) -> list[model.Definition]:
+        types = self.mapping(node, (), "types")
+        if not types:
+            if types is not None:
+                self.problem(node, "types must define at least one type")
+            return []
+        # First pass: names, kinds and the discriminator of each union, so that objects
+        # built in the second pass know which of their fields is a union's tag.
+        for name, (key_node, value_node) in types.items():
+            if not naming.SNAKE.match(name):
+                self.problem(key_node, f"type name {name!r} must be snake_case (e.g. batch_cancelled_webhook_event)")
+            is_union = isinstance(value_node, yaml.MappingNode) and any(k.value == "union" for k, _ in value_node.value)
+            self.kinds[name] = "union" if is_union else "object"
+        for name, (_, value_node) in types.items():
+            if self.kinds[name] == "union":
+                self.prescan_union(value_node)
+        # Second pass: objects first (unions hold them), then unions, kept in spec order.
+        built: dict[str, model.Definition] = {}
+        for name, (_, value_node) in types.items():
+            if self.kinds[name] == "object":
+                obj = self.object_definition(name, value_node)
+                if obj is not None:
+                    built[name] = obj
+        for name, (_, value_node) in types.items():
+            if self.kinds[name] == "union":
+                union = self.union(name, value_node, built)
+                if union is not None:
+                    built[name] = union
+        return [built[name] for name in types if name in built]
+
+    def prescan_union(self, node: yaml.Node) -> None:
+        m = self.mapping(node, (), "union")
+        if m is None or "discriminator" not in m or "union" not in m:
+            return
+        disc = m["discriminator"][1]
+        members = m["union"][1]
+        if isinstance(disc, yaml.ScalarNode) and isinstance(members, yaml.SequenceNode):
+            for member in members.value:
+                if isinstance(member, yaml.ScalarNode):
+                    self.tags[(member.value, disc.value)] = None
+
+    def object_definition(self, name: str, node: yaml.Node) -> model.Object | None:
+        m = self.mapping(node, OBJECT_KEYS, f"type {name!r}")
+        if m is None:
+            return None
+        description = self.text(m["description"][1], "description") if "description" in m else None
+        fields_node = self.require(m, node, "fields", f"type {name!r}")
+        if fields_node is None:
+            return None
+        return model.Object(model.Name(name), description, self.fields(name, fields_node))
+
+    def fields(self, owner: str, node: yaml.Node) -> tuple[model.Field, ...]:
+        fields_map = self.mapping(node, (), f"fields of {owner!r}")
+        if fields_map is None:
+            return ()
+        if not fields_map:
+            self.problem(node, f"{owner!r} must have at least one field")
+        out = []
+        for key, (key_node, value_node) in fields_map.items():
+            if not naming.FIELD_KEY.match(key):
+                self.problem(key_node, f"field key {key!r} must be snake_case")
+            if key in RESERVED_KEYS:
+                self.problem(key_node, f"field key {key!r} is reserved for generated code")
+            field = self.field(owner, key, value_node)
+            if field is not None:
+                out.append(field)
+        return tuple(out)
+
+    def field(self, owner: str, key: str, node: yaml.Node) -> model.Field | None:
+        what = f"field {key!r}"
+        m = self.mapping(node, FIELD_KEYS, what)
+        if m is None:
+            return None
+        description = self.text(m["description"][1], "description") if "description" in m else None
+        optional = self.flag(m["optional"][1], "optional") if "optional" in m else False
+        t = self.type_of(m, node, f"{owner}_{key}", what, description)
+        if t is None:
+            return None
+        is_tag = (owner, key) in self.tags
+        if is_tag and (optional or not isinstance(t, model.Literal) or not isinstance(t.value, str)):
+            self.problem(node, f"{what} is the discriminator of a union, so it must be a required string literal")
+        return model.Field(key, t, description, optional, is_tag)
+
+    def type_node(self, node: yaml.Node, default_name: str, what: str) -> model.Type | None:
+        """An `items:` or `values:` type: a mapping like a field's, or just a type name."""
+        if isinstance(node, yaml.ScalarNode):
+            return self.named_type(node, node.value)
+        m = self.mapping(node, TYPE_KEYS, what)
+        if m is None:
+            return None
+        return self.type_of(m, node, default_name, what)
+
+    def type_of(
+        self,
+        m: dict[str, tuple[yaml.Node, yaml.Node]],
+        node: yaml.Node,
+        default_name: str,
+        what: str,
+        description: str | None = None,
+    ) -> model.Type | None:
+        """The type a field (or `items:`/`values:`) declares; a nested object takes the field's description."""
+        shapes = [k for k in SHAPES if k in m]
+        if not shapes:
+            self.problem(node, f"{what} needs one of: {', '.join(SHAPES)}")
+            return None
+        if len(shapes) > 1:
+            self.problem(m[shapes[1]][0], f"{what} has both {shapes[0]!r} and {shapes[1]!r}; use one")
+            return None
+        shape = shapes[0]
+        value = m[shape][1]
+        if "open" in m and shape != "enum":
+            self.problem(m["open"][0], f"'open' only applies to an enum")
+        if "name" in m and shape != "fields":
+            self.problem(m["name"][0], f"'name' only applies to a nested object (fields)")
+        t: model.Type | None
+        if shape == "type":
+            t = self.named_type(value, value.value if isinstance(value, yaml.ScalarNode) else None)
+        elif shape == "literal":
+            t = self.literal(value)
+        elif shape == "enum":
+            t = self.enum(value, self.flag(m["open"][1], "open") if "open" in m else False)
+        elif shape == "fields":
+            name = default_name
+            if "name" in m:
+                name = self.text(m["name"][1], "name") or name
+                if not naming.SNAKE.match(name):
+                    self.problem(m["name"][1], f"name {name!r} must be snake_case")
+            t = model.Object(model.Name(name), description, self.fields(name, value))
+        elif shape == "items":
+            item = self.type_node(value, naming.singular(default_name), "items")
+            t = model.Array(item) if item is not None else None
+        else:
+            inner = self.type_node(value, default_name + "_value", "values")
+            t = model.Map(inner) if inner is not None else None
+        if t is not None and "nullable" in m and self.flag(m["nullable"][1], "nullable"):
+            t = model.Nullable(t)
+        return t
+
+    def named_type(self, node: yaml.Node, name: str | None) -> model.Type | None:
+        if name is None or not isinstance(node, yaml.ScalarNode):
+            self.problem(node, "type must be a type name")
+            return None
+        if name in SCALARS:
+            return model.Scalar(name)
+        if name in self.kinds:
+            return model.Ref(model.Name(name), self.kinds[name])
+        self.problem(node, f"unknown type {name!r}{self.suggest(name)}")
+        return None
+
+    def literal(self, node: yaml.Node) -> model.Literal | None:
+        if isinstance(node, yaml.ScalarNode):
+            value = yaml.SafeLoader("").construct_object(node)
+            if isinstance(value, (str, int)) and not isinstance(value, float):
+                return model.Literal(value)
+        self.problem(node, "literal must be a string, an integer or a boolean")
+        return None
+
+    def enum(self, node: yaml.Node, is_open: bool) -> model.Enum | None:
+        if not isinstance(node, yaml.SequenceNode) or not node.value:
+            self.problem(node, "enum must be a non-empty list of strings")
+            return None
+        values: list[str] = []
+        for item in node.value:
+            if not isinstance(item, yaml.ScalarNode) or item.tag != "tag:yaml.org,2002:str":
+                self.problem(item, "enum values must be strings (quote them)")
+            elif item.value in values:
+                self.problem(item, f"duplicate enum value {item.value!r}")
+            else:
+                values.append(item.value)
+        return model.Enum(tuple(values), is_open)
+
+    def union(self, name: str, node: yaml.Node, built: dict[str, model.Definition]) -> model.Union_ | None:
+        m = self.mapping(node, UNION_KEYS, f"union {name!r}")
+        if m is None:
+            return None
+        description = self.text(m["description"][1], "description") if "description" in m else None
+        disc_node = self.require(m, node, "discriminator", f"union {name!r}")
+        members_node = m["union"][1]
+        disc = self.text(disc_node, "discriminator") if disc_node is not None else None
+        if not isinstance(members_node, yaml.SequenceNode) or not members_node.value:
+            self.problem(members_node, "union must be a non-empty list of type names")
+            return None
+        members: list[model.UnionMember] = []
+        seen_tags: dict[object, str] = {}
+        for item in members_node.value:
+            member_name = item.value if isinstance(item, yaml.ScalarNode) else None
+            if member_name is None or self.kinds.get(member_name) != "object":
+                shown = member_name if member_name is not None else "?"
+                self.problem(item, f"union member {shown!r} is not an object type defined under types{self.suggest(str(shown))}")
+                continue
+            obj = built.get(member_name)
+            if not isinstance(obj, model.Object) or disc is None:
+                continue
+            if any(m_.object.name.snake == member_name for m_ in members):
+                self.problem(item, f"duplicate union member {member_name!r}")
+                continue
+            try:
+                tag = obj.discriminator_value(disc)
+            except KeyError:
+                self.problem(item, f"union member {member_name!r} has no literal field {disc!r} (the discriminator)")
+                continue
+            key = (type(tag), tag)
+            if key in seen_tags:
+                self.problem(item, f"duplicate discriminator value {tag!r}: {member_name!r} and {seen_tags[key]!r}")
+                continue
+            seen_tags[key] = member_name
+            members.append(model.UnionMember(obj, tag))
+        if disc is None:
+            return None
+        return model.Union_(model.Name(name), description, disc, tuple(members))
