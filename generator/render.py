@@ -19,12 +19,31 @@ def format_python(source: str) -> str:
     return black.format_str(source, mode=black.Mode(target_versions={black.TargetVersion.PY310}))
 
 
+def py_escape(text: str) -> str:
+    """Text for the inside of a triple-quoted Python string: any description, and the code stays valid."""
+    out = []
+    for ch in text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"'):
+        if ch.isprintable() or ch in "\n\t":
+            out.append(ch)
+        elif ord(ch) < 0x100:
+            out.append(f"\\x{ord(ch):02x}")
+        elif ord(ch) < 0x10000:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(f"\\U{ord(ch):08x}")
+    body = "".join(out)
+    return body[:-1] + '\\"' if body.endswith('"') else body
+
+
 def py_docstring(text: str) -> str:
-    """Any text as a triple-quoted literal: backslashes and quotes escaped, so no description can break the code."""
-    body = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    if body.endswith('"'):
-        body = body[:-1] + '\\"'
-    return f'"""{body}"""'
+    return f'"""{py_escape(text)}"""'
+
+
+def indent_block(text: str, width: int) -> str:
+    """Indent every non-empty line, splitting on "\\n" only (str.splitlines would also split on
+    characters like \\x1e or \\u2028 and so change a description)."""
+    pad = " " * width
+    return "\n".join(pad + line if line else line for line in text.split("\n"))
 
 
 def keep(source: str) -> str:
@@ -60,6 +79,8 @@ def environment(templates: Path | None = None) -> jinja2.Environment:
     env.filters["json_value"] = lambda v: json.dumps(v, ensure_ascii=False)
     env.filters["py_value"] = repr  # a Python literal of a str, int or bool: always safe to embed
     env.filters["py_docstring"] = py_docstring
+    env.filters["py_escape"] = py_escape
+    env.filters["indent_block"] = indent_block
     env.filters["py_attr"] = naming.py_attr
     env.filters["has_optional_nullable"] = lambda obj: any(
         f.optional and f.type.kind == "nullable" for f in obj.fields

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "spec" / "openai_webhooks.yaml"
+GENERATED = ROOT / "generated"
+SEED = ROOT.parent / "shared" / "seed" / "000_88b63e6de2639f48.txt"
+
+
+def import_path(path: Path, name: str) -> ModuleType:
+    """Import a generated module from its file, under `name` (registered so dataclasses resolve it)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
