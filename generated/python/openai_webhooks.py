@@ -12,13 +12,23 @@ problem, e.g. `$.data.id`. An event type this file does not know yet comes back 
 `UnknownWebhookEvent` (or raises, with `strict=True`). Keys the spec does not define are kept in
 `extra_fields`, and `to_dict()` returns exactly the JSON object that was decoded.
 
+    event = unwrap(request_body, request_headers, secret="whsec_...")
+
+`unwrap` first checks the Standard Webhooks signature (`verify_signature`) and raises
+`InvalidWebhookSignatureError` (a ValueError) when any check fails.
+
 Arrays decode to tuples (the classes are frozen and hashable where their values are); maps to
 dicts. An integer is accepted where the spec says float; a boolean is never a number.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import hmac
 import json
+import time
 from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import (
@@ -28,6 +38,7 @@ from typing import (
     Literal,
     Mapping,
     NoReturn,
+    Protocol,
     TypeAlias,
     TypeVar,
     Union,
@@ -2719,3 +2730,119 @@ def parse_event(
         raise e.public() from None
     except RecursionError:
         raise WebhookDecodeError("nested too deeply") from None
+
+
+class InvalidWebhookSignatureError(ValueError):
+    """The request is not proven to come from the sender: the message says which check failed.
+
+    Messages never contain the secret.
+    """
+
+
+class HeadersLike(Protocol):
+    """A dict, or a web framework's header object (anything with `get` and `items`)."""
+
+    def get(self, key: str, /) -> Any: ...
+
+    def items(self) -> Any: ...
+
+
+def _header(headers: HeadersLike | Mapping[str, str], name: str) -> str:
+    """`name` (lower case) looked up case-insensitively: a direct `get` first, which header objects
+    answer case-insensitively themselves, then a scan for dicts with other spellings."""
+    value = headers.get(name)
+    if value is None:
+        for key, candidate in headers.items():
+            if isinstance(key, str) and key.lower() == name:
+                value = candidate
+                break
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    if not isinstance(value, str) or not value:
+        raise InvalidWebhookSignatureError(f"missing {name} header")
+    return value
+
+
+def _signing_key(secret: str | bytes) -> bytes:
+    if isinstance(secret, bytes):
+        key = secret
+    elif secret.startswith("whsec_"):
+        try:
+            key = base64.b64decode(secret[6:], validate=True)
+        except (binascii.Error, ValueError):
+            raise InvalidWebhookSignatureError(
+                "secret is not valid base64 after its whsec_ prefix"
+            ) from None
+    else:
+        key = secret.encode("utf-8", "surrogatepass")
+    if not key:
+        raise InvalidWebhookSignatureError("secret is empty")
+    return key
+
+
+def verify_signature(
+    payload: bytes | bytearray | str,
+    headers: HeadersLike | Mapping[str, str],
+    *,
+    secret: str | bytes,
+    tolerance: int = 300,
+) -> None:
+    """Check a delivery's Standard Webhooks signature; raise InvalidWebhookSignatureError if it fails.
+
+    `payload` is the raw request body, exactly as received. `secret` is `whsec_<base64>` (decoded
+    strictly) or, without that prefix, used as raw UTF-8 bytes. The `webhook-timestamp` must be whole
+    seconds within `tolerance` of now, either way. Any `v1,<base64>` entry of `webhook-signature` may
+    match (secret rotation); entries of other versions, or without a version, are ignored.
+    """
+    webhook_id = _header(headers, "webhook-id")
+    timestamp = _header(headers, "webhook-timestamp")
+    signatures = _header(headers, "webhook-signature")
+    if not (timestamp.isascii() and timestamp.isdigit()):
+        raise InvalidWebhookSignatureError(
+            "webhook-timestamp is not a whole number of seconds"
+        )
+    age = int(time.time()) - int(timestamp)
+    if age > tolerance:
+        raise InvalidWebhookSignatureError("webhook-timestamp is too old")
+    if -age > tolerance:
+        raise InvalidWebhookSignatureError("webhook-timestamp is too new")
+    key = _signing_key(secret)
+    try:
+        body = payload.encode("utf-8") if isinstance(payload, str) else bytes(payload)
+        signed = f"{webhook_id}.{timestamp}.".encode("utf-8") + body
+    except UnicodeEncodeError:
+        raise InvalidWebhookSignatureError(
+            "payload or webhook-id is not valid text"
+        ) from None
+    expected = base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest())
+    found_v1 = False
+    for entry in signatures.split():
+        version, _, signature = entry.partition(",")
+        if version == "v1":
+            found_v1 = True
+            if hmac.compare_digest(
+                expected, signature.encode("utf-8", "surrogatepass")
+            ):
+                return
+    if not found_v1:
+        raise InvalidWebhookSignatureError("webhook-signature has no v1 signature")
+    raise InvalidWebhookSignatureError(
+        "no signature in webhook-signature matches the payload"
+    )
+
+
+def unwrap(
+    payload: bytes | bytearray | str,
+    headers: HeadersLike | Mapping[str, str],
+    *,
+    secret: str | bytes,
+    tolerance: int = 300,
+    strict: bool = False,
+) -> UnwrapWebhookEvent | UnknownWebhookEvent:
+    """verify_signature, then parse_event: the one call a receiver needs.
+
+    Raises InvalidWebhookSignatureError before looking at the payload if the signature fails, and
+    WebhookDecodeError if a signed payload does not match the spec.
+    """
+    verify_signature(payload, headers, secret=secret, tolerance=tolerance)
+    return parse_event(payload, strict=strict)
