@@ -15,8 +15,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The receiver example vendors the module exactly as a user would: a plain copy.
 generate: $(STAMP)
 	$(PY) -m generator generate
+	cp generated/python/openai_webhooks.py examples/receiver/openai_webhooks.py
 
 check: $(STAMP)
 	$(PY) -m generator check
