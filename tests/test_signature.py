@@ -89,6 +89,14 @@ SAME_VERDICT: dict[str, tuple[Case, bool]] = {
         Case(headers=edit(signed(), webhook_signature="v1," + sign(BODY, "msg_1", str(NOW), b"plain secret")).headers, secret="plain secret"),
         True,
     ),
+    "raw secret longer than a SHA-256 block": (
+        Case(headers=edit(signed(), webhook_signature="v1," + sign(BODY, "msg_1", str(NOW), b"k" * 100)).headers, secret="k" * 100),
+        True,
+    ),
+    "whsec_ key longer than a SHA-256 block": (
+        Case(headers=edit(signed(), webhook_signature="v1," + sign(BODY, "msg_1", str(NOW), bytes(range(80)))).headers, secret="whsec_" + base64.b64encode(bytes(range(80))).decode()),
+        True,
+    ),
     "signature of another body": (edit(signed(), webhook_signature="v1," + sign("{}", "msg_1", str(NOW))), False),
 }
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
+import hashlib
 import hmac
 import json
 import time
@@ -1050,9 +1051,23 @@ def _header(headers: HeadersLike | Mapping[str, str], name: str) -> str:
     return value
 
 
+class _Hash(Protocol):
+    def copy(self) -> _Hash: ...
+
+    def update(self, data: bytes, /) -> None: ...
+
+    def digest(self) -> bytes: ...
+
+
+_INNER_PAD: Final = bytes(b ^ 0x36 for b in range(256))
+_OUTER_PAD: Final = bytes(b ^ 0x5C for b in range(256))
+
+
 @functools.lru_cache(maxsize=16)
-def _signing_key(secret: str | bytes) -> bytes:
-    """The HMAC key of a secret (cached: a receiver checks every delivery with the same few secrets)."""
+def _hmac_states(secret: str | bytes) -> tuple[_Hash, _Hash]:
+    """HMAC-SHA256 (RFC 2104) of a secret, with its padded-key hashes computed once and cached:
+    a receiver checks every delivery with the same few secrets, and this halves the cost of each.
+    """
     if isinstance(secret, bytes):
         key = secret
     elif secret.startswith("whsec_"):
@@ -1066,7 +1081,21 @@ def _signing_key(secret: str | bytes) -> bytes:
         key = secret.encode("utf-8", "surrogatepass")
     if not key:
         raise InvalidWebhookSignatureError("secret is empty")
-    return key
+    if len(key) > 64:  # SHA-256's block size
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(64, b"\0")
+    return hashlib.sha256(key.translate(_INNER_PAD)), hashlib.sha256(
+        key.translate(_OUTER_PAD)
+    )
+
+
+def _hmac_sha256(secret: str | bytes, message: bytes) -> bytes:
+    inner_start, outer_start = _hmac_states(secret)
+    inner = inner_start.copy()
+    inner.update(message)
+    outer = outer_start.copy()
+    outer.update(inner.digest())
+    return outer.digest()
 
 
 def verify_signature(
@@ -1095,7 +1124,6 @@ def verify_signature(
         raise InvalidWebhookSignatureError("webhook-timestamp is too old")
     if -age > tolerance:
         raise InvalidWebhookSignatureError("webhook-timestamp is too new")
-    key = _signing_key(secret)
     try:
         body = payload.encode("utf-8") if isinstance(payload, str) else bytes(payload)
         signed = f"{webhook_id}.{timestamp}.".encode("utf-8") + body
@@ -1103,7 +1131,7 @@ def verify_signature(
         raise InvalidWebhookSignatureError(
             "payload or webhook-id is not valid text"
         ) from None
-    expected = binascii.b2a_base64(hmac.digest(key, signed, "sha256"), newline=False)
+    expected = binascii.b2a_base64(_hmac_sha256(secret, signed), newline=False)
     found_v1 = False
     for entry in signatures.split():
         version, _, signature = entry.partition(",")
