@@ -84,7 +84,11 @@ def main(argv: list[str] | None = None) -> int:
     except spec.SpecError as e:
         print(e, file=sys.stderr)
         return 2
-    files = render.render(loaded, args.templates)
+    try:
+        files = render.render(loaded, args.templates)
+    except render.RenderError as e:
+        print(e, file=sys.stderr)
+        return 2
     changed = stale(files, args.out)
 
     if args.command == "check":

@@ -88,11 +88,35 @@ def environment(templates: Path | None = None) -> jinja2.Environment:
     return env
 
 
+class RenderError(Exception):
+    """A template failed, or produced code the formatter cannot parse (a custom template's bug)."""
+
+
 def render(spec: model.Spec, templates: Path | None = None) -> dict[str, str]:
     """Every output file of `spec`, as {path relative to the output folder: text}."""
     env = environment(templates)
     files: dict[str, str] = {}
     for target in TARGETS:
-        text = env.get_template(target.template).render(spec=spec)
-        files[target.path(spec)] = target.format(text)
+        try:
+            text = env.get_template(target.template).render(spec=spec)
+        except jinja2.TemplateError as e:
+            raise RenderError(f"{template_location(e, target.template)}: {type(e).__name__}: {e}") from None
+        try:
+            files[target.path(spec)] = target.format(text)
+        except black.InvalidInput as e:
+            raise RenderError(f"{target.template}: rendered code does not parse: {e}") from None
     return files
+
+
+def template_location(error: jinja2.TemplateError, fallback: str) -> str:
+    """`file:line` of the template line that failed (syntax errors carry it; runtime errors
+    only in the traceback, where Jinja puts the template's own frames)."""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return f"{error.filename or error.name or fallback}:{error.lineno}"
+    tb = error.__traceback__
+    location = fallback
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+            location = f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return location

@@ -224,3 +224,48 @@ def test_missing_spec_file_is_a_clear_error(project: Path) -> None:
     result = run("generate", "--spec", "spec/nope.yaml", "--out", "generated", cwd=project)
     assert result.returncode == 2
     assert result.stderr.startswith("spec/nope.yaml:1:1: cannot read spec")
+
+
+def test_custom_templates_override_the_built_in_ones(project: Path) -> None:
+    custom = project / "my_templates" / "docs"
+    custom.mkdir(parents=True)
+    # Override only the bullet macros' host page; the built-in macros are still found.
+    (custom / "page.md.j2").write_text(
+        '{% import "docs/bullets.md.j2" as b %}# {{ spec.title }} (our copy)\n'
+        "{% for d in spec.definitions %}\n{{ b.definition(d) }}\n{% endfor %}\n"
+    )
+    result = run("generate", "--spec", "spec/openai_webhooks.yaml", "--out", "out", "--templates", "my_templates", cwd=project)
+    assert result.returncode == 0, result.stderr
+    page = (project / "out/docs/cli/resources/webhooks/index.md").read_text()
+    assert page.startswith("# Webhooks (our copy)\n")
+    assert "- `unwrap_webhook_event: BatchCancelledWebhookEvent or" in page
+    assert (project / "out/python/openai_webhooks.py").read_text() == (GENERATED / "python/openai_webhooks.py").read_text()
+
+
+@pytest.mark.parametrize(
+    "template,words",
+    [
+        ("# {{ spec.titel }}\n", "page.md.j2:1: UndefinedError: 'generator.model.Spec object' has no attribute 'titel'"),
+        ("# {% if %}\n", "page.md.j2:1: TemplateSyntaxError"),
+    ],
+)
+def test_a_broken_custom_template_exits_2_with_its_location(project: Path, template: str, words: str) -> None:
+    custom = project / "my_templates" / "docs"
+    custom.mkdir(parents=True)
+    (custom / "page.md.j2").write_text(template)
+    before = snapshot(project / "generated")
+    result = run("generate", "--spec", "spec/openai_webhooks.yaml", "--out", "generated", "--templates", "my_templates", cwd=project)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert words in result.stderr
+    assert snapshot(project / "generated") == before
+
+
+def test_a_custom_python_template_that_emits_broken_code_exits_2(project: Path) -> None:
+    custom = project / "my_templates" / "python"
+    custom.mkdir(parents=True)
+    (custom / "module.py.j2").write_text("def broken(:\n")
+    result = run("generate", "--spec", "spec/openai_webhooks.yaml", "--out", "generated", "--templates", "my_templates", cwd=project)
+    assert result.returncode == 2
+    assert "python/module.py.j2: rendered code does not parse" in result.stderr
+    assert "Traceback" not in result.stderr
