@@ -150,7 +150,7 @@ def _collect_objects(t: Type, found: list[Object]) -> None:
         for obj in t.nested:
             found.append(obj)
         found.append(t)
-    elif isinstance(t, (Array,)):
+    elif isinstance(t, Array):
         _collect_objects(t.item, found)
     elif isinstance(t, Map):
         _collect_objects(t.value, found)

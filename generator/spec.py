@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import yaml
 
@@ -278,9 +277,9 @@ class _Builder:
         shape = shapes[0]
         value = m[shape][1]
         if "open" in m and shape != "enum":
-            self.problem(m["open"][0], f"'open' only applies to an enum")
+            self.problem(m["open"][0], "'open' only applies to an enum")
         if "name" in m and shape != "fields":
-            self.problem(m["name"][0], f"'name' only applies to a nested object (fields)")
+            self.problem(m["name"][0], "'name' only applies to a nested object (fields)")
         t: model.Type | None
         if shape == "type":
             t = self.named_type(value, value.value if isinstance(value, yaml.ScalarNode) else None)
