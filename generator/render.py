@@ -20,10 +20,18 @@ def format_python(source: str) -> str:
 
 
 def py_escape(text: str) -> str:
-    """Text for the inside of a triple-quoted Python string: any description, and the code stays valid."""
+    """Text for the inside of a triple-quoted Python string: any description, and the code stays valid.
+
+    Backslashes are doubled, characters that are not printable become escapes, and a quote is escaped
+    when another quote or the closing quotes follow it, so no run of quotes can end the string early.
+    """
     out = []
-    for ch in text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"'):
-        if ch.isprintable() or ch in "\n\t":
+    for i, ch in enumerate(text):
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == '"':
+            out.append('\\"' if i + 1 == len(text) or text[i + 1] == '"' else ch)
+        elif ch.isprintable() or ch in "\n\t":
             out.append(ch)
         elif ord(ch) < 0x100:
             out.append(f"\\x{ord(ch):02x}")
@@ -31,8 +39,7 @@ def py_escape(text: str) -> str:
             out.append(f"\\u{ord(ch):04x}")
         else:
             out.append(f"\\U{ord(ch):08x}")
-    body = "".join(out)
-    return body[:-1] + '\\"' if body.endswith('"') else body
+    return "".join(out)
 
 
 def py_docstring(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from generator import render, spec
@@ -61,7 +61,15 @@ def test_kitchen_sink_description_is_verbatim_in_markdown_and_python() -> None:
     assert doc == "Sent when an order is placed.\n    " + HOSTILE
 
 
+@given(st.text())
+def test_py_escape_round_trips_any_text(text: str) -> None:
+    assert eval('"""' + render.py_escape(text) + '"""') == text  # noqa: S307 - the point of the test
+
+
 @settings(max_examples=25, deadline=None)
+@example('"""')
+@example('ends with a quote"')
+@example("ends with a backslash\\")
 @given(st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=60).filter(lambda s: s.strip()))
 def test_any_description_compiles_and_survives(description: str) -> None:
     loaded = spec.parse(tiny_spec(description), "t.yaml", "t.yaml")

@@ -239,3 +239,48 @@ def test_hostile_mappings_raise_only_the_documented_error() -> None:
     for payload in ({1: "x"}, {"type": "batch.cancelled", "data": {2: 3}}, ["not", "a", "mapping"], None, 3.5):
         with pytest.raises(ow.WebhookDecodeError):
             ow.parse_event(payload)  # type: ignore[arg-type]
+
+
+def test_huge_integers_in_a_mapping_raise_the_documented_error() -> None:
+    data = realtime_event()
+    data["id"] = 10**5000
+    with pytest.raises(ow.WebhookDecodeError) as e:
+        ow.parse_event(data)
+    assert (e.value.path, e.value.message) == ("$.id", "expected a string, got an integer with too many digits")
+    data = realtime_event()
+    data["type"] = 10**5000
+    with pytest.raises(ow.WebhookDecodeError):
+        ow.parse_event(data)
+
+
+def test_numbers_that_json_cannot_carry_are_rejected() -> None:
+    payload = json.dumps({**realtime_event(), "x": 1.0}).replace("1.0", "1e400").encode()
+    with pytest.raises(ow.WebhookDecodeError) as e:
+        ow.parse_event(payload)
+    assert e.value.path == "$" and "out of range" in e.value.message
+    for value in (float("inf"), float("-inf"), float("nan")):
+        with pytest.raises(ks.WebhookDecodeError) as e:
+            ks.CashPayment.from_dict({"kind": "cash", "change_given": value})
+        assert (e.value.path, e.value.message.split(",")[0]) == ("$.change_given", "expected a finite number")
+
+
+def test_keys_that_are_not_strings_are_rejected_everywhere() -> None:
+    good = example(KITCHEN_SPEC.entry.members[0].object, KITCHEN_SPEC, 0)  # type: ignore[union-attr]
+    for value in ({1: "x"}, {1: 2}):
+        with pytest.raises(ks.WebhookDecodeError) as e:
+            ks.parse_event({**good, "attributes": value})
+        assert e.value.path == '$.attributes["1"]'
+    with pytest.raises(ow.WebhookDecodeError) as e:
+        ow.parse_event({"type": "brand.new", 1: 2})  # type: ignore[dict-item]
+    assert e.value.path == "$"
+
+
+def test_a_str_subclass_is_named_in_the_message() -> None:
+    class Tag(str):
+        pass
+
+    data = realtime_event()
+    data["id"] = Tag("evt_1")
+    with pytest.raises(ow.WebhookDecodeError) as e:
+        ow.parse_event(data)
+    assert e.value.message == 'expected a string, got a Tag (not exactly str) ("evt_1")'
