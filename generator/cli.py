@@ -54,12 +54,13 @@ def unified_diff(files: dict[str, str], out: Path, paths: list[str]) -> str:
     return "".join(chunks)
 
 
-def write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str, mode: int) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
+        os.chmod(tmp, mode)  # mkstemp makes it private; outputs are meant to be copied and published
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
@@ -78,6 +79,9 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the output folder (default: %(default)s)")
         p.add_argument("--templates", type=Path, default=None, help="a folder of templates that override the built-in ones")
     args = parser.parse_args(argv)
+    if args.templates is not None and not args.templates.is_dir():
+        print(f"{shown(args.templates)}: --templates is not a folder", file=sys.stderr)
+        return 2
 
     try:
         loaded = spec.load(args.spec, shown(args.spec))
@@ -101,7 +105,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{shown(args.out)} is up to date ({len(files)} files)", file=sys.stderr)
         return 0
 
+    umask = os.umask(0)
+    os.umask(umask)
     for rel in changed:
-        write_atomically(args.out / rel, files[rel])
+        write_atomically(args.out / rel, files[rel], 0o666 & ~umask)
     print(f"wrote {len(changed)} of {len(files)} files under {shown(args.out)}", file=sys.stderr)
     return 0

@@ -117,17 +117,18 @@ class Object:
             _collect_objects(field.type, found)
         return tuple(found)
 
-    def discriminator_value(self, key: str) -> str | int | bool:
+    def discriminator_value(self, key: str) -> str | None:
+        """The string literal at `key`, the value a union dispatches this object on."""
         for field in self.fields:
-            if field.key == key and isinstance(field.type, Literal):
+            if field.key == key and isinstance(field.type, Literal) and isinstance(field.type.value, str):
                 return field.type.value
-        raise KeyError(key)
+        return None
 
 
 @dataclass(frozen=True)
 class UnionMember:
     object: Object
-    tag: str | int | bool  # this member's discriminator value
+    tag: str  # this member's discriminator value
 
 
 @dataclass(frozen=True)

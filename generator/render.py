@@ -108,6 +108,8 @@ def render(spec: model.Spec, templates: Path | None = None) -> dict[str, str]:
             text = env.get_template(target.template).render(spec=spec)
         except jinja2.TemplateError as e:
             raise RenderError(f"{template_location(e, target.template)}: {type(e).__name__}: {e}") from None
+        except RecursionError:
+            raise RenderError(f"{target.template}: the spec's types are nested too deeply to render") from None
         try:
             files[target.path(spec)] = target.format(text)
         except black.InvalidInput as e:

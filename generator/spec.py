@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import yaml
 
@@ -21,8 +21,7 @@ UNION_KEYS = ("description", "union", "discriminator")
 TYPE_KEYS = ("type", "literal", "enum", "open", "fields", "items", "values", "nullable", "name")
 FIELD_KEYS = TYPE_KEYS + ("description", "optional")
 SHAPES = ("type", "literal", "enum", "fields", "items", "values")
-# Attributes every generated class has besides its fields.
-RESERVED_KEYS = ("extra_fields", "explicit_nulls", "to_dict", "from_dict")
+_SCALAR_VALUES = yaml.constructor.SafeConstructor()  # turns one scalar node into its Python value
 
 
 @dataclass(frozen=True)
@@ -57,6 +56,8 @@ def load(path: Path, display: str | None = None) -> model.Spec:
 def parse(text: str, shown: str, source: str) -> model.Spec:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise SpecError([Problem(shown, 1, 1, "spec is nested too deeply")]) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -66,7 +67,10 @@ def parse(text: str, shown: str, source: str) -> model.Spec:
     if root is None:
         raise SpecError([Problem(shown, 1, 1, "spec is empty")])
     builder = _Builder(shown, source)
-    spec = builder.build(root)
+    try:
+        spec = builder.build(root)
+    except RecursionError:
+        raise SpecError([Problem(shown, 1, 1, "spec is nested too deeply")]) from None
     if builder.problems or spec is None:
         raise SpecError(builder.problems)
     return spec
@@ -79,12 +83,24 @@ class _Builder:
         self.problems: list[Problem] = []
         self.kinds: dict[str, str] = {}  # top-level name -> "object" | "union"
         self.tags: dict[tuple[str, str], None] = {}  # (object, field) pairs a union dispatches on
+        self.classes: dict[str, str] = {}  # generated class name -> what in the spec it came from
 
     # -- reporting -------------------------------------------------------------------------
 
     def problem(self, node: yaml.Node, message: str) -> None:
         mark = node.start_mark
         self.problems.append(Problem(self.shown, mark.line + 1, mark.column + 1, message))
+
+    def class_name(self, name: str, node: yaml.Node, label: str) -> None:
+        """Each generated class needs a name of its own: `a_b` and `ab` would both be `AB`."""
+        pascal = naming.pascal(name)
+        if pascal in naming.MODULE_NAMES:
+            self.problem(node, f"{label} would be the Python class {pascal}, a name the module already uses")
+        elif pascal in self.classes:
+            other = self.classes[pascal]
+            self.problem(node, f"{label} and {other} would both be the Python class {pascal}; rename one (nested objects take `name:`)")
+        else:
+            self.classes[pascal] = label
 
     def mapping(self, node: yaml.Node, allowed: tuple[str, ...], what: str) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
         """A mapping node as {key: (key node, value node)}; reports duplicates and unknown keys."""
@@ -114,11 +130,11 @@ class _Builder:
         if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
             self.problem(node, f"{what} must be a string")
             return None
-        return str(node.value)
+        return node.value
 
     def flag(self, node: yaml.Node, what: str) -> bool:
         if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
-            return bool(yaml.SafeLoader("").construct_object(node))
+            return bool(_SCALAR_VALUES.construct_object(node))
         self.problem(node, f"{what} must be true or false")
         return False
 
@@ -143,6 +159,8 @@ class _Builder:
                     title = text
                 elif key == "page":
                     page = text
+                    if text is not None and not self.page_ok(text):
+                        self.problem(value, f"page {text!r} must be a relative path to a .md file, without '..'")
                 else:
                     module = text
                     if text is not None and not naming.SNAKE.match(text):
@@ -157,13 +175,30 @@ class _Builder:
             entry_name = self.text(entry_node, "entry")
             entry = next((d for d in definitions if isinstance(d, model.Union_) and d.name.snake == entry_name), None)
             if entry_name is not None and entry is None:
-                self.problem(entry_node, f"entry {entry_name!r} is not a union defined under types{self.suggest(entry_name)}")
+                self.problem(entry_node, f"entry {entry_name!r} is not a union defined under types{self.suggest(entry_name, 'union')}")
+            elif entry is not None and naming.py_attr(entry.discriminator) == "raw":
+                self.problem(entry_node, "the entry union's discriminator cannot be 'raw': UnknownWebhookEvent keeps the payload there")
         if title is None or page is None or module is None:
             return None
         return model.Spec(self.source, title, page, module, entry, tuple(definitions))
 
-    def suggest(self, name: str) -> str:
-        close = difflib.get_close_matches(name, list(self.kinds) + list(SCALARS), n=1)
+    @staticmethod
+    def page_ok(page: str) -> bool:
+        path = PurePosixPath(page)
+        return (
+            page.endswith(".md")
+            and not path.is_absolute()
+            and ".." not in path.parts
+            and not any(c in page for c in "\\\0")
+            and path.name != ".md"
+        )
+
+    def suggest(self, name: str, kind: str | None = None) -> str:
+        """`; did you mean 'x'?` among the names of `kind` (default: every type name), never `name` itself."""
+        candidates = [n for n, k in self.kinds.items() if kind is None or k == kind]
+        if kind is None:
+            candidates += list(SCALARS)
+        close = difflib.get_close_matches(name, [c for c in candidates if c != name], n=1)
         return f"; did you mean {close[0]!r}?" if close else ""
 
     def definitions(self, node: yaml.Node) -> list[model.Definition]:
@@ -179,6 +214,7 @@ class _Builder:
                 self.problem(key_node, f"type name {name!r} must be snake_case (e.g. batch_cancelled_webhook_event)")
             is_union = isinstance(value_node, yaml.MappingNode) and any(k.value == "union" for k, _ in value_node.value)
             self.kinds[name] = "union" if is_union else "object"
+            self.class_name(name, key_node, f"type {name!r}")
         for name, (_, value_node) in types.items():
             if self.kinds[name] == "union":
                 self.prescan_union(value_node)
@@ -197,11 +233,14 @@ class _Builder:
         return [built[name] for name in types if name in built]
 
     def prescan_union(self, node: yaml.Node) -> None:
-        m = self.mapping(node, (), "union")
-        if m is None or "discriminator" not in m or "union" not in m:
+        """Note which field each member's union dispatches on. Reports nothing: union() does."""
+        if not isinstance(node, yaml.MappingNode):
             return
-        disc = m["discriminator"][1]
-        members = m["union"][1]
+        m = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+        if "discriminator" not in m or "union" not in m:
+            return
+        disc = m["discriminator"]
+        members = m["union"]
         if isinstance(disc, yaml.ScalarNode) and isinstance(members, yaml.SequenceNode):
             for member in members.value:
                 if isinstance(member, yaml.ScalarNode):
@@ -224,11 +263,14 @@ class _Builder:
         if not fields_map:
             self.problem(node, f"{owner!r} must have at least one field")
         out = []
+        attrs: dict[str, str] = {}
         for key, (key_node, value_node) in fields_map.items():
-            if not naming.FIELD_KEY.match(key):
-                self.problem(key_node, f"field key {key!r} must be snake_case")
-            if key in RESERVED_KEYS:
-                self.problem(key_node, f"field key {key!r} is reserved for generated code")
+            if not naming.FIELD_KEY.match(key) or key.startswith("__"):
+                self.problem(key_node, f"field key {key!r} must be snake_case and not start with '__'")
+            attr = naming.py_attr(key)
+            if attr in attrs:
+                self.problem(key_node, f"fields {attrs[attr]!r} and {key!r} would both be the Python attribute {attr!r}")
+            attrs[attr] = key
             field = self.field(owner, key, value_node)
             if field is not None:
                 out.append(field)
@@ -293,6 +335,7 @@ class _Builder:
                 name = self.text(m["name"][1], "name") or name
                 if not naming.SNAKE.match(name):
                     self.problem(m["name"][1], f"name {name!r} must be snake_case")
+            self.class_name(name, node, f"the object of {what}")
             t = model.Object(model.Name(name), description, self.fields(name, value))
         elif shape == "items":
             item = self.type_node(value, naming.singular(default_name), "items")
@@ -317,7 +360,7 @@ class _Builder:
 
     def literal(self, node: yaml.Node) -> model.Literal | None:
         if isinstance(node, yaml.ScalarNode):
-            value = yaml.SafeLoader("").construct_object(node)
+            value = _SCALAR_VALUES.construct_object(node)
             if isinstance(value, (str, int)) and not isinstance(value, float):
                 return model.Literal(value)
         self.problem(node, "literal must be a string, an integer or a boolean")
@@ -349,12 +392,12 @@ class _Builder:
             self.problem(members_node, "union must be a non-empty list of type names")
             return None
         members: list[model.UnionMember] = []
-        seen_tags: dict[object, str] = {}
+        seen_tags: dict[str, str] = {}
         for item in members_node.value:
             member_name = item.value if isinstance(item, yaml.ScalarNode) else None
             if member_name is None or self.kinds.get(member_name) != "object":
                 shown = member_name if member_name is not None else "?"
-                self.problem(item, f"union member {shown!r} is not an object type defined under types{self.suggest(str(shown))}")
+                self.problem(item, f"union member {shown!r} is not an object type defined under types{self.suggest(str(shown), 'object')}")
                 continue
             obj = built.get(member_name)
             if not isinstance(obj, model.Object) or disc is None:
@@ -362,16 +405,14 @@ class _Builder:
             if any(m_.object.name.snake == member_name for m_ in members):
                 self.problem(item, f"duplicate union member {member_name!r}")
                 continue
-            try:
-                tag = obj.discriminator_value(disc)
-            except KeyError:
+            tag = obj.discriminator_value(disc)
+            if tag is None:
                 self.problem(item, f"union member {member_name!r} has no literal field {disc!r} (the discriminator)")
                 continue
-            key = (type(tag), tag)
-            if key in seen_tags:
-                self.problem(item, f"duplicate discriminator value {tag!r}: {member_name!r} and {seen_tags[key]!r}")
+            if tag in seen_tags:
+                self.problem(item, f"duplicate discriminator value {tag!r}: {member_name!r} and {seen_tags[tag]!r}")
                 continue
-            seen_tags[key] = member_name
+            seen_tags[tag] = member_name
             members.append(model.UnionMember(obj, tag))
         if disc is None:
             return None

@@ -200,6 +200,47 @@ BROKEN = {
         """,
         ["7:25: field 'x' has both 'type' and 'literal'; use one", "8:23: enum values must be strings (quote them)"],
     ),
+    "two types, one class name": (
+        """
+        title: T
+        page: p.md
+        module: m
+        types:
+          foo:
+            fields:
+              bar: {fields: {x: {type: string}}}
+          foo_bar:
+            fields:
+              y: {type: integer}
+          a_1: {fields: {x: {type: string}}}
+          a1: {fields: {x: {type: string}}}
+          value_error: {fields: {x: {type: string}}}
+        """,
+        [
+            "7:12: the object of field 'bar' and type 'foo_bar' would both be the Python class FooBar; rename one (nested objects take `name:`)",
+            "12:3: type 'a1' and type 'a_1' would both be the Python class A1; rename one (nested objects take `name:`)",
+            "13:3: type 'value_error' would be the Python class ValueError, a name the module already uses",
+        ],
+    ),
+    "keys that would share an attribute": (
+        """
+        title: T
+        page: ../outside.md
+        module: m
+        types:
+          a:
+            fields:
+              from: {type: string}
+              from_: {type: string}
+              __slots__: {type: string}
+        """,
+        [
+            "2:7: page '../outside.md' must be a relative path to a .md file, without '..'",
+            "8:7: fields 'from' and 'from_' would both be the Python attribute 'from_'",
+            "9:7: field key '__slots__' must be snake_case and not start with '__'",
+        ],
+    ),
+    "nested too deeply": ("a: " + "[" * 5000 + "]" * 5000 + "\n", ["1:1: spec is nested too deeply"]),
 }
 
 
@@ -216,8 +257,25 @@ def test_broken_specs_exit_2_with_every_problem_located_and_write_nothing(name: 
         lines = result.stderr.strip().splitlines()
         for want in expected:
             assert f"spec/bad.yaml:{want}" in lines, f"{want!r} not in {lines}"
+        assert len(lines) == len(set(lines)), "a problem was reported twice"
         assert all(line.startswith("spec/bad.yaml:") for line in lines), lines
     assert snapshot(project / "generated") == before
+
+
+def test_outputs_are_readable_by_others_as_the_umask_allows(tmp_path: Path) -> None:
+    result = run("generate", "--spec", str(SPEC), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    umask = os.umask(0)
+    os.umask(umask)
+    for path in (tmp_path / "out").rglob("*"):
+        if path.is_file():
+            assert path.stat().st_mode & 0o777 == 0o666 & ~umask, path
+
+
+def test_a_missing_templates_folder_is_an_error(project: Path) -> None:
+    result = run("check", "--spec", "spec/openai_webhooks.yaml", "--out", "generated", "--templates", "nope", cwd=project)
+    assert result.returncode == 2
+    assert "nope: --templates is not a folder" in result.stderr
 
 
 def test_missing_spec_file_is_a_clear_error(project: Path) -> None:

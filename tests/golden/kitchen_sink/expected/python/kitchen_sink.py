@@ -450,7 +450,7 @@ class OrderPlacedEvent:
     coupon: str | None
     """The coupon code, or null."""
 
-    tracking: str | None | None = None
+    tracking: str | None = None
     """Tracking number when shipped."""
 
     from_: str | None = None
@@ -940,6 +940,132 @@ def _decode_CashPayment(d: Any) -> CashPayment:
     s[0](o, v_kind)
     s[1](o, v_change_given)
     s[2](o, _NO_EXTRA if len(d) == n else _extras(d, _KEYS_CashPayment))
+    return o
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OddKeys:
+    """JSON keys that are Python keywords or names a class body uses get a trailing underscore."""
+
+    class_: str
+    field_: str | None = None
+    dict_: int | None = None
+    str_: str
+    self_: bool
+    classmethod_: str | None = None
+    to_dict_: str | None = None
+    _id: str
+    """A key with one leading underscore stays as it is."""
+
+    extra_fields: Mapping[str, Any] = field(
+        default_factory=dict, repr=False, hash=False
+    )
+    """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    explicit_nulls: frozenset[str] = frozenset()
+    """Optional keys that came as `null` rather than absent (both read as None)."""
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> OddKeys:
+        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
+        return _run(_decode_OddKeys, data)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
+        out: dict[str, Any] = {
+            "class": self.class_,
+            "str": self.str_,
+            "self": self.self_,
+            "_id": self._id,
+        }
+        if self.field_ is not None:
+            out["field"] = self.field_
+        if self.dict_ is not None or "dict" in self.explicit_nulls:
+            out["dict"] = self.dict_
+        if self.classmethod_ is not None:
+            out["classmethod"] = self.classmethod_
+        if self.to_dict_ is not None:
+            out["to_dict"] = self.to_dict_
+        if self.extra_fields:
+            out.update(self.extra_fields)
+        return out
+
+
+_SET_OddKeys: Final = _slot_setters(OddKeys)
+_KEYS_OddKeys: Final = frozenset(
+    {"class", "field", "dict", "str", "self", "classmethod", "to_dict", "_id"}
+)
+
+
+def _decode_OddKeys(d: Any) -> OddKeys:
+    if type(d) is not dict:
+        d = _object(d)
+    n = 4  # keys present that the spec defines
+    nulls: list[str] = []
+    k = ""
+    try:
+        k = "class"
+        x = d[k]
+        v_class_ = x if type(x) is str else _fail("a string", x)
+        k = "field"
+        x = d.get(k, _MISSING)
+        if x is _MISSING:
+            v_field_ = None
+        else:
+            n += 1
+            v_field_ = x if type(x) is str else _fail("a string", x)
+        k = "dict"
+        x = d.get(k, _MISSING)
+        if x is _MISSING:
+            v_dict_ = None
+        else:
+            n += 1
+            if x is None:
+                nulls.append(k)
+            v_dict_ = (
+                None if x is None else (x if type(x) is int else _fail("an integer", x))
+            )
+        k = "str"
+        x = d[k]
+        v_str_ = x if type(x) is str else _fail("a string", x)
+        k = "self"
+        x = d[k]
+        v_self_ = x if x is True or x is False else _fail("a boolean", x)
+        k = "classmethod"
+        x = d.get(k, _MISSING)
+        if x is _MISSING:
+            v_classmethod_ = None
+        else:
+            n += 1
+            v_classmethod_ = x if type(x) is str else _fail("a string", x)
+        k = "to_dict"
+        x = d.get(k, _MISSING)
+        if x is _MISSING:
+            v_to_dict_ = None
+        else:
+            n += 1
+            v_to_dict_ = x if type(x) is str else _fail("a string", x)
+        k = "_id"
+        x = d[k]
+        v__id = x if type(x) is str else _fail("a string", x)
+    except KeyError:
+        raise _Invalid("required key is missing", _step(k)) from None
+    except _Invalid as e:
+        e.rev_path.append(_step(k))
+        raise
+    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
+    o = object.__new__(OddKeys)
+    s = _SET_OddKeys
+    s[0](o, v_class_)
+    s[1](o, v_field_)
+    s[2](o, v_dict_)
+    s[3](o, v_str_)
+    s[4](o, v_self_)
+    s[5](o, v_classmethod_)
+    s[6](o, v_to_dict_)
+    s[7](o, v__id)
+    s[8](o, _NO_EXTRA if len(d) == n else _extras(d, _KEYS_OddKeys))
+    s[9](o, frozenset(nulls))
     return o
 
 
