@@ -5,6 +5,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+sys.dont_write_bytecode = True  # keep generated/ and tests/golden/ free of __pycache__
+
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec" / "openai_webhooks.yaml"
 GENERATED = ROOT / "generated"

@@ -78,7 +78,7 @@ def test_imports_with_stdlib_only(version: str) -> None:
     }
     # -I: isolated (no user site, no PYTHON* env); -S: no site-packages at all
     result = subprocess.run(
-        [python, "-I", "-S", "-c", PROBE, str(GENERATED / "python"), json.dumps(payload)],
+        [python, "-I", "-S", "-B", "-c", PROBE, str(GENERATED / "python"), json.dumps(payload)],
         capture_output=True,
         text=True,
         timeout=60,
