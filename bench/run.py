@@ -18,12 +18,15 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import timeit
 from pathlib import Path
 from typing import Annotated, Any, Callable, Union
 
 ROOT = Path(__file__).resolve().parent.parent
+PYCACHE = tempfile.mkdtemp(prefix="bench-pycache-")  # bytecode goes here, not beside generated files
+sys.pycache_prefix = PYCACHE
 sys.path.insert(0, str(ROOT / "generated" / "python"))
 
 import openai  # noqa: E402
@@ -70,7 +73,7 @@ def import_time(runs: int) -> tuple[float, float]:
 
     def start(code: str) -> float:
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-I", "-S", "-c", code], check=True, cwd=folder)
+        subprocess.run([sys.executable, "-I", "-S", "-X", f"pycache_prefix={PYCACHE}", "-c", code], check=True, cwd=folder)
         return time.perf_counter() - t
 
     empty = statistics.median(start("pass") for _ in range(runs))
