@@ -15,8 +15,10 @@ SEED = ROOT.parent / "shared" / "seed" / "000_88b63e6de2639f48.txt"
 
 def import_path(path: Path, name: str) -> ModuleType:
     """Import a generated module from its file, under `name` (registered so dataclasses resolve it)."""
-    if name in sys.modules:
-        return sys.modules[name]
+    existing = sys.modules.get(name)
+    if existing is not None:
+        assert Path(existing.__file__ or "").resolve() == path.resolve(), f"{name} is already {existing.__file__}"
+        return existing
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

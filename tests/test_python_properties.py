@@ -12,40 +12,18 @@ so a generator change that alters a shape makes these tests fail.
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import json
 import math
-import sys
-from pathlib import Path
-from types import MappingProxyType, ModuleType
+from types import MappingProxyType
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-MODULE_PATH = Path(__file__).resolve().parents[1] / "generated" / "python" / "openai_webhooks.py"
+from conftest import GENERATED, import_path
 
-
-def _load(path: Path) -> ModuleType:
-    """Import the generated file by path, registered in sys.modules first so dataclasses resolve it."""
-    name = "openai_webhooks"
-    existing = sys.modules.get(name)
-    if existing is not None and Path(getattr(existing, "__file__", "")).resolve() == path:
-        return existing
-    if existing is not None:  # some other file took the name; keep ours apart
-        name = "openai_webhooks_under_test"
-        if name in sys.modules:
-            return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-wh = _load(MODULE_PATH)
+wh = import_path(GENERATED / "python" / "openai_webhooks.py", "openai_webhooks")
 WebhookDecodeError = wh.WebhookDecodeError
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

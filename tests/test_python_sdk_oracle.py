@@ -15,15 +15,11 @@ import base64
 import dataclasses
 import hashlib
 import hmac
-import importlib.util
 import json
 import math
-import sys
 import time
 import types
 import typing
-from pathlib import Path
-from types import ModuleType
 from typing import Any, List, Literal, Union
 
 import openai
@@ -31,30 +27,11 @@ import pydantic
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from conftest import GENERATED, import_path
 from openai.types import webhooks as sdk_webhooks
 
-MODULE_PATH = Path(__file__).resolve().parents[1] / "generated" / "python" / "openai_webhooks.py"
-
-
-def _load(path: Path) -> ModuleType:
-    """Import the generated file by path, registered in sys.modules first so dataclasses resolve it."""
-    name = "openai_webhooks"
-    existing = sys.modules.get(name)
-    if existing is not None and Path(getattr(existing, "__file__", "")).resolve() == path:
-        return existing
-    if existing is not None:  # some other file took the name; keep ours apart
-        name = "openai_webhooks_under_test"
-        if name in sys.modules:
-            return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-wh = _load(MODULE_PATH)
+wh = import_path(GENERATED / "python" / "openai_webhooks.py", "openai_webhooks")
 
 # ---------------------------------------------------------------- the SDK side
 
