@@ -138,6 +138,13 @@ class _Builder:
         self.problem(node, f"{what} must be true or false")
         return False
 
+    def top_text(self, top: dict[str, tuple[yaml.Node, yaml.Node]], root: yaml.Node, key: str) -> str | None:
+        value = self.require(top, root, key, "spec")
+        return self.text(value, key) if value is not None else None
+
+    def description(self, m: dict[str, tuple[yaml.Node, yaml.Node]]) -> str | None:
+        return self.text(m["description"][1], "description") if "description" in m else None
+
     def require(self, m: dict[str, tuple[yaml.Node, yaml.Node]], node: yaml.Node, key: str, what: str) -> yaml.Node | None:
         if key not in m:
             self.problem(node, f"{what} is missing required key {key!r}")
@@ -150,21 +157,13 @@ class _Builder:
         top = self.mapping(root, TOP_KEYS, "spec")
         if top is None:
             return None
-        title = page = module = None
-        for key in ("title", "page", "module"):
-            value = self.require(top, root, key, "spec")
-            if value is not None:
-                text = self.text(value, key)
-                if key == "title":
-                    title = text
-                elif key == "page":
-                    page = text
-                    if text is not None and not self.page_ok(text):
-                        self.problem(value, f"page {text!r} must be a relative path to a .md file, without '..'")
-                else:
-                    module = text
-                    if text is not None and not naming.SNAKE.match(text):
-                        self.problem(value, f"module {text!r} must be a snake_case Python module name")
+        title = self.top_text(top, root, "title")
+        page = self.top_text(top, root, "page")
+        if page is not None and not self.page_ok(page):
+            self.problem(top["page"][1], f"page {page!r} must be a relative path to a .md file, without '..'")
+        module = self.top_text(top, root, "module")
+        if module is not None and not naming.SNAKE.match(module):
+            self.problem(top["module"][1], f"module {module!r} must be a snake_case Python module name")
         types_node = self.require(top, root, "types", "spec")
         definitions: list[model.Definition] = []
         if types_node is not None:
@@ -250,7 +249,7 @@ class _Builder:
         m = self.mapping(node, OBJECT_KEYS, f"type {name!r}")
         if m is None:
             return None
-        description = self.text(m["description"][1], "description") if "description" in m else None
+        description = self.description(m)
         fields_node = self.require(m, node, "fields", f"type {name!r}")
         if fields_node is None:
             return None
@@ -281,7 +280,7 @@ class _Builder:
         m = self.mapping(node, FIELD_KEYS, what)
         if m is None:
             return None
-        description = self.text(m["description"][1], "description") if "description" in m else None
+        description = self.description(m)
         optional = self.flag(m["optional"][1], "optional") if "optional" in m else False
         t = self.type_of(m, node, f"{owner}_{key}", what, description)
         if t is None:
@@ -384,7 +383,7 @@ class _Builder:
         m = self.mapping(node, UNION_KEYS, f"union {name!r}")
         if m is None:
             return None
-        description = self.text(m["description"][1], "description") if "description" in m else None
+        description = self.description(m)
         disc_node = self.require(m, node, "discriminator", f"union {name!r}")
         members_node = m["union"][1]
         disc = self.text(disc_node, "discriminator") if disc_node is not None else None
