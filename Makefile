@@ -25,6 +25,7 @@ check: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m generator check
+	$(PY) -m mypy --strict generator
 	$(PY) -m pytest
 
 # Refresh the expected outputs of the fixture specs under tests/golden/ after a deliberate change.

@@ -39,7 +39,7 @@ def stale(files: dict[str, str], out: Path) -> list[str]:
 
 
 def unified_diff(files: dict[str, str], out: Path, paths: list[str]) -> str:
-    chunks = []
+    chunks: list[str] = []
     for rel in paths:
         target = out / rel
         old = target.read_text(encoding="utf-8", errors="replace") if target.is_file() else ""
@@ -84,13 +84,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     try:
-        loaded = spec.load(args.spec, shown(args.spec))
-    except spec.SpecError as e:
-        print(e, file=sys.stderr)
-        return 2
-    try:
+        loaded = spec.load(args.spec, shown(args.spec), checks=[t.check for t in render.TARGETS])
         files = render.render(loaded, args.templates)
-    except render.RenderError as e:
+    except (spec.SpecError, render.RenderError) as e:
         print(e, file=sys.stderr)
         return 2
     changed = stale(files, args.out)

@@ -1,20 +1,29 @@
-"""The intermediate model: plain frozen dataclasses, built by `spec.load`, read by the templates.
+"""The intermediate model: plain frozen dataclasses, built by `spec.load`, read by the targets.
 
-It knows nothing of YAML or Jinja. Every type expression is one of the `Type` classes below;
-each has a `kind` the templates dispatch on.
+It knows nothing of YAML, Jinja or any output language. Every type expression is an instance of
+one of the classes in `Type`; a target's mapper `match`es on them and ends in `assert_never`, so
+adding a class here makes mypy point at every target that does not handle it yet.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Union
 
 from generator import naming
 
 
 @dataclass(frozen=True)
+class Loc:
+    """Where something was written in the spec (1-based), so a target can report a name it rejects."""
+
+    line: int = 0
+    column: int = 0
+
+
+@dataclass(frozen=True)
 class Name:
-    """One spelling in the spec (snake_case); every other spelling derives from it."""
+    """One spelling in the spec (snake_case); targets derive theirs from it."""
 
     snake: str
 
@@ -32,11 +41,23 @@ class Name:
 
 
 @dataclass(frozen=True)
-class Scalar:
-    """`string`, `integer`, `float` or `boolean`."""
+class String:
+    pass
 
-    name: str
-    kind: str = "scalar"
+
+@dataclass(frozen=True)
+class Integer:
+    pass
+
+
+@dataclass(frozen=True)
+class Float:
+    """A finite number; an integer is one too."""
+
+
+@dataclass(frozen=True)
+class Boolean:
+    pass
 
 
 @dataclass(frozen=True)
@@ -44,7 +65,6 @@ class Literal:
     """Exactly one value: a string, an integer or a boolean."""
 
     value: str | int | bool
-    kind: str = "literal"
 
 
 @dataclass(frozen=True)
@@ -53,13 +73,11 @@ class Enum:
 
     values: tuple[str, ...]
     open: bool = False
-    kind: str = "enum"
 
 
 @dataclass(frozen=True)
 class Array:
     item: Type
-    kind: str = "array"
 
 
 @dataclass(frozen=True)
@@ -67,7 +85,6 @@ class Map:
     """A JSON object with string keys and values of one type."""
 
     value: Type
-    kind: str = "map"
 
 
 @dataclass(frozen=True)
@@ -75,16 +92,13 @@ class Nullable:
     """`<inner> or null`."""
 
     inner: Type
-    kind: str = "nullable"
 
 
 @dataclass(frozen=True)
 class Ref:
-    """A use of a named top-level type (object or union) by its name."""
+    """A use of a named top-level type (object or union) by its name; `Spec.definition` resolves it."""
 
     name: Name
-    target_kind: str  # "object" or "union"
-    kind: str = "ref"
 
 
 @dataclass(frozen=True)
@@ -94,10 +108,7 @@ class Field:
     description: str | None
     optional: bool = False  # may be absent
     is_discriminator: bool = False  # the tag a union dispatches on
-
-    @property
-    def attr(self) -> str:
-        return naming.py_attr(self.key)
+    loc: Loc = field(default=Loc(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -107,21 +118,21 @@ class Object:
     name: Name
     description: str | None
     fields: tuple[Field, ...]
-    kind: str = "object"
+    loc: Loc = field(default=Loc(), compare=False)
 
     @property
     def nested(self) -> tuple[Object, ...]:
         """Objects defined inline below this one, innermost first (definition order for code)."""
         found: list[Object] = []
-        for field in self.fields:
-            _collect_objects(field.type, found)
+        for f in self.fields:
+            _collect_objects(f.type, found)
         return tuple(found)
 
     def discriminator_value(self, key: str) -> str | None:
         """The string literal at `key`, the value a union dispatches this object on."""
-        for field in self.fields:
-            if field.key == key and isinstance(field.type, Literal) and isinstance(field.type.value, str):
-                return field.type.value
+        for f in self.fields:
+            if f.key == key and isinstance(f.type, Literal) and isinstance(f.type.value, str):
+                return f.type.value
         return None
 
 
@@ -139,17 +150,16 @@ class Union_:
     description: str | None
     discriminator: str
     members: tuple[UnionMember, ...]
-    kind: str = "union"
+    loc: Loc = field(default=Loc(), compare=False)
 
 
-Type = Union[Scalar, Literal, Enum, Array, Map, Nullable, Ref, Object]
+Type = Union[String, Integer, Float, Boolean, Literal, Enum, Array, Map, Nullable, Ref, Object]
 Definition = Union[Object, Union_]
 
 
 def _collect_objects(t: Type, found: list[Object]) -> None:
     if isinstance(t, Object):
-        for obj in t.nested:
-            found.append(obj)
+        found.extend(t.nested)
         found.append(t)
     elif isinstance(t, Array):
         _collect_objects(t.item, found)
@@ -164,13 +174,15 @@ class Spec:
     source: str  # the spec's file name, for generated headers
     title: str  # the docs page's `# Title`
     page: str  # where the docs page goes, e.g. `cli/resources/webhooks/index.md`
-    module: str  # Python module name
+    module: str  # the module name every code target uses
     entry: Union_ | None  # the union `parse_event` decodes
     definitions: tuple[Definition, ...]  # in spec order
+    shown: str = field(default="", compare=False)  # the spec's path as problems name it
+    entry_loc: Loc = field(default=Loc(), compare=False)
 
     @property
     def objects(self) -> tuple[Object, ...]:
-        """Every object class, nested ones before the object that holds them."""
+        """Every object, nested ones before the object that holds them."""
         out: list[Object] = []
         for d in self.definitions:
             if isinstance(d, Object):
@@ -181,3 +193,10 @@ class Spec:
     @property
     def unions(self) -> tuple[Union_, ...]:
         return tuple(d for d in self.definitions if isinstance(d, Union_))
+
+    def definition(self, name: Name) -> Definition:
+        """The top-level type a `Ref` names (the loader guarantees it exists)."""
+        for d in self.definitions:
+            if d.name == name:
+                return d
+        raise KeyError(name.snake)

@@ -1,9 +1,11 @@
-"""Every derived spelling comes from here: the spec spells a name once, in snake_case."""
+"""Spellings every target can derive from a spec name (which is written once, in snake_case).
+
+Each target's own rules (reserved words, how a JSON key becomes an attribute) live in its module
+under generator/targets/.
+"""
 
 from __future__ import annotations
 
-import builtins
-import keyword
 import re
 
 SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
@@ -27,27 +29,6 @@ def singular(snake: str) -> str:
     if snake.endswith("s") and not snake.endswith("ss"):
         return snake[:-1]
     return snake
-
-
-# Names a generated class body uses besides its fields: a field spelled like one of them would
-# shadow it there, so its attribute takes a trailing underscore, as keywords do.
-CLASS_BODY_NAMES = frozenset(
-    {"field", "classmethod", "frozenset", "dict", "str", "int", "float", "bool", "tuple", "self"}
-    | {"extra_fields", "explicit_nulls", "to_dict", "from_dict"}
-)
-
-# Class names the generated Python module already defines or imports, and the builtins a type
-# named in PascalCase could shadow (ValueError, ...): no spec type may take one of these names.
-MODULE_NAMES = frozenset(
-    {"WebhookDecodeError", "InvalidWebhookSignatureError", "UnknownWebhookEvent", "HeadersLike"}
-    | {"Any", "Callable", "Final", "Literal", "Mapping", "NoReturn", "Protocol", "TypeAlias", "TypeVar", "Union"}
-    | {name for name in dir(builtins) if name[:1].isupper()}
-)
-
-
-def py_attr(key: str) -> str:
-    """A JSON key as a Python attribute: `from` -> `from_`, `dict` -> `dict_` (see CLASS_BODY_NAMES)."""
-    return key + "_" if keyword.iskeyword(key) or key in CLASS_BODY_NAMES else key
 
 
 def constant(snake: str) -> str:

@@ -7,14 +7,22 @@ walked once; problems are collected, not raised one at a time, so one run report
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 
 import yaml
 
 from generator import model, naming
+from generator.problems import Problem, SpecError
 
-SCALARS = ("string", "integer", "float", "boolean")
+__all__ = ["Problem", "SpecError", "load", "parse"]
+
+SCALARS: dict[str, model.Type] = {
+    "string": model.String(),
+    "integer": model.Integer(),
+    "float": model.Float(),
+    "boolean": model.Boolean(),
+}
 TOP_KEYS = ("title", "page", "module", "entry", "types")
 OBJECT_KEYS = ("description", "fields")
 UNION_KEYS = ("description", "union", "discriminator")
@@ -24,36 +32,24 @@ SHAPES = ("type", "literal", "enum", "fields", "items", "values")
 _SCALAR_VALUES = yaml.constructor.SafeConstructor()  # turns one scalar node into its Python value
 
 
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    line: int  # 1-based
-    column: int  # 1-based
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+Check = Callable[[model.Spec], list[Problem]]
 
 
-class SpecError(Exception):
-    """The spec could not be loaded; `problems` lists every reason, in file order."""
+def load(path: Path, display: str | None = None, checks: Sequence[Check] = ()) -> model.Spec:
+    """Read the spec at `path`; `display` is how errors name the file (default: as given).
 
-    def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems, key=lambda p: (p.line, p.column, p.message))
-        super().__init__("\n".join(str(p) for p in self.problems))
-
-
-def load(path: Path, display: str | None = None) -> model.Spec:
-    """Read the spec at `path`; `display` is how errors name the file (default: as given)."""
+    `checks` (the targets' naming rules) run on what was built even when the loader found problems,
+    so one run reports everything.
+    """
     shown = display if display is not None else str(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise SpecError([Problem(shown, 1, 1, f"cannot read spec: {e}")]) from None
-    return parse(text, shown, source=path.name)
+    return parse(text, shown, source=path.name, checks=checks)
 
 
-def parse(text: str, shown: str, source: str) -> model.Spec:
+def parse(text: str, shown: str, source: str, checks: Sequence[Check] = ()) -> model.Spec:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except RecursionError:
@@ -71,9 +67,17 @@ def parse(text: str, shown: str, source: str) -> model.Spec:
         spec = builder.build(root)
     except RecursionError:
         raise SpecError([Problem(shown, 1, 1, "spec is nested too deeply")]) from None
-    if builder.problems or spec is None:
-        raise SpecError(builder.problems)
+    problems = list(builder.problems)
+    if spec is not None:
+        for check in checks:
+            problems += check(spec)
+    if problems or spec is None:
+        raise SpecError(list(dict.fromkeys(problems)))
     return spec
+
+
+def loc(node: yaml.Node) -> model.Loc:
+    return model.Loc(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
 class _Builder:
@@ -82,25 +86,14 @@ class _Builder:
         self.source = source
         self.problems: list[Problem] = []
         self.kinds: dict[str, str] = {}  # top-level name -> "object" | "union"
+        self.locs: dict[str, model.Loc] = {}  # top-level name -> where it is defined
         self.tags: dict[tuple[str, str], None] = {}  # (object, field) pairs a union dispatches on
-        self.classes: dict[str, str] = {}  # generated class name -> what in the spec it came from
 
     # -- reporting -------------------------------------------------------------------------
 
     def problem(self, node: yaml.Node, message: str) -> None:
         mark = node.start_mark
         self.problems.append(Problem(self.shown, mark.line + 1, mark.column + 1, message))
-
-    def class_name(self, name: str, node: yaml.Node, label: str) -> None:
-        """Each generated class needs a name of its own: `a_b` and `ab` would both be `AB`."""
-        pascal = naming.pascal(name)
-        if pascal in naming.MODULE_NAMES:
-            self.problem(node, f"{label} would be the Python class {pascal}, a name the module already uses")
-        elif pascal in self.classes:
-            other = self.classes[pascal]
-            self.problem(node, f"{label} and {other} would both be the Python class {pascal}; rename one (nested objects take `name:`)")
-        else:
-            self.classes[pascal] = label
 
     def mapping(self, node: yaml.Node, allowed: tuple[str, ...], what: str) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
         """A mapping node as {key: (key node, value node)}; reports duplicates and unknown keys."""
@@ -130,7 +123,8 @@ class _Builder:
         if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
             self.problem(node, f"{what} must be a string")
             return None
-        return node.value
+        text: str = node.value
+        return text
 
     def flag(self, node: yaml.Node, what: str) -> bool:
         if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
@@ -175,11 +169,10 @@ class _Builder:
             entry = next((d for d in definitions if isinstance(d, model.Union_) and d.name.snake == entry_name), None)
             if entry_name is not None and entry is None:
                 self.problem(entry_node, f"entry {entry_name!r} is not a union defined under types{self.suggest(entry_name, 'union')}")
-            elif entry is not None and naming.py_attr(entry.discriminator) == "raw":
-                self.problem(entry_node, "the entry union's discriminator cannot be 'raw': UnknownWebhookEvent keeps the payload there")
         if title is None or page is None or module is None:
             return None
-        return model.Spec(self.source, title, page, module, entry, tuple(definitions))
+        entry_loc = loc(top["entry"][1]) if "entry" in top else model.Loc()
+        return model.Spec(self.source, title, page, module, entry, tuple(definitions), self.shown, entry_loc)
 
     @staticmethod
     def page_ok(page: str) -> bool:
@@ -213,7 +206,7 @@ class _Builder:
                 self.problem(key_node, f"type name {name!r} must be snake_case (e.g. batch_cancelled_webhook_event)")
             is_union = isinstance(value_node, yaml.MappingNode) and any(k.value == "union" for k, _ in value_node.value)
             self.kinds[name] = "union" if is_union else "object"
-            self.class_name(name, key_node, f"type {name!r}")
+            self.locs[name] = loc(key_node)
         for name, (_, value_node) in types.items():
             if self.kinds[name] == "union":
                 self.prescan_union(value_node)
@@ -253,7 +246,7 @@ class _Builder:
         fields_node = self.require(m, node, "fields", f"type {name!r}")
         if fields_node is None:
             return None
-        return model.Object(model.Name(name), description, self.fields(name, fields_node))
+        return model.Object(model.Name(name), description, self.fields(name, fields_node), self.locs[name])
 
     def fields(self, owner: str, node: yaml.Node) -> tuple[model.Field, ...]:
         fields_map = self.mapping(node, (), f"fields of {owner!r}")
@@ -262,20 +255,15 @@ class _Builder:
         if not fields_map:
             self.problem(node, f"{owner!r} must have at least one field")
         out = []
-        attrs: dict[str, str] = {}
         for key, (key_node, value_node) in fields_map.items():
             if not naming.FIELD_KEY.match(key) or key.startswith("__"):
                 self.problem(key_node, f"field key {key!r} must be snake_case and not start with '__'")
-            attr = naming.py_attr(key)
-            if attr in attrs:
-                self.problem(key_node, f"fields {attrs[attr]!r} and {key!r} would both be the Python attribute {attr!r}")
-            attrs[attr] = key
-            field = self.field(owner, key, value_node)
+            field = self.field(owner, key, key_node, value_node)
             if field is not None:
                 out.append(field)
         return tuple(out)
 
-    def field(self, owner: str, key: str, node: yaml.Node) -> model.Field | None:
+    def field(self, owner: str, key: str, key_node: yaml.Node, node: yaml.Node) -> model.Field | None:
         what = f"field {key!r}"
         m = self.mapping(node, FIELD_KEYS, what)
         if m is None:
@@ -288,7 +276,7 @@ class _Builder:
         is_tag = (owner, key) in self.tags
         if is_tag and (optional or not isinstance(t, model.Literal) or not isinstance(t.value, str)):
             self.problem(node, f"{what} is the discriminator of a union, so it must be a required string literal")
-        return model.Field(key, t, description, optional, is_tag)
+        return model.Field(key, t, description, optional, is_tag, loc(key_node))
 
     def type_node(self, node: yaml.Node, default_name: str, what: str) -> model.Type | None:
         """An `items:` or `values:` type: a mapping like a field's, or just a type name."""
@@ -334,8 +322,7 @@ class _Builder:
                 name = self.text(m["name"][1], "name") or name
                 if not naming.SNAKE.match(name):
                     self.problem(m["name"][1], f"name {name!r} must be snake_case")
-            self.class_name(name, node, f"the object of {what}")
-            t = model.Object(model.Name(name), description, self.fields(name, value))
+            t = model.Object(model.Name(name), description, self.fields(name, value), loc(node))
         elif shape == "items":
             item = self.type_node(value, naming.singular(default_name), "items")
             t = model.Array(item) if item is not None else None
@@ -351,9 +338,9 @@ class _Builder:
             self.problem(node, "type must be a type name")
             return None
         if name in SCALARS:
-            return model.Scalar(name)
+            return SCALARS[name]
         if name in self.kinds:
-            return model.Ref(model.Name(name), self.kinds[name])
+            return model.Ref(model.Name(name))
         self.problem(node, f"unknown type {name!r}{self.suggest(name)}")
         return None
 
@@ -415,4 +402,4 @@ class _Builder:
             members.append(model.UnionMember(obj, tag))
         if disc is None:
             return None
-        return model.Union_(model.Name(name), description, disc, tuple(members))
+        return model.Union_(model.Name(name), description, disc, tuple(members), self.locs[name])

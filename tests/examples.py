@@ -9,8 +9,14 @@ from generator import model
 
 def example(t: model.Type | model.Definition, spec: model.Spec, variant: int = 0) -> Any:
     """A valid JSON value of type `t`; `variant` varies the choices (absent optionals, nulls, lengths)."""
-    if isinstance(t, model.Scalar):
-        return {"string": f"s{variant}", "integer": 1700000000 + variant, "float": 1.5 + variant, "boolean": variant % 2 == 0}[t.name]
+    if isinstance(t, model.String):
+        return f"s{variant}"
+    if isinstance(t, model.Integer):
+        return 1700000000 + variant
+    if isinstance(t, model.Float):
+        return 1.5 + variant
+    if isinstance(t, model.Boolean):
+        return variant % 2 == 0
     if isinstance(t, model.Literal):
         return t.value
     if isinstance(t, model.Enum):

@@ -289,8 +289,8 @@ def test_custom_templates_override_the_built_in_ones(project: Path) -> None:
     custom.mkdir(parents=True)
     # Override only the bullet macros' host page; the built-in macros are still found.
     (custom / "page.md.j2").write_text(
-        '{% import "docs/bullets.md.j2" as b %}# {{ spec.title }} (our copy)\n'
-        "{% for d in spec.definitions %}\n{{ b.definition(d) }}\n{% endfor %}\n"
+        '{% import "docs/bullets.md.j2" as b %}# {{ page.title }} (our copy)\n'
+        "{% for s in page.sections %}\n{{ b.bullet(s.bullet) }}\n{% endfor %}\n"
     )
     result = run("generate", "--spec", "spec/openai_webhooks.yaml", "--out", "out", "--templates", "my_templates", cwd=project)
     assert result.returncode == 0, result.stderr
@@ -303,7 +303,7 @@ def test_custom_templates_override_the_built_in_ones(project: Path) -> None:
 @pytest.mark.parametrize(
     "template,words",
     [
-        ("# {{ spec.titel }}\n", "page.md.j2:1: UndefinedError: 'generator.model.Spec object' has no attribute 'titel'"),
+        ("# {{ page.titel }}\n", "page.md.j2:1: UndefinedError: 'generator.targets.docs_cli.Page object' has no attribute 'titel'"),
         ("# {% if %}\n", "page.md.j2:1: TemplateSyntaxError"),
     ],
 )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import render, spec
+from generator import model, render, spec
 
 CASES = sorted(p.parent for p in (Path(__file__).parent / "golden").glob("*/spec.yaml"))
 REFRESH = "make golden"
@@ -32,25 +32,25 @@ def test_kitchen_sink_uses_every_construct() -> None:
     loaded = spec.load(Path(__file__).parent / "golden" / "kitchen_sink" / "spec.yaml")
     seen: set[str] = set()
 
-    def walk(t) -> None:  # type: ignore[no-untyped-def]
-        if t.kind == "scalar":
-            seen.add(t.name)
-        elif t.kind == "literal":
-            seen.add("literal:" + type(t.value).__name__)
-        elif t.kind == "enum":
-            seen.add("open enum" if t.open else "enum")
-        else:
-            seen.add(t.kind)
-        child = {"array": "item", "map": "value", "nullable": "inner"}.get(t.kind)
-        if child:
-            walk(getattr(t, child))
-        if t.kind == "object":
-            for f in t.fields:
-                seen.add("optional" if f.optional else "required")
-                walk(f.type)
+    def walk(t: model.Type) -> None:
+        match t:
+            case model.Literal(value=value):
+                seen.add("literal:" + type(value).__name__)
+            case model.Enum(open=is_open):
+                seen.add("open enum" if is_open else "enum")
+            case model.Array(item=inner) | model.Map(value=inner) | model.Nullable(inner=inner):
+                seen.add(type(t).__name__.lower())
+                walk(inner)
+            case model.Object(fields=fields):
+                seen.add("object")
+                for f in fields:
+                    seen.add("optional" if f.optional else "required")
+                    walk(f.type)
+            case _:
+                seen.add(type(t).__name__.lower())
 
     for d in loaded.definitions:
-        if d.kind == "union":
+        if isinstance(d, model.Union_):
             seen.add("union")
         else:
             walk(d)

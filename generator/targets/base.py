@@ -1,0 +1,162 @@
+"""What every target shares: the Target record, name-collision checks, escaping and formatting."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+import black
+import jinja2
+from black.mode import Mode, TargetVersion
+from black.parsing import InvalidInput
+
+from generator import model
+from generator.problems import Problem
+
+
+class RenderError(Exception):
+    """A template failed, or produced code the formatter cannot parse (a custom template's bug)."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """One output of the spec: its own name checks, and the files it renders."""
+
+    name: str
+    check: Callable[[model.Spec], list[Problem]]
+    render: Callable[[model.Spec, jinja2.Environment], dict[str, str]]
+
+
+# -- naming checks, run after loading with each target's spelling ---------------------------
+
+
+def problem(spec: model.Spec, loc: model.Loc, message: str) -> Problem:
+    return Problem(spec.shown or spec.source, max(loc.line, 1), max(loc.column, 1), message)
+
+
+def named_things(spec: model.Spec) -> Iterator[tuple[model.Name, model.Loc, str]]:
+    """Every definition, then every nested object: its name, where the spec writes it, how to call it."""
+    for d in spec.definitions:
+        yield d.name, d.loc, f"type {d.name.snake!r}"
+    for obj in spec.objects:
+        for f in obj.fields:
+            inner = f.type
+            while isinstance(inner, (model.Array, model.Map, model.Nullable)):
+                inner = inner.item if isinstance(inner, model.Array) else inner.value if isinstance(inner, model.Map) else inner.inner
+            if isinstance(inner, model.Object):
+                yield inner.name, inner.loc, f"the object of field {f.key!r}"
+
+
+def distinct_class_names(
+    spec: model.Spec,
+    spell: Callable[[model.Name], str],
+    reserved: frozenset[str],
+    language: str,
+    owner: str,
+) -> list[Problem]:
+    """Each type needs a name of its own in the target: `a_b` and `ab` would both be `AB`."""
+    problems = []
+    seen: dict[str, str] = {}
+    for name, loc, label in named_things(spec):
+        spelled = spell(name)
+        if spelled in reserved:
+            problems.append(problem(spec, loc, f"{label} would be {language} {spelled}, a name {owner} already uses"))
+        elif spelled in seen:
+            problems.append(
+                problem(
+                    spec,
+                    loc,
+                    f"{label} and {seen[spelled]} would both be {language} {spelled}; rename one (nested objects take `name:`)",
+                )
+            )
+        else:
+            seen[spelled] = label
+    return problems
+
+
+def distinct_attributes(spec: model.Spec, spell: Callable[[str], str], language: str) -> list[Problem]:
+    """Two keys of one object must not become the same attribute (`from` and `from_` in Python)."""
+    problems = []
+    for obj in spec.objects:
+        seen: dict[str, str] = {}
+        for f in obj.fields:
+            spelled = spell(f.key)
+            if spelled in seen:
+                problems.append(problem(spec, f.loc, f"fields {seen[spelled]!r} and {f.key!r} would both be {language} {spelled!r}"))
+            seen[spelled] = f.key
+    return problems
+
+
+# -- text --------------------------------------------------------------------------------------
+
+
+def json_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def py_escape(text: str) -> str:
+    """Text for the inside of a triple-quoted Python string: any description, and the code stays valid.
+
+    Backslashes are doubled, characters that are not printable become escapes, and a quote is escaped
+    when another quote or the closing quotes follow it, so no run of quotes can end the string early.
+    """
+    out = []
+    for i, ch in enumerate(text):
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == '"':
+            out.append('\\"' if i + 1 == len(text) or text[i + 1] == '"' else ch)
+        elif ch.isprintable() or ch in "\n\t":
+            out.append(ch)
+        elif ord(ch) < 0x100:
+            out.append(f"\\x{ord(ch):02x}")
+        elif ord(ch) < 0x10000:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(f"\\U{ord(ch):08x}")
+    return "".join(out)
+
+
+def py_docstring(text: str) -> str:
+    return f'"""{py_escape(text)}"""'
+
+
+def indent_block(text: str, width: int) -> str:
+    """Indent every non-empty line, splitting on "\\n" only (str.splitlines would also split on
+    characters like \\x1e or \\u2028 and so change a description)."""
+    pad = " " * width
+    return "\n".join(pad + line if line else line for line in text.split("\n"))
+
+
+# -- rendering -----------------------------------------------------------------------------------
+
+
+def render_template(env: jinja2.Environment, template: str, **context: Any) -> str:
+    try:
+        return env.get_template(template).render(**context)
+    except jinja2.TemplateError as e:
+        raise RenderError(f"{template_location(e, template)}: {type(e).__name__}: {e}") from None
+    except RecursionError:
+        raise RenderError(f"{template}: the spec's types are nested too deeply to render") from None
+
+
+def template_location(error: jinja2.TemplateError, fallback: str) -> str:
+    """`file:line` of the template line that failed (syntax errors carry it; runtime errors
+    only in the traceback, where Jinja puts the template's own frames)."""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return f"{error.filename or error.name or fallback}:{error.lineno}"
+    tb = error.__traceback__
+    location = fallback
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+            location = f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return location
+
+
+def format_python(source: str, template: str) -> str:
+    try:
+        return black.format_str(source, mode=Mode(target_versions={TargetVersion.PY310}))
+    except InvalidInput as e:
+        raise RenderError(f"{template}: rendered code does not parse: {e}") from None

@@ -1,0 +1,149 @@
+"""The docs page in the vendor's CLI flavour: JSON names, type summaries like `array of string`.
+
+The mapper turns each definition into a tree of bullets (label, description, children); the
+template prints the tree. The format's rules are in spec/README.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import assert_never
+
+import jinja2
+
+from generator import model
+from generator.problems import Problem
+from generator.targets import base
+
+
+@dataclass(frozen=True)
+class Bullet:
+    """`- `label``, then its description and its children, each after a blank line, two spaces deeper."""
+
+    label: str
+    description: str | None = None
+    children: tuple[Bullet, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    bullet: Bullet
+
+
+@dataclass(frozen=True)
+class Page:
+    title: str
+    sections: tuple[Section, ...]
+
+
+# -- naming policy: the page shows JSON keys verbatim and types by their class-like names ------
+
+
+def type_name(name: model.Name) -> str:
+    return name.pascal
+
+
+def check(spec: model.Spec) -> list[Problem]:
+    """Nothing to refuse: the page prints names as the spec writes them."""
+    return []
+
+
+# -- type mapper --------------------------------------------------------------------------------
+
+
+def first_three(items: list[str], separator: str) -> str:
+    """All items when there are four or fewer, else the first three and "N more"."""
+    shown = items if len(items) <= 4 else items[:3] + [f"{len(items) - 3} more"]
+    return separator.join(shown)
+
+
+def summary(t: model.Type) -> str:
+    match t:
+        case model.String():
+            return "string"
+        case model.Integer() | model.Float():
+            return "number"
+        case model.Boolean():
+            return "boolean"
+        case model.Literal(value=value):
+            return base.json_text(value)
+        case model.Enum(values=values, open=is_open):
+            return first_three([base.json_text(v) for v in values], " or ") + (" or string" if is_open else "")
+        case model.Array(item=item):
+            return f"array of {summary(item)}"
+        case model.Map(value=value):
+            return f"map[{summary(value)}]"
+        case model.Nullable(inner=inner):
+            return f"{summary(inner)} or null"
+        case model.Ref(name=name):
+            return type_name(name)
+        case model.Object(fields=fields):
+            return f"object {{ {first_three([f.key for f in fields], ', ')} }}"
+        case _:
+            assert_never(t)
+
+
+def value_bullet(value: str | int | bool) -> Bullet:
+    return Bullet(base.json_text(value))
+
+
+def children(t: model.Type, description: str | None, is_discriminator: bool = False) -> tuple[Bullet, ...]:
+    """What follows a type's own bullet: an object's fields, an enum's values, and so on."""
+    match t:
+        case model.Object(fields=fields):
+            return tuple(field_bullet(f) for f in fields)
+        case model.Array(item=inner) | model.Map(value=inner):
+            return children(inner, description)
+        case model.Nullable(inner=inner):
+            return children(inner, description, is_discriminator)
+        case model.Literal(value=value):
+            # A union's tag says its value in the summary already.
+            return () if is_discriminator else (value_bullet(value),)
+        case model.Enum(values=values, open=True):
+            closed = Bullet(" or ".join(base.json_text(v) for v in values), description, tuple(map(value_bullet, values)))
+            return (closed, Bullet("string"))
+        case model.Enum(values=values):
+            return tuple(map(value_bullet, values))
+        case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Ref():
+            return ()
+        case _:
+            assert_never(t)
+
+
+def field_bullet(f: model.Field) -> Bullet:
+    label = f"{f.key}: {'optional ' if f.optional else ''}{summary(f.type)}"
+    return Bullet(label, f.description, children(f.type, f.description, f.is_discriminator))
+
+
+def object_bullet(obj: model.Object) -> Bullet:
+    return Bullet(f"{obj.name.snake}: {summary(obj)}", obj.description, children(obj, obj.description))
+
+
+def definition_bullet(d: model.Definition) -> Bullet:
+    match d:
+        case model.Object():
+            return object_bullet(d)
+        case model.Union_(members=members):
+            label = f"{d.name.snake}: {first_three([type_name(m.object.name) for m in members], ' or ')}"
+            return Bullet(label, d.description, tuple(object_bullet(m.object) for m in members))
+        case _:
+            assert_never(d)
+
+
+def page(spec: model.Spec) -> Page:
+    return Page(spec.title, tuple(Section(d.name.title, definition_bullet(d)) for d in spec.definitions))
+
+
+# -- output ---------------------------------------------------------------------------------------
+
+
+def path(spec: model.Spec) -> str:
+    return f"docs/{spec.page}"
+
+
+def render(spec: model.Spec, env: jinja2.Environment) -> dict[str, str]:
+    return {path(spec): base.render_template(env, "docs/page.md.j2", page=page(spec))}
+
+
+TARGET = base.Target("docs-cli", check, render)

@@ -1,0 +1,337 @@
+"""The stdlib-only Python module: frozen dataclasses, a validating decoder, signature checks.
+
+Three parts, in the order the module is built: the naming policy (how spec names become Python
+names, and which names the module reserves), the type mapper (what each model type becomes:
+annotation, decode expression, encode expression, runtime helpers), and the output (the views the
+templates print, then black).
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+from dataclasses import dataclass
+from typing import assert_never
+
+import jinja2
+
+from generator import model
+from generator.problems import Problem
+from generator.targets import base
+
+# -- naming policy --------------------------------------------------------------------------
+
+# Names a generated class body uses besides its fields: a field spelled like one of them would
+# shadow it there, so its attribute takes a trailing underscore, as keywords do.
+CLASS_BODY_NAMES = frozenset(
+    {"field", "classmethod", "frozenset", "dict", "str", "int", "float", "bool", "tuple", "self"}
+    | {"extra_fields", "explicit_nulls", "to_dict", "from_dict"}
+)
+
+# Class names the module already defines or imports, and the builtins a type named in
+# PascalCase could shadow (ValueError, ...): no spec type may take one of these names.
+MODULE_NAMES = frozenset(
+    {"WebhookDecodeError", "InvalidWebhookSignatureError", "UnknownWebhookEvent", "HeadersLike"}
+    | {"Any", "Callable", "Final", "Literal", "Mapping", "NoReturn", "Protocol", "TypeAlias", "TypeVar", "Union"}
+    | {name for name in dir(builtins) if name[:1].isupper()}
+)
+
+# UnknownWebhookEvent keeps the payload in `raw`, beside an attribute named after the discriminator.
+UNKNOWN_EVENT_NAMES = frozenset({"raw", "to_dict"})
+
+
+def attr(key: str) -> str:
+    """A JSON key as a Python attribute: `from` -> `from_`, `dict` -> `dict_` (see CLASS_BODY_NAMES)."""
+    return key + "_" if keyword.iskeyword(key) or key in CLASS_BODY_NAMES else key
+
+
+def class_name(name: model.Name) -> str:
+    return name.pascal
+
+
+def check(spec: model.Spec) -> list[Problem]:
+    problems = base.distinct_class_names(spec, class_name, MODULE_NAMES, "the Python class", "the module")
+    problems += base.distinct_attributes(spec, attr, "the Python attribute")
+    if spec.entry is not None and attr(spec.entry.discriminator) in UNKNOWN_EVENT_NAMES:
+        problems.append(
+            base.problem(
+                spec,
+                spec.entry_loc,
+                f"the entry union's discriminator cannot be {spec.entry.discriminator!r}: "
+                "UnknownWebhookEvent uses that name",
+            )
+        )
+    return problems
+
+
+# -- type mapper ----------------------------------------------------------------------------
+# Scalar checks are inlined rather than calling the runtime's _string & co.: a call per field
+# would cost a third of parse_event's time. Keep the two in step (tests/test_targets.py does).
+
+SCALAR_HELPERS = {model.String: "_string", model.Integer: "_integer", model.Float: "_float", model.Boolean: "_boolean"}
+
+
+def annotation(t: model.Type) -> str:
+    match t:
+        case model.String():
+            return "str"
+        case model.Integer():
+            return "int"
+        case model.Float():
+            return "float"
+        case model.Boolean():
+            return "bool"
+        case model.Literal(value=value):
+            return f"Literal[{value!r}]"
+        case model.Enum(values=values, open=is_open):
+            return f"Literal[{', '.join(map(repr, values))}]" + (" | str" if is_open else "")
+        case model.Array(item=item):
+            return f"tuple[{annotation(item)}, ...]"
+        case model.Map(value=value):
+            return f"dict[str, {annotation(value)}]"
+        case model.Nullable(inner=inner):
+            return f"{annotation(inner)} | None"
+        case model.Ref(name=name) | model.Object(name=name):
+            return class_name(name)
+        case _:
+            assert_never(t)
+
+
+def decode(t: model.Type, x: str) -> str:
+    """An expression that is the JSON value in `x`, validated, or raises _Invalid."""
+    match t:
+        case model.String():
+            return f'{x} if type({x}) is str else _fail("a string", {x})'
+        case model.Integer():
+            return f'{x} if type({x}) is int else _fail("an integer", {x})'
+        case model.Float():
+            # x - x == 0.0 is false for inf and nan, which JSON cannot carry
+            return f'{x} if (type({x}) is float and {x} - {x} == 0.0) or type({x}) is int else _fail("a finite number", {x})'
+        case model.Boolean():
+            return f'{x} if {x} is True or {x} is False else _fail("a boolean", {x})'
+        case model.Literal(value=bool() as value):
+            return f"{x} if {x} is {value!r} else _fail({base.json_text(value)!r}, {x})"
+        case model.Literal(value=str() as value):
+            return f"{x} if {x} == {value!r} else _fail({base.json_text(value)!r}, {x})"
+        case model.Literal(value=value):
+            return f"{x} if type({x}) is int and {x} == {value!r} else _fail({base.json_text(value)!r}, {x})"
+        case model.Enum(open=True):
+            return f'{x} if type({x}) is str else _fail("a string", {x})'
+        case model.Enum(values=values):
+            expected = "one of " + ", ".join(base.json_text(v) for v in values)
+            return f"{x} if type({x}) is str and {x} in {{{', '.join(map(repr, values))}}} else _fail({expected!r}, {x})"
+        case model.Array(item=item):
+            return f"_array({x}, {decoder(item)})"
+        case model.Map(value=value):
+            return f"_map({x}, {decoder(value)})"
+        case model.Nullable(inner=inner):
+            return f"None if {x} is None else ({decode(inner, x)})"
+        case model.Ref(name=name) | model.Object(name=name):
+            return f"_decode_{class_name(name)}({x})"
+        case _:
+            assert_never(t)
+
+
+def decoder(t: model.Type) -> str:
+    """A callable doing what `decode` does, for array items and map values."""
+    match t:
+        case model.String() | model.Integer() | model.Float() | model.Boolean():
+            return SCALAR_HELPERS[type(t)]
+        case model.Ref(name=name) | model.Object(name=name):
+            return f"_decode_{class_name(name)}"
+        case model.Literal() | model.Enum() | model.Array() | model.Map() | model.Nullable():
+            return f"lambda x: {decode(t, 'x')}"
+        case _:
+            assert_never(t)
+
+
+def is_plain(t: model.Type) -> bool:
+    """Its decoded value is already the JSON value (so encoding is the identity)."""
+    match t:
+        case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Literal() | model.Enum():
+            return True
+        case model.Nullable(inner=inner):
+            return is_plain(inner)
+        case model.Array() | model.Map() | model.Ref() | model.Object():
+            return False
+        case _:
+            assert_never(t)
+
+
+def encode(t: model.Type, x: str) -> str:
+    """An expression that turns the decoded value in `x` back into its JSON value."""
+    if is_plain(t):
+        return x
+    match t:
+        case model.Array(item=item):
+            return f"list({x})" if is_plain(item) else f"[{encode(item, 'y')} for y in {x}]"
+        case model.Map(value=value):
+            return f"dict({x})" if is_plain(value) else f"{{k: {encode(value, 'y')} for k, y in {x}.items()}}"
+        case model.Nullable(inner=inner):
+            return f"None if {x} is None else {encode(inner, x)}"
+        case model.Ref() | model.Object():
+            return f"{x}.to_dict()"
+        case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Literal() | model.Enum():
+            return x
+        case _:
+            assert_never(t)
+
+
+def helpers(t: model.Type) -> frozenset[str]:
+    """The runtime functions the decode expression of `t` calls."""
+    match t:
+        case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Literal() | model.Enum():
+            return frozenset({"_fail"})
+        case model.Array(item=item):
+            return frozenset({"_array"}) | helpers(item) | ({SCALAR_HELPERS[type(item)]} if type(item) in SCALAR_HELPERS else set())
+        case model.Map(value=value):
+            return frozenset({"_map"}) | helpers(value) | ({SCALAR_HELPERS[type(value)]} if type(value) in SCALAR_HELPERS else set())
+        case model.Nullable(inner=inner):
+            return helpers(inner)
+        case model.Ref() | model.Object():
+            return frozenset()
+        case _:
+            assert_never(t)
+
+
+# -- views the templates print ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PyField:
+    key: str  # the JSON key, as a Python string literal
+    attr: str
+    declaration: str  # `attr: annotation = default`, as the dataclass declares it
+    docstring: str | None
+    decode: str  # validates the JSON value in `x`
+    encode: str  # the JSON value of `self.<attr>`
+    optional: bool
+    nullable: bool  # null is a value of its own, remembered in explicit_nulls when optional
+
+
+@dataclass(frozen=True)
+class PyObject:
+    cls: str
+    docstring: str | None
+    fields: tuple[PyField, ...]
+    keys: str  # the JSON keys, as the items of a set literal
+    required: int  # how many keys must be present
+    tracks_nulls: bool  # has an optional nullable field: keeps `explicit_nulls`
+
+
+@dataclass(frozen=True)
+class PyMember:
+    tag: str  # as a Python literal
+    cls: str
+
+
+@dataclass(frozen=True)
+class PyUnion:
+    cls: str
+    constant: str
+    docstring: str | None
+    discriminator: str  # the JSON key, as a Python literal
+    members: tuple[PyMember, ...]
+
+
+@dataclass(frozen=True)
+class PyEntry:
+    cls: str
+    constant: str
+    discriminator: str  # the JSON key as prose
+    discriminator_key: str  # as a Python literal
+    discriminator_attr: str
+
+
+@dataclass(frozen=True)
+class PyModule:
+    source: str
+    docstring_title: str
+    objects: tuple[PyObject, ...]
+    unions: tuple[PyUnion, ...]
+    entry: PyEntry | None
+    helpers: frozenset[str]
+
+
+def field_view(f: model.Field) -> PyField:
+    nullable = isinstance(f.type, model.Nullable)
+    declaration = f"{attr(f.key)}: {annotation(f.type)}"
+    if f.optional:
+        declaration += ("" if nullable else " | None") + " = None"
+    elif isinstance(f.type, model.Literal):
+        declaration += f" = {f.type.value!r}"
+    return PyField(
+        key=repr(f.key),
+        attr=attr(f.key),
+        declaration=declaration,
+        docstring=base.py_docstring(f.description) if f.description is not None else None,
+        decode=decode(f.type, "x"),
+        encode=encode(f.type, "self." + attr(f.key)),
+        optional=f.optional,
+        nullable=nullable,
+    )
+
+
+def object_view(obj: model.Object) -> PyObject:
+    return PyObject(
+        cls=class_name(obj.name),
+        docstring=base.py_docstring(obj.description) if obj.description is not None else None,
+        fields=tuple(field_view(f) for f in obj.fields),
+        keys=", ".join(repr(f.key) for f in obj.fields),
+        required=sum(1 for f in obj.fields if not f.optional),
+        tracks_nulls=any(f.optional and isinstance(f.type, model.Nullable) for f in obj.fields),
+    )
+
+
+def union_view(union: model.Union_) -> PyUnion:
+    return PyUnion(
+        cls=class_name(union.name),
+        constant=union.name.constant,
+        docstring=base.py_docstring(union.description) if union.description is not None else None,
+        discriminator=repr(union.discriminator),
+        members=tuple(PyMember(repr(m.tag), class_name(m.object.name)) for m in union.members),
+    )
+
+
+def module_view(spec: model.Spec) -> PyModule:
+    entry = None
+    if spec.entry is not None:
+        entry = PyEntry(
+            cls=class_name(spec.entry.name),
+            constant=spec.entry.name.constant,
+            discriminator=spec.entry.discriminator,
+            discriminator_key=repr(spec.entry.discriminator),
+            discriminator_attr=attr(spec.entry.discriminator),
+        )
+    used: set[str] = set()
+    for obj in spec.objects:
+        for f in obj.fields:
+            used |= helpers(f.type)
+    return PyModule(
+        source=spec.source,
+        docstring_title=base.py_escape(spec.title),
+        objects=tuple(object_view(o) for o in spec.objects),
+        unions=tuple(union_view(u) for u in spec.unions),
+        entry=entry,
+        helpers=frozenset(used),
+    )
+
+
+# -- output -----------------------------------------------------------------------------------
+
+
+def path(spec: model.Spec) -> str:
+    return f"python/{spec.module}.py"
+
+
+def render(spec: model.Spec, env: jinja2.Environment) -> dict[str, str]:
+    view = module_view(spec)
+    template = "python/module.py.j2"
+    text = base.format_python(base.render_template(env, template, module=view), template)
+    missing = sorted(h for h in view.helpers if f"\ndef {h}(" not in text)
+    if missing:
+        raise base.RenderError(f"{template}: the decoders call runtime helpers the module does not define: {', '.join(missing)}")
+    return {path(spec): text}
+
+
+TARGET = base.Target("python", check, render)
