@@ -1,0 +1,125 @@
+"""JSON Schema (2020-12) of every object and union, built as a dict and dumped: no template.
+
+Each object and union is a `$defs` entry named like its class, so tools that generate code from
+the schema (datamodel-code-generator, for the pydantic target) name their classes the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, assert_never
+
+import jinja2
+
+from generator import model
+from generator.problems import Problem
+from generator.targets import base
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+# -- naming policy: `$defs` keys are the PascalCase names; JSON keys are used verbatim ---------------
+
+
+def def_name(name: model.Name) -> str:
+    return name.pascal
+
+
+def ref(name: model.Name) -> dict[str, Any]:
+    return {"$ref": f"#/$defs/{def_name(name)}"}
+
+
+def check(spec: model.Spec) -> list[Problem]:
+    return base.distinct_class_names(spec, def_name, frozenset(), "the schema definition", "the schema")
+
+
+# -- type mapper ----------------------------------------------------------------------------------
+
+
+def schema(t: model.Type) -> dict[str, Any]:
+    match t:
+        case model.String():
+            return {"type": "string"}
+        case model.Integer():
+            return {"type": "integer"}
+        case model.Float():
+            return {"type": "number"}
+        case model.Boolean():
+            return {"type": "boolean"}
+        case model.Literal(value=bool()):
+            return {"type": "boolean", "const": t.value}
+        case model.Literal(value=str()):
+            return {"type": "string", "const": t.value}
+        case model.Literal(value=value):
+            return {"type": "integer", "const": value}
+        case model.Enum(values=values, open=False):
+            return {"type": "string", "enum": list(values)}
+        case model.Enum(values=values, open=True):
+            # Known values first, so that readers (and code generators) still see them.
+            return {"anyOf": [{"type": "string", "enum": list(values)}, {"type": "string"}]}
+        case model.Array(item=item):
+            return {"type": "array", "items": schema(item)}
+        case model.Map(value=value):
+            return {"type": "object", "additionalProperties": schema(value)}
+        case model.Nullable(inner=inner):
+            return {"anyOf": [schema(inner), {"type": "null"}]}
+        case model.Ref(name=name) | model.Object(name=name):
+            return ref(name)
+        case _:
+            assert_never(t)
+
+
+def described(s: dict[str, Any], description: str | None) -> dict[str, Any]:
+    return s if description is None else {**s, "description": description}
+
+
+def object_schema(obj: model.Object) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": "object", "title": def_name(obj.name)}
+    if obj.description is not None:
+        out["description"] = obj.description
+    out["properties"] = {f.key: described(schema(f.type), f.description) for f in obj.fields}
+    out["required"] = [f.key for f in obj.fields if not f.optional]
+    out["additionalProperties"] = True  # unknown keys are kept, never an error
+    return out
+
+
+def union_schema(union: model.Union_) -> dict[str, Any]:
+    out: dict[str, Any] = {"title": def_name(union.name)}
+    if union.description is not None:
+        out["description"] = union.description
+    out["oneOf"] = [ref(m.object.name) for m in union.members]
+    out["discriminator"] = {
+        "propertyName": union.discriminator,
+        "mapping": {m.tag: ref(m.object.name)["$ref"] for m in union.members},
+    }
+    return out
+
+
+def document(spec: model.Spec) -> dict[str, Any]:
+    defs: dict[str, Any] = {}
+    for obj in spec.objects:
+        defs[def_name(obj.name)] = object_schema(obj)
+    for union in spec.unions:
+        defs[def_name(union.name)] = union_schema(union)
+    out: dict[str, Any] = {"$schema": DIALECT, "title": spec.title}
+    if spec.entry is not None:
+        out["$ref"] = ref(spec.entry.name)["$ref"]
+    out["$defs"] = defs
+    return out
+
+
+# -- output -------------------------------------------------------------------------------------------
+
+
+def path(spec: model.Spec) -> str:
+    return f"schema/{spec.module}.schema.json"
+
+
+def text(spec: model.Spec) -> str:
+    return json.dumps(document(spec), indent=2, ensure_ascii=False) + "\n"
+
+
+def render(spec: model.Spec, env: jinja2.Environment) -> dict[str, str]:
+    return {path(spec): text(spec)}
+
+
+TARGET = base.Target("json-schema", check, render)

@@ -1,0 +1,206 @@
+"""msgspec Structs: frozen classes that msgspec decodes and validates in C, one tagged union per
+spec union, and `parse_event` with the stdlib module's contract (WebhookDecodeError with a path,
+UnknownWebhookEvent for an event type added later).
+
+What msgspec cannot do as the stdlib module does is said in the generated module's docstring:
+unknown keys are dropped, not kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import assert_never
+
+import jinja2
+
+from generator import model
+from generator.problems import Problem
+from generator.targets import base, python
+
+# -- naming policy: the Python target's spellings, plus the names this module defines ------------
+
+MODULE_NAMES = python.MODULE_NAMES | {"Struct", "UnsetType", "UNSET", "msgspec"}
+
+
+def check(spec: model.Spec) -> list[Problem]:
+    problems = base.distinct_class_names(spec, python.class_name, MODULE_NAMES, "the Python class", "the module")
+    problems += base.distinct_attributes(spec, python.attr, "the Python attribute")
+    # msgspec tags a struct once: one discriminator key for every union it is a member of.
+    keys: dict[str, str] = {}
+    for union in spec.unions:
+        for member in union.members:
+            first = keys.setdefault(member.object.name.snake, union.discriminator)
+            if first != union.discriminator:
+                problems.append(
+                    base.problem(
+                        spec,
+                        union.loc,
+                        f"msgspec: {member.object.name.snake!r} is in unions tagged by {first!r} and by "
+                        f"{union.discriminator!r}; a struct has one tag field",
+                    )
+                )
+    return problems
+
+
+# -- type mapper ------------------------------------------------------------------------------------
+
+
+def annotation(t: model.Type) -> str:
+    match t:
+        case model.String():
+            return "str"
+        case model.Integer():
+            return "int"
+        case model.Float():
+            return "float"
+        case model.Boolean():
+            return "bool"
+        case model.Literal(value=bool()):
+            return "bool"  # msgspec has no boolean literals: __post_init__ checks the value
+        case model.Literal(value=value):
+            return f"Literal[{value!r}]"
+        case model.Enum(values=values, open=False):
+            return f"Literal[{', '.join(map(repr, values))}]"
+        case model.Enum(open=True):
+            return "str"
+        case model.Array(item=item):
+            return f"tuple[{annotation(item)}, ...]"
+        case model.Map(value=value):
+            return f"dict[str, {annotation(value)}]"
+        case model.Nullable(inner=inner):
+            return f"{annotation(inner)} | None"
+        case model.Ref(name=name) | model.Object(name=name):
+            return python.class_name(name)
+        case _:
+            assert_never(t)
+
+
+# -- views -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MsgField:
+    declaration: str  # `attr: annotation [= default]`
+    docstring: str | None
+
+
+@dataclass(frozen=True)
+class BoolCheck:
+    attr: str
+    value: str  # `True` or `False`
+    json: str  # `true` or `false`
+
+
+@dataclass(frozen=True)
+class MsgStruct:
+    cls: str
+    options: str  # the class keywords after msgspec.Struct
+    docstring: str | None
+    fields: tuple[MsgField, ...]
+    bool_checks: tuple[BoolCheck, ...]
+    tag_attr: str | None  # the discriminator, readable as a property (msgspec keeps it in the config)
+    tag: str | None  # its value, as a Python literal
+
+
+@dataclass(frozen=True)
+class MsgUnion:
+    cls: str
+    members: tuple[str, ...]
+    docstring: str | None
+
+
+@dataclass(frozen=True)
+class MsgEntry:
+    cls: str
+    discriminator: str  # the JSON key, as a Python literal
+    discriminator_attr: str
+    discriminator_prose: str
+    tags: tuple[str, ...]  # as Python literals
+
+
+@dataclass(frozen=True)
+class MsgModule:
+    source: str
+    title: str
+    structs: tuple[MsgStruct, ...]
+    unions: tuple[MsgUnion, ...]
+    entry: MsgEntry | None
+
+
+def field_view(f: model.Field) -> MsgField:
+    t = annotation(f.type)
+    attr = python.attr(f.key)
+    renamed = attr != f.key
+    if f.optional:
+        default = f"msgspec.field(default=msgspec.UNSET, name={f.key!r})" if renamed else "msgspec.UNSET"
+        declaration = f"{attr}: {t} | msgspec.UnsetType = {default}"
+    elif renamed:
+        declaration = f"{attr}: {t} = msgspec.field(name={f.key!r})"
+    else:
+        declaration = f"{attr}: {t}"
+    docstring = base.py_docstring(f.description) if f.description is not None else None
+    return MsgField(declaration, docstring)
+
+
+def struct_view(obj: model.Object, tags: dict[str, tuple[str, str]]) -> MsgStruct:
+    tagged = tags.get(obj.name.snake)
+    options = "frozen=True, kw_only=True"
+    if tagged is not None:
+        options += f", tag_field={tagged[0]!r}, tag={tagged[1]!r}"
+    fields = tuple(field_view(f) for f in obj.fields if tagged is None or f.key != tagged[0])
+    checks = tuple(
+        BoolCheck(python.attr(f.key), repr(f.type.value), base.json_text(f.type.value))
+        for f in obj.fields
+        if isinstance(f.type, model.Literal) and isinstance(f.type.value, bool)
+    )
+    return MsgStruct(
+        cls=python.class_name(obj.name),
+        options=options,
+        docstring=base.py_docstring(obj.description) if obj.description is not None else None,
+        fields=fields,
+        bool_checks=checks,
+        tag_attr=python.attr(tagged[0]) if tagged is not None else None,
+        tag=repr(tagged[1]) if tagged is not None else None,
+    )
+
+
+def module_view(spec: model.Spec) -> MsgModule:
+    tags = {m.object.name.snake: (u.discriminator, m.tag) for u in spec.unions for m in u.members}
+    entry = None
+    if spec.entry is not None:
+        entry = MsgEntry(
+            cls=python.class_name(spec.entry.name),
+            discriminator=repr(spec.entry.discriminator),
+            discriminator_attr=python.attr(spec.entry.discriminator),
+            discriminator_prose=spec.entry.discriminator,
+            tags=tuple(repr(m.tag) for m in spec.entry.members),
+        )
+    return MsgModule(
+        source=spec.source,
+        title=base.py_escape(spec.title),
+        structs=tuple(struct_view(o, tags) for o in spec.objects),
+        unions=tuple(
+            MsgUnion(
+                python.class_name(u.name),
+                tuple(python.class_name(m.object.name) for m in u.members),
+                base.py_docstring(u.description) if u.description is not None else None,
+            )
+            for u in spec.unions
+        ),
+        entry=entry,
+    )
+
+
+# -- output --------------------------------------------------------------------------------------------
+
+
+def path(spec: model.Spec) -> str:
+    return f"msgspec/{spec.module}_msgspec.py"
+
+
+def render(spec: model.Spec, env: jinja2.Environment) -> dict[str, str]:
+    template = "msgspec/module.py.j2"
+    return {path(spec): base.format_python(base.render_template(env, template, module=module_view(spec)), template)}
+
+
+TARGET = base.Target("msgspec", check, render)

@@ -1,0 +1,132 @@
+"""A corpus of payloads built from the spec model: valid events of every type, and invalid ones of
+every kind (wrong type, missing key, bad literal, value outside a closed enum, null where not
+nullable), at every depth. It grows with the spec: nothing here names an event."""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from examples import example
+from generator import model
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str  # what was done, and where: `missing key $.data.id`
+    payload: Any
+    valid: bool
+    kind: str = "valid"  # the kind of mutation, for expected differences between targets
+    optional_field: bool = False  # the mutated key may be absent (pydantic reads null there as absent)
+
+
+def bad_values(t: model.Type, spec: model.Spec) -> Iterator[tuple[str, Any]]:
+    """Values that are not of type `t` (null is left to `null_cases`)."""
+    match t:
+        case model.String():
+            yield "wrong type", 123
+            yield "wrong type", True
+        case model.Integer():
+            yield "wrong type", "1"
+            yield "wrong type", 1.5
+            yield "bool for int", True
+        case model.Float():
+            yield "wrong type", "1.5"
+            yield "bool for int", False
+        case model.Boolean():
+            yield "int for bool", 1
+            yield "wrong type", "true"
+        case model.Literal(value=bool() as value):
+            yield "bad literal", not value
+            yield "int for bool literal", int(value)
+        case model.Literal(value=str() as value):
+            yield "bad literal", value + "-other"
+        case model.Literal(value=value):
+            yield "bad literal", value + 1
+            yield "wrong type", str(value)
+        case model.Enum(values=values, open=is_open):
+            if not is_open:
+                yield "outside the enum", "-".join(values) + "-other"
+            yield "wrong type", 7
+        case model.Array():
+            yield "wrong type", {"a": 1}
+            yield "wrong type", "x"
+        case model.Map():
+            yield "wrong type", [1]
+        case model.Nullable(inner=inner):
+            yield from bad_values(inner, spec)
+        case model.Object():
+            yield "wrong type", []
+            yield "wrong type", "x"
+        case model.Ref(name=name):
+            yield from bad_values(resolve(spec, name), spec)
+
+
+def resolve(spec: model.Spec, name: model.Name) -> model.Object:
+    d = spec.definition(name)
+    if isinstance(d, model.Union_):
+        return d.members[0].object
+    return d
+
+
+def mutations(t: model.Type | model.Union_, value: Any, spec: model.Spec, path: str) -> Iterator[tuple[str, str, Any, bool]]:
+    """(kind, where, the whole value mutated, the key may be absent) for every mutation inside `value`."""
+    if isinstance(t, model.Nullable):
+        if value is not None:
+            yield from mutations(t.inner, value, spec, path)
+        return
+    if isinstance(t, model.Ref):
+        d = spec.definition(t.name)
+        t = d
+    if isinstance(t, model.Union_):
+        member = next((m.object for m in t.members if isinstance(value, dict) and value.get(t.discriminator) == m.tag), None)
+        if member is None:
+            return
+        t = member
+    if isinstance(t, model.Array) and isinstance(value, list) and value:
+        for kind, where, bad, opt in mutations(t.item, value[0], spec, path + "[0]"):
+            yield kind, where, [bad] + value[1:], opt
+    elif isinstance(t, model.Map) and isinstance(value, dict) and value:
+        key = next(iter(value))
+        for kind, where, bad, opt in mutations(t.value, value[key], spec, f"{path}.{key}"):
+            yield kind, where, {**value, key: bad}, opt
+    elif isinstance(t, model.Object) and isinstance(value, dict):
+        for f in t.fields:
+            where = f"{path}.{f.key}"
+            if f.key not in value:
+                continue
+            if not f.optional:
+                yield "missing key", where, {k: v for k, v in value.items() if k != f.key}, False
+            if not isinstance(f.type, model.Nullable):
+                yield "null where not nullable", where, {**value, f.key: None}, f.optional
+            for kind, bad in bad_values(f.type, spec):
+                yield kind, where, {**value, f.key: bad}, f.optional
+            for kind, inner_where, bad, opt in mutations(f.type, value[f.key], spec, where):
+                yield kind, inner_where, {**value, f.key: bad}, opt
+
+
+def corpus(spec: model.Spec, variants: int = 4) -> list[Case]:
+    """Valid and invalid payloads of every member of the spec's entry union."""
+    assert spec.entry is not None
+    cases: list[Case] = []
+    seen: set[str] = set()
+
+    def add(case: Case) -> None:
+        text = json.dumps(case.payload, sort_keys=True)
+        if text not in seen:
+            seen.add(text)
+            cases.append(case)
+
+    for member in spec.entry.members:
+        label = member.tag
+        for variant in range(variants):
+            payload = example(member.object, spec, variant)
+            add(Case(f"{label} valid #{variant}", payload, True))
+            for kind, where, bad, optional in mutations(member.object, copy.deepcopy(payload), spec, "$"):
+                add(Case(f"{label} {kind} at {where}", bad, False, kind, optional))
+        add(Case(f"{label} with a key the spec does not define", {**example(member.object, spec, 0), "zz_added_later": [1]}, True, "extra key"))
+    add(Case("not an object", [1, 2], False, "wrong type"))
+    add(Case("no discriminator", {}, False, "missing key"))
+    return cases
