@@ -51,11 +51,10 @@ def schema(t: model.Type) -> dict[str, Any]:
             return {"type": "string", "const": t.value}
         case model.Literal(value=value):
             return {"type": "integer", "const": value}
-        case model.Enum(values=values, open=False):
-            return {"type": "string", "enum": list(values)}
-        case model.Enum(values=values, open=True):
-            # Known values first, so that readers (and code generators) still see them.
-            return {"anyOf": [{"type": "string", "enum": list(values)}, {"type": "string"}]}
+        case model.Enum(values=values, open=is_open):
+            closed = {"type": "string", "enum": list(values)}
+            # An open enum lists its known values first, so readers (and code generators) still see them.
+            return {"anyOf": [closed, {"type": "string"}]} if is_open else closed
         case model.Array(item=item):
             return {"type": "array", "items": schema(item)}
         case model.Map(value=value):

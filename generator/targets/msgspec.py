@@ -59,10 +59,8 @@ def annotation(t: model.Type) -> str:
             return "bool"  # msgspec has no boolean literals: __post_init__ checks the value
         case model.Literal(value=value):
             return f"Literal[{value!r}]"
-        case model.Enum(values=values, open=False):
-            return f"Literal[{', '.join(map(repr, values))}]"
-        case model.Enum(open=True):
-            return "str"
+        case model.Enum(values=values, open=is_open):
+            return "str" if is_open else f"Literal[{', '.join(map(repr, values))}]"
         case model.Array(item=item):
             return f"tuple[{annotation(item)}, ...]"
         case model.Map(value=value):

@@ -51,22 +51,25 @@ def header(spec: model.Spec) -> str:
 def source(spec: model.Spec) -> str:
     # Imported here: the other targets do not need it, and it takes a while to import.
     import datamodel_code_generator as dcg
+    from datamodel_code_generator._shared_types import LiteralType
+    from datamodel_code_generator.enums import DataModelType, ExtraFields, InputFileType, StrictTypes
+    from datamodel_code_generator.format import PythonVersion
 
     generated = dcg.generate(
         json.dumps(generator_input(spec)),
-        input_file_type=dcg.InputFileType.JsonSchema,
+        input_file_type=InputFileType.JsonSchema,
         input_filename=json_schema.path(spec),
-        output_model_type=dcg.DataModelType.PydanticV2BaseModel,
-        target_python_version=dcg.PythonVersion.PY_310,
+        output_model_type=DataModelType.PydanticV2BaseModel,
+        target_python_version=PythonVersion.PY_310,
         custom_file_header=header(spec),
         disable_timestamp=True,
         formatters=[],  # formatted below by the same black as every other target
         use_title_as_name=True,
         use_schema_description=True,
         use_field_description=True,
-        enum_field_as_literal="all",
-        extra_fields="allow",
-        strict_types=["str", "int", "float", "bool"],
+        enum_field_as_literal=LiteralType.All,
+        extra_fields=ExtraFields.Allow,
+        strict_types=[StrictTypes.str, StrictTypes.int, StrictTypes.float, StrictTypes.bool],
         use_annotated=True,
         keep_model_order=True,
     )

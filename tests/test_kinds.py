@@ -1,0 +1,189 @@
+"""Every kind of field, through the loader and through every target, in-process.
+
+`KINDS` has one row per type class of the model. A new class in `model.Type` fails
+`test_every_kind_has_a_row` until it gets one; each other test is named `<target>-<kind>`.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+import typing
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import jsonschema
+import pydantic
+import pytest
+
+from conftest import import_path
+from generator import model, render, spec
+from generator.targets import docs_cli, json_schema
+from generator.targets import msgspec as msgspec_target
+from generator.targets import pydantic as pydantic_target
+from generator.targets import python as python_target
+
+# kind -> (the field as the spec writes it, a valid JSON value, an invalid one)
+KINDS: dict[type, tuple[str, Any, Any]] = {
+    model.String: ("{type: string}", "a", 1),
+    model.Integer: ("{type: integer}", 3, 3.5),
+    model.Float: ("{type: float}", 1.5, "1.5"),
+    model.Boolean: ("{type: boolean}", True, 1),
+    model.Literal: ("{literal: on_time}", "on_time", "late"),
+    model.Enum: ("{enum: [a, b]}", "b", "c"),
+    model.Array: ("{items: string}", ["a", "b"], ["a", 2]),
+    model.Map: ("{values: integer}", {"k": 1}, {"k": "x"}),
+    model.Nullable: ("{type: string, nullable: true}", None, 2),
+    model.Ref: ("{type: other}", {"x": "a"}, {"x": 1}),
+    model.Object: ("{fields: {y: {type: integer}}}", {"y": 1}, {"y": "1"}),
+}
+IDS = [k.__name__ for k in KINDS]
+SPEC = """\
+title: Tiny
+page: tiny/index.md
+module: tiny_{kind}
+entry: event
+types:
+  other:
+    fields:
+      x: {{type: string}}
+  thing:
+    fields:
+      type: {{literal: thing}}
+      f: {field}
+      o: {{type: other, optional: true}}
+  event:
+    discriminator: type
+    union: [thing]
+"""
+
+
+def tiny(kind: type) -> model.Spec:
+    return spec.parse(SPEC.format(kind=kind.__name__.lower(), field=KINDS[kind][0]), "tiny.yaml", "tiny.yaml")
+
+
+def field_type(loaded: model.Spec) -> model.Type:
+    thing = loaded.definition(model.Name("thing"))
+    assert isinstance(thing, model.Object)
+    return next(f.type for f in thing.fields if f.key == "f")
+
+
+def payload(value: Any) -> str:
+    return json.dumps({"type": "thing", "f": value})
+
+
+def generated(kind: type, target: str, tmp_path: Path) -> ModuleType:
+    """Render one target of the tiny spec and import it."""
+    loaded = tiny(kind)
+    chosen = {"python": python_target, "pydantic": pydantic_target, "msgspec": msgspec_target}[target]
+    files = render.render(loaded, targets=(chosen.TARGET,))
+    (rel, text), = files.items()
+    path = tmp_path / Path(rel).name
+    path.write_text(text, encoding="utf-8")
+    return import_path(path, path.stem)
+
+
+def test_every_kind_has_a_row() -> None:
+    missing = set(typing.get_args(model.Type)) - set(KINDS)
+    assert not missing, f"add a row to KINDS for {sorted(k.__name__ for k in missing)}"
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=IDS)
+def test_loader(kind: type) -> None:
+    assert type(field_type(tiny(kind))) is kind, f"loader-{kind.__name__}"
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=IDS)
+def test_python(kind: type, tmp_path: Path) -> None:
+    module = generated(kind, "python", tmp_path)
+    _, good, bad = KINDS[kind]
+    event = module.parse_event(payload(good), strict=True)
+    assert event.f == (tuple(good) if isinstance(good, list) else good) or hasattr(event.f, "to_dict")
+    assert event.to_dict() == json.loads(payload(good))
+    with pytest.raises(module.WebhookDecodeError) as e:
+        module.parse_event(payload(bad), strict=True)
+    assert e.value.path.startswith("$.f"), f"python-{kind.__name__}: {e.value}"
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=IDS)
+def test_python_mapper_views(kind: type) -> None:
+    t = field_type(tiny(kind))
+    assert python_target.annotation(t)
+    compile(python_target.decode(t, "x"), "<decode>", "eval")
+    compile(python_target.decoder(t), "<decoder>", "eval")
+    compile(python_target.encode(t, "self.f"), "<encode>", "eval")
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=IDS)
+def test_docs_cli(kind: type) -> None:
+    loaded = tiny(kind)
+    t = field_type(loaded)
+    summary = docs_cli.summary(t)
+    assert summary
+    page = render.render(loaded, targets=(docs_cli.TARGET,))["docs/tiny/index.md"]
+    assert f"- `f: {summary}`" in page, f"docs_cli-{kind.__name__}"
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=IDS)
+def test_json_schema(kind: type) -> None:
+    document = json_schema.document(tiny(kind))
+    jsonschema.Draft202012Validator.check_schema(document)
+    validator = jsonschema.Draft202012Validator(document)
+    _, good, bad = KINDS[kind]
+    assert validator.is_valid(json.loads(payload(good))), f"json_schema-{kind.__name__}"
+    assert not validator.is_valid(json.loads(payload(bad))), f"json_schema-{kind.__name__}"
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=IDS)
+def test_pydantic(kind: type, tmp_path: Path) -> None:
+    module = generated(kind, "pydantic", tmp_path)
+    _, good, bad = KINDS[kind]
+    assert module.Event.model_validate_json(payload(good)).model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(payload(good))
+    with pytest.raises(pydantic.ValidationError):
+        module.Event.model_validate_json(payload(bad))
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=IDS)
+def test_msgspec(kind: type, tmp_path: Path) -> None:
+    module = generated(kind, "msgspec", tmp_path)
+    _, good, bad = KINDS[kind]
+    assert module.parse_event(payload(good), strict=True).to_dict() == json.loads(payload(good))
+    with pytest.raises(module.WebhookDecodeError) as e:
+        module.parse_event(payload(bad), strict=True)
+    assert e.value.path.startswith("$.f"), f"msgspec-{kind.__name__}: {e.value}"
+
+
+def test_templates_only_print() -> None:
+    """Decisions live in the mappers: no template dispatches on a type."""
+    templates = Path(__file__).resolve().parent.parent / "templates"
+    for path in templates.rglob("*.j2"):
+        text = path.read_text(encoding="utf-8")
+        for word in (".kind", "is string", "is boolean", "is number"):
+            assert word not in text, f"{path.relative_to(templates)} decides on a type ({word!r})"
+
+
+def test_mypy_names_every_target_that_misses_a_new_kind(tmp_path: Path) -> None:
+    """Adding a type class to the model makes mypy fail in every mapper until it handles it."""
+    import shutil
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    copy = tmp_path / "generator"
+    shutil.copytree(root / "generator", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    model_py = copy / "model.py"
+    text = model_py.read_text(encoding="utf-8")
+    text = text.replace("Type = Union[String,", "@dataclass(frozen=True)\nclass Uuid:\n    pass\n\n\nType = Union[Uuid, String,")
+    model_py.write_text(text, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", "/dev/null", "generator"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode != 0
+    flagged = {Path(line.split(":")[0]).name for line in result.stdout.splitlines() if "Uuid" in line}
+    targets = {p.name for p in (root / "generator" / "targets").glob("*.py") if "assert_never(" in p.read_text(encoding="utf-8")}
+    assert targets and targets <= flagged, result.stdout
