@@ -1,7 +1,8 @@
 """Side-by-side benchmark, one process, one run: ratios between contenders matter, not absolute times.
 
-Decode: bare json.loads vs parse_event (full validation) vs a discriminated pydantic TypeAdapter over
-the SDK's models vs the SDK's own decode path (what `client.webhooks.unwrap` does after verifying).
+Decode: bare json.loads vs the generated modules (stdlib, msgspec, pydantic; all validate fully) vs a
+discriminated pydantic TypeAdapter over the SDK's models vs the SDK's own decode path (what
+`client.webhooks.unwrap` does after verifying).
 Signatures: verify_signature and unwrap, ours vs the SDK's. Import time of the generated module.
 Usage: make bench  (or .venv/bin/python bench/run.py [--quick])
 """
@@ -27,7 +28,8 @@ from typing import Annotated, Any, Callable, Union
 ROOT = Path(__file__).resolve().parent.parent
 PYCACHE = tempfile.mkdtemp(prefix="bench-pycache-")  # bytecode goes here, not beside generated files
 sys.pycache_prefix = PYCACHE
-sys.path.insert(0, str(ROOT / "generated" / "python"))
+for target in ("python", "pydantic", "msgspec"):
+    sys.path.insert(0, str(ROOT / "generated" / target))
 
 import openai  # noqa: E402
 import pydantic  # noqa: E402
@@ -35,6 +37,8 @@ from openai._models import construct_type  # noqa: E402
 from openai.types.webhooks import UnwrapWebhookEvent as SdkUnion  # noqa: E402
 
 import openai_webhooks as ours  # noqa: E402
+import openai_webhooks_msgspec as ours_msgspec  # noqa: E402
+import openai_webhooks_pydantic as ours_pydantic  # noqa: E402
 
 SECRET = "whsec_" + base64.b64encode(b"benchmark secret key 0123456789").decode()
 
@@ -60,11 +64,21 @@ def sign(body: bytes, msg_id: str, ts: str) -> str:
     return "v1," + base64.b64encode(hmac.new(key, f"{msg_id}.{ts}.".encode() + body, hashlib.sha256).digest()).decode()
 
 
-def per_op(fn: Callable[[], object], items: int, rounds: int) -> float:
-    """Median seconds per item over `rounds` timings of `fn` (which processes `items` items)."""
-    timer = timeit.Timer(fn)
-    number, _ = timer.autorange()
-    return statistics.median(t / number / items for t in timer.repeat(repeat=rounds, number=number))
+def interleaved(contenders: dict[str, Callable[[], object]], items: int, rounds: int) -> dict[str, list[float]]:
+    """Seconds per item of each contender, one timing of each per round, the order alternating
+    between rounds, so that a noisy neighbour slows every contender of a round alike."""
+    numbers = {name: timeit.Timer(fn).autorange()[0] for name, fn in contenders.items()}
+    times: dict[str, list[float]] = {name: [] for name in contenders}
+    for r in range(rounds):
+        for name in list(contenders)[:: 1 if r % 2 == 0 else -1]:
+            times[name].append(timeit.Timer(contenders[name]).timeit(numbers[name]) / numbers[name] / items)
+    return times
+
+
+def ratio(base: list[float], other: list[float]) -> str:
+    """Median of the per-round ratios base/other (how many times faster `other` is), and their spread."""
+    per_round = [b / o for b, o in zip(base, other)]
+    return f"{statistics.median(per_round):.2f} ({min(per_round):.2f}–{max(per_round):.2f})"
 
 
 def import_time(runs: int) -> tuple[float, float]:
@@ -120,41 +134,55 @@ def main() -> None:
         mine = ours.unwrap(p, headers, secret=SECRET)
         theirs = client.webhooks.unwrap(p, headers, secret=SECRET)
         assert type(mine).__name__ == type(theirs).__name__ == type(adapter.validate_json(p)).__name__
+        assert type(ours_msgspec.parse_event(p)).__name__ == type(mine).__name__
+        assert type(ours_pydantic.UnwrapWebhookEvent.model_validate_json(p).root).__name__ == type(mine).__name__
 
     loads = json.loads
-    parse_event = ours.parse_event
-    rows: dict[str, float] = {}
-    rows["json.loads (no validation)"] = per_op(lambda: [loads(p) for p in payloads], n, rounds)
-    rows["parse_event (full validation)"] = per_op(lambda: [parse_event(p) for p in payloads], n, rounds)
-    rows["pydantic TypeAdapter.validate_json (discriminated)"] = per_op(lambda: [adapter.validate_json(p) for p in payloads], n, rounds)
-    rows["SDK decode: construct_type(json.loads)"] = per_op(
-        lambda: [construct_type(type_=SdkUnion, value=loads(p)) for p in payloads], n, rounds
+    pydantic_union = getattr(ours_pydantic, "UnwrapWebhookEvent")
+    decode = interleaved(
+        {
+            "json.loads (no validation)": lambda: [loads(p) for p in payloads],
+            "stdlib module: parse_event": lambda: [ours.parse_event(p) for p in payloads],
+            "msgspec module: parse_event": lambda: [ours_msgspec.parse_event(p) for p in payloads],
+            "pydantic module: UnwrapWebhookEvent.model_validate_json": lambda: [pydantic_union.model_validate_json(p) for p in payloads],
+            "SDK models: pydantic TypeAdapter.validate_json": lambda: [adapter.validate_json(p) for p in payloads],
+            "SDK decode: construct_type(json.loads)": lambda: [construct_type(type_=SdkUnion, value=loads(p)) for p in payloads],
+        },
+        n,
+        rounds,
     )
     verify, sdk_verify = ours.verify_signature, client.webhooks.verify_signature
-    rows["verify_signature (ours)"] = per_op(lambda: [verify(p, h, secret=SECRET) for p, h in signed], n, rounds)
-    rows["verify_signature (SDK)"] = per_op(lambda: [sdk_verify(p, h, secret=SECRET) for p, h in signed], n, rounds)
     unwrap, sdk_unwrap = ours.unwrap, client.webhooks.unwrap
-    rows["unwrap (ours: verify + full validation)"] = per_op(lambda: [unwrap(p, h, secret=SECRET) for p, h in signed], n, rounds)
-    rows["unwrap (SDK)"] = per_op(lambda: [sdk_unwrap(p, h, secret=SECRET) for p, h in signed], n, rounds)
+    signatures = interleaved(
+        {
+            "verify_signature (stdlib module)": lambda: [verify(p, h, secret=SECRET) for p, h in signed],
+            "verify_signature (SDK)": lambda: [sdk_verify(p, h, secret=SECRET) for p, h in signed],
+            "unwrap (stdlib module: verify + full validation)": lambda: [unwrap(p, h, secret=SECRET) for p, h in signed],
+            "unwrap (SDK)": lambda: [sdk_unwrap(p, h, secret=SECRET) for p, h in signed],
+        },
+        n,
+        rounds,
+    )
     our_import, sdk_import = import_time(15 if rounds > 3 else 5)
 
-    base = rows["json.loads (no validation)"]
-    print(f"Machine: {machine()}; {n} payloads, one of each event type; median of {rounds} rounds.\n")
-    print("| operation | µs per event | events/s | throughput vs json.loads |")
-    print("|---|---:|---:|---:|")
-    for name, seconds in rows.items():
-        print(f"| {name} | {seconds * 1e6:.2f} | {1 / seconds:,.0f} | {base / seconds:.2f} |")
+    base = decode["json.loads (no validation)"]
+    print(f"Machine: {machine()}; {n} payloads, one of each event type; {rounds} interleaved rounds.")
+    print("Ratios are medians of the per-round ratios, with their spread (min–max) in brackets.\n")
+    print("| decode | µs per event (median) | throughput vs json.loads |")
+    print("|---|---:|---:|")
+    for name, times in decode.items():
+        print(f"| {name} | {statistics.median(times) * 1e6:.2f} | {ratio(base, times)} |")
     print()
-    p, sdk_d, pyd = rows["parse_event (full validation)"], rows["SDK decode: construct_type(json.loads)"], rows["pydantic TypeAdapter.validate_json (discriminated)"]
-    print("| ratio | value |")
+    print("| signatures | µs per event (median) | speed vs the SDK |")
+    print("|---|---:|---:|")
+    for name, times in signatures.items():
+        sdk = signatures["verify_signature (SDK)" if name.startswith("verify") else "unwrap (SDK)"]
+        print(f"| {name} | {statistics.median(times) * 1e6:.2f} | {ratio(sdk, times)} |")
+    print()
+    print("| import time (median) | ms |")
     print("|---|---:|")
-    print(f"| parse_event throughput / json.loads | {base / p:.2f} |")
-    print(f"| parse_event speed vs pydantic TypeAdapter | {pyd / p:.2f}x |")
-    print(f"| parse_event speed vs SDK decode | {sdk_d / p:.2f}x |")
-    print(f"| verify_signature speed vs SDK | {rows['verify_signature (SDK)'] / rows['verify_signature (ours)']:.2f}x |")
-    print(f"| unwrap speed vs SDK | {rows['unwrap (SDK)'] / rows['unwrap (ours: verify + full validation)']:.2f}x |")
-    print(f"| import time, generated module (-I -S) | {our_import * 1e3:.1f} ms |")
-    print(f"| import time, SDK's webhook types | {sdk_import * 1e3:.1f} ms |")
+    print(f"| stdlib module (-I -S) | {our_import * 1e3:.1f} |")
+    print(f"| SDK's webhook types | {sdk_import * 1e3:.1f} |")
 
 
 def ours_name_to_sdk() -> dict[str, type]:

@@ -30,7 +30,7 @@ class WebhookDecodeError(ValueError):
         self.path = path
 
 
-class _Base(msgspec.Struct, frozen=True, kw_only=True):
+class _Base(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of this value (the keys the spec defines)."""
         # Through JSON, so arrays come back as lists (to_builtins keeps tuples as they are).
@@ -38,7 +38,7 @@ class _Base(msgspec.Struct, frozen=True, kw_only=True):
         return out
 
 
-class BatchCancelledWebhookEventData(_Base, frozen=True, kw_only=True):
+class BatchCancelledWebhookEventData(_Base, frozen=True, kw_only=True, gc=False):
     """Event data payload."""
 
     id: str
@@ -46,7 +46,7 @@ class BatchCancelledWebhookEventData(_Base, frozen=True, kw_only=True):
 
 
 class BatchCancelledWebhookEvent(
-    _Base, frozen=True, kw_only=True, tag_field="type", tag="batch.cancelled"
+    _Base, frozen=True, kw_only=True, gc=False, tag_field="type", tag="batch.cancelled"
 ):
     """Sent when a batch API request has been cancelled."""
 
@@ -68,7 +68,7 @@ class BatchCancelledWebhookEvent(
         return "batch.cancelled"
 
 
-class BatchCompletedWebhookEventData(_Base, frozen=True, kw_only=True):
+class BatchCompletedWebhookEventData(_Base, frozen=True, kw_only=True, gc=False):
     """Event data payload."""
 
     id: str
@@ -76,7 +76,7 @@ class BatchCompletedWebhookEventData(_Base, frozen=True, kw_only=True):
 
 
 class BatchCompletedWebhookEvent(
-    _Base, frozen=True, kw_only=True, tag_field="type", tag="batch.completed"
+    _Base, frozen=True, kw_only=True, gc=False, tag_field="type", tag="batch.completed"
 ):
     """Sent when a batch API request has been completed."""
 
@@ -98,7 +98,7 @@ class BatchCompletedWebhookEvent(
         return "batch.completed"
 
 
-class BatchExpiredWebhookEventData(_Base, frozen=True, kw_only=True):
+class BatchExpiredWebhookEventData(_Base, frozen=True, kw_only=True, gc=False):
     """Event data payload."""
 
     id: str
@@ -106,7 +106,7 @@ class BatchExpiredWebhookEventData(_Base, frozen=True, kw_only=True):
 
 
 class BatchExpiredWebhookEvent(
-    _Base, frozen=True, kw_only=True, tag_field="type", tag="batch.expired"
+    _Base, frozen=True, kw_only=True, gc=False, tag_field="type", tag="batch.expired"
 ):
     """Sent when a batch API request has expired."""
 
@@ -128,7 +128,7 @@ class BatchExpiredWebhookEvent(
         return "batch.expired"
 
 
-class BatchFailedWebhookEventData(_Base, frozen=True, kw_only=True):
+class BatchFailedWebhookEventData(_Base, frozen=True, kw_only=True, gc=False):
     """Event data payload."""
 
     id: str
@@ -136,7 +136,7 @@ class BatchFailedWebhookEventData(_Base, frozen=True, kw_only=True):
 
 
 class BatchFailedWebhookEvent(
-    _Base, frozen=True, kw_only=True, tag_field="type", tag="batch.failed"
+    _Base, frozen=True, kw_only=True, gc=False, tag_field="type", tag="batch.failed"
 ):
     """Sent when a batch API request has failed."""
 
@@ -158,7 +158,7 @@ class BatchFailedWebhookEvent(
         return "batch.failed"
 
 
-class EvalRunCanceledWebhookEventData(_Base, frozen=True, kw_only=True):
+class EvalRunCanceledWebhookEventData(_Base, frozen=True, kw_only=True, gc=False):
     """Event data payload."""
 
     id: str
@@ -166,7 +166,12 @@ class EvalRunCanceledWebhookEventData(_Base, frozen=True, kw_only=True):
 
 
 class EvalRunCanceledWebhookEvent(
-    _Base, frozen=True, kw_only=True, tag_field="type", tag="eval.run.canceled"
+    _Base,
+    frozen=True,
+    kw_only=True,
+    gc=False,
+    tag_field="type",
+    tag="eval.run.canceled",
 ):
     """Sent when an eval run has been canceled."""
 
@@ -188,7 +193,7 @@ class EvalRunCanceledWebhookEvent(
         return "eval.run.canceled"
 
 
-class EvalRunFailedWebhookEventData(_Base, frozen=True, kw_only=True):
+class EvalRunFailedWebhookEventData(_Base, frozen=True, kw_only=True, gc=False):
     """Event data payload."""
 
     id: str
@@ -196,7 +201,7 @@ class EvalRunFailedWebhookEventData(_Base, frozen=True, kw_only=True):
 
 
 class EvalRunFailedWebhookEvent(
-    _Base, frozen=True, kw_only=True, tag_field="type", tag="eval.run.failed"
+    _Base, frozen=True, kw_only=True, gc=False, tag_field="type", tag="eval.run.failed"
 ):
     """Sent when an eval run has failed."""
 
@@ -218,7 +223,7 @@ class EvalRunFailedWebhookEvent(
         return "eval.run.failed"
 
 
-class EvalRunSucceededWebhookEventData(_Base, frozen=True, kw_only=True):
+class EvalRunSucceededWebhookEventData(_Base, frozen=True, kw_only=True, gc=False):
     """Event data payload."""
 
     id: str
@@ -226,7 +231,12 @@ class EvalRunSucceededWebhookEventData(_Base, frozen=True, kw_only=True):
 
 
 class EvalRunSucceededWebhookEvent(
-    _Base, frozen=True, kw_only=True, tag_field="type", tag="eval.run.succeeded"
+    _Base,
+    frozen=True,
+    kw_only=True,
+    gc=False,
+    tag_field="type",
+    tag="eval.run.succeeded",
 ):
     """Sent when an eval run has succeeded."""
 
@@ -248,7 +258,9 @@ class EvalRunSucceededWebhookEvent(
         return "eval.run.succeeded"
 
 
-class FineTuningJobCancelledWebhookEventData(_Base, frozen=True, kw_only=True):
+class FineTuningJobCancelledWebhookEventData(
+    _Base, frozen=True, kw_only=True, gc=False
+):
     """Event data payload."""
 
     id: str
@@ -256,7 +268,12 @@ class FineTuningJobCancelledWebhookEventData(_Base, frozen=True, kw_only=True):
 
 
 class FineTuningJobCancelledWebhookEvent(
-    _Base, frozen=True, kw_only=True, tag_field="type", tag="fine_tuning.job.cancelled"
+    _Base,
+    frozen=True,
+    kw_only=True,
+    gc=False,
+    tag_field="type",
+    tag="fine_tuning.job.cancelled",
 ):
     """Sent when a fine-tuning job has been cancelled."""
 
@@ -278,7 +295,7 @@ class FineTuningJobCancelledWebhookEvent(
         return "fine_tuning.job.cancelled"
 
 
-class FineTuningJobFailedWebhookEventData(_Base, frozen=True, kw_only=True):
+class FineTuningJobFailedWebhookEventData(_Base, frozen=True, kw_only=True, gc=False):
     """Event data payload."""
 
     id: str
@@ -286,7 +303,12 @@ class FineTuningJobFailedWebhookEventData(_Base, frozen=True, kw_only=True):
 
 
 class FineTuningJobFailedWebhookEvent(
-    _Base, frozen=True, kw_only=True, tag_field="type", tag="fine_tuning.job.failed"
+    _Base,
+    frozen=True,
+    kw_only=True,
+    gc=False,
+    tag_field="type",
+    tag="fine_tuning.job.failed",
 ):
     """Sent when a fine-tuning job has failed."""
 
@@ -308,7 +330,9 @@ class FineTuningJobFailedWebhookEvent(
         return "fine_tuning.job.failed"
 
 
-class FineTuningJobSucceededWebhookEventData(_Base, frozen=True, kw_only=True):
+class FineTuningJobSucceededWebhookEventData(
+    _Base, frozen=True, kw_only=True, gc=False
+):
     """Event data payload."""
 
     id: str
@@ -316,7 +340,12 @@ class FineTuningJobSucceededWebhookEventData(_Base, frozen=True, kw_only=True):
 
 
 class FineTuningJobSucceededWebhookEvent(
-    _Base, frozen=True, kw_only=True, tag_field="type", tag="fine_tuning.job.succeeded"
+    _Base,
+    frozen=True,
+    kw_only=True,
+    gc=False,
+    tag_field="type",
+    tag="fine_tuning.job.succeeded",
 ):
     """Sent when a fine-tuning job has succeeded."""
 
@@ -338,7 +367,9 @@ class FineTuningJobSucceededWebhookEvent(
         return "fine_tuning.job.succeeded"
 
 
-class RealtimeCallIncomingWebhookEventDataSipHeader(_Base, frozen=True, kw_only=True):
+class RealtimeCallIncomingWebhookEventDataSipHeader(
+    _Base, frozen=True, kw_only=True, gc=False
+):
     name: str
     """Name of the SIP Header."""
 
@@ -346,7 +377,7 @@ class RealtimeCallIncomingWebhookEventDataSipHeader(_Base, frozen=True, kw_only=
     """Value of the SIP Header."""
 
 
-class RealtimeCallIncomingWebhookEventData(_Base, frozen=True, kw_only=True):
+class RealtimeCallIncomingWebhookEventData(_Base, frozen=True, kw_only=True, gc=False):
     """Event data payload."""
 
     call_id: str
@@ -357,7 +388,12 @@ class RealtimeCallIncomingWebhookEventData(_Base, frozen=True, kw_only=True):
 
 
 class RealtimeCallIncomingWebhookEvent(
-    _Base, frozen=True, kw_only=True, tag_field="type", tag="realtime.call.incoming"
+    _Base,
+    frozen=True,
+    kw_only=True,
+    gc=False,
+    tag_field="type",
+    tag="realtime.call.incoming",
 ):
     """Sent when Realtime API Receives a incoming SIP call."""
 
@@ -379,7 +415,7 @@ class RealtimeCallIncomingWebhookEvent(
         return "realtime.call.incoming"
 
 
-class ResponseCancelledWebhookEventData(_Base, frozen=True, kw_only=True):
+class ResponseCancelledWebhookEventData(_Base, frozen=True, kw_only=True, gc=False):
     """Event data payload."""
 
     id: str
@@ -387,7 +423,12 @@ class ResponseCancelledWebhookEventData(_Base, frozen=True, kw_only=True):
 
 
 class ResponseCancelledWebhookEvent(
-    _Base, frozen=True, kw_only=True, tag_field="type", tag="response.cancelled"
+    _Base,
+    frozen=True,
+    kw_only=True,
+    gc=False,
+    tag_field="type",
+    tag="response.cancelled",
 ):
     """Sent when a background response has been cancelled."""
 
@@ -409,7 +450,7 @@ class ResponseCancelledWebhookEvent(
         return "response.cancelled"
 
 
-class ResponseCompletedWebhookEventData(_Base, frozen=True, kw_only=True):
+class ResponseCompletedWebhookEventData(_Base, frozen=True, kw_only=True, gc=False):
     """Event data payload."""
 
     id: str
@@ -417,7 +458,12 @@ class ResponseCompletedWebhookEventData(_Base, frozen=True, kw_only=True):
 
 
 class ResponseCompletedWebhookEvent(
-    _Base, frozen=True, kw_only=True, tag_field="type", tag="response.completed"
+    _Base,
+    frozen=True,
+    kw_only=True,
+    gc=False,
+    tag_field="type",
+    tag="response.completed",
 ):
     """Sent when a background response has been completed."""
 
@@ -439,7 +485,7 @@ class ResponseCompletedWebhookEvent(
         return "response.completed"
 
 
-class ResponseFailedWebhookEventData(_Base, frozen=True, kw_only=True):
+class ResponseFailedWebhookEventData(_Base, frozen=True, kw_only=True, gc=False):
     """Event data payload."""
 
     id: str
@@ -447,7 +493,7 @@ class ResponseFailedWebhookEventData(_Base, frozen=True, kw_only=True):
 
 
 class ResponseFailedWebhookEvent(
-    _Base, frozen=True, kw_only=True, tag_field="type", tag="response.failed"
+    _Base, frozen=True, kw_only=True, gc=False, tag_field="type", tag="response.failed"
 ):
     """Sent when a background response has failed."""
 
@@ -469,7 +515,7 @@ class ResponseFailedWebhookEvent(
         return "response.failed"
 
 
-class ResponseIncompleteWebhookEventData(_Base, frozen=True, kw_only=True):
+class ResponseIncompleteWebhookEventData(_Base, frozen=True, kw_only=True, gc=False):
     """Event data payload."""
 
     id: str
@@ -477,7 +523,12 @@ class ResponseIncompleteWebhookEventData(_Base, frozen=True, kw_only=True):
 
 
 class ResponseIncompleteWebhookEvent(
-    _Base, frozen=True, kw_only=True, tag_field="type", tag="response.incomplete"
+    _Base,
+    frozen=True,
+    kw_only=True,
+    gc=False,
+    tag_field="type",
+    tag="response.incomplete",
 ):
     """Sent when a background response has been interrupted."""
 

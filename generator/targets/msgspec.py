@@ -142,7 +142,7 @@ def field_view(f: model.Field) -> MsgField:
 
 def struct_view(obj: model.Object, tags: dict[str, tuple[str, str]]) -> MsgStruct:
     tagged = tags.get(obj.name.snake)
-    options = "frozen=True, kw_only=True"
+    options = "frozen=True, kw_only=True, gc=False"  # decoded JSON holds no cycles: skip GC tracking
     if tagged is not None:
         options += f", tag_field={tagged[0]!r}, tag={tagged[1]!r}"
     fields = tuple(field_view(f) for f in obj.fields if tagged is None or f.key != tagged[0])

@@ -30,7 +30,7 @@ class WebhookDecodeError(ValueError):
         self.path = path
 
 
-class _Base(msgspec.Struct, frozen=True, kw_only=True):
+class _Base(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of this value (the keys the spec defines)."""
         # Through JSON, so arrays come back as lists (to_builtins keeps tuples as they are).
@@ -38,7 +38,7 @@ class _Base(msgspec.Struct, frozen=True, kw_only=True):
         return out
 
 
-class Address(_Base, frozen=True, kw_only=True):
+class Address(_Base, frozen=True, kw_only=True, gc=False):
     """A postal address, referenced by name."""
 
     street: str
@@ -47,7 +47,7 @@ class Address(_Base, frozen=True, kw_only=True):
     city: str
 
 
-class OrderPlacedEventLine(_Base, frozen=True, kw_only=True):
+class OrderPlacedEventLine(_Base, frozen=True, kw_only=True, gc=False):
     sku: str
     """Stock keeping unit."""
 
@@ -58,7 +58,7 @@ class OrderPlacedEventLine(_Base, frozen=True, kw_only=True):
     """The size."""
 
 
-class StockLevel(_Base, frozen=True, kw_only=True):
+class StockLevel(_Base, frozen=True, kw_only=True, gc=False):
     count: int
     """Units on hand."""
 
@@ -67,7 +67,7 @@ class StockLevel(_Base, frozen=True, kw_only=True):
 
 
 class OrderPlacedEvent(
-    _Base, frozen=True, kw_only=True, tag_field="type", tag="order.placed"
+    _Base, frozen=True, kw_only=True, gc=False, tag_field="type", tag="order.placed"
 ):
     """Sent when an order is placed.
     A second line; "quotes", back\\slashes, `ticks`, {{ braces }}, {% tags %} and \"\""triple\"\"" quotes.
@@ -140,7 +140,7 @@ class OrderPlacedEvent(
             raise ValueError("expected true at live")
 
 
-class OrderCancelledEventData(_Base, frozen=True, kw_only=True):
+class OrderCancelledEventData(_Base, frozen=True, kw_only=True, gc=False):
     """Event data payload."""
 
     refunded: bool
@@ -148,7 +148,7 @@ class OrderCancelledEventData(_Base, frozen=True, kw_only=True):
 
 
 class OrderCancelledEvent(
-    _Base, frozen=True, kw_only=True, tag_field="type", tag="order.cancelled"
+    _Base, frozen=True, kw_only=True, gc=False, tag_field="type", tag="order.cancelled"
 ):
     """Sent when an order is cancelled."""
 
@@ -165,7 +165,9 @@ class OrderCancelledEvent(
         return "order.cancelled"
 
 
-class CardPayment(_Base, frozen=True, kw_only=True, tag_field="kind", tag="card"):
+class CardPayment(
+    _Base, frozen=True, kw_only=True, gc=False, tag_field="kind", tag="card"
+):
     """Paid by card."""
 
     last4: str
@@ -177,7 +179,9 @@ class CardPayment(_Base, frozen=True, kw_only=True, tag_field="kind", tag="card"
         return "card"
 
 
-class CashPayment(_Base, frozen=True, kw_only=True, tag_field="kind", tag="cash"):
+class CashPayment(
+    _Base, frozen=True, kw_only=True, gc=False, tag_field="kind", tag="cash"
+):
     """Paid in cash."""
 
     change_given: float | msgspec.UnsetType = msgspec.UNSET
@@ -188,7 +192,7 @@ class CashPayment(_Base, frozen=True, kw_only=True, tag_field="kind", tag="cash"
         return "cash"
 
 
-class OddKeys(_Base, frozen=True, kw_only=True):
+class OddKeys(_Base, frozen=True, kw_only=True, gc=False):
     """JSON keys that are Python keywords or names a class body uses get a trailing underscore."""
 
     class_: str = msgspec.field(name="class")
