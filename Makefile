@@ -15,10 +15,12 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# The receiver example vendors the module exactly as a user would: a plain copy.
+# The receiver example vendors the module exactly as a user would: a plain copy (named by the spec).
+MODULE = $(shell $(PY) -c 'from generator import spec; print(spec.load(spec.DEFAULT).module)')
+
 generate: $(STAMP)
 	$(PY) -m generator generate
-	cp generated/python/openai_webhooks.py examples/receiver/openai_webhooks.py
+	cp generated/python/$(MODULE).py examples/receiver/$(MODULE).py
 
 check: $(STAMP)
 	$(PY) -m generator check

@@ -1,1 +1,3 @@
-"""Generate a strict, stdlib-only webhook module and vendor-format docs from a YAML spec."""
+"""webhookgen: a vendor's webhook docs, transcribed once into a YAML spec, into code and docs."""
+
+__version__ = "0.2.0"

@@ -1,109 +1,112 @@
-"""`python -m generator generate|check`: load -> validate -> render -> format -> write (or diff)."""
+"""`webhookgen generate|check`: load -> check names -> render -> format -> write (or diff).
+
+Exit status: 0 done (or up to date), 1 `check` found stale files or `generate` refused to overwrite
+a file changed by hand, 2 the spec, a template or the output folder is unusable (one located line
+per problem, no traceback).
+"""
 
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
+import shlex
 import sys
-import tempfile
 from pathlib import Path
 
-from generator import render, spec
+from generator import __version__, output, render, spec
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SPEC = ROOT / "spec" / "openai_webhooks.yaml"
+DEFAULT_SPEC = spec.DEFAULT
 DEFAULT_OUT = ROOT / "generated"
+IN_CHECKOUT = DEFAULT_SPEC.is_file()  # run from the repository, not from an installed wheel
 
 
 def shown(path: Path) -> str:
-    """A path as error messages show it: relative to the working directory when inside it."""
+    """A path as messages show it: relative to the working directory when inside it."""
     try:
         return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
+    except (ValueError, OSError):
         return str(path)
 
 
-def stale(files: dict[str, str], out: Path) -> list[str]:
-    """The paths whose file on disk is missing or differs from what would be written."""
-    result = []
-    for rel, text in files.items():
-        target = out / rel
-        try:
-            current = target.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            current = None
-        if current != text:
-            result.append(rel)
-    return result
+def fix_command(prog: str, args: argparse.Namespace) -> str:
+    """The command that brings this output folder up to date."""
+    if IN_CHECKOUT and args.spec.resolve() == DEFAULT_SPEC and args.out.resolve() == DEFAULT_OUT and args.templates is None:
+        return "make generate"
+    words = ["generate", "--spec", shown(args.spec), "--out", shown(args.out)]
+    if args.templates is not None:
+        words += ["--templates", shown(args.templates)]
+    return f"{prog} {shlex.join(words)}"
 
 
-def unified_diff(files: dict[str, str], out: Path, paths: list[str]) -> str:
-    chunks: list[str] = []
-    for rel in paths:
-        target = out / rel
-        old = target.read_text(encoding="utf-8", errors="replace") if target.is_file() else ""
-        chunks.extend(
-            difflib.unified_diff(
-                old.splitlines(keepends=True),
-                files[rel].splitlines(keepends=True),
-                fromfile=f"a/{rel}",
-                tofile=f"b/{rel}",
-            )
-        )
-    return "".join(chunks)
-
-
-def write_atomically(path: Path, text: str, mode: int) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.chmod(tmp, mode)  # mkstemp makes it private; outputs are meant to be copied and published
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+def parser(prog: str) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=prog, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"webhookgen {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
     for name, help_text in (
         ("generate", "render every output from the spec and write the changed files"),
         ("check", "render in memory, write nothing; exit 1 and show a diff when the output folder is stale"),
     ):
-        p = sub.add_parser(name, help=help_text)
-        p.add_argument("--spec", type=Path, default=DEFAULT_SPEC, help="the YAML spec (default: %(default)s)")
-        p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the output folder (default: %(default)s)")
-        p.add_argument("--templates", type=Path, default=None, help="a folder of templates that override the built-in ones")
-    args = parser.parse_args(argv)
+        s = sub.add_parser(name, help=help_text)
+        default_spec = {"default": DEFAULT_SPEC} if IN_CHECKOUT else {"required": True}
+        s.add_argument("--spec", type=Path, help="the YAML spec (default: %(default)s)", **default_spec)
+        default_out = {"default": DEFAULT_OUT} if IN_CHECKOUT else {"required": True}
+        s.add_argument("--out", type=Path, help="the output folder (default: %(default)s)", **default_out)
+        s.add_argument("--templates", type=Path, default=None, help="a folder of templates that override the built-in ones")
+        if name == "generate":
+            s.add_argument("--force", action="store_true", help="overwrite or remove generated files even if they were edited by hand")
+    return p
+
+
+def main(argv: list[str] | None = None, prog: str = "python -m generator") -> int:
+    args = parser(prog).parse_args(argv)
     if args.templates is not None and not args.templates.is_dir():
         print(f"{shown(args.templates)}: --templates is not a folder", file=sys.stderr)
         return 2
-
     try:
         loaded = spec.load(args.spec, shown(args.spec), checks=[t.check for t in render.TARGETS])
-        files = render.render(loaded, args.templates)
-    except (spec.SpecError, render.RenderError) as e:
+        files = {rel: text.encode("utf-8") for rel, text in render.render(loaded, args.templates).items()}
+        if args.command == "check":
+            return check(files, args, prog)
+        with output.locked(args.out):
+            return generate(files, args)
+    except (spec.SpecError, render.RenderError, output.OutputError) as e:
         print(e, file=sys.stderr)
         return 2
-    changed = stale(files, args.out)
 
-    if args.command == "check":
-        if changed:
-            sys.stdout.write(unified_diff(files, args.out, changed))
-            print(f"\n{len(changed)} stale file(s) under {shown(args.out)}; run `make generate`:", file=sys.stderr)
-            for rel in changed:
-                print(f"  {rel}", file=sys.stderr)
-            return 1
+
+def check(files: dict[str, bytes], args: argparse.Namespace, prog: str) -> int:
+    p = output.plan(files, args.out)
+    if not p.stale and not p.orphans:
         print(f"{shown(args.out)} is up to date ({len(files)} files)", file=sys.stderr)
         return 0
+    sys.stdout.write(output.unified_diff(files, p))
+    print(f"\n{shown(args.out)} is out of date; run `{fix_command(prog, args)}`:", file=sys.stderr)
+    for rel in p.stale:
+        print(f"  stale: {rel}{' (edited by hand)' if rel in p.edited else ''}", file=sys.stderr)
+    for rel in p.orphans:
+        print(f"  no longer generated: {rel}{' (edited by hand)' if rel in p.edited else ''}", file=sys.stderr)
+    return 1
 
-    umask = os.umask(0)
-    os.umask(umask)
-    for rel in changed:
-        write_atomically(args.out / rel, files[rel], 0o666 & ~umask)
-    print(f"wrote {len(changed)} of {len(files)} files under {shown(args.out)}", file=sys.stderr)
+
+def generate(files: dict[str, bytes], args: argparse.Namespace) -> int:
+    output.remove_stale_temporaries(args.out)
+    p = output.plan(files, args.out)
+    if p.edited and not args.force:
+        for rel in p.edited:
+            print(f"{shown(args.out / rel)}: edited by hand since it was generated; not overwritten", file=sys.stderr)
+        print("Move the change into the spec or a template, or pass --force to discard it.", file=sys.stderr)
+        return 1
+    manifest_stale = output.read(args.out / output.MANIFEST) != output.manifest_bytes(files)
+    if p.stale or p.orphans or manifest_stale:
+        umask = os.umask(0)
+        os.umask(umask)
+        output.write_all(args.out, files, p, 0o666 & ~umask)
+    removed = f", removed {len(p.orphans)} no longer generated" if p.orphans else ""
+    print(f"wrote {len(p.stale)} of {len(files)} files under {shown(args.out)}{removed}", file=sys.stderr)
     return 0
+
+
+def console() -> None:
+    """The `webhookgen` console script."""
+    sys.exit(main(prog="webhookgen"))

@@ -13,7 +13,9 @@ from generator.targets.base import RenderError, Target, indent_block
 
 __all__ = ["BUILTIN_TEMPLATES", "TARGETS", "RenderError", "environment", "render"]
 
-BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# Installed from a wheel, the templates are package data; in the checkout, a folder beside the package.
+_PACKAGED = Path(__file__).resolve().parent / "templates"
+BUILTIN_TEMPLATES = _PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parent.parent / "templates"
 
 # In the order they are rendered; each writes its own files.
 TARGETS: tuple[Target, ...] = (docs_cli.TARGET, python.TARGET, json_schema.TARGET, pydantic.TARGET, msgspec.TARGET)

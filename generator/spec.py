@@ -17,6 +17,7 @@ from generator.problems import Problem, SpecError
 
 __all__ = ["Problem", "SpecError", "load", "parse"]
 
+DEFAULT = Path(__file__).resolve().parent.parent / "spec" / "openai_webhooks.yaml"  # the shipped spec, in the checkout
 SCALARS: dict[str, model.Type] = {
     "string": model.String(),
     "integer": model.Integer(),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import model, render, spec
+from generator import model, output, render, spec
 
 CASES = sorted(p.parent for p in (Path(__file__).parent / "golden").glob("*/spec.yaml"))
 REFRESH = "make golden"
@@ -16,10 +16,11 @@ REFRESH = "make golden"
 def test_golden(case: Path) -> None:
     files = render.render(spec.load(case / "spec.yaml"))
     expected_dir = case / "expected"
-    on_disk = sorted(str(p.relative_to(expected_dir)) for p in expected_dir.rglob("*") if p.is_file())
+    bookkeeping = {output.MANIFEST, output.LOCK}
+    on_disk = sorted(str(p.relative_to(expected_dir)) for p in expected_dir.rglob("*") if p.is_file() and p.name not in bookkeeping)
     assert on_disk == sorted(files), f"expected files differ for {case.name}; run `{REFRESH}` if the change is intended"
     for rel, text in files.items():
-        want = (expected_dir / rel).read_text(encoding="utf-8")
+        want = (expected_dir / rel).read_bytes().decode("utf-8")
         assert text == want, f"{case.name}/expected/{rel} is out of date; run `{REFRESH}` if the change is intended"
 
 

@@ -1,0 +1,206 @@
+"""The output folder: what is stale, what the generator wrote before, and an all-or-nothing write.
+
+A manifest (`.webhookgen-manifest.json`) records each file the generator wrote with the sha256 of
+its bytes. It tells a file we wrote and nobody changed (safe to replace or remove) from a file
+changed by hand since (never overwritten without `--force`) or a file we never wrote (never removed).
+Files are compared and written as bytes: no newline translation, so any description round-trips.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+MANIFEST = ".webhookgen-manifest.json"
+LOCK = ".webhookgen.lock"
+TMP_MARK = ".webhookgen-tmp-"  # in every temporary name: hidden, and never the name of an output
+
+
+class OutputError(Exception):
+    """The output folder cannot be read or written; the message is one line."""
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise OutputError(f"{path}: is a folder, where a generated file goes") from None
+    except OSError as e:
+        raise OutputError(f"{path}: cannot read: {e.strerror}") from None
+
+
+def read_manifest(out: Path) -> dict[str, str]:
+    """{path: sha256} of what the last run wrote; unreadable or malformed means nothing is known."""
+    data = read(out / MANIFEST) if out.is_dir() else None
+    if data is None:
+        return {}
+    try:
+        files = json.loads(data.decode("utf-8"))["files"]
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return {}
+    if not isinstance(files, dict):
+        return {}
+    return {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str) and safe_relative(k)}
+
+
+def safe_relative(rel: str) -> bool:
+    parts = Path(rel).parts
+    return bool(parts) and not Path(rel).is_absolute() and ".." not in parts
+
+
+def manifest_bytes(files: dict[str, bytes]) -> bytes:
+    body = {"generator": "webhookgen", "files": {rel: digest(data) for rel, data in sorted(files.items())}}
+    return (json.dumps(body, indent=2, sort_keys=True) + "\n").encode()
+
+
+@dataclass
+class Plan:
+    """What a run would change in the output folder."""
+
+    stale: list[str] = field(default_factory=list)  # to (re)write
+    orphans: list[str] = field(default_factory=list)  # we wrote them, nothing produces them now
+    edited: list[str] = field(default_factory=list)  # changed by hand since we wrote them
+    current: dict[str, bytes | None] = field(default_factory=dict)  # what is on disk now
+
+
+def plan(files: dict[str, bytes], out: Path) -> Plan:
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: is a file; --out must be a folder")
+    manifest = read_manifest(out)
+    p = Plan()
+    for rel, data in files.items():
+        now = read(out / rel)
+        p.current[rel] = now
+        if now != data:
+            p.stale.append(rel)
+            if now is not None and rel in manifest and digest(now) != manifest[rel]:
+                p.edited.append(rel)
+    for rel in sorted(set(manifest) - set(files)):
+        now = read(out / rel)
+        if now is None:
+            continue
+        p.current[rel] = now
+        p.orphans.append(rel)
+        if digest(now) != manifest[rel]:
+            p.edited.append(rel)
+    return p
+
+
+def unified_diff(files: dict[str, bytes], p: Plan) -> str:
+    chunks: list[str] = []
+    for rel in p.stale + p.orphans:
+        old = (p.current.get(rel) or b"").decode("utf-8", errors="replace")
+        new = files.get(rel, b"").decode("utf-8")
+        chunks.extend(
+            difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{rel}", f"b/{rel}")
+        )
+    return "".join(chunks)
+
+
+@contextlib.contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """One generate at a time per output folder; a second one waits for the first."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: is a file; --out must be a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        raise OutputError(f"{e.filename or out}: cannot write: {e.strerror}") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def remove_stale_temporaries(out: Path) -> None:
+    """A killed run may leave temporary files behind; they are ours by their name."""
+    for path in out.rglob(f"*{TMP_MARK}*"):
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def write_all(out: Path, files: dict[str, bytes], p: Plan, mode: int) -> None:
+    """Write every stale file and the manifest, or none of them, then remove the orphans.
+
+    Everything is written to temporary files beside its target first; only when all are on disk
+    are they renamed into place. If a rename fails, the ones already renamed are put back.
+    """
+    writes = {rel: files[rel] for rel in p.stale}
+    writes[MANIFEST] = manifest_bytes(files)
+    temporaries: dict[str, str] = {}
+    try:
+        for rel, data in writes.items():
+            target = out / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:80]}{TMP_MARK}")
+            temporaries[rel] = tmp
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, mode)  # mkstemp makes it private; outputs are meant to be copied and published
+        rename_all(out, temporaries)
+    except OSError as e:
+        raise OutputError(f"{e.filename or out}: cannot write: {e.strerror}; nothing was changed") from None
+    finally:
+        for tmp in temporaries.values():
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+    for rel in p.orphans:
+        with contextlib.suppress(FileNotFoundError):
+            (out / rel).unlink()
+        prune_empty_folders(out, (out / rel).parent)
+
+
+def rename_all(out: Path, temporaries: dict[str, str]) -> None:
+    backups: dict[str, str] = {}  # rel -> a hard link to the file it replaces
+    done: list[str] = []
+    try:
+        for rel, tmp in temporaries.items():
+            target = out / rel
+            if target.exists():
+                backup = f"{tmp}.old"
+                os.link(target, backup)
+                backups[rel] = backup
+            os.replace(tmp, target)
+            done.append(rel)
+    except OSError:
+        for rel in reversed(done):
+            with contextlib.suppress(OSError):
+                if rel in backups:
+                    os.replace(backups.pop(rel), out / rel)
+                else:
+                    os.unlink(out / rel)
+        raise
+    finally:
+        for backup in backups.values():
+            with contextlib.suppress(OSError):
+                os.unlink(backup)
+
+
+def prune_empty_folders(out: Path, folder: Path) -> None:
+    while folder != out and out in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError as e:
+            if e.errno in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOENT):
+                return
+            raise
+        folder = folder.parent
