@@ -103,12 +103,18 @@ class Ref:
 
 @dataclass(frozen=True)
 class Field:
-    key: str  # the JSON key, verbatim
+    key: str  # the JSON key, verbatim (on the wire and in the docs)
     type: Type
     description: str | None
     optional: bool = False  # may be absent
     is_discriminator: bool = False  # the tag a union dispatches on
     loc: Loc = field(default=Loc(), compare=False)
+    name: str = ""  # as the spec names it (snake_case), which code targets spell; the key when empty
+
+    @property
+    def ident(self) -> str:
+        """The snake_case name code targets derive attribute names from."""
+        return self.name or self.key
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ walked once; problems are collected, not raised one at a time, so one run report
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 
@@ -25,12 +26,14 @@ SCALARS: dict[str, model.Type] = {
     "boolean": model.Boolean(),
 }
 TOP_KEYS = ("title", "page", "module", "entry", "types")
-OBJECT_KEYS = ("description", "fields")
-UNION_KEYS = ("description", "union", "discriminator")
+OBJECT_KEYS = ("description", "fields", "standalone")
+UNION_KEYS = ("description", "union", "discriminator", "standalone")
 TYPE_KEYS = ("type", "literal", "enum", "open", "fields", "items", "values", "nullable", "name")
-FIELD_KEYS = TYPE_KEYS + ("description", "optional")
+FIELD_KEYS = TYPE_KEYS + ("description", "optional", "json")
 SHAPES = ("type", "literal", "enum", "fields", "items", "values")
-_SCALAR_VALUES = yaml.constructor.SafeConstructor()  # turns one scalar node into its Python value
+INTEGER = re.compile(r"-?(0|[1-9][0-9]{0,17})")  # bounded, so every target's integer type holds it
+MAX_NAME = 100  # type, module and field names: keeps every output path within filesystem limits
+MAX_PAGE_PART = 100
 
 
 Check = Callable[[model.Spec], list[Problem]]
@@ -52,13 +55,15 @@ def load(path: Path, display: str | None = None, checks: Sequence[Check] = ()) -
 
 def parse(text: str, shown: str, source: str, checks: Sequence[Check] = ()) -> model.Spec:
     try:
+        plain_yaml(text, shown)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except RecursionError:
         raise SpecError([Problem(shown, 1, 1, "spec is nested too deeply")]) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise SpecError([Problem(shown, line, col, f"YAML syntax error: {e.problem}")]) from None
+        message = f"YAML syntax error: {e.problem}{yaml_hint(text, e)}"
+        raise SpecError([Problem(shown, line, col, message)]) from None
     except yaml.YAMLError as e:
         raise SpecError([Problem(shown, 1, 1, f"YAML error: {e}")]) from None
     if root is None:
@@ -77,6 +82,54 @@ def parse(text: str, shown: str, source: str, checks: Sequence[Check] = ()) -> m
     return spec
 
 
+def plain_yaml(text: str, shown: str) -> None:
+    """The spec language uses plain YAML only. Anchors and aliases would let a small file expand
+    without bound (reuse a type with `type: <name>` instead); tags would build values the language
+    has no kind for. Both are refused before anything is built."""
+    problems = []
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        mark = event.start_mark
+        where = (shown, mark.line + 1, mark.column + 1) if mark is not None else (shown, 1, 1)
+        tag = getattr(event, "tag", None) if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)) else None
+        if isinstance(event, yaml.AliasEvent):
+            problems.append(Problem(*where, "YAML aliases (*name) are not part of the spec language; refer to a type by name"))
+        elif getattr(event, "anchor", None) is not None:
+            problems.append(Problem(*where, "YAML anchors (&name) are not part of the spec language; refer to a type by name"))
+        elif tag is not None:
+            problems.append(Problem(*where, f"YAML tags ({tag}) are not part of the spec language; quote the value to make it a string"))
+        if len(problems) >= 50:
+            break
+    if problems:
+        raise SpecError(problems)
+
+
+def yaml_hint(text: str, error: yaml.MarkedYAMLError) -> str:
+    """What usually causes the error PyYAML reports, said in the spec's terms."""
+    problem = error.problem or ""
+    mark = error.problem_mark
+    if "mapping values are not allowed here" in problem:
+        return "; quote this value: it contains ': ' (e.g. description: \"Note: ...\")"
+    if "cannot start any token" in problem and mark is not None:
+        char = text[mark.index] if mark.index < len(text) else ""
+        return f"; quote this value: it starts with {char!r}"
+    if "found unexpected ':'" in problem or "could not find expected ':'" in problem:
+        return "; a value with ': ' or a leading '{', '[', '*', '&', '!', '|', '>', '%' or '@' must be quoted"
+    return ""
+
+
+def refs(t: model.Type) -> set[str]:
+    """The names of the top-level types `t` refers to (nested objects' fields included)."""
+    match t:
+        case model.Ref(name=name):
+            return {name.snake}
+        case model.Array(item=inner) | model.Map(value=inner) | model.Nullable(inner=inner):
+            return refs(inner)
+        case model.Object(fields=fields):
+            return set().union(*(refs(f.type) for f in fields)) if fields else set()
+        case _:
+            return set()
+
+
 def loc(node: yaml.Node) -> model.Loc:
     return model.Loc(node.start_mark.line + 1, node.start_mark.column + 1)
 
@@ -88,6 +141,7 @@ class _Builder:
         self.problems: list[Problem] = []
         self.kinds: dict[str, str] = {}  # top-level name -> "object" | "union"
         self.locs: dict[str, model.Loc] = {}  # top-level name -> where it is defined
+        self.standalone: set[str] = set()  # types marked `standalone: true`
         self.tags: dict[tuple[str, str], None] = {}  # (object, field) pairs a union dispatches on
 
     # -- reporting -------------------------------------------------------------------------
@@ -95,6 +149,9 @@ class _Builder:
     def problem(self, node: yaml.Node, message: str) -> None:
         mark = node.start_mark
         self.problems.append(Problem(self.shown, mark.line + 1, mark.column + 1, message))
+
+    def problem_at(self, where: model.Loc, message: str) -> None:
+        self.problems.append(Problem(self.shown, where.line, where.column, message))
 
     def mapping(self, node: yaml.Node, allowed: tuple[str, ...], what: str) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
         """A mapping node as {key: (key node, value node)}; reports duplicates and unknown keys."""
@@ -125,11 +182,15 @@ class _Builder:
             self.problem(node, f"{what} must be a string")
             return None
         text: str = node.value
+        surrogate = next((c for c in text if 0xD800 <= ord(c) <= 0xDFFF), None)
+        if surrogate is not None:
+            self.problem(node, f"{what} contains a lone surrogate (\\u{ord(surrogate):04x}), which is not a character")
+            return None
         return text
 
     def flag(self, node: yaml.Node, what: str) -> bool:
-        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
-            return bool(_SCALAR_VALUES.construct_object(node))
+        if isinstance(node, yaml.ScalarNode) and node.style is None and node.value in ("true", "false"):
+            return bool(node.value == "true")
         self.problem(node, f"{what} must be true or false")
         return False
 
@@ -155,10 +216,13 @@ class _Builder:
         title = self.top_text(top, root, "title")
         page = self.top_text(top, root, "page")
         if page is not None and not self.page_ok(page):
-            self.problem(top["page"][1], f"page {page!r} must be a relative path to a .md file, without '..'")
+            self.problem(
+                top["page"][1],
+                f"page {page!r} must be a relative path to a .md file, without '..', each part at most {MAX_PAGE_PART} characters",
+            )
         module = self.top_text(top, root, "module")
-        if module is not None and not naming.SNAKE.match(module):
-            self.problem(top["module"][1], f"module {module!r} must be a snake_case Python module name")
+        if module is not None and (not naming.SNAKE.match(module) or len(module) > MAX_NAME):
+            self.problem(top["module"][1], f"module {module!r} must be a snake_case Python module name of at most {MAX_NAME} characters")
         types_node = self.require(top, root, "types", "spec")
         definitions: list[model.Definition] = []
         if types_node is not None:
@@ -170,10 +234,30 @@ class _Builder:
             entry = next((d for d in definitions if isinstance(d, model.Union_) and d.name.snake == entry_name), None)
             if entry_name is not None and entry is None:
                 self.problem(entry_node, f"entry {entry_name!r} is not a union defined under types{self.suggest(entry_name, 'union')}")
+        self.unreferenced(definitions, entry)
         if title is None or page is None or module is None:
             return None
         entry_loc = loc(top["entry"][1]) if "entry" in top else model.Loc()
         return model.Spec(self.source, title, page, module, entry, tuple(definitions), self.shown, entry_loc)
+
+    def unreferenced(self, definitions: list[model.Definition], entry: model.Union_ | None) -> None:
+        """A type that no union holds and nothing refers to is usually a slip (a member left out of
+        the union); one meant to stand alone says so with `standalone: true`."""
+        used = {entry.name.snake} if entry is not None else set()
+        for d in definitions:
+            if isinstance(d, model.Union_):
+                used |= {m.object.name.snake for m in d.members}
+            else:
+                for obj in (*d.nested, d):
+                    for f in obj.fields:
+                        used |= refs(f.type)
+        for d in definitions:
+            if d.name.snake not in used and d.name.snake not in self.standalone:
+                self.problem_at(
+                    d.loc,
+                    f"type {d.name.snake!r} is in no union and nothing refers to it; add it to a union, "
+                    "refer to it, or mark it `standalone: true`",
+                )
 
     @staticmethod
     def page_ok(page: str) -> bool:
@@ -184,6 +268,8 @@ class _Builder:
             and ".." not in path.parts
             and not any(c in page for c in "\\\0")
             and path.name != ".md"
+            and all(len(part) <= MAX_PAGE_PART for part in path.parts)
+            and len(path.parts) <= 10
         )
 
     def suggest(self, name: str, kind: str | None = None) -> str:
@@ -203,8 +289,8 @@ class _Builder:
         # First pass: names, kinds and the discriminator of each union, so that objects
         # built in the second pass know which of their fields is a union's tag.
         for name, (key_node, value_node) in types.items():
-            if not naming.SNAKE.match(name):
-                self.problem(key_node, f"type name {name!r} must be snake_case (e.g. batch_cancelled_webhook_event)")
+            if not naming.SNAKE.match(name) or len(name) > MAX_NAME:
+                self.problem(key_node, f"type name {name!r} must be snake_case (e.g. batch_cancelled_webhook_event), at most {MAX_NAME} characters")
             is_union = isinstance(value_node, yaml.MappingNode) and any(k.value == "union" for k, _ in value_node.value)
             self.kinds[name] = "union" if is_union else "object"
             self.locs[name] = loc(key_node)
@@ -243,6 +329,8 @@ class _Builder:
         m = self.mapping(node, OBJECT_KEYS, f"type {name!r}")
         if m is None:
             return None
+        if "standalone" in m and self.flag(m["standalone"][1], "standalone"):
+            self.standalone.add(name)
         description = self.description(m)
         fields_node = self.require(m, node, "fields", f"type {name!r}")
         if fields_node is None:
@@ -256,11 +344,15 @@ class _Builder:
         if not fields_map:
             self.problem(node, f"{owner!r} must have at least one field")
         out = []
+        json_keys: dict[str, str] = {}
         for key, (key_node, value_node) in fields_map.items():
-            if not naming.FIELD_KEY.match(key) or key.startswith("__"):
-                self.problem(key_node, f"field key {key!r} must be snake_case and not start with '__'")
+            if not naming.FIELD_KEY.match(key) or key.startswith("__") or len(key) > MAX_NAME:
+                self.problem(key_node, f"field key {key!r} must be snake_case, at most {MAX_NAME} characters, and not start with '__' (use `json:` for the key on the wire)")
             field = self.field(owner, key, key_node, value_node)
             if field is not None:
+                if field.key in json_keys:
+                    self.problem(key_node, f"fields {json_keys[field.key]!r} and {key!r} have the same JSON key {field.key!r}")
+                json_keys[field.key] = key
                 out.append(field)
         return tuple(out)
 
@@ -277,7 +369,14 @@ class _Builder:
         is_tag = (owner, key) in self.tags
         if is_tag and (optional or not isinstance(t, model.Literal) or not isinstance(t.value, str)):
             self.problem(node, f"{what} is the discriminator of a union, so it must be a required string literal")
-        return model.Field(key, t, description, optional, is_tag, loc(key_node))
+        json_key = key
+        if "json" in m:
+            json_key = self.text(m["json"][1], "json") or key
+            if not json_key or len(json_key) > MAX_NAME:
+                self.problem(m["json"][1], f"json key must be 1 to {MAX_NAME} characters")
+            elif is_tag:
+                self.problem(m["json"][0], f"{what} is the discriminator of a union: its key is the JSON key, without 'json:'")
+        return model.Field(json_key, t, description, optional, is_tag, loc(key_node), key)
 
     def type_node(self, node: yaml.Node, default_name: str, what: str) -> model.Type | None:
         """An `items:` or `values:` type: a mapping like a field's, or just a type name."""
@@ -346,11 +445,22 @@ class _Builder:
         return None
 
     def literal(self, node: yaml.Node) -> model.Literal | None:
-        if isinstance(node, yaml.ScalarNode):
-            value = _SCALAR_VALUES.construct_object(node)
-            if isinstance(value, (str, int)) and not isinstance(value, float):
-                return model.Literal(value)
-        self.problem(node, "literal must be a string, an integer or a boolean")
+        """A string (any quoted scalar, or a plain one YAML reads as a string), a decimal integer
+        of at most 18 digits, or true/false. Anything else YAML would turn into another kind of
+        value (a date, a float, 0x1f, 1:30, yes) must be quoted to be a string."""
+        if not isinstance(node, yaml.ScalarNode):
+            self.problem(node, "literal must be a string, an integer or a boolean")
+            return None
+        text = node.value
+        if node.style is not None or node.tag == "tag:yaml.org,2002:str":
+            return model.Literal(text) if self.text(node, "literal") is not None else None
+        if text in ("true", "false"):
+            return model.Literal(text == "true")
+        if INTEGER.fullmatch(text):
+            return model.Literal(int(text))
+        kind = {"tag:yaml.org,2002:timestamp": "a date", "tag:yaml.org,2002:float": "a float", "tag:yaml.org,2002:null": "null"}
+        what = kind.get(node.tag, "not a string, a decimal integer (18 digits at most) or true/false")
+        self.problem(node, f"literal {text!r} is {what} in YAML; quote it to make it a string (literal: \"{text}\")")
         return None
 
     def enum(self, node: yaml.Node, is_open: bool) -> model.Enum | None:
@@ -371,6 +481,8 @@ class _Builder:
         m = self.mapping(node, UNION_KEYS, f"union {name!r}")
         if m is None:
             return None
+        if "standalone" in m and self.flag(m["standalone"][1], "standalone"):
+            self.standalone.add(name)
         description = self.description(m)
         disc_node = self.require(m, node, "discriminator", f"union {name!r}")
         members_node = m["union"][1]
@@ -397,7 +509,16 @@ class _Builder:
                 self.problem(item, f"union member {member_name!r} has no literal field {disc!r} (the discriminator)")
                 continue
             if tag in seen_tags:
-                self.problem(item, f"duplicate discriminator value {tag!r}: {member_name!r} and {seen_tags[tag]!r}")
+                first = seen_tags[tag]
+                repeat = next(f for f in obj.fields if f.key == disc)
+                first_object = built.get(first)
+                first_line = 0
+                if isinstance(first_object, model.Object):
+                    first_line = next(f for f in first_object.fields if f.key == disc).loc.line
+                self.problem_at(
+                    repeat.loc,
+                    f"duplicate discriminator value {tag!r} in union {name!r}: {member_name!r} repeats {first!r} (line {first_line})",
+                )
                 continue
             seen_tags[tag] = member_name
             members.append(model.UnionMember(obj, tag))

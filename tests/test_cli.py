@@ -165,7 +165,7 @@ BROKEN = {
             discriminator: type
             union: [a, b]
         """,
-        ["13:16: duplicate discriminator value 'same': 'b' and 'a'"],
+        ["10:7: duplicate discriminator value 'same' in union 'u': 'b' repeats 'a' (line 7)"],
     ),
     "member without the discriminator": (
         """

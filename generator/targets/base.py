@@ -81,10 +81,10 @@ def distinct_attributes(spec: model.Spec, spell: Callable[[str], str], language:
     for obj in spec.objects:
         seen: dict[str, str] = {}
         for f in obj.fields:
-            spelled = spell(f.key)
+            spelled = spell(f.ident)
             if spelled in seen:
-                problems.append(problem(spec, f.loc, f"fields {seen[spelled]!r} and {f.key!r} would both be {language} {spelled!r}"))
-            seen[spelled] = f.key
+                problems.append(problem(spec, f.loc, f"fields {seen[spelled]!r} and {f.ident!r} would both be {language} {spelled!r}"))
+            seen[spelled] = f.ident
     return problems
 
 

@@ -127,7 +127,7 @@ class MsgModule:
 
 def field_view(f: model.Field) -> MsgField:
     t = annotation(f.type)
-    attr = python.attr(f.key)
+    attr = python.attr(f.ident)
     renamed = attr != f.key
     if f.optional:
         default = f"msgspec.field(default=msgspec.UNSET, name={f.key!r})" if renamed else "msgspec.UNSET"
@@ -147,7 +147,7 @@ def struct_view(obj: model.Object, tags: dict[str, tuple[str, str]]) -> MsgStruc
         options += f", tag_field={tagged[0]!r}, tag={tagged[1]!r}"
     fields = tuple(field_view(f) for f in obj.fields if tagged is None or f.key != tagged[0])
     checks = tuple(
-        BoolCheck(python.attr(f.key), repr(f.type.value), base.json_text(f.type.value))
+        BoolCheck(python.attr(f.ident), repr(f.type.value), base.json_text(f.type.value))
         for f in obj.fields
         if isinstance(f.type, model.Literal) and isinstance(f.type.value, bool)
     )

@@ -255,18 +255,18 @@ class PyModule:
 
 def field_view(f: model.Field) -> PyField:
     nullable = isinstance(f.type, model.Nullable)
-    declaration = f"{attr(f.key)}: {annotation(f.type)}"
+    declaration = f"{attr(f.ident)}: {annotation(f.type)}"
     if f.optional:
         declaration += ("" if nullable else " | None") + " = None"
     elif isinstance(f.type, model.Literal):
         declaration += f" = {f.type.value!r}"
     return PyField(
         key=repr(f.key),
-        attr=attr(f.key),
+        attr=attr(f.ident),
         declaration=declaration,
         docstring=base.py_docstring(f.description) if f.description is not None else None,
         decode=decode(f.type, "x"),
-        encode=encode(f.type, "self." + attr(f.key)),
+        encode=encode(f.type, "self." + attr(f.ident)),
         optional=f.optional,
         nullable=nullable,
     )

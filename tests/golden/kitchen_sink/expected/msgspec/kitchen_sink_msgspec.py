@@ -211,6 +211,11 @@ class OddKeys(_Base, frozen=True, kw_only=True, gc=False):
     _id: str
     """A key with one leading underscore stays as it is."""
 
+    content_type: str | msgspec.UnsetType = msgspec.field(
+        default=msgspec.UNSET, name="content-type"
+    )
+    """On the wire `content-type`: `json:` gives a key that is not snake_case."""
+
 
 Payment: TypeAlias = Union[
     CardPayment,

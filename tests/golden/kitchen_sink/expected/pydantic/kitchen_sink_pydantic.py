@@ -78,6 +78,10 @@ class OddKeys(BaseModel):
     """
     A key with one leading underscore stays as it is.
     """
+    content_type: Annotated[StrictStr | None, Field(alias="content-type")] = None
+    """
+    On the wire `content-type`: `json:` gives a key that is not snake_case.
+    """
 
 
 class OrderCancelledEvent(BaseModel):

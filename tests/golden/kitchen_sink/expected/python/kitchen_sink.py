@@ -957,6 +957,9 @@ class OddKeys:
     _id: str
     """A key with one leading underscore stays as it is."""
 
+    content_type: str | None = None
+    """On the wire `content-type`: `json:` gives a key that is not snake_case."""
+
     extra_fields: Mapping[str, Any] = field(
         default_factory=dict, repr=False, hash=False
     )
@@ -986,6 +989,8 @@ class OddKeys:
             out["classmethod"] = self.classmethod_
         if self.to_dict_ is not None:
             out["to_dict"] = self.to_dict_
+        if self.content_type is not None:
+            out["content-type"] = self.content_type
         if self.extra_fields:
             out.update(self.extra_fields)
         return out
@@ -993,7 +998,17 @@ class OddKeys:
 
 _SET_OddKeys: Final = _slot_setters(OddKeys)
 _KEYS_OddKeys: Final = frozenset(
-    {"class", "field", "dict", "str", "self", "classmethod", "to_dict", "_id"}
+    {
+        "class",
+        "field",
+        "dict",
+        "str",
+        "self",
+        "classmethod",
+        "to_dict",
+        "_id",
+        "content-type",
+    }
 )
 
 
@@ -1048,6 +1063,13 @@ def _decode_OddKeys(d: Any) -> OddKeys:
         k = "_id"
         x = d[k]
         v__id = x if type(x) is str else _fail("a string", x)
+        k = "content-type"
+        x = d.get(k, _MISSING)
+        if x is _MISSING:
+            v_content_type = None
+        else:
+            n += 1
+            v_content_type = x if type(x) is str else _fail("a string", x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
@@ -1064,8 +1086,9 @@ def _decode_OddKeys(d: Any) -> OddKeys:
     s[5](o, v_classmethod_)
     s[6](o, v_to_dict_)
     s[7](o, v__id)
-    s[8](o, _NO_EXTRA if len(d) == n else _extras(d, _KEYS_OddKeys))
-    s[9](o, frozenset(nulls))
+    s[8](o, v_content_type)
+    s[9](o, _NO_EXTRA if len(d) == n else _extras(d, _KEYS_OddKeys))
+    s[10](o, frozenset(nulls))
     return o
 
 

@@ -1,0 +1,99 @@
+"""Hostile and mistaken specs: each is a located error (file:line:col), never a traceback, never a hang."""
+
+from __future__ import annotations
+
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from generator import spec
+from test_cli import project, run, snapshot  # noqa: F401 - `project` is a fixture
+
+HEAD = """\
+title: T
+page: t/index.md
+module: m
+entry: u
+types:
+  u: {discriminator: type, union: [a]}
+  a:
+    fields:
+      type: {literal: a}
+"""
+
+# name -> (lines after HEAD, at the indentation of a's fields, or a whole spec; expected "line:col: message" prefixes)
+CASES: dict[str, tuple[str, list[str]]] = {
+    "a date literal": ("      f: {literal: 2024-02-30}", ["10:20: literal '2024-02-30' is a date in YAML; quote it"]),
+    "0x_": ("      f: {literal: 0x_}", ["10:20: literal '0x_' is not a string, a decimal integer"]),
+    "5,000 digits": ("      f: {literal: " + "9" * 5000 + "}", ["10:20: literal '999"]),
+    "sexagesimal": ("      f: {literal: 1:30}", ["10:20: literal '1:30' is not a string"]),
+    "yes": ("      f: {literal: yes}", ["10:20: literal 'yes' is not a string"]),
+    "a float literal": ("      f: {literal: 1.5}", ["10:20: literal '1.5' is a float in YAML"]),
+    "!!int tag": ("      f: {literal: !!int abc}", ["10:20: YAML tags (tag:yaml.org,2002:int) are not part of the spec language"]),
+    "!!timestamp tag": ("      f: {literal: !!timestamp x}", ["10:20: YAML tags (tag:yaml.org,2002:timestamp)"]),
+    "!!python tag": ("      f: !!python/object:os.system {type: string}", ["10:10: YAML tags (tag:yaml.org,2002:python/object:os.system)"]),
+    "an anchor": ("      f: &x {type: string}\n      g: *x", ["10:10: YAML anchors (&name)", "11:10: YAML aliases (*name)"]),
+    "a lone surrogate": ('      f: {type: string, description: "a \\ud800 b"}', ["10:38: description contains a lone surrogate (\\ud800)"]),
+    "yes as a flag": ("      f: {type: string, optional: yes}", ["10:35: optional must be true or false"]),
+    "': ' in a description": ("      f: {type: string}\n      g:\n        type: string\n        description: Note: it breaks", ["13:26: YAML syntax error: mapping values are not allowed here; quote this value: it contains ': '"]),
+    "a leading backtick": ("      f:\n        type: string\n        description: `code` first", ["12:22: YAML syntax error: found character '`' that cannot start any token; quote this value: it starts with '`'"]),
+    "a type nothing uses": ("  loose:\n    fields:\n      x: {type: string}", ["10:3: type 'loose' is in no union and nothing refers to it"]),
+    "json on the discriminator": ("  b:\n    fields:\n      type: {literal: b, json: kind}\n  w: {discriminator: type, union: [b]}", ["12:26: field 'type' is the discriminator of a union"]),
+    "two fields, one json key": ("      content_type: {type: string, json: content-type}\n      ct: {type: string, json: content-type}", ["11:7: fields 'content_type' and 'ct' have the same JSON key 'content-type'"]),
+    "a long type name": ("  " + "a" * 101 + ":\n    standalone: true\n    fields:\n      x: {type: string}", ["10:3: type name 'aaa"]),
+}
+
+
+def broken(lines: str) -> str:
+    return HEAD + lines + "\n"
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_hostile_spec_is_a_located_error(name: str) -> None:
+    lines, expected = CASES[name]
+    with pytest.raises(spec.SpecError) as e:
+        spec.parse(broken(lines), "s.yaml", "s.yaml")
+    got = [str(p) for p in e.value.problems]
+    for want in expected:
+        assert any(line.startswith("s.yaml:" + want) for line in got), f"{want!r} not in {got}"
+
+
+def test_a_standalone_type_is_accepted() -> None:
+    loaded = spec.parse(broken("  loose:\n    standalone: true\n    fields:\n      x: {type: string}"), "s.yaml", "s.yaml")
+    assert [d.name.snake for d in loaded.definitions] == ["u", "a", "loose"] or {d.name.snake for d in loaded.definitions} == {"u", "a", "loose"}
+
+
+def test_a_json_key_is_used_on_the_wire_and_the_name_in_code() -> None:
+    loaded = spec.parse(broken("      content_type: {type: string, json: content-type}"), "s.yaml", "s.yaml")
+    (f,) = [f for o in loaded.objects for f in o.fields if f.name == "content_type"]
+    assert (f.key, f.ident) == ("content-type", "content_type")
+
+
+def test_an_alias_bomb_is_refused_at_once(project: Path) -> None:
+    """Nine levels of aliases, each repeating the last ten times: 10^9 nodes if expanded."""
+    levels = ["a0: &a0 {type: string}"] + [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
+    bomb = "title: T\npage: t.md\nmodule: m\nbomb:\n" + textwrap.indent("\n".join(levels), "  ") + "\ntypes: {}\n"
+    assert len(bomb) < 1500
+    (project / "spec" / "bomb.yaml").write_text(bomb)
+    before = snapshot(project / "generated")
+    started = time.monotonic()
+    result = run("generate", "--spec", "spec/bomb.yaml", "--out", "generated", cwd=project)
+    assert time.monotonic() - started < 60
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "spec/bomb.yaml:5:" in result.stderr and "YAML anchors" in result.stderr
+    assert snapshot(project / "generated") == before
+
+
+@pytest.mark.parametrize("bad", ["      f: {literal: !!int abc}", '      f: {type: string, description: "\\ud800"}', "      f: {literal: 0x_}"])
+def test_hostile_specs_exit_2_through_the_cli(project: Path, bad: str) -> None:
+    (project / "spec" / "bad.yaml").write_text(broken(bad))
+    before = snapshot(project / "generated")
+    for command in ("generate", "check"):
+        result = run(command, "--spec", "spec/bad.yaml", "--out", "generated", cwd=project)
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr
+        assert result.stderr.startswith("spec/bad.yaml:10:")
+    assert snapshot(project / "generated") == before
