@@ -327,3 +327,36 @@ def test_a_custom_python_template_that_emits_broken_code_exits_2(project: Path) 
     assert result.returncode == 2
     assert "python/module.py.j2: rendered code does not parse" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "template,words",
+    [
+        ("{{ 1 // 0 }}\n", "page.md.j2:1: ZeroDivisionError"),
+        ("{{ page.title(1, 2) }}\n", "page.md.j2:1: TypeError"),
+        (b"# \xff\xfe not UTF-8\n", "docs/page.md.j2: a template is not UTF-8"),
+    ],
+)
+def test_a_custom_template_that_raises_or_is_not_utf8_exits_2(project: Path, template: str | bytes, words: str) -> None:
+    custom = project / "my_templates" / "docs"
+    custom.mkdir(parents=True)
+    data = template if isinstance(template, bytes) else template.encode()
+    (custom / "page.md.j2").write_bytes(data)
+    before = snapshot(project / "generated")
+    result = run("generate", "--spec", "spec/openai_webhooks.yaml", "--out", "generated", "--templates", "my_templates", cwd=project)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert words in result.stderr
+    assert snapshot(project / "generated") == before
+
+
+def test_a_template_that_emits_a_nul_in_a_string_is_caught_before_writing(project: Path) -> None:
+    custom = project / "my_templates" / "python"
+    custom.mkdir(parents=True)
+    (custom / "module.py.j2").write_text('X = "a\x00b"\n')
+    before = snapshot(project / "generated")
+    result = run("generate", "--spec", "spec/openai_webhooks.yaml", "--out", "generated", "--templates", "my_templates", cwd=project)
+    assert result.returncode == 2, result.stderr
+    assert "python/module.py.j2" in result.stderr and "does not " in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(project / "generated") == before

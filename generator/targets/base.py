@@ -133,15 +133,20 @@ def indent_block(text: str, width: int) -> str:
 
 
 def render_template(env: jinja2.Environment, template: str, **context: Any) -> str:
+    """Templates are code (Jinja runs them unsandboxed): any error in one is reported at its line."""
     try:
         return env.get_template(template).render(**context)
-    except jinja2.TemplateError as e:
-        raise RenderError(f"{template_location(e, template)}: {type(e).__name__}: {e}") from None
     except RecursionError:
         raise RenderError(f"{template}: the spec's types are nested too deeply to render") from None
+    except UnicodeDecodeError as e:
+        raise RenderError(f"{template}: a template is not UTF-8 ({e.reason} at byte {e.start})") from None
+    except jinja2.TemplateError as e:
+        raise RenderError(f"{template_location(e, template)}: {type(e).__name__}: {e}") from None
+    except Exception as e:  # a template's own bug: 1/0, a call with the wrong arguments, ...
+        raise RenderError(f"{template_location(e, template)}: {type(e).__name__}: {e}") from None
 
 
-def template_location(error: jinja2.TemplateError, fallback: str) -> str:
+def template_location(error: BaseException, fallback: str) -> str:
     """`file:line` of the template line that failed (syntax errors carry it; runtime errors
     only in the traceback, where Jinja puts the template's own frames)."""
     if isinstance(error, jinja2.TemplateSyntaxError):
@@ -156,7 +161,14 @@ def template_location(error: jinja2.TemplateError, fallback: str) -> str:
 
 
 def format_python(source: str, template: str) -> str:
+    """black, then CPython's own compiler: black accepts some code CPython refuses (a NUL byte)."""
     try:
-        return black.format_str(source, mode=Mode(target_versions={TargetVersion.PY310}))
+        formatted = black.format_str(source, mode=Mode(target_versions={TargetVersion.PY310}))
     except InvalidInput as e:
         raise RenderError(f"{template}: rendered code does not parse: {e}") from None
+    try:
+        compile(formatted, template, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as e:
+        line = f":{e.lineno}" if isinstance(e, SyntaxError) and e.lineno else ""
+        raise RenderError(f"{template}{line}: rendered code does not compile: {e}") from None
+    return formatted
