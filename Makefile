@@ -7,12 +7,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 GOLDEN := $(wildcard tests/golden/*/spec.yaml)
 
-.PHONY: generate check test golden bench clean
+.PHONY: generate check test golden bench docs docs-serve clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,docs]'
 	touch $(STAMP)
 
 # The receiver example vendors the module exactly as a user would: a plain copy (named by the spec).
@@ -40,5 +40,13 @@ golden: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/run.py
 
+# The docs site (MkDocs, Material theme) from the generated pages: built into site/, or served.
+DOCS := NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs
+docs: $(STAMP)
+	$(DOCS) build --strict --config-file docs-site/mkdocs.yml
+
+docs-serve: $(STAMP)
+	$(DOCS) serve --strict --config-file docs-site/mkdocs.yml --dev-addr 127.0.0.1:8000
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .hypothesis site test-artifacts

@@ -8,7 +8,7 @@ import jinja2
 
 from generator import model
 from generator.problems import SpecError
-from generator.targets import docs_cli, json_schema, msgspec, pydantic, python
+from generator.targets import docs_cli, docs_python, json_schema, msgspec, pydantic, python
 from generator.targets.base import RenderError, Target, indent_block
 
 __all__ = ["BUILTIN_TEMPLATES", "TARGETS", "RenderError", "environment", "render"]
@@ -18,7 +18,14 @@ _PACKAGED = Path(__file__).resolve().parent / "templates"
 BUILTIN_TEMPLATES = _PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parent.parent / "templates"
 
 # In the order they are rendered; each writes its own files.
-TARGETS: tuple[Target, ...] = (docs_cli.TARGET, python.TARGET, json_schema.TARGET, pydantic.TARGET, msgspec.TARGET)
+TARGETS: tuple[Target, ...] = (
+    docs_cli.TARGET,
+    docs_python.TARGET,
+    python.TARGET,
+    json_schema.TARGET,
+    pydantic.TARGET,
+    msgspec.TARGET,
+)
 
 
 def environment(templates: Path | None = None) -> jinja2.Environment:

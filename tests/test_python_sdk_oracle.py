@@ -238,6 +238,8 @@ def _compare_classes(mine: type, theirs: type[pydantic.BaseModel], top: str, see
         if inner_sdk is not None:
             # Our nested classes are named <Event> + the SDK's nested name: Data, DataSipHeader.
             assert inner_ours.__name__ == top + inner_sdk.__name__
+            # ... and reachable by the SDK's name too, as a class attribute of the event.
+            assert getattr(getattr(wh, top), inner_sdk.__name__) is inner_ours
             _compare_classes(inner_ours, inner_sdk, top, seen)
 
 

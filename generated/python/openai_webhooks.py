@@ -35,11 +35,13 @@ from types import MappingProxyType
 from typing import (
     Any,
     Callable,
+    ClassVar,
     Final,
     Literal,
     Mapping,
     NoReturn,
     Protocol,
+    Type,
     TypeAlias,
     TypeVar,
     Union,
@@ -297,6 +299,11 @@ class BatchCancelledWebhookEvent:
     )
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
+    # Its nested classes by their names relative to it (a ClassVar, so no dataclass field).
+    Data: ClassVar[Type[BatchCancelledWebhookEventData]] = (
+        BatchCancelledWebhookEventData
+    )
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BatchCancelledWebhookEvent:
         """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
@@ -447,6 +454,11 @@ class BatchCompletedWebhookEvent:
     )
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
+    # Its nested classes by their names relative to it (a ClassVar, so no dataclass field).
+    Data: ClassVar[Type[BatchCompletedWebhookEventData]] = (
+        BatchCompletedWebhookEventData
+    )
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BatchCompletedWebhookEvent:
         """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
@@ -594,6 +606,9 @@ class BatchExpiredWebhookEvent:
     )
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
+    # Its nested classes by their names relative to it (a ClassVar, so no dataclass field).
+    Data: ClassVar[Type[BatchExpiredWebhookEventData]] = BatchExpiredWebhookEventData
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BatchExpiredWebhookEvent:
         """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
@@ -738,6 +753,9 @@ class BatchFailedWebhookEvent:
         default_factory=dict, repr=False, hash=False
     )
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    # Its nested classes by their names relative to it (a ClassVar, so no dataclass field).
+    Data: ClassVar[Type[BatchFailedWebhookEventData]] = BatchFailedWebhookEventData
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BatchFailedWebhookEvent:
@@ -889,6 +907,11 @@ class EvalRunCanceledWebhookEvent:
     )
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
+    # Its nested classes by their names relative to it (a ClassVar, so no dataclass field).
+    Data: ClassVar[Type[EvalRunCanceledWebhookEventData]] = (
+        EvalRunCanceledWebhookEventData
+    )
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> EvalRunCanceledWebhookEvent:
         """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
@@ -1035,6 +1058,9 @@ class EvalRunFailedWebhookEvent:
         default_factory=dict, repr=False, hash=False
     )
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    # Its nested classes by their names relative to it (a ClassVar, so no dataclass field).
+    Data: ClassVar[Type[EvalRunFailedWebhookEventData]] = EvalRunFailedWebhookEventData
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> EvalRunFailedWebhookEvent:
@@ -1191,6 +1217,11 @@ class EvalRunSucceededWebhookEvent:
         default_factory=dict, repr=False, hash=False
     )
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    # Its nested classes by their names relative to it (a ClassVar, so no dataclass field).
+    Data: ClassVar[Type[EvalRunSucceededWebhookEventData]] = (
+        EvalRunSucceededWebhookEventData
+    )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> EvalRunSucceededWebhookEvent:
@@ -1351,6 +1382,11 @@ class FineTuningJobCancelledWebhookEvent:
         default_factory=dict, repr=False, hash=False
     )
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    # Its nested classes by their names relative to it (a ClassVar, so no dataclass field).
+    Data: ClassVar[Type[FineTuningJobCancelledWebhookEventData]] = (
+        FineTuningJobCancelledWebhookEventData
+    )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> FineTuningJobCancelledWebhookEvent:
@@ -1523,6 +1559,11 @@ class FineTuningJobFailedWebhookEvent:
     )
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
+    # Its nested classes by their names relative to it (a ClassVar, so no dataclass field).
+    Data: ClassVar[Type[FineTuningJobFailedWebhookEventData]] = (
+        FineTuningJobFailedWebhookEventData
+    )
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> FineTuningJobFailedWebhookEvent:
         """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
@@ -1687,6 +1728,11 @@ class FineTuningJobSucceededWebhookEvent:
         default_factory=dict, repr=False, hash=False
     )
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    # Its nested classes by their names relative to it (a ClassVar, so no dataclass field).
+    Data: ClassVar[Type[FineTuningJobSucceededWebhookEventData]] = (
+        FineTuningJobSucceededWebhookEventData
+    )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> FineTuningJobSucceededWebhookEvent:
@@ -1943,6 +1989,14 @@ class RealtimeCallIncomingWebhookEvent:
     )
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
+    # Its nested classes by their names relative to it (a ClassVar, so no dataclass field).
+    DataSipHeader: ClassVar[Type[RealtimeCallIncomingWebhookEventDataSipHeader]] = (
+        RealtimeCallIncomingWebhookEventDataSipHeader
+    )
+    Data: ClassVar[Type[RealtimeCallIncomingWebhookEventData]] = (
+        RealtimeCallIncomingWebhookEventData
+    )
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RealtimeCallIncomingWebhookEvent:
         """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
@@ -2112,6 +2166,11 @@ class ResponseCancelledWebhookEvent:
     )
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
+    # Its nested classes by their names relative to it (a ClassVar, so no dataclass field).
+    Data: ClassVar[Type[ResponseCancelledWebhookEventData]] = (
+        ResponseCancelledWebhookEventData
+    )
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ResponseCancelledWebhookEvent:
         """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
@@ -2270,6 +2329,11 @@ class ResponseCompletedWebhookEvent:
     )
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
+    # Its nested classes by their names relative to it (a ClassVar, so no dataclass field).
+    Data: ClassVar[Type[ResponseCompletedWebhookEventData]] = (
+        ResponseCompletedWebhookEventData
+    )
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ResponseCompletedWebhookEvent:
         """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
@@ -2421,6 +2485,11 @@ class ResponseFailedWebhookEvent:
         default_factory=dict, repr=False, hash=False
     )
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    # Its nested classes by their names relative to it (a ClassVar, so no dataclass field).
+    Data: ClassVar[Type[ResponseFailedWebhookEventData]] = (
+        ResponseFailedWebhookEventData
+    )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ResponseFailedWebhookEvent:
@@ -2577,6 +2646,11 @@ class ResponseIncompleteWebhookEvent:
         default_factory=dict, repr=False, hash=False
     )
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    # Its nested classes by their names relative to it (a ClassVar, so no dataclass field).
+    Data: ClassVar[Type[ResponseIncompleteWebhookEventData]] = (
+        ResponseIncompleteWebhookEventData
+    )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ResponseIncompleteWebhookEvent:

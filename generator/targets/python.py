@@ -15,7 +15,7 @@ from typing import assert_never
 
 import jinja2
 
-from generator import model
+from generator import model, naming
 from generator.problems import Problem
 from generator.targets import base
 
@@ -33,6 +33,7 @@ CLASS_BODY_NAMES = frozenset(
 MODULE_NAMES = frozenset(
     {"WebhookDecodeError", "InvalidWebhookSignatureError", "UnknownWebhookEvent", "HeadersLike"}
     | {"Any", "Callable", "Final", "Literal", "Mapping", "NoReturn", "Protocol", "TypeAlias", "TypeVar", "Union"}
+    | {"ClassVar", "Type"}
     | {name for name in dir(builtins) if name[:1].isupper()}
 )
 
@@ -47,6 +48,37 @@ def attr(key: str) -> str:
 
 def class_name(name: model.Name) -> str:
     return name.pascal
+
+
+def taken_class_names(spec: model.Spec) -> frozenset[str]:
+    """Every class name the module defines or imports."""
+    return MODULE_NAMES | {class_name(name) for name, _, _ in base.named_things(spec)}
+
+
+def relative_class_name(top: model.Object, nested: model.Object, taken: frozenset[str]) -> str | None:
+    """The vendor's name for a class nested in the top-level object `top`: its name relative to `top`
+    (`Data` in BatchCancelledWebhookEvent for BatchCancelledWebhookEventData, `DataSipHeader` for
+    ...DataSipHeader). The module makes it a class attribute of `top`. None where there is no such
+    name, or it would be ambiguous: the nested object was given a `name:` outside `top`'s, or the
+    relative name is not an identifier, or another class of the module (`taken`) has that name.
+    """
+    prefix = top.name.snake + "_"
+    if not nested.name.snake.startswith(prefix):
+        return None
+    relative = naming.pascal(nested.name.snake[len(prefix) :])
+    if not relative.isidentifier() or keyword.iskeyword(relative) or relative in taken:
+        return None
+    return relative
+
+
+def nested_aliases(top: model.Object, taken: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    """(relative name, full class name) for each object nested in `top` that has a relative name."""
+    out = []
+    for nested in top.nested:
+        relative = relative_class_name(top, nested, taken)
+        if relative is not None:
+            out.append((relative, class_name(nested.name)))
+    return tuple(out)
 
 
 def check(spec: model.Spec) -> list[Problem]:
@@ -217,6 +249,7 @@ class PyObject:
     keys: str  # the JSON keys, as the items of a set literal
     required: int  # how many keys must be present
     tracks_nulls: bool  # has an optional nullable field: keeps `explicit_nulls`
+    aliases: tuple[tuple[str, str], ...] = ()  # (relative name, class) of its nested classes; see relative_class_name
 
 
 @dataclass(frozen=True)
@@ -272,7 +305,7 @@ def field_view(f: model.Field) -> PyField:
     )
 
 
-def object_view(obj: model.Object) -> PyObject:
+def object_view(obj: model.Object, aliases: tuple[tuple[str, str], ...] = ()) -> PyObject:
     return PyObject(
         cls=class_name(obj.name),
         docstring=base.py_docstring(obj.description) if obj.description is not None else None,
@@ -280,6 +313,7 @@ def object_view(obj: model.Object) -> PyObject:
         keys=", ".join(repr(f.key) for f in obj.fields),
         required=sum(1 for f in obj.fields if not f.optional),
         tracks_nulls=any(f.optional and isinstance(f.type, model.Nullable) for f in obj.fields),
+        aliases=aliases,
     )
 
 
@@ -303,6 +337,8 @@ def module_view(spec: model.Spec) -> PyModule:
             discriminator_key=repr(spec.entry.discriminator),
             discriminator_attr=attr(spec.entry.discriminator),
         )
+    taken = taken_class_names(spec)
+    aliases = {d.name: nested_aliases(d, taken) for d in spec.definitions if isinstance(d, model.Object)}
     used: set[str] = set()
     for obj in spec.objects:
         for f in obj.fields:
@@ -310,7 +346,7 @@ def module_view(spec: model.Spec) -> PyModule:
     return PyModule(
         source=spec.source,
         docstring_title=base.py_escape(spec.title),
-        objects=tuple(object_view(o) for o in spec.objects),
+        objects=tuple(object_view(o, aliases.get(o.name, ())) for o in spec.objects),
         unions=tuple(union_view(u) for u in spec.unions),
         entry=entry,
         helpers=frozenset(used),

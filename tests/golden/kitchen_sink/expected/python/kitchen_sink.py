@@ -35,11 +35,13 @@ from types import MappingProxyType
 from typing import (
     Any,
     Callable,
+    ClassVar,
     Final,
     Literal,
     Mapping,
     NoReturn,
     Protocol,
+    Type,
     TypeAlias,
     TypeVar,
     Union,
@@ -485,6 +487,9 @@ class OrderPlacedEvent:
     explicit_nulls: frozenset[str] = frozenset()
     """Optional keys that came as `null` rather than absent (both read as None)."""
 
+    # Its nested classes by their names relative to it (a ClassVar, so no dataclass field).
+    Line: ClassVar[Type[OrderPlacedEventLine]] = OrderPlacedEventLine
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> OrderPlacedEvent:
         """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
@@ -759,6 +764,9 @@ class OrderCancelledEvent:
         default_factory=dict, repr=False, hash=False
     )
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    # Its nested classes by their names relative to it (a ClassVar, so no dataclass field).
+    Data: ClassVar[Type[OrderCancelledEventData]] = OrderCancelledEventData
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> OrderCancelledEvent:

@@ -1,0 +1,213 @@
+"""The docs page in the vendor's Python flavour: the generated module's class and attribute names,
+annotations as the vendor's SDK writes them (`Optional[str]`, `List[DataSipHeader]`).
+
+Names come from the Python target (generator/targets/python.py), so every name the page shows is
+one the module defines: a nested class appears by its name relative to the top-level class that
+holds it (`Data` under `class BatchCancelledWebhookEvent: …`), which the module makes a class
+attribute of that class. The mapper builds the same tree of bullets as the CLI flavour's; the
+template adds a usage part before `## Domain Types`. The format's rules are in
+/work/shared/docs-format.md ("The Python flavour") and spec/README.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import assert_never
+
+import jinja2
+
+from generator import model
+from generator.problems import Problem
+from generator.targets import base, python
+from generator.targets.docs_cli import Bullet, Section
+
+# -- naming policy: the Python target's -------------------------------------------------------
+
+
+def check(spec: model.Spec) -> list[Problem]:
+    """The page shows the module's names: what the Python target refuses, it refuses too."""
+    return python.check(spec)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a name is shown: inside the top-level object `top` (None: outside any)."""
+
+    top: model.Object | None
+    taken: frozenset[str]  # the module's class names
+
+    def class_of(self, obj: model.Object) -> str:
+        """A nested object's class by its name relative to `top` where the module has one, else in full."""
+        relative = python.relative_class_name(self.top, obj, self.taken) if self.top is not None else None
+        return relative if relative is not None else python.class_name(obj.name)
+
+
+# -- type mapper --------------------------------------------------------------------------------
+
+
+def py_literal(value: str | int | bool) -> str:
+    """A Python literal as the vendor shows it: strings in double quotes (`"event"`), `True`, `2`."""
+    if isinstance(value, bool):
+        return repr(value)
+    return base.json_text(value)
+
+
+def literal_annotation(values: tuple[str | int | bool, ...]) -> str:
+    return f"Literal[{', '.join(map(py_literal, values))}]"
+
+
+def annotation(t: model.Type, scope: Scope) -> str:
+    match t:
+        case model.String():
+            return "str"
+        case model.Integer():
+            return "int"
+        case model.Float():
+            return "float"
+        case model.Boolean():
+            return "bool"
+        case model.Literal(value=value):
+            return literal_annotation((value,))
+        case model.Enum(values=values, open=is_open):
+            return f"Union[{literal_annotation(values)}, str]" if is_open else literal_annotation(values)
+        case model.Array(item=item):
+            return f"List[{annotation(item, scope)}]"
+        case model.Map(value=value):
+            return f"Dict[str, {annotation(value, scope)}]"
+        case model.Nullable(inner=inner):
+            return f"Optional[{annotation(inner, scope)}]"
+        case model.Ref(name=name):
+            return python.class_name(name)
+        case model.Object():
+            return scope.class_of(t)
+        case _:
+            assert_never(t)
+
+
+def value_bullet(value: str | int | bool) -> Bullet:
+    return Bullet(py_literal(value))
+
+
+def children(t: model.Type, description: str | None, scope: Scope) -> tuple[Bullet, ...]:
+    """What follows a type's own bullet: an object's fields, an enum's values, and so on."""
+    match t:
+        case model.Object(fields=fields):
+            return tuple(field_bullet(f, scope) for f in fields)
+        case model.Array(item=inner) | model.Map(value=inner) | model.Nullable(inner=inner):
+            return children(inner, description, scope)
+        case model.Literal(value=value):
+            # Unlike the CLI flavour, every literal lists its value, the discriminator's too.
+            return (value_bullet(value),)
+        case model.Enum(values=values, open=True):
+            closed = Bullet(literal_annotation(values), description, tuple(map(value_bullet, values)))
+            return (closed, Bullet("str"))
+        case model.Enum(values=values):
+            return tuple(map(value_bullet, values))
+        case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Ref():
+            return ()
+        case _:
+            assert_never(t)
+
+
+def field_annotation(f: model.Field, scope: Scope) -> str:
+    shown = annotation(f.type, scope)
+    # Optional and nullable reads as one Optional, as in the vendor's SDK.
+    return f"Optional[{shown}]" if f.optional and not isinstance(f.type, model.Nullable) else shown
+
+
+def field_bullet(f: model.Field, scope: Scope) -> Bullet:
+    return Bullet(f"{python.attr(f.ident)}: {field_annotation(f, scope)}", f.description, children(f.type, f.description, scope))
+
+
+def class_bullet(obj: model.Object, taken: frozenset[str]) -> Bullet:
+    """A top-level object: `class X: …`, its description, its fields (nested classes named relative to X)."""
+    return Bullet(f"class {python.class_name(obj.name)}: …", obj.description, children(obj, obj.description, Scope(obj, taken)))
+
+
+def definition_bullet(d: model.Definition, taken: frozenset[str]) -> Bullet:
+    match d:
+        case model.Object():
+            return class_bullet(d, taken)
+        case model.Union_(members=members):
+            return Bullet(python.class_name(d.name), d.description, tuple(class_bullet(m.object, taken) for m in members))
+        case _:
+            assert_never(d)
+
+
+# -- the usage part -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Nested:
+    """One nested class, to show its two names: `BatchCancelledWebhookEvent.Data` is `...EventData`."""
+
+    top: str
+    relative: str
+    cls: str
+
+
+@dataclass(frozen=True)
+class Usage:
+    module: str
+    source_path: str  # where the generated module is, relative to the output folder
+    entry: str | None  # the union `unwrap` and `parse_event` return
+    discriminator: str  # the attribute that holds the event type
+    members: tuple[str, ...]  # the entry's first members, for the `match` example
+    first: str  # a top-level class, for `from_dict` where there is no entry
+    nested: Nested | None
+
+
+@dataclass(frozen=True)
+class Page:
+    title: str
+    usage: Usage
+    sections: tuple[Section, ...]
+
+
+def usage(spec: model.Spec, taken: frozenset[str]) -> Usage:
+    tops = [d for d in spec.definitions if isinstance(d, model.Object)]
+    if spec.entry is not None:
+        # Prefer members of the entry union: the example handler matches on them.
+        tops = [m.object for m in spec.entry.members] + tops
+    nested = None
+    for top in tops:
+        aliases = python.nested_aliases(top, taken)
+        if aliases:
+            nested = Nested(python.class_name(top.name), aliases[-1][0], aliases[-1][1])
+            break
+    return Usage(
+        module=spec.module,
+        source_path=f"generated/{python.path(spec)}",
+        entry=python.class_name(spec.entry.name) if spec.entry is not None else None,
+        discriminator=python.attr(spec.entry.discriminator) if spec.entry is not None else "",
+        members=tuple(python.class_name(m.object.name) for m in spec.entry.members[:2]) if spec.entry is not None else (),
+        first=python.class_name(tops[0].name) if tops else "",
+        nested=nested,
+    )
+
+
+def page(spec: model.Spec) -> Page:
+    taken = python.taken_class_names(spec)
+    sections = tuple(Section(d.name.title, definition_bullet(d, taken)) for d in spec.definitions)
+    return Page(spec.title, usage(spec, taken), sections)
+
+
+# -- output ---------------------------------------------------------------------------------------
+
+
+def page_path(spec: model.Spec) -> str:
+    """The CLI page's path with its flavour folder `cli/` replaced by `python/`; a page not under
+    `cli/` goes under `python/` (`kitchen/index.md` -> `python/kitchen/index.md`)."""
+    rest = spec.page.removeprefix("cli/")
+    return f"python/{rest}"
+
+
+def path(spec: model.Spec) -> str:
+    return f"docs/{page_path(spec)}"
+
+
+def render(spec: model.Spec, env: jinja2.Environment) -> dict[str, str]:
+    return {path(spec): base.render_template(env, "docs/python.md.j2", page=page(spec))}
+
+
+TARGET = base.Target("docs-python", check, render)
