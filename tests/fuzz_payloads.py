@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import argparse
 import base64
+import copy
+import decimal
 import hashlib
 import hmac
 import json
@@ -39,7 +41,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
+from types import MappingProxyType, ModuleType
 from typing import Any
 
 TESTS = Path(__file__).resolve().parent
@@ -326,6 +328,7 @@ class Stats:
     accepted: int = 0
     unknown: int = 0
     rejected: int = 0
+    python_objects: int = 0  # mappings holding non-JSON values, passed to parse_event besides
     failures: list[str] = field(default_factory=list)
 
 
@@ -422,6 +425,8 @@ def check(target: Target, payload: bytes, stats: Stats, rng: random.Random) -> N
             judge("parse_event(str)", outcome(lambda: ow.parse_event(as_text)))
     if parsed is not None and rng.random() < 0.3:  # the mapping json.loads gives, as a framework would
         judge("parse_event(mapping)", outcome(lambda: ow.parse_event(parsed)), verdict=mapping_verdict)
+    if type(parsed) is dict and rng.random() < 0.1:
+        check_python_objects(target, parsed, stats, rng, fail)
     headers = sign(payload)
     judge("unwrap", outcome(lambda: ow.unwrap(payload, headers, secret=SECRET, tolerance=10**10)))
     if rng.random() < 0.2:  # any change to the headers must fail the signature check, and nothing else
@@ -431,6 +436,40 @@ def check(target: Target, payload: bytes, stats: Stats, rng: random.Random) -> N
         got = outcome(lambda: ow.unwrap(payload, bad, secret=SECRET, tolerance=10**10))
         if not isinstance(got, ow.InvalidWebhookSignatureError):
             fail(f"unwrap with a changed {name} header did not raise InvalidWebhookSignatureError", got)
+
+
+class Text(str):
+    pass
+
+
+class Number(int):
+    pass
+
+
+PYTHON_OBJECTS: list[Callable[[], Any]] = [
+    tuple, set, frozenset, bytes, bytearray, object, lambda: float("nan"), lambda: float("inf"),
+    lambda: decimal.Decimal("1.5"), lambda: Text("batch"), lambda: Number(1), lambda: 10**5000,
+    lambda: MappingProxyType({"id": "x"}), lambda: {1: "an int key"}, lambda: {b"id": "a bytes key"},
+    lambda: {None: 1}, lambda: {(1, 2): 1}, lambda: ("a", "tuple"), lambda: [object()], lambda: range(3),
+    lambda: "\ud800",
+]  # fmt: skip
+
+
+def check_python_objects(target: Target, parsed: dict[str, Any], stats: Stats, rng: random.Random, fail: Callable[[str, Any], None]) -> None:
+    """An already-parsed mapping holding what JSON cannot: decoded or WebhookDecodeError, nothing else."""
+    stats.python_objects += 1
+    path, _ = rng.choice(list(nodes(parsed)))
+    if path:
+        mapping = replace(copy.deepcopy(parsed), path, rng.choice(PYTHON_OBJECTS)())
+    else:
+        key: Any = rng.choice([1, b"id", None, (1, 2), Text("type"), frozenset(), 1.5, True])
+        mapping = {**parsed, key: 1} if rng.random() < 0.5 else MappingProxyType(parsed)
+    try:
+        target.module.parse_event(mapping)
+    except target.module.WebhookDecodeError:
+        pass
+    except Exception:  # noqa: BLE001 - any other exception is a finding
+        fail(f"parse_event(mapping with {type(mapping).__name__} at {path!r}) raised", traceback.format_exc(limit=-3))
 
 
 def cases(target: Target, rng: random.Random) -> Iterator[bytes]:
@@ -485,7 +524,8 @@ def main() -> int:
         print(failure, end="\n\n")
     print(
         f"{stats.cases:,} payloads (seed {args.seed}) in {seconds:.1f} s: {stats.accepted:,} decoded, "
-        f"{stats.unknown:,} unknown event types, {stats.rejected:,} rejected; {len(stats.failures)} failures",
+        f"{stats.unknown:,} unknown event types, {stats.rejected:,} rejected; "
+        f"and {stats.python_objects:,} mappings with non-JSON values; {len(stats.failures)} failures",
         flush=True,
     )
     return 1 if stats.failures else 0
