@@ -56,7 +56,7 @@ WRITE_TIMEOUT = 10.0  # seconds for each write of the answer
 MAX_CONNECTIONS = 2000  # connections still sending their request; past this, the oldest is dropped
 MAX_BUFFERED = 64 << 20  # bytes of unfinished requests, all connections together; past this, likewise
 WORKERS = 8  # threads that verify, decode and answer complete requests
-MAX_QUEUED = 256  # complete requests waiting for a worker; past this, 503 at once
+MAX_QUEUED = 64  # complete requests queued for or held by a worker; past this, 503 at once
 BACKLOG = 1024  # the kernel's queue of connections not accepted yet (capped by net.core.somaxconn)
 
 
@@ -339,7 +339,7 @@ def main() -> None:
     if not WebhookHandler.secret:
         parser.error("set OPENAI_WEBHOOK_SECRET to the endpoint's signing secret (whsec_...)")
     spare = 64  # descriptors for the listener, the selector, the workers' sockets, stdio
-    max_connections = min(args.max_connections, raise_file_limit(args.max_connections + spare) - spare)
+    max_connections = max(1, min(args.max_connections, raise_file_limit(args.max_connections + spare) - spare))
     server = Receiver(args.host, args.port, max_connections=max_connections, request_timeout=args.request_timeout)
     print(f"listening on http://{args.host}:{server.port}", flush=True)
     try:
