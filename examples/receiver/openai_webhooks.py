@@ -2853,20 +2853,25 @@ def _check_arguments(
 ) -> None:
     """A wrong argument is the caller's bug, not a bad delivery: TypeError or ValueError, raised
     before any check, so that it can never pass silently (a NaN tolerance would disable the replay
-    check: every comparison with NaN is false)."""
-    if not isinstance(payload, (bytes, bytearray, str)):
+    check: every comparison with NaN is false). The common types are tested first, by identity.
+    """
+    if type(payload) is not bytes and not isinstance(payload, (bytes, bytearray, str)):
         raise TypeError(
             f"payload must be the raw request body (bytes, bytearray or str), not {type(payload).__name__}"
         )
-    if not (
+    if type(headers) is not dict and not (
         callable(getattr(headers, "get", None))
         and callable(getattr(headers, "items", None))
     ):
         raise TypeError(
             f"headers must be a mapping or a header object with get() and items(), not {type(headers).__name__}"
         )
-    if not isinstance(secret, (str, bytes)):
+    if type(secret) is not str and not isinstance(secret, (str, bytes)):
         raise TypeError(f"secret must be a str or bytes, not {type(secret).__name__}")
+    if type(tolerance) is int:
+        if tolerance < 0:
+            raise ValueError("tolerance must not be negative")
+        return
     if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)):
         raise TypeError(
             f"tolerance must be a number of seconds, not {type(tolerance).__name__}"
