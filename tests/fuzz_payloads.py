@@ -7,8 +7,9 @@ of every member of the entry union, then mutated, structurally (keys deleted or 
 another type, booleans for integers, swapped discriminators, nulls) and as text (huge integers,
 1e400, NaN and Infinity tokens, duplicate keys, deep nesting, bad UTF-8, truncation, flipped bytes).
 
-Each payload goes through `parse_event` (as bytes, and as str or a mapping when it has one) and
-through `unwrap` with a correct signature, and its outcome is checked against an oracle written from
+Each payload goes through `parse_event` (as bytes, and as str or a mapping when it has one; some
+mappings then get a set, a bytes key, a str subclass, NaN and the like) and through `unwrap` with a
+correct signature, and its outcome is checked against an oracle written from
 the model here, independently of the templates:
 
 - only WebhookDecodeError (and, from `unwrap`, InvalidWebhookSignatureError) may escape;
