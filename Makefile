@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 GOLDEN := $(wildcard tests/golden/*/spec.yaml)
 
-.PHONY: generate check test golden bench docs docs-serve clean
+.PHONY: generate check test golden fuzz bench docs docs-serve clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ golden: $(STAMP)
 		echo "$$spec"; \
 		$(PY) -m generator generate --spec $$spec --out $$(dirname $$spec)/expected || exit $$?; \
 	done
+
+# 100,000 generated and mutated payloads through parse_event and unwrap (make test runs 3,000).
+FUZZ_CASES ?= 100000
+FUZZ_SEED ?= 0
+fuzz: $(STAMP)
+	$(PY) tests/fuzz_payloads.py --cases $(FUZZ_CASES) --seed $(FUZZ_SEED)
 
 bench: $(STAMP)
 	$(PY) bench/run.py

@@ -212,3 +212,67 @@ def test_unwrap_agrees_with_the_sdk_on_the_event() -> None:
     ours = ow.unwrap(GOOD.payload, GOOD.headers, secret=SECRET)
     assert type(theirs).__name__ == type(ours).__name__
     assert theirs.id == ours.id and theirs.data.id == ours.data.id and theirs.created_at == ours.created_at
+
+
+@pytest.mark.parametrize(
+    "tolerance,error,words",
+    [
+        (float("nan"), ValueError, "tolerance must be a finite number of seconds, not nan"),
+        (float("inf"), ValueError, "tolerance must be a finite number of seconds, not inf"),
+        (float("-inf"), ValueError, "tolerance must be a finite number of seconds, not -inf"),
+        (-1, ValueError, "tolerance must not be negative"),
+        (-0.5, ValueError, "tolerance must not be negative"),
+        pytest.param(-(10**5000), ValueError, "tolerance must not be negative", id="-10**5000"),
+        (True, TypeError, "tolerance must be a number of seconds, not bool"),
+        ("300", TypeError, "tolerance must be a number of seconds, not str"),
+        (None, TypeError, "tolerance must be a number of seconds, not NoneType"),
+    ],
+)
+def test_bad_tolerance_raises_at_the_call(tolerance: Any, error: type[Exception], words: str) -> None:
+    """Never a silent pass: with tolerance=nan every age comparison is false, so the replay check would be off."""
+    replayed = signed(ts=NOW - 10**6)  # correctly signed, but far outside any sane tolerance
+    for call in (ow.verify_signature, ow.unwrap):
+        for case in (GOOD, replayed):
+            with pytest.raises(error) as e:
+                call(case.payload, case.headers, secret=case.secret, tolerance=tolerance)
+            assert str(e.value) == words
+            assert not isinstance(e.value, ow.InvalidWebhookSignatureError)
+
+
+@pytest.mark.parametrize(
+    "argument,value,words",
+    [
+        ("payload", None, "payload must be the raw request body (bytes, bytearray or str), not NoneType"),
+        ("payload", 12, "payload must be the raw request body (bytes, bytearray or str), not int"),  # bytes(12) is 12 zero bytes
+        ("payload", json.loads(BODY), "payload must be the raw request body (bytes, bytearray or str), not dict"),
+        ("payload", memoryview(BODY.encode()), "payload must be the raw request body (bytes, bytearray or str), not memoryview"),
+        ("headers", None, "headers must be a mapping or a header object with get() and items(), not NoneType"),
+        ("headers", "webhook-id: msg_1", "headers must be a mapping or a header object with get() and items(), not str"),
+        ("headers", list(GOOD.headers.items()), "headers must be a mapping or a header object with get() and items(), not list"),
+        ("secret", None, "secret must be a str or bytes, not NoneType"),
+        ("secret", bytearray(KEY), "secret must be a str or bytes, not bytearray"),
+        ("secret", 0, "secret must be a str or bytes, not int"),
+    ],
+)
+def test_argument_of_the_wrong_type_raises_type_error(argument: str, value: Any, words: str) -> None:
+    kwargs: dict[str, Any] = {"payload": GOOD.payload, "headers": GOOD.headers, "secret": SECRET}
+    kwargs[argument] = value
+    for call in (ow.verify_signature, ow.unwrap):
+        with pytest.raises(TypeError) as e:
+            call(kwargs["payload"], kwargs["headers"], secret=kwargs["secret"])
+        assert str(e.value) == words
+
+
+@pytest.mark.parametrize("tolerance", [0, 0.0, 1.5, 300, 10**30])
+def test_finite_non_negative_tolerances_are_accepted(tolerance: int | float) -> None:
+    ow.verify_signature(GOOD.payload, GOOD.headers, secret=SECRET, tolerance=tolerance)  # signed at NOW
+    if tolerance < 10**6:
+        with pytest.raises(ow.InvalidWebhookSignatureError, match="too old"):
+            ow.verify_signature(BODY, signed(ts=NOW - 10**6).headers, secret=SECRET, tolerance=tolerance)
+
+
+def test_every_accepted_argument_type_still_works() -> None:
+    body = BODY.encode()
+    for payload in (BODY, body, bytearray(body)):
+        for secret in (SECRET, KEY):  # bytes: the raw key
+            ow.verify_signature(payload, GOOD.headers, secret=secret)

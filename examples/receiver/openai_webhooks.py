@@ -29,6 +29,7 @@ import functools
 import hashlib
 import hmac
 import json
+import math
 import time
 from dataclasses import dataclass, field, fields
 from types import MappingProxyType
@@ -2921,6 +2922,42 @@ def _hmac_sha256(secret: str | bytes, message: bytes) -> bytes:
     return outer.digest()
 
 
+def _check_arguments(
+    payload: object, headers: object, secret: object, tolerance: object
+) -> None:
+    """A wrong argument is the caller's bug, not a bad delivery: TypeError or ValueError, raised
+    before any check, so that it can never pass silently (a NaN tolerance would disable the replay
+    check: every comparison with NaN is false). The common types are tested first, by identity.
+    """
+    if type(payload) is not bytes and not isinstance(payload, (bytes, bytearray, str)):
+        raise TypeError(
+            f"payload must be the raw request body (bytes, bytearray or str), not {type(payload).__name__}"
+        )
+    if type(headers) is not dict and not (
+        callable(getattr(headers, "get", None))
+        and callable(getattr(headers, "items", None))
+    ):
+        raise TypeError(
+            f"headers must be a mapping or a header object with get() and items(), not {type(headers).__name__}"
+        )
+    if type(secret) is not str and not isinstance(secret, (str, bytes)):
+        raise TypeError(f"secret must be a str or bytes, not {type(secret).__name__}")
+    if type(tolerance) is int:
+        if tolerance < 0:
+            raise ValueError("tolerance must not be negative")
+        return
+    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)):
+        raise TypeError(
+            f"tolerance must be a number of seconds, not {type(tolerance).__name__}"
+        )
+    if isinstance(tolerance, float) and not math.isfinite(tolerance):
+        raise ValueError(
+            f"tolerance must be a finite number of seconds, not {tolerance!r}"
+        )
+    if tolerance < 0:
+        raise ValueError("tolerance must not be negative")
+
+
 def verify_signature(
     payload: bytes | bytearray | str,
     headers: HeadersLike | Mapping[str, str],
@@ -2934,7 +2971,11 @@ def verify_signature(
     strictly) or, without that prefix, used as raw UTF-8 bytes. The `webhook-timestamp` must be whole
     seconds within `tolerance` of now, either way. Any `v1,<base64>` entry of `webhook-signature` may
     match (secret rotation); entries of other versions, or without a version, are ignored.
+
+    Wrong arguments (a `tolerance` that is negative, NaN or infinite; a `payload`, `headers` or
+    `secret` of the wrong type) raise TypeError or ValueError, never InvalidWebhookSignatureError.
     """
+    _check_arguments(payload, headers, secret, tolerance)
     webhook_id = _header(headers, "webhook-id")
     timestamp = _header(headers, "webhook-timestamp")
     signatures = _header(headers, "webhook-signature")
