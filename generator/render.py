@@ -8,7 +8,7 @@ import jinja2
 
 from generator import model
 from generator.problems import SpecError
-from generator.targets import docs_cli, python
+from generator.targets import docs_cli, python, typescript
 from generator.targets.base import RenderError, Target, indent_block
 
 __all__ = ["BUILTIN_TEMPLATES", "TARGETS", "RenderError", "environment", "render"]
@@ -16,7 +16,7 @@ __all__ = ["BUILTIN_TEMPLATES", "TARGETS", "RenderError", "environment", "render
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 # In the order they are rendered; each writes its own files.
-TARGETS: tuple[Target, ...] = (docs_cli.TARGET, python.TARGET)
+TARGETS: tuple[Target, ...] = (docs_cli.TARGET, python.TARGET, typescript.TARGET)
 
 
 def environment(templates: Path | None = None) -> jinja2.Environment:
