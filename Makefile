@@ -54,7 +54,7 @@ golden: $(STAMP)
 bench: $(STAMP) $(NODE_STAMP)
 	$(PY) bench/run.py
 	$(MAKE) --no-print-directory ts-build
-	node bench/node_bench.mjs
+	$(PY) bench/payloads.py | node bench/node_bench.mjs
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .hypothesis node_modules .tsbuild examples/receiver-node/build

@@ -225,8 +225,6 @@ SAME_BOTH_WAYS: dict[str, dict[str, str]] = {
     "constructor key": raw(json.dumps({**realtime(), "constructor": "x", "toString": 3})),
     "tag named like an Object.prototype member": raw(json.dumps({**realtime(), "type": "constructor"})),
     "tag __proto__": raw(json.dumps({**realtime(), "type": "__proto__"})),
-    "number out of double range in an unknown key": raw(json.dumps(realtime()).replace('"object"', '"x": 1e400, "object"')),
-    "negative number out of range": raw(json.dumps(realtime()).replace('1719168000', '-2.5e999')),
     "underflow to zero is fine": raw(json.dumps({**realtime(), "x": 1.0}).replace("1.0", "1e-400")),
     "non-ASCII and astral keys": raw(json.dumps({**realtime(), "ключ ☕": "😀", "\ud83d\ude00": 1})),
     "lone surrogate in a value": raw('{"type": "batch.failed", "id": "\\ud800", "created_at": 1, "data": {"id": "b"}}'),
@@ -267,10 +265,20 @@ DIFFERENCES: dict[str, Difference] = {
         {"ok": True, "value": realtime(created_at=10**20)},
         {"ok": False, "error": "WebhookDecodeError", "path": "$.created_at", "message": "expected an integer, got an integer with too many digits"},
     ),
-    "an integer too big for a double, anywhere": Difference(
+    "a number beyond a double's range in a typed field": Difference(
+        raw(json.dumps(realtime()).replace("1719168000", "-2.5e999")),
+        {"ok": False, "error": "WebhookDecodeError", "path": "$", "message": "payload is not valid JSON: number -2.5e999 is out of range"},
+        {"ok": False, "error": "WebhookDecodeError", "path": "$.created_at", "message": "expected an integer, got a number (-inf)"},
+    ),
+    "a number beyond a double's range under an unknown key": Difference(
+        raw(json.dumps(realtime()).replace('"object"', '"x": 1e400, "object"')),
+        {"ok": False, "error": "WebhookDecodeError", "path": "$", "message": "payload is not valid JSON: number 1e400 is out of range"},
+        {"ok": True, "value": realtime(x=None)},  # Infinity, which JSON.stringify writes as null
+    ),
+    "an integer too big for a double, in an unknown key": Difference(
         raw(json.dumps(realtime(x=10**400))),
         {"ok": True, "value": realtime(x=10**400)},
-        {"ok": False, "error": "WebhookDecodeError", "path": "$", "message": f"payload is not valid JSON: number {10**400} is out of range"},
+        {"ok": True, "value": realtime(x=None)},
     ),
     "an integer beyond 2^53 named in a message": Difference(
         raw(json.dumps(realtime(id=12345678901234567))),
