@@ -98,3 +98,21 @@ def test_an_awkward_spec_compiles_strictly_and_behaves(tmp_path: Path) -> None:
         "WebhookDecodeError: $.counts.é: expected an integer, got a number (2.5)",
         "undefined",
     ]
+
+
+@pytest.mark.parametrize("lib", ["ES2022,DOM", "ES2022,WebWorker"])
+def test_the_module_also_compiles_beside_the_dom_types(tmp_path: Path, lib: str) -> None:
+    """It declares no globals, so a project's own `lib` (browser, worker, edge) cannot clash with it.
+    Compiled outside the repository, where no node_modules/@types is found."""
+    source = tmp_path / "openai_webhooks.ts"
+    source.write_text((ROOT / "generated" / "typescript" / "openai_webhooks.ts").read_text(encoding="utf-8"), encoding="utf-8")
+    assert TSC.exists(), "node_modules is missing: `make test` installs it (npm ci)"
+    flags = ["--strict", "--noUncheckedIndexedAccess", "--exactOptionalPropertyTypes", "--target", "ES2022", "--module", "ES2022"]
+    done = subprocess.run(
+        [str(TSC), *flags, "--lib", lib, "--noEmit", str(source)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
