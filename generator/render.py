@@ -8,7 +8,7 @@ import jinja2
 
 from generator import model
 from generator.problems import SpecError
-from generator.targets import docs_cli, docs_python, json_schema, msgspec, pydantic, python
+from generator.targets import docs_cli, docs_python, json_schema, msgspec, pydantic, python, typescript
 from generator.targets.base import RenderError, Target, indent_block
 
 __all__ = ["BUILTIN_TEMPLATES", "TARGETS", "RenderError", "environment", "render"]
@@ -25,6 +25,7 @@ TARGETS: tuple[Target, ...] = (
     json_schema.TARGET,
     pydantic.TARGET,
     msgspec.TARGET,
+    typescript.TARGET,
 )
 
 

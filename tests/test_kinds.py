@@ -43,7 +43,7 @@ SPEC = """\
 title: Tiny
 page: tiny/index.md
 module: tiny_{kind}
-entry: event
+entry: tiny_event
 types:
   other:
     fields:
@@ -53,7 +53,7 @@ types:
       type: {{literal: thing}}
       f: {field}
       o: {{type: other, optional: true}}
-  event:
+  tiny_event:
     discriminator: type
     union: [thing]
 """
@@ -139,9 +139,9 @@ def test_json_schema(kind: type) -> None:
 def test_pydantic(kind: type, tmp_path: Path) -> None:
     module = generated(kind, "pydantic", tmp_path)
     _, good, bad = KINDS[kind]
-    assert module.Event.model_validate_json(payload(good)).model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(payload(good))
+    assert module.TinyEvent.model_validate_json(payload(good)).model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(payload(good))
     with pytest.raises(pydantic.ValidationError):
-        module.Event.model_validate_json(payload(bad))
+        module.TinyEvent.model_validate_json(payload(bad))
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=IDS)
@@ -187,3 +187,16 @@ def test_mypy_names_every_target_that_misses_a_new_kind(tmp_path: Path) -> None:
     flagged = {Path(line.split(":")[0]).name for line in result.stdout.splitlines() if "Uuid" in line}
     targets = {p.name for p in (root / "generator" / "targets").glob("*.py") if "assert_never(" in p.read_text(encoding="utf-8")}
     assert targets and targets <= flagged, result.stdout
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=IDS)
+def test_typescript_mapper(kind: type) -> None:
+    """Behaviour per kind is checked through Node in test_typescript_agreement.py (the kitchen sink has every kind)."""
+    from generator.targets import typescript
+
+    loaded = tiny(kind)
+    t = field_type(loaded)
+    assert typescript.ts_type(t), f"typescript-{kind.__name__}"
+    assert typescript.checks(t, "v", 0), f"typescript-{kind.__name__}: no checks"
+    (text,) = render.render(loaded, targets=(typescript.TARGET,)).values()
+    assert f"readonly f: {typescript.ts_type(t)};" in text, f"typescript-{kind.__name__}"

@@ -1,0 +1,356 @@
+"""The zero-dependency TypeScript module: interfaces, a validating decoder, signature checks.
+
+Three parts, as in the Python target: the naming policy (type names, property names, the names the
+module reserves), the type mapper (what each model type becomes: a type expression, and the
+statements that check a JSON value against it), and the output (the views the templates print).
+
+The decoder validates in place: a decoded event is the parsed JSON object itself, so unknown keys,
+absent optional keys and explicit nulls all survive `JSON.stringify` unchanged. Its errors carry the
+same path and the same words as the Python module's; path steps are computed here, once, with the
+Python module's own rule (see `step`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import assert_never
+
+import jinja2
+
+from generator import model
+from generator.problems import Problem
+from generator.targets import base
+
+# -- naming policy --------------------------------------------------------------------------
+
+# Names the module itself declares or uses at the top level, and the global and utility type names
+# of ES2022 / TypeScript / the Web platform that a PascalCase spec name could shadow.
+MODULE_NAMES = frozenset(
+    {"WebhookDecodeError", "InvalidWebhookSignatureError", "UnknownWebhookEvent", "HeadersLike"}
+    | {"ParseOptions", "VerifyOptions", "UnwrapOptions", "Invalid", "JsonObject"}
+)
+GLOBAL_NAMES = frozenset(
+    {"Object", "Function", "Array", "Number", "Boolean", "String", "Symbol", "BigInt", "Date", "RegExp"}
+    | {"Promise", "Proxy", "Reflect", "Map", "Set", "WeakMap", "WeakSet", "WeakRef", "FinalizationRegistry"}
+    | {"Error", "AggregateError", "EvalError", "RangeError", "ReferenceError", "SyntaxError", "TypeError", "URIError"}
+    | {"JSON", "Math", "Intl", "Atomics", "ArrayBuffer", "SharedArrayBuffer", "DataView", "Infinity", "NaN"}
+    | {"Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array"}
+    | {"Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array"}
+    | {"Partial", "Required", "Readonly", "Record", "Pick", "Omit", "Exclude", "Extract", "NonNullable"}
+    | {"Parameters", "ConstructorParameters", "ReturnType", "InstanceType", "ThisParameterType", "ThisType"}
+    | {"OmitThisParameter", "Uppercase", "Lowercase", "Capitalize", "Uncapitalize", "Awaited", "NoInfer"}
+    | {"ReadonlyArray", "ReadonlyMap", "ReadonlySet", "ArrayLike", "PromiseLike", "Iterable", "Iterator"}
+    | {"IterableIterator", "AsyncIterable", "AsyncIterator", "Generator", "AsyncGenerator", "PropertyKey"}
+    | {"PropertyDescriptor", "TemplateStringsArray", "Headers", "Request", "Response", "Crypto", "CryptoKey"}
+    | {"SubtleCrypto", "TextEncoder", "TextDecoder", "Buffer", "URL", "Blob", "Event", "EventTarget"}
+)
+
+# Words a type name can never be (all lower case, so a PascalCase name cannot hit one today; kept so
+# the rule holds if names ever keep the spec's spelling).
+RESERVED_WORDS = frozenset(
+    "break case catch class const continue debugger default delete do else enum export extends false "
+    "finally for function if import in instanceof new null return super switch this throw true try "
+    "typeof var void while with implements interface let package private protected public static yield "
+    "any boolean number string symbol unknown never object bigint undefined type".split()
+)
+
+# UnknownWebhookEvent keeps the payload in `raw`, beside a property named after the discriminator.
+UNKNOWN_EVENT_NAMES = frozenset({"raw", "toJSON"})
+
+# Keys an ordinary object inherits from Object.prototype: reading one that is absent would find the
+# inherited value, so the decoder reads these keys only when they are the object's own.
+INHERITED = frozenset(
+    {"constructor", "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable", "toLocaleString", "toString"}
+    | {"valueOf", "__proto__", "__defineGetter__", "__defineSetter__", "__lookupGetter__", "__lookupSetter__"}
+)
+
+IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
+
+
+def type_name(name: model.Name) -> str:
+    return name.pascal
+
+
+def property_name(key: str) -> str:
+    """A JSON key as a property name in an interface: verbatim, quoted unless it is an identifier
+    (reserved words are fine as property names)."""
+    return key if IDENTIFIER.match(key) else string(key)
+
+
+def check(spec: model.Spec) -> list[Problem]:
+    reserved = MODULE_NAMES | GLOBAL_NAMES | RESERVED_WORDS
+    problems = base.distinct_class_names(spec, type_name, reserved, "the TypeScript type", "the module or the language")
+    if spec.entry is not None and spec.entry.discriminator in UNKNOWN_EVENT_NAMES:
+        problems.append(
+            base.problem(
+                spec,
+                spec.entry_loc,
+                f"the entry union's discriminator cannot be {spec.entry.discriminator!r}: UnknownWebhookEvent uses that name",
+            )
+        )
+    return problems
+
+
+# -- text -------------------------------------------------------------------------------------
+
+
+def string(text: str) -> str:
+    """A TypeScript string literal for any text (JSON with every non-ASCII character escaped)."""
+    return json.dumps(text, ensure_ascii=True)
+
+
+def step(key: str) -> str:
+    """The Python module's path step for an object key: `.name`, or `["odd key"]`."""
+    return "." + key if key.isidentifier() else "[" + json.dumps(key) + "]"
+
+
+def tsdoc(text: str | None, indent: int = 0) -> str | None:
+    """A `/** ... */` block for any description: `*/` inside it cannot end the comment early."""
+    if text is None:
+        return None
+    pad = " " * indent
+    body = text.replace("*/", "*\\/")
+    lines = [f"{pad}/**"] + [f"{pad} * {line}".rstrip() for line in body.split("\n")] + [f"{pad} */"]
+    return "\n".join(lines)
+
+
+# -- type mapper ----------------------------------------------------------------------------
+
+
+def ts_type(t: model.Type) -> str:
+    match t:
+        case model.String():
+            return "string"
+        case model.Integer() | model.Float():
+            return "number"
+        case model.Boolean():
+            return "boolean"
+        case model.Literal(value=bool() as value):
+            return "true" if value else "false"
+        case model.Literal(value=str() as value):
+            return string(value)
+        case model.Literal(value=value):
+            return str(value)
+        case model.Enum(values=values, open=is_open):
+            # `string & {}` keeps the listed values in editors' completions while admitting any string.
+            return " | ".join([string(v) for v in values] + (["(string & {})"] if is_open else []))
+        case model.Array(item=item):
+            return f"ReadonlyArray<{ts_type(item)}>"
+        case model.Map(value=value):
+            return f"{{ readonly [key: string]: {ts_type(value)} }}"
+        case model.Nullable(inner=inner):
+            return f"{ts_type(inner)} | null"
+        case model.Ref(name=name) | model.Object(name=name):
+            return type_name(name)
+        case _:
+            assert_never(t)
+
+
+def literal_text(value: str | int | bool) -> str:
+    """How the Python module names an expected literal in its messages."""
+    return base.json_text(value)
+
+
+def checks(t: model.Type, x: str, depth: int) -> list[str]:
+    """Statements that throw Invalid unless the JSON value in `x` is of type `t`.
+
+    Scalar checks are inlined: a call per field would cost more than the check itself.
+    """
+    match t:
+        case model.String() | model.Enum(open=True):
+            return [f'if (typeof {x} !== "string") fail("a string", {x});']
+        case model.Integer():
+            return [f'if (!Number.isSafeInteger({x})) fail("an integer", {x});']
+        case model.Float():
+            return [f'if (!Number.isFinite({x})) fail("a finite number", {x});']
+        case model.Boolean():
+            return [f'if (typeof {x} !== "boolean") fail("a boolean", {x});']
+        case model.Literal(value=bool() as value):
+            return [f"if ({x} !== {ts_type(t)}) fail({string(literal_text(value))}, {x});"]
+        case model.Literal(value=value):
+            return [f"if ({x} !== {ts_type(t)}) fail({string(literal_text(value))}, {x});"]
+        case model.Enum(values=values):
+            expected = "one of " + ", ".join(literal_text(v) for v in values)
+            condition = " && ".join(f"{x} !== {string(v)}" for v in values)
+            return [f"if ({condition}) fail({string(expected)}, {x});"]
+        case model.Array(item=item):
+            i, y = f"i{depth + 1}", f"x{depth + 1}"
+            return [
+                f'if (!Array.isArray({x})) fail("an array", {x});',
+                "{",
+                f"  let {i} = 0;",
+                "  try {",
+                f"    for (; {i} < {x}.length; {i}++) {{",
+                f"      const {y}: unknown = {x}[{i}];",
+                *("      " + line for line in checks(item, y, depth + 1)),
+                "    }",
+                "  } catch (e) {",
+                f'    throw at(e, "[" + {i} + "]");',
+                "  }",
+                "}",
+            ]
+        case model.Map(value=value):
+            k, y = f"k{depth + 1}", f"x{depth + 1}"
+            return [
+                f'if (!isObject({x})) fail("an object", {x});',
+                "{",
+                f'  let {k} = "";',
+                "  try {",
+                f"    for ({k} of Object.keys({x})) {{",
+                f"      const {y}: unknown = {x}[{k}];",
+                *("      " + line for line in checks(value, y, depth + 1)),
+                "    }",
+                "  } catch (e) {",
+                f"    throw at(e, step({k}));",
+                "  }",
+                "}",
+            ]
+        case model.Nullable(inner=inner):
+            return [f"if ({x} !== null) {{", *("  " + line for line in checks(inner, x, depth)), "}"]
+        case model.Ref(name=name) | model.Object(name=name):
+            return [f"check{type_name(name)}({x});"]
+        case _:
+            assert_never(t)
+
+
+# -- views the templates print ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TsField:
+    declaration: str  # `readonly key?: type;`
+    doc: str | None
+    step: str  # the path step, as a TypeScript string literal
+    read: str  # an expression reading the key from `v` (undefined when absent)
+    optional: bool
+    checks: str  # statements checking `x0`, indented for the decoder's try block
+
+
+@dataclass(frozen=True)
+class TsObject:
+    name: str
+    doc: str | None
+    fields: tuple[TsField, ...]
+
+
+@dataclass(frozen=True)
+class TsMember:
+    tag: str  # as a TypeScript literal
+    name: str
+
+
+@dataclass(frozen=True)
+class TsUnion:
+    name: str
+    constant: str
+    doc: str | None
+    read: str  # an expression reading the discriminator from `v`
+    step: str  # its path step, as a TypeScript literal
+    one_of: str  # `expected one of ...` for an unknown tag, as a TypeScript literal
+    members: tuple[TsMember, ...]
+
+
+@dataclass(frozen=True)
+class TsEntry:
+    name: str
+    constant: str
+    discriminator: str  # the JSON key as prose
+    discriminator_key: str  # as a TypeScript literal
+    discriminator_property: str  # as a property name of UnknownWebhookEvent
+    read: str  # an expression reading the discriminator from `data`
+
+
+@dataclass(frozen=True)
+class TsModule:
+    source: str
+    title: str
+    objects: tuple[TsObject, ...]
+    unions: tuple[TsUnion, ...]
+    entry: TsEntry | None
+    uses_maps: bool  # the runtime's `step` is needed for map keys
+
+
+def uses_maps(t: model.Type) -> bool:
+    match t:
+        case model.Map():
+            return True
+        case model.Array(item=inner) | model.Nullable(inner=inner):
+            return uses_maps(inner)
+        case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Literal() | model.Enum():
+            return False
+        case model.Ref() | model.Object():
+            return False  # an inline object's own fields are visited as one of spec.objects
+        case _:
+            assert_never(t)
+
+
+def read(key: str, v: str = "v") -> str:
+    """An expression that is the value of `key` in the JSON object `v`, or undefined when absent."""
+    literal = string(key)
+    return f"(hasOwn({v}, {literal}) ? {v}[{literal}] : undefined)" if key in INHERITED else f"{v}[{literal}]"
+
+
+def field_view(f: model.Field) -> TsField:
+    return TsField(
+        declaration=f"readonly {property_name(f.key)}{'?' if f.optional else ''}: {ts_type(f.type)};",
+        doc=tsdoc(f.description, 2),
+        step=string(step(f.key)),
+        read=read(f.key),
+        optional=f.optional,
+        checks="\n".join(checks(f.type, "x0", 0)),
+    )
+
+
+def object_view(obj: model.Object) -> TsObject:
+    return TsObject(type_name(obj.name), tsdoc(obj.description), tuple(field_view(f) for f in obj.fields))
+
+
+def union_view(union: model.Union_) -> TsUnion:
+    return TsUnion(
+        name=type_name(union.name),
+        constant=union.name.constant,
+        doc=tsdoc(union.description),
+        read=read(union.discriminator),
+        step=string(step(union.discriminator)),
+        one_of=string("one of " + ", ".join(json.dumps(m.tag) for m in union.members)),
+        members=tuple(TsMember(string(m.tag), type_name(m.object.name)) for m in union.members),
+    )
+
+
+def module_view(spec: model.Spec) -> TsModule:
+    entry = None
+    if spec.entry is not None:
+        key = spec.entry.discriminator
+        entry = TsEntry(
+            name=type_name(spec.entry.name),
+            constant=spec.entry.name.constant,
+            discriminator=key,
+            discriminator_key=string(key),
+            discriminator_property=property_name(key),
+            read=read(key, "data"),
+        )
+    return TsModule(
+        source=spec.source,
+        title=spec.title.replace("*/", "*\\/"),
+        objects=tuple(object_view(o) for o in spec.objects),
+        unions=tuple(union_view(u) for u in spec.unions),
+        entry=entry,
+        uses_maps=any(uses_maps(f.type) for obj in spec.objects for f in obj.fields),
+    )
+
+
+# -- output -----------------------------------------------------------------------------------
+
+
+def path(spec: model.Spec) -> str:
+    return f"typescript/{spec.module}.ts"
+
+
+def render(spec: model.Spec, env: jinja2.Environment) -> dict[str, str]:
+    text = base.render_template(env, "typescript/module.ts.j2", module=module_view(spec))
+    return {path(spec): text.rstrip("\n") + "\n"}
+
+
+TARGET = base.Target("typescript", check, render)
