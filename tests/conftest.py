@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import os
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -17,6 +18,16 @@ GENERATED = ROOT / "generated"
 REFERENCE = ROOT / "tests" / "reference"
 REFERENCE_SPEC = REFERENCE / "openai_webhooks.yaml"  # frozen: the spec the vendor's page documents
 REFERENCE_PAGE = REFERENCE / "webhooks_page.scrape.txt"  # the vendor's page, scraped
+
+# Hypothesis example counts are scaled by this (tests/test_spec_changes.py reruns the spec-driven
+# tests on a copy of the repository with a smaller scale, to stay quick).
+EXAMPLES_SCALE = float(os.environ.get("WEBHOOKGEN_EXAMPLES_SCALE", "1"))
+
+
+def scaled_examples(n: int) -> int:
+    """`n` hypothesis examples, scaled by WEBHOOKGEN_EXAMPLES_SCALE (at least 2)."""
+    return max(2, round(n * EXAMPLES_SCALE))
+
 
 # Things worth knowing that are not failures (event types only one side knows, ...), printed at the end.
 NOTES: list[str] = []

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from conftest import GENERATED, SPEC, import_path
+from conftest import GENERATED, SPEC, import_path, scaled_examples
 from examples import events, example, format_path, json_values, navigate, objects_in, positions, random_extras, values
 from generator import spec
 
@@ -31,7 +31,7 @@ MEMBERS = {m.tag: m for m in events(LOADED)}
 EVENT_TYPES = sorted(MEMBERS)
 DECODERS = getattr(wh, f"_{LOADED.entry.name.constant}_DECODERS")  # type: ignore[union-attr]
 
-SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+SETTINGS = settings(max_examples=scaled_examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
 # ---------------------------------------------------------------- strategies
 
@@ -84,7 +84,7 @@ def test_spec_types_are_exactly_the_module_decoders() -> None:
 
 
 @pytest.mark.parametrize("event_type", EVENT_TYPES)
-@settings(max_examples=8, deadline=None)
+@settings(max_examples=scaled_examples(8), deadline=None)
 @given(data=st.data())
 def test_every_type_round_trips(event_type: str, data: st.DataObject) -> None:
     """Each type on its own, so none can be starved by sampling."""

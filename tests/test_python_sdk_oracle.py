@@ -34,7 +34,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import GENERATED, SPEC, import_path, note, reference_module
+from conftest import GENERATED, SPEC, import_path, note, reference_module, scaled_examples
 from examples import events, random_extras, values
 from generator import model, spec
 from openai.types import webhooks as sdk_webhooks
@@ -151,7 +151,7 @@ def assert_same(mine: Any, theirs: Any, where: str = "$") -> None:
 
 @pytest.mark.spec_driven
 @pytest.mark.skipif(not SHARED_TAGS, reason="the spec and the SDK share no event type")
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=scaled_examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(valid_events())
 def test_valid_events_decode_like_the_sdk(d: dict[str, Any]) -> None:
     body = json.dumps(d)
@@ -165,7 +165,7 @@ def test_valid_events_decode_like_the_sdk(d: dict[str, Any]) -> None:
 
 @pytest.mark.spec_driven
 @pytest.mark.parametrize("event_type", SHARED_TAGS)
-@settings(max_examples=5, deadline=None)
+@settings(max_examples=scaled_examples(5), deadline=None)
 @given(data=st.data())
 def test_each_type_decodes_like_the_sdk(event_type: str, data: st.DataObject) -> None:
     """Every shared type at least a few times, whatever the sampler in the property above does."""
