@@ -313,3 +313,14 @@ def objects_in(value: Any, t: model.Type | model.Definition, spec: model.Spec) -
                     yield from walk(v[f.key], f.type, path + (f.key,))
 
     yield from walk(value, t, ())
+
+
+def field_summary(f: model.Field) -> dict[str, Any]:
+    """What a field loaded as, in JSON terms: its description, and its literal value or enum values."""
+    out: dict[str, Any] = {"description": f.description}
+    t = f.type.inner if isinstance(f.type, model.Nullable) else f.type
+    if isinstance(t, model.Literal):
+        out["literal"] = t.value
+    elif isinstance(t, model.Enum):
+        out["enum"] = list(t.values)
+    return out
