@@ -19,6 +19,9 @@ from generator import model, naming
 
 JsonPath = tuple[str | int, ...]
 
+# Dataclass fields of a generated class that are not JSON keys: what `to_dict()` needs besides them.
+BOOKKEEPING_FIELDS = frozenset({"extra_fields", "explicit_nulls"})
+
 # -- the model's classes, in one place -----------------------------------------------------------
 
 

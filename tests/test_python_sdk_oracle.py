@@ -35,7 +35,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import GENERATED, SPEC, import_path, note, reference_module, scaled_examples
-from examples import events, random_extras, values
+from examples import BOOKKEEPING_FIELDS, events, random_extras, values
 from generator import model, spec
 from openai.types import webhooks as sdk_webhooks
 
@@ -57,6 +57,7 @@ def _literal_tag(cls: type[pydantic.BaseModel]) -> str:
 SDK_BY_TAG = {_literal_tag(c): c for c in SDK_MEMBERS}
 MEMBERS = {m.tag: m for m in events(LOADED)}
 OUR_TAGS = sorted(MEMBERS)
+REQUIRED = {o.name.pascal: {f.attr: not f.optional for f in o.fields} for o in LOADED.objects}  # class -> attribute -> required
 SHARED_TAGS = [t for t in OUR_TAGS if t in SDK_BY_TAG]  # what the comparison covers
 SPEC_ONLY_TAGS = [t for t in OUR_TAGS if t not in SDK_BY_TAG]
 SDK_ONLY_TAGS = sorted(set(SDK_BY_TAG) - set(OUR_TAGS))
@@ -117,7 +118,7 @@ def assert_same(mine: Any, theirs: Any, where: str = "$") -> None:
     """Our decoded value equals the SDK's: dataclass vs model field by field, tuple vs list, scalars exactly."""
     if dataclasses.is_dataclass(mine):
         assert isinstance(theirs, pydantic.BaseModel), (where, theirs)
-        our_fields = {f.name for f in dataclasses.fields(mine)} - {"extra_fields"}
+        our_fields = {f.name for f in dataclasses.fields(mine)} - BOOKKEEPING_FIELDS
         sdk_fields = set(type(theirs).model_fields)
         assert our_fields <= sdk_fields, where
         for name in sorted(our_fields):
@@ -224,7 +225,7 @@ def _nested(annotation: Any) -> Any:
 def _compare_classes(mine: type, theirs: type[pydantic.BaseModel], top: str, seen: list[str]) -> None:
     seen.append(mine.__name__)
     hints = typing.get_type_hints(mine)
-    our_fields = {f.name for f in dataclasses.fields(mine)} - {"extra_fields"}
+    our_fields = {f.name for f in dataclasses.fields(mine)} - BOOKKEEPING_FIELDS
     sdk_fields = set(theirs.model_fields)
     assert our_fields - sdk_fields == set(), mine.__name__
     drift = sdk_fields - our_fields
@@ -234,10 +235,9 @@ def _compare_classes(mine: type, theirs: type[pydantic.BaseModel], top: str, see
     for name in sorted(our_fields):
         sdk_ann = theirs.model_fields[name].annotation
         assert _shape(hints[name]) == _shape(sdk_ann), (mine.__name__, name)
-        assert theirs.model_fields[name].is_required() == (
-            next(f for f in dataclasses.fields(mine) if f.name == name).default is dataclasses.MISSING
-            or name == "type"  # ours defaults the constant tag for convenience; the payload must carry it
-        ), (mine.__name__, name)
+        # Required in the spec (our classes default constants such as `type` for convenience, but
+        # the payload must carry them).
+        assert theirs.model_fields[name].is_required() == REQUIRED[mine.__name__][name], (mine.__name__, name)
         inner_sdk, inner_ours = _nested(sdk_ann), _nested(hints[name])
         if inner_sdk is not None:
             # Our nested classes are named <Event> + the SDK's nested name: Data, DataSipHeader.
