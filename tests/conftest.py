@@ -1,16 +1,48 @@
 from __future__ import annotations
 
+import functools
 import importlib.util
+import os
 import sys
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 sys.dont_write_bytecode = True  # keep generated/ and tests/golden/ free of __pycache__
 
+# Every path is relative to this file, so the suite runs the same in a copy of the repository.
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec" / "openai_webhooks.yaml"
 GENERATED = ROOT / "generated"
-SEED = ROOT.parent / "shared" / "seed" / "000_88b63e6de2639f48.txt"
+REFERENCE = ROOT / "tests" / "reference"
+REFERENCE_SPEC = REFERENCE / "openai_webhooks.yaml"  # frozen: the spec the vendor's page documents
+REFERENCE_PAGE = REFERENCE / "webhooks_page.scrape.txt"  # the vendor's page, scraped
+
+# Hypothesis example counts are scaled by this (tests/test_spec_changes.py reruns the spec-driven
+# tests on a copy of the repository with a smaller scale, to stay quick).
+EXAMPLES_SCALE = float(os.environ.get("WEBHOOKGEN_EXAMPLES_SCALE", "1"))
+
+
+def scaled_examples(n: int) -> int:
+    """`n` hypothesis examples, scaled by WEBHOOKGEN_EXAMPLES_SCALE (at least 2)."""
+    return max(2, round(n * EXAMPLES_SCALE))
+
+
+# Things worth knowing that are not failures (event types only one side knows, ...), printed at the end.
+NOTES: list[str] = []
+
+
+def note(text: str) -> None:
+    if text not in NOTES:
+        NOTES.append(text)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if NOTES:
+        terminalreporter.section("notes")
+        for text in NOTES:
+            terminalreporter.write_line(text)
 
 
 def import_path(path: Path, name: str) -> ModuleType:
@@ -24,4 +56,20 @@ def import_path(path: Path, name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)
+    return module
+
+
+@functools.cache
+def reference_module() -> ModuleType:
+    """The module rendered from the frozen REFERENCE_SPEC with the current templates, imported as
+    `openai_webhooks_reference` (from memory: nothing is written)."""
+    from generator import render, spec
+
+    loaded = spec.load(REFERENCE_SPEC)
+    source = render.render(loaded)[f"python/{loaded.module}.py"]
+    name = "openai_webhooks_reference"
+    module = ModuleType(name)
+    module.__file__ = f"<{REFERENCE_SPEC.name} rendered>"
+    sys.modules[name] = module
+    exec(compile(source, module.__file__, "exec"), module.__dict__)  # noqa: S102 - our own generated code
     return module

@@ -1,22 +1,96 @@
-"""Example JSON values built from the spec model, so tests cover every type the spec defines."""
+"""Example JSON values, hypothesis strategies and value walks built from the spec model.
+
+Tests about "every event" take their cases from a loaded spec through this module, so they follow
+the spec as it changes. It is also the only test module that looks at the model's type classes
+(isinstance on `generator.model`): when the model changes, this is the one file to adapt.
+"""
 
 from __future__ import annotations
 
+import json
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from generator import model
+from hypothesis import strategies as st
+
+from generator import model, naming
+from generator.targets import python
+
+JsonPath = tuple[str | int, ...]
+
+# Dataclass fields of a generated class that are not JSON keys: what `to_dict()` needs besides them.
+BOOKKEEPING_FIELDS = frozenset({"extra_fields", "explicit_nulls"})
+
+# -- the model's classes, in one place -----------------------------------------------------------
+
+
+def scalar_name(t: object) -> str | None:
+    """`string`, `integer`, `float` or `boolean` for a scalar type, else None."""
+    names = {model.String: "string", model.Integer: "integer", model.Float: "float", model.Boolean: "boolean"}
+    return names.get(type(t))
+
+
+def definition(name: model.Name, spec: model.Spec) -> model.Definition:
+    return next(d for d in spec.definitions if d.name == name)
+
+
+def resolve(t: model.Type | model.Definition, spec: model.Spec) -> model.Type | model.Definition:
+    """A reference's target; any other type as it is."""
+    return definition(t.name, spec) if isinstance(t, model.Ref) else t
+
+
+def events(spec: model.Spec) -> list[model.UnionMember]:
+    """The members of the entry union (what parse_event dispatches to), in spec order."""
+    return list(spec.entry.members) if spec.entry is not None else []
+
+
+def constructs(spec: model.Spec) -> set[str]:
+    """The names of every construct the spec uses (as spec/README.md's table names them)."""
+    seen: set[str] = set()
+
+    def walk(t: model.Type | model.Definition) -> None:
+        if scalar_name(t) is not None:
+            seen.add(str(scalar_name(t)))
+        elif isinstance(t, model.Literal):
+            seen.add("literal:" + type(t.value).__name__)
+        elif isinstance(t, model.Enum):
+            seen.add("open enum" if t.open else "enum")
+        elif isinstance(t, model.Array):
+            seen.add("array")
+            walk(t.item)
+        elif isinstance(t, model.Map):
+            seen.add("map")
+            walk(t.value)
+        elif isinstance(t, model.Nullable):
+            seen.add("nullable")
+            walk(t.inner)
+        elif isinstance(t, model.Ref):
+            seen.add("ref")
+        elif isinstance(t, model.Union_):
+            seen.add("union")
+        elif isinstance(t, model.Object):
+            seen.add("object")
+            for f in t.fields:
+                seen.add("optional" if f.optional else "required")
+                walk(f.type)
+        else:
+            raise AssertionError(f"unknown model type {t!r}")
+
+    for d in spec.definitions:
+        walk(d)
+    return seen
+
+
+# -- one example value -------------------------------------------------------------------------
 
 
 def example(t: model.Type | model.Definition, spec: model.Spec, variant: int = 0) -> Any:
     """A valid JSON value of type `t`; `variant` varies the choices (absent optionals, nulls, lengths)."""
-    if isinstance(t, model.String):
-        return f"s{variant}"
-    if isinstance(t, model.Integer):
-        return 1700000000 + variant
-    if isinstance(t, model.Float):
-        return 1.5 + variant
-    if isinstance(t, model.Boolean):
-        return variant % 2 == 0
+    scalar = scalar_name(t)
+    if scalar is not None:
+        return {"string": f"s{variant}", "integer": 1700000000 + variant, "float": 1.5 + variant, "boolean": variant % 2 == 0}[scalar]
     if isinstance(t, model.Literal):
         return t.value
     if isinstance(t, model.Enum):
@@ -28,13 +102,241 @@ def example(t: model.Type | model.Definition, spec: model.Spec, variant: int = 0
     if isinstance(t, model.Nullable):
         return None if variant % 2 else example(t.inner, spec, variant)
     if isinstance(t, model.Ref):
-        target = next(d for d in spec.definitions if d.name == t.name)
-        return example(target, spec, variant)
+        return example(resolve(t, spec), spec, variant)
     if isinstance(t, model.Union_):
         return example(t.members[variant % len(t.members)].object, spec, variant)
+    assert isinstance(t, model.Object), t
     out = {}
     for i, f in enumerate(t.fields):
         if f.optional and (variant + i) % 2:
             continue
         out[f.key] = example(f.type, spec, variant + i)
+    return out
+
+
+# -- hypothesis strategies ---------------------------------------------------------------------
+
+json_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=12)
+)
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+    max_leaves=12,
+)
+
+# Extra keys for an object: given the object's model, a strategy of {key: value} without its known keys.
+Extras = Callable[[model.Object], st.SearchStrategy[dict[str, Any]]]
+
+
+def random_extras(obj: model.Object) -> st.SearchStrategy[dict[str, Any]]:
+    known = {f.key for f in obj.fields}
+    return st.dictionaries(st.text(max_size=10).filter(lambda k: k not in known), json_values, max_size=3)
+
+
+def values(t: model.Type | model.Definition, spec: model.Spec, extras: Extras | None = None) -> st.SearchStrategy[Any]:
+    """Any valid JSON value of type `t`, with `extras(obj)` merged into every object (none by default);
+    an object's keys come in random order."""
+    scalar = scalar_name(t)
+    if scalar == "string":
+        return st.text(max_size=20)
+    if scalar == "integer":
+        return st.integers()
+    if scalar == "float":
+        return st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    if scalar == "boolean":
+        return st.booleans()
+    if isinstance(t, model.Literal):
+        return st.just(t.value)
+    if isinstance(t, model.Enum):
+        closed = st.sampled_from(t.values)
+        return closed | st.text(max_size=8) if t.open else closed
+    if isinstance(t, model.Array):
+        return st.lists(values(t.item, spec, extras), max_size=3)
+    if isinstance(t, model.Map):
+        return st.dictionaries(st.text(max_size=6), values(t.value, spec, extras), max_size=3)
+    if isinstance(t, model.Nullable):
+        return st.none() | values(t.inner, spec, extras)
+    if isinstance(t, model.Ref):
+        return st.deferred(lambda: values(resolve(t, spec), spec, extras))
+    if isinstance(t, model.Union_):
+        return st.one_of([values(m.object, spec, extras) for m in t.members])
+    assert isinstance(t, model.Object), t
+    return _object_values(t, spec, extras)
+
+
+def _object_values(obj: model.Object, spec: model.Spec, extras: Extras | None) -> st.SearchStrategy[dict[str, Any]]:
+    required = {f.key: values(f.type, spec, extras) for f in obj.fields if not f.optional}
+    optional = {f.key: values(f.type, spec, extras) for f in obj.fields if f.optional}
+    known = st.fixed_dictionaries(required, optional=optional)
+    more = extras(obj) if extras is not None else st.just({})
+    merged = st.tuples(more, known).map(lambda pair: {**pair[0], **pair[1]})
+    return merged.flatmap(lambda d: st.permutations(list(d.items())).map(dict))
+
+
+# -- walking a valid value ---------------------------------------------------------------------
+
+
+def format_path(path: JsonPath) -> str:
+    """A JSON path as WebhookDecodeError spells it: `$.data.sip_headers[0].name`, `$.attributes["a b"]`."""
+    out = "$"
+    for step in path:
+        if isinstance(step, int):
+            out += f"[{step}]"
+        elif step.isidentifier():
+            out += "." + step
+        else:
+            out += "[" + json.dumps(step) + "]"
+    return out
+
+
+def navigate(decoded: Any, path: JsonPath) -> Any:
+    """Follow a JSON path through a decoded value: attributes of dataclasses, items of tuples and dicts."""
+    for step in path:
+        if isinstance(step, int) or isinstance(decoded, dict):
+            decoded = decoded[step]
+        else:
+            decoded = getattr(decoded, attr_of_key(step))
+    return decoded
+
+
+_IDENTS: dict[str, str] = {}  # JSON key -> the field's spec name, for every field `positions` walked
+
+
+def attr_of(f: model.Field) -> str:
+    """The attribute the generated Python class gives field `f`."""
+    return python.attr(f.ident)
+
+
+def attr_of_key(key: str) -> str:
+    return python.attr(_IDENTS.get(key, key))
+
+
+@dataclass(frozen=True)
+class Position:
+    """One value the spec defines inside a valid JSON value."""
+
+    path: JsonPath
+    accepts: Callable[[Any], bool]  # whether a value here would not be an error *at this path*
+    deletable: bool  # a required key: deleting it is "required key is missing" at this path
+
+
+def _is_number(x: Any) -> bool:
+    return type(x) is int or (type(x) is float and math.isfinite(x))
+
+
+def _accepts(t: model.Type | model.Definition, spec: model.Spec) -> Callable[[Any], bool]:
+    """Shallow acceptance: the value has the right JSON kind (what is below it is checked below it)."""
+    scalar = scalar_name(t)
+    if scalar is not None:
+        return {
+            "string": lambda x: type(x) is str,
+            "integer": lambda x: type(x) is int,
+            "float": _is_number,
+            "boolean": lambda x: type(x) is bool,
+        }[scalar]
+    if isinstance(t, model.Literal):
+        value = t.value
+        return lambda x: type(x) is type(value) and x == value
+    if isinstance(t, model.Enum):
+        allowed, open_ = set(t.values), t.open
+        return lambda x: type(x) is str and (open_ or x in allowed)
+    if isinstance(t, model.Array):
+        return lambda x: type(x) is list
+    if isinstance(t, model.Nullable):
+        inner = _accepts(t.inner, spec)
+        return lambda x: x is None or inner(x)
+    if isinstance(t, model.Ref):
+        return _accepts(resolve(t, spec), spec)
+    assert isinstance(t, (model.Map, model.Object, model.Union_)), t
+    return lambda x: type(x) is dict
+
+
+def positions(value: Any, t: model.Type | model.Definition, spec: model.Spec, entry: bool = True) -> list[Position]:
+    """Every spec-defined value inside `value` (a valid value of type `t`), the root excluded.
+
+    With `entry`, `t` is decoded by parse_event: its discriminator accepts any string (an unknown
+    tag is not an error there). A nested union's discriminator accepts any of that union's tags.
+    """
+    out: list[Position] = []
+
+    def walk(v: Any, t: model.Type | model.Definition, path: JsonPath, tags: dict[str, set[str]]) -> None:
+        t = resolve(t, spec)
+        if isinstance(t, model.Nullable):
+            if v is not None:
+                walk(v, t.inner, path, {})
+        elif isinstance(t, model.Array):
+            for i, item in enumerate(v):
+                out.append(Position(path + (i,), _accepts(t.item, spec), False))
+                walk(item, t.item, path + (i,), {})
+        elif isinstance(t, model.Map):
+            for k, item in v.items():
+                out.append(Position(path + (k,), _accepts(t.value, spec), False))
+                walk(item, t.value, path + (k,), {})
+        elif isinstance(t, model.Union_):
+            member = next(m for m in t.members if m.tag == v[t.discriminator])
+            walk(v, member.object, path, {t.discriminator: {m.tag for m in t.members}})
+        elif isinstance(t, model.Object):
+            for f in t.fields:
+                _IDENTS[f.key] = f.ident
+                if f.key not in v:
+                    continue
+                if f.key in tags:
+                    allowed = tags[f.key]
+                    accepts: Callable[[Any], bool] = lambda x, allowed=allowed: type(x) is str and x in allowed  # noqa: E731
+                else:
+                    accepts = _accepts(f.type, spec)
+                out.append(Position(path + (f.key,), accepts, not f.optional))
+                walk(v[f.key], f.type, path + (f.key,), {})
+
+    t = resolve(t, spec)
+    if entry and isinstance(t, model.Union_):
+        member = next(m for m in t.members if m.tag == value[t.discriminator])
+        walk(value, member.object, (), {t.discriminator: _ANY_STRING})
+    else:
+        walk(value, t, (), {})
+    return out
+
+
+class _AnyString(set):  # type: ignore[type-arg]
+    def __contains__(self, item: object) -> bool:
+        return isinstance(item, str)
+
+
+_ANY_STRING = _AnyString()
+
+
+def objects_in(value: Any, t: model.Type | model.Definition, spec: model.Spec) -> Iterator[tuple[JsonPath, model.Object, dict[str, Any]]]:
+    """(path, object model, JSON object) for every object inside a valid value, the root included."""
+
+    def walk(v: Any, t: model.Type | model.Definition, path: JsonPath) -> Iterator[tuple[JsonPath, model.Object, dict[str, Any]]]:
+        t = resolve(t, spec)
+        if isinstance(t, model.Nullable):
+            if v is not None:
+                yield from walk(v, t.inner, path)
+        elif isinstance(t, model.Array):
+            for i, item in enumerate(v):
+                yield from walk(item, t.item, path + (i,))
+        elif isinstance(t, model.Map):
+            for k, item in v.items():
+                yield from walk(item, t.value, path + (k,))
+        elif isinstance(t, model.Union_):
+            yield from walk(v, next(m for m in t.members if m.tag == v[t.discriminator]).object, path)
+        elif isinstance(t, model.Object):
+            yield path, t, v
+            for f in t.fields:
+                if f.key in v:
+                    yield from walk(v[f.key], f.type, path + (f.key,))
+
+    yield from walk(value, t, ())
+
+
+def field_summary(f: model.Field) -> dict[str, Any]:
+    """What a field loaded as, in JSON terms: its description, and its literal value or enum values."""
+    out: dict[str, Any] = {"description": f.description}
+    t = f.type.inner if isinstance(f.type, model.Nullable) else f.type
+    if isinstance(t, model.Literal):
+        out["literal"] = t.value
+    elif isinstance(t, model.Enum):
+        out["enum"] = list(t.values)
     return out

@@ -206,7 +206,7 @@ def test_page_renders_every_bullet_in_its_place(flavour: str, site: str, page: A
         assert key in fields and "data" in fields, item["label"]
         assert all(not c["label"].startswith(key + ":") for c in fields["data"]["children"]), item["label"]
         assert [c["label"].split(": ", 1)[0] for c in item["children"]] == [
-            f.key if flavour == "cli" else python.attr(f.key) for f in member.object.fields
+            f.key if flavour == "cli" else python.attr(f.ident) for f in member.object.fields
         ]
 
     ARTIFACTS.mkdir(exist_ok=True)

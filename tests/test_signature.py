@@ -19,7 +19,9 @@ from typing import Any
 import openai
 import pytest
 
-from conftest import GENERATED, import_path
+from conftest import GENERATED, SPEC, import_path, reference_module
+from examples import events, example
+from generator import spec
 
 ow = import_path(GENERATED / "python" / "openai_webhooks.py", "openai_webhooks")
 
@@ -190,26 +192,31 @@ def test_each_failure_says_which_check_failed(case: Case, words: str) -> None:
     assert str(e.value) == words
 
 
+# unwrap decodes too: these name particular events, so they use the module rendered from the frozen
+# reference spec (tests/reference/openai_webhooks.yaml), which the live spec's edits do not change.
+ref = reference_module()
+
+
 def test_unwrap_verifies_then_decodes() -> None:
-    event = ow.unwrap(GOOD.payload, GOOD.headers, secret=SECRET)
-    assert isinstance(event, ow.BatchCompletedWebhookEvent)
+    event = ref.unwrap(GOOD.payload, GOOD.headers, secret=SECRET)
+    assert isinstance(event, ref.BatchCompletedWebhookEvent)
     assert event.to_dict() == json.loads(BODY)
-    with pytest.raises(ow.InvalidWebhookSignatureError):
-        ow.unwrap(BODY.replace("batch_1", "batch_2"), GOOD.headers, secret=SECRET)
+    with pytest.raises(ref.InvalidWebhookSignatureError):
+        ref.unwrap(BODY.replace("batch_1", "batch_2"), GOOD.headers, secret=SECRET)
     bad = json.dumps({"type": "batch.completed", "id": 1})
-    with pytest.raises(ow.WebhookDecodeError) as e:
-        ow.unwrap(bad, signed(bad).headers, secret=SECRET)
+    with pytest.raises(ref.WebhookDecodeError) as e:
+        ref.unwrap(bad, signed(bad).headers, secret=SECRET)
     assert e.value.path == "$.id"
     unknown = json.dumps({"type": "video.completed", "id": "evt"})
-    assert isinstance(ow.unwrap(unknown, signed(unknown).headers, secret=SECRET), ow.UnknownWebhookEvent)
-    with pytest.raises(ow.WebhookDecodeError):
-        ow.unwrap(unknown, signed(unknown).headers, secret=SECRET, strict=True)
+    assert isinstance(ref.unwrap(unknown, signed(unknown).headers, secret=SECRET), ref.UnknownWebhookEvent)
+    with pytest.raises(ref.WebhookDecodeError):
+        ref.unwrap(unknown, signed(unknown).headers, secret=SECRET, strict=True)
 
 
 def test_unwrap_agrees_with_the_sdk_on_the_event() -> None:
     client = openai.OpenAI(api_key="test-key-not-used", base_url="http://127.0.0.1:9")
     theirs = client.webhooks.unwrap(GOOD.payload, GOOD.headers, secret=SECRET)
-    ours = ow.unwrap(GOOD.payload, GOOD.headers, secret=SECRET)
+    ours = ref.unwrap(GOOD.payload, GOOD.headers, secret=SECRET)
     assert type(theirs).__name__ == type(ours).__name__
     assert theirs.id == ours.id and theirs.data.id == ours.data.id and theirs.created_at == ours.created_at
 
@@ -276,3 +283,15 @@ def test_every_accepted_argument_type_still_works() -> None:
     for payload in (BODY, body, bytearray(body)):
         for secret in (SECRET, KEY):  # bytes: the raw key
             ow.verify_signature(payload, GOOD.headers, secret=secret)
+
+
+LOADED = spec.load(SPEC)
+
+
+@pytest.mark.spec_driven
+@pytest.mark.parametrize("member", events(LOADED), ids=lambda m: str(m.tag))
+def test_unwrap_decodes_every_event_of_the_live_spec(member: Any) -> None:
+    body = json.dumps(example(member.object, LOADED, 1))
+    event = ow.unwrap(body, signed(body).headers, secret=SECRET)
+    assert type(event).__name__ == member.object.name.pascal
+    assert event.to_dict() == json.loads(body)

@@ -1,0 +1,64 @@
+"""The YAML examples in spec/README.md's editing guide load as the guide says they do.
+
+A block whose first line is `# ok: <JSON>` is one field: loaded inside a tiny spec by the real
+loader, its description, literal value or enum values must be as given. `# error: <text>` means the
+loader rejects it with that text in the message. `# new event` is a type added to the spec as shipped (the frozen copy in tests/reference/).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from typing import Any
+
+import pytest
+
+from conftest import REFERENCE_SPEC, ROOT
+from examples import events, field_summary
+from generator import spec
+from test_spec_changes import add_events
+
+GUIDE = ROOT / "spec" / "README.md"
+BLOCKS = re.findall(r"^```yaml\n(.*?)^```$", GUIDE.read_text(encoding="utf-8"), flags=re.S | re.M)
+CHECKED = [b for b in BLOCKS if b.startswith(("# ok: ", "# error: ", "# new event\n"))]
+FIELDS = [b for b in CHECKED if not b.startswith("# new event\n")]
+
+
+def load_field(block: str) -> Any:
+    """The one field a block defines, loaded as a field of a type in a tiny spec."""
+    body = block.split("\n", 1)[1]
+    text = "title: T\npage: p.md\nmodule: m\ntypes:\n  example:\n    standalone: true\n    fields:\n" + textwrap.indent(body, "      ")
+    loaded = spec.parse(text, "guide.yaml", "guide.yaml")
+    (obj,) = loaded.definitions
+    (field,) = obj.fields
+    return field
+
+
+def test_the_guide_has_checked_examples() -> None:
+    assert len(FIELDS) >= 20
+    assert sum(b.startswith("# new event\n") for b in CHECKED) == 1
+
+
+@pytest.mark.parametrize("block", FIELDS, ids=[b.split("\n", 1)[0][2:40] for b in FIELDS])
+def test_each_quoting_example_loads_as_the_guide_says(block: str) -> None:
+    claim = block.split("\n", 1)[0]
+    if claim.startswith("# error: "):
+        with pytest.raises(spec.SpecError) as info:
+            load_field(block)
+        assert claim.removeprefix("# error: ") in str(info.value)
+    else:
+        expected = json.loads(claim.removeprefix("# ok: "))
+        got = field_summary(load_field(block))
+        # Compared as JSON, so that true is not 1.
+        assert json.dumps({k: got.get(k) for k in expected}) == json.dumps(expected)
+
+
+def test_the_new_event_example_adds_an_event_to_the_shipped_spec() -> None:
+    (block,) = [b for b in CHECKED if b.startswith("# new event\n")]
+    new_types = textwrap.dedent(block.split("\n", 1)[1])
+    loaded = spec.parse(add_events(REFERENCE_SPEC.read_text(encoding="utf-8"), new_types), "spec.yaml", "spec.yaml")
+    name = new_types.split(":", 1)[0]
+    added = [m for m in events(loaded) if m.object.name.snake == name]
+    assert len(added) == 1
+    assert added[0].tag == "fine_tuning.job.paused"
