@@ -1,0 +1,73 @@
+"""The installable tool: a wheel, installed into a fresh venv, runs `webhookgen` from an empty folder.
+
+The wheel is built without network (hatchling comes with the dev environment) and installed without
+its dependencies, which the fresh venv borrows from the test environment's site-packages. What is
+tested is the wheel itself: the package, its templates as package data, and the console script.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import venv
+from pathlib import Path
+
+from conftest import ROOT
+
+SPEC = """\
+title: My Hooks
+page: hooks/index.md
+module: my_hooks
+entry: my_event
+types:
+  order_paid:
+    description: Sent when an order is paid.
+    fields:
+      id: {type: string}
+      type: {literal: order.paid}
+  my_event:
+    discriminator: type
+    union: [order_paid]
+"""
+
+
+def test_the_wheel_works_from_an_empty_folder(tmp_path: Path) -> None:
+    source = tmp_path / "source"  # a clean copy: the build must not see generated/ or .venv
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".venv", "node_modules", ".git", "generated", "site", "*.pyc", "__pycache__"))
+    dist = tmp_path / "dist"
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet", "-w", str(dist), str(source)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert build.returncode == 0, build.stderr
+    (wheel,) = dist.glob("webhookgen-*.whl")
+
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=False).create(env_dir)
+    python = env_dir / "bin" / "python"
+    install = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--quiet", str(wheel)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert install.returncode == 0, install.stderr
+    site = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True, check=True).stdout.strip())
+    (site / "borrowed-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+
+    work = tmp_path / "empty"
+    work.mkdir()
+    (work / "my.yaml").write_text(SPEC)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    result = subprocess.run([str(env_dir / "bin" / "webhookgen"), "generate", "--spec", "my.yaml", "--out", "gen"], cwd=work, capture_output=True, text=True, timeout=300, env=env)
+    assert result.returncode == 0, result.stderr
+    assert (work / "gen" / "python" / "my_hooks.py").is_file()
+    assert (work / "gen" / "docs" / "hooks" / "index.md").read_text().startswith("# My Hooks\n")
+    where = subprocess.run([str(python), "-c", "import generator, generator.render as r; print(generator.__file__); print(r.BUILTIN_TEMPLATES)"], cwd=work, capture_output=True, text=True, env=env, check=True).stdout.split("\n")
+    assert where[0].startswith(str(env_dir)) and where[1].startswith(str(env_dir)), where
+    check = subprocess.run([str(env_dir / "bin" / "webhookgen"), "check", "--spec", "my.yaml", "--out", "gen"], cwd=work, capture_output=True, text=True, timeout=300, env=env)
+    assert check.returncode == 0, check.stderr
+    # Outside the checkout there is no default spec: the flags are required, and say so.
+    bare = subprocess.run([str(env_dir / "bin" / "webhookgen"), "generate"], cwd=work, capture_output=True, text=True, timeout=60, env=env)
+    assert bare.returncode == 2 and "--spec" in bare.stderr and "Traceback" not in bare.stderr
