@@ -30,9 +30,9 @@ import hashlib
 import hmac
 import json
 import time
-from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import (
+    TYPE_CHECKING,
     Any,
     Callable,
     Final,
@@ -48,6 +48,121 @@ from typing import (
 _T = TypeVar("_T")
 _MISSING: Final = object()
 _NO_EXTRA: Final[Mapping[str, Any]] = MappingProxyType({})
+_new: Final = object.__new__
+_object_setattr: Final = object.__setattr__
+_object_delattr: Final = object.__delattr__
+
+if TYPE_CHECKING:
+    from typing_extensions import dataclass_transform
+else:
+
+    def dataclass_transform(**kwargs):
+        return lambda cls: cls
+
+
+class _DataclassFields:
+    """`dataclasses.fields()` and `is_dataclass()` read a class's `__dataclass_fields__`: built from the
+    class on first use, so importing this module never imports dataclasses. Relies on CPython's
+    dataclasses internals (`Field._field_type is dataclasses._FIELD`), the same from 3.10 to 3.13
+    (tests/test_python_module.py checks fields() on each version installed)."""
+
+    def __get__(self, instance: object, owner: type) -> dict[str, Any]:
+        found = _FIELDS.get(owner)
+        if found is None:
+            found = _FIELDS[owner] = _dataclass_fields(owner)
+        return found
+
+
+_FIELDS: Final[dict[type, dict[str, Any]]] = {}
+
+
+def _dataclass_fields(cls: type) -> dict[str, Any]:
+    import dataclasses
+
+    defaults = getattr(getattr(cls, "__init__"), "__kwdefaults__", None) or {}
+    annotations = cls.__dict__.get("__annotations__", {})
+    hidden = getattr(cls, "__hidden__", ())
+    out = {}
+    field_kind = getattr(dataclasses, "_FIELD")
+    for name in getattr(cls, "__slots__", ()):
+        f: Any
+        if name == "extra_fields":
+            f = dataclasses.field(
+                default_factory=dict, repr=False, hash=False, kw_only=True
+            )
+        elif name in defaults:
+            f = dataclasses.field(
+                default=defaults[name], repr=name not in hidden, kw_only=True
+            )
+        else:
+            f = dataclasses.field(repr=name not in hidden, kw_only=True)
+        f.name = name
+        f.type = annotations.get(name, "Any")
+        f._field_type = field_kind
+        out[name] = f
+    return out
+
+
+@dataclass_transform(kw_only_default=True, frozen_default=True)
+class _Model:
+    """What every generated class shares, as `@dataclass(frozen=True, slots=True, kw_only=True)` gives
+    it: frozen, equal and hashed by field values, a repr, pickling, and `dataclasses.fields()`.
+
+    Written out once here rather than made by the decorator for each class, so that importing the
+    module costs microseconds per class rather than a millisecond. The fields are the class's
+    `__slots__` and its `__init__` arguments; `__hidden__` ones are left out of the repr, and
+    `extra_fields` out of the hash.
+    """
+
+    __slots__ = ()
+
+    if not TYPE_CHECKING:
+        __match_args__ = ()  # every field is keyword-only
+        __hidden__ = ("extra_fields",)
+        __dataclass_fields__ = _DataclassFields()
+
+        def __setattr__(self, name, value):
+            raise _frozen(name)
+
+        def __delattr__(self, name):
+            raise _frozen(name)
+
+        def __repr__(self):
+            hidden = self.__hidden__
+            shown = ", ".join(
+                f"{n}={getattr(self, n)!r}" for n in self.__slots__ if n not in hidden
+            )
+            return f"{type(self).__qualname__}({shown})"
+
+        def __eq__(self, other):
+            if other.__class__ is self.__class__:
+                return [getattr(self, n) for n in self.__slots__] == [
+                    getattr(other, n) for n in self.__slots__
+                ]
+            return NotImplemented
+
+        def __hash__(self):
+            return hash(
+                tuple([getattr(self, n) for n in self.__slots__ if n != "extra_fields"])
+            )
+
+        def __getstate__(
+            self,
+        ):  # the shared empty extra_fields cannot be pickled: an empty dict instead
+            return [
+                {} if v is _NO_EXTRA else v
+                for v in [getattr(self, n) for n in self.__slots__]
+            ]
+
+        def __setstate__(self, state):
+            for n, v in zip(self.__slots__, state):
+                _object_setattr(self, n, v)
+
+
+def _frozen(name: str) -> Exception:
+    from dataclasses import FrozenInstanceError
+
+    return FrozenInstanceError(f"cannot assign to field {name!r}")
 
 
 class WebhookDecodeError(ValueError):
@@ -139,9 +254,13 @@ def _extras(d: dict[str, Any], known: frozenset[str]) -> Mapping[str, Any]:
 
 
 def _array(value: object, item: Callable[[Any], _T]) -> tuple[_T, ...]:
-    if type(value) is not list:
-        if not isinstance(value, (list, tuple)):
-            _fail("an array", value)
+    if type(value) is list:
+        try:
+            return tuple(map(item, value))
+        except _Invalid:
+            pass  # decode again one by one, to say which item
+    elif not isinstance(value, (list, tuple)):
+        _fail("an array", value)
     out = []
     i = 0
     try:
@@ -200,12 +319,6 @@ def _bad_tag(tag: object, known: Mapping[str, object], key: str) -> _Invalid:
     )
 
 
-def _slot_setters(cls: type) -> tuple[Callable[[object, object], None], ...]:
-    """Each field's slot setter, in field order; the decoders fill new instances through them."""
-    slots = vars(cls)
-    return tuple(slots[f.name].__set__ for f in fields(cls))
-
-
 def _run(decode: Callable[[Any], _T], data: object) -> _T:
     try:
         return decode(data)
@@ -215,17 +328,27 @@ def _run(decode: Callable[[Any], _T], data: object) -> _T:
         raise WebhookDecodeError("nested too deeply") from None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BatchCancelledWebhookEventData:
+class BatchCancelledWebhookEventData(_Model):
     """Event data payload."""
+
+    __slots__ = ("id", "extra_fields")
 
     id: str
     """The unique ID of the batch API request."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(
+            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BatchCancelledWebhookEventData:
@@ -242,9 +365,15 @@ class BatchCancelledWebhookEventData:
         return out
 
 
-_SET_BatchCancelledWebhookEventData: Final = _slot_setters(
-    BatchCancelledWebhookEventData
-)
+class _FillBatchCancelledWebhookEventData(_Model):
+    """BatchCancelledWebhookEventData's layout without the frozen __setattr__: the decoder fills one, then makes it a BatchCancelledWebhookEventData."""
+
+    __slots__ = BatchCancelledWebhookEventData.__slots__
+    # both, so that attribute stores take CPython's fast path for slots
+    __setattr__ = _object_setattr
+    __delattr__ = _object_delattr
+
+
 _KEYS_BatchCancelledWebhookEventData: Final = frozenset({"id"})
 
 
@@ -252,30 +381,31 @@ def _decode_BatchCancelledWebhookEventData(d: Any) -> BatchCancelledWebhookEvent
     if type(d) is not dict:
         d = _object(d)
     n = 1  # keys present that the spec defines
+    o: Any = _new(_FillBatchCancelledWebhookEventData)
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(BatchCancelledWebhookEventData)
-    s = _SET_BatchCancelledWebhookEventData
-    s[0](o, v_id)
-    s[1](
-        o,
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_BatchCancelledWebhookEventData),
+    o.extra_fields = (
+        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_BatchCancelledWebhookEventData)
     )
-    return o
+    # CPython allows __class__ assignment between classes of the same layout (same base, same
+    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    o.__class__ = BatchCancelledWebhookEventData
+    done: BatchCancelledWebhookEventData = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BatchCancelledWebhookEvent:
+class BatchCancelledWebhookEvent(_Model):
     """Sent when a batch API request has been cancelled."""
+
+    __slots__ = ("id", "created_at", "data", "type", "object", "extra_fields")
 
     id: str
     """The unique ID of the event."""
@@ -286,16 +416,33 @@ class BatchCancelledWebhookEvent:
     data: BatchCancelledWebhookEventData
     """Event data payload."""
 
-    type: Literal["batch.cancelled"] = "batch.cancelled"
+    type: Literal["batch.cancelled"]
     """The type of the event. Always `batch.cancelled`."""
 
-    object: Literal["event"] | None = None
+    object: Literal["event"] | None
     """The object of the event. Always `event`."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        created_at: int,
+        data: BatchCancelledWebhookEventData,
+        type: Literal["batch.cancelled"] = "batch.cancelled",
+        object: Literal["event"] | None = None,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "created_at", created_at)
+        _object_setattr(self, "data", data)
+        _object_setattr(self, "type", type)
+        _object_setattr(self, "object", object)
+        _object_setattr(
+            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BatchCancelledWebhookEvent:
@@ -317,7 +464,15 @@ class BatchCancelledWebhookEvent:
         return out
 
 
-_SET_BatchCancelledWebhookEvent: Final = _slot_setters(BatchCancelledWebhookEvent)
+class _FillBatchCancelledWebhookEvent(_Model):
+    """BatchCancelledWebhookEvent's layout without the frozen __setattr__: the decoder fills one, then makes it a BatchCancelledWebhookEvent."""
+
+    __slots__ = BatchCancelledWebhookEvent.__slots__
+    # both, so that attribute stores take CPython's fast path for slots
+    __setattr__ = _object_setattr
+    __delattr__ = _object_delattr
+
+
 _KEYS_BatchCancelledWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -327,55 +482,64 @@ def _decode_BatchCancelledWebhookEvent(d: Any) -> BatchCancelledWebhookEvent:
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
+    o: Any = _new(_FillBatchCancelledWebhookEvent)
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
         k = "created_at"
         x = d[k]
-        v_created_at = x if type(x) is int else _fail("an integer", x)
+        o.created_at = x if type(x) is int else _fail("an integer", x)
         k = "data"
         x = d[k]
-        v_data = _decode_BatchCancelledWebhookEventData(x)
+        o.data = _decode_BatchCancelledWebhookEventData(x)
         k = "type"
         x = d[k]
-        v_type = x if x == "batch.cancelled" else _fail('"batch.cancelled"', x)
+        o.type = x if x == "batch.cancelled" else _fail('"batch.cancelled"', x)
         k = "object"
         x = d.get(k, _MISSING)
         if x is _MISSING:
-            v_object = None
+            o.object = None
         else:
             n += 1
-            v_object = x if x == "event" else _fail('"event"', x)
+            o.object = x if x == "event" else _fail('"event"', x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(BatchCancelledWebhookEvent)
-    s = _SET_BatchCancelledWebhookEvent
-    s[0](o, v_id)
-    s[1](o, v_created_at)
-    s[2](o, v_data)
-    s[3](o, v_type)
-    s[4](o, v_object)
-    s[5](o, _NO_EXTRA if len(d) == n else _extras(d, _KEYS_BatchCancelledWebhookEvent))
-    return o
+    o.extra_fields = (
+        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_BatchCancelledWebhookEvent)
+    )
+    # CPython allows __class__ assignment between classes of the same layout (same base, same
+    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    o.__class__ = BatchCancelledWebhookEvent
+    done: BatchCancelledWebhookEvent = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BatchCompletedWebhookEventData:
+class BatchCompletedWebhookEventData(_Model):
     """Event data payload."""
+
+    __slots__ = ("id", "extra_fields")
 
     id: str
     """The unique ID of the batch API request."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(
+            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BatchCompletedWebhookEventData:
@@ -392,9 +556,15 @@ class BatchCompletedWebhookEventData:
         return out
 
 
-_SET_BatchCompletedWebhookEventData: Final = _slot_setters(
-    BatchCompletedWebhookEventData
-)
+class _FillBatchCompletedWebhookEventData(_Model):
+    """BatchCompletedWebhookEventData's layout without the frozen __setattr__: the decoder fills one, then makes it a BatchCompletedWebhookEventData."""
+
+    __slots__ = BatchCompletedWebhookEventData.__slots__
+    # both, so that attribute stores take CPython's fast path for slots
+    __setattr__ = _object_setattr
+    __delattr__ = _object_delattr
+
+
 _KEYS_BatchCompletedWebhookEventData: Final = frozenset({"id"})
 
 
@@ -402,30 +572,31 @@ def _decode_BatchCompletedWebhookEventData(d: Any) -> BatchCompletedWebhookEvent
     if type(d) is not dict:
         d = _object(d)
     n = 1  # keys present that the spec defines
+    o: Any = _new(_FillBatchCompletedWebhookEventData)
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(BatchCompletedWebhookEventData)
-    s = _SET_BatchCompletedWebhookEventData
-    s[0](o, v_id)
-    s[1](
-        o,
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_BatchCompletedWebhookEventData),
+    o.extra_fields = (
+        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_BatchCompletedWebhookEventData)
     )
-    return o
+    # CPython allows __class__ assignment between classes of the same layout (same base, same
+    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    o.__class__ = BatchCompletedWebhookEventData
+    done: BatchCompletedWebhookEventData = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BatchCompletedWebhookEvent:
+class BatchCompletedWebhookEvent(_Model):
     """Sent when a batch API request has been completed."""
+
+    __slots__ = ("id", "created_at", "data", "type", "object", "extra_fields")
 
     id: str
     """The unique ID of the event."""
@@ -436,16 +607,33 @@ class BatchCompletedWebhookEvent:
     data: BatchCompletedWebhookEventData
     """Event data payload."""
 
-    type: Literal["batch.completed"] = "batch.completed"
+    type: Literal["batch.completed"]
     """The type of the event. Always `batch.completed`."""
 
-    object: Literal["event"] | None = None
+    object: Literal["event"] | None
     """The object of the event. Always `event`."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        created_at: int,
+        data: BatchCompletedWebhookEventData,
+        type: Literal["batch.completed"] = "batch.completed",
+        object: Literal["event"] | None = None,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "created_at", created_at)
+        _object_setattr(self, "data", data)
+        _object_setattr(self, "type", type)
+        _object_setattr(self, "object", object)
+        _object_setattr(
+            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BatchCompletedWebhookEvent:
@@ -467,7 +655,15 @@ class BatchCompletedWebhookEvent:
         return out
 
 
-_SET_BatchCompletedWebhookEvent: Final = _slot_setters(BatchCompletedWebhookEvent)
+class _FillBatchCompletedWebhookEvent(_Model):
+    """BatchCompletedWebhookEvent's layout without the frozen __setattr__: the decoder fills one, then makes it a BatchCompletedWebhookEvent."""
+
+    __slots__ = BatchCompletedWebhookEvent.__slots__
+    # both, so that attribute stores take CPython's fast path for slots
+    __setattr__ = _object_setattr
+    __delattr__ = _object_delattr
+
+
 _KEYS_BatchCompletedWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -477,55 +673,64 @@ def _decode_BatchCompletedWebhookEvent(d: Any) -> BatchCompletedWebhookEvent:
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
+    o: Any = _new(_FillBatchCompletedWebhookEvent)
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
         k = "created_at"
         x = d[k]
-        v_created_at = x if type(x) is int else _fail("an integer", x)
+        o.created_at = x if type(x) is int else _fail("an integer", x)
         k = "data"
         x = d[k]
-        v_data = _decode_BatchCompletedWebhookEventData(x)
+        o.data = _decode_BatchCompletedWebhookEventData(x)
         k = "type"
         x = d[k]
-        v_type = x if x == "batch.completed" else _fail('"batch.completed"', x)
+        o.type = x if x == "batch.completed" else _fail('"batch.completed"', x)
         k = "object"
         x = d.get(k, _MISSING)
         if x is _MISSING:
-            v_object = None
+            o.object = None
         else:
             n += 1
-            v_object = x if x == "event" else _fail('"event"', x)
+            o.object = x if x == "event" else _fail('"event"', x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(BatchCompletedWebhookEvent)
-    s = _SET_BatchCompletedWebhookEvent
-    s[0](o, v_id)
-    s[1](o, v_created_at)
-    s[2](o, v_data)
-    s[3](o, v_type)
-    s[4](o, v_object)
-    s[5](o, _NO_EXTRA if len(d) == n else _extras(d, _KEYS_BatchCompletedWebhookEvent))
-    return o
+    o.extra_fields = (
+        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_BatchCompletedWebhookEvent)
+    )
+    # CPython allows __class__ assignment between classes of the same layout (same base, same
+    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    o.__class__ = BatchCompletedWebhookEvent
+    done: BatchCompletedWebhookEvent = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BatchExpiredWebhookEventData:
+class BatchExpiredWebhookEventData(_Model):
     """Event data payload."""
+
+    __slots__ = ("id", "extra_fields")
 
     id: str
     """The unique ID of the batch API request."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(
+            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BatchExpiredWebhookEventData:
@@ -542,7 +747,15 @@ class BatchExpiredWebhookEventData:
         return out
 
 
-_SET_BatchExpiredWebhookEventData: Final = _slot_setters(BatchExpiredWebhookEventData)
+class _FillBatchExpiredWebhookEventData(_Model):
+    """BatchExpiredWebhookEventData's layout without the frozen __setattr__: the decoder fills one, then makes it a BatchExpiredWebhookEventData."""
+
+    __slots__ = BatchExpiredWebhookEventData.__slots__
+    # both, so that attribute stores take CPython's fast path for slots
+    __setattr__ = _object_setattr
+    __delattr__ = _object_delattr
+
+
 _KEYS_BatchExpiredWebhookEventData: Final = frozenset({"id"})
 
 
@@ -550,29 +763,31 @@ def _decode_BatchExpiredWebhookEventData(d: Any) -> BatchExpiredWebhookEventData
     if type(d) is not dict:
         d = _object(d)
     n = 1  # keys present that the spec defines
+    o: Any = _new(_FillBatchExpiredWebhookEventData)
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(BatchExpiredWebhookEventData)
-    s = _SET_BatchExpiredWebhookEventData
-    s[0](o, v_id)
-    s[1](
-        o, _NO_EXTRA if len(d) == n else _extras(d, _KEYS_BatchExpiredWebhookEventData)
+    o.extra_fields = (
+        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_BatchExpiredWebhookEventData)
     )
-    return o
+    # CPython allows __class__ assignment between classes of the same layout (same base, same
+    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    o.__class__ = BatchExpiredWebhookEventData
+    done: BatchExpiredWebhookEventData = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BatchExpiredWebhookEvent:
+class BatchExpiredWebhookEvent(_Model):
     """Sent when a batch API request has expired."""
+
+    __slots__ = ("id", "created_at", "data", "type", "object", "extra_fields")
 
     id: str
     """The unique ID of the event."""
@@ -583,16 +798,33 @@ class BatchExpiredWebhookEvent:
     data: BatchExpiredWebhookEventData
     """Event data payload."""
 
-    type: Literal["batch.expired"] = "batch.expired"
+    type: Literal["batch.expired"]
     """The type of the event. Always `batch.expired`."""
 
-    object: Literal["event"] | None = None
+    object: Literal["event"] | None
     """The object of the event. Always `event`."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        created_at: int,
+        data: BatchExpiredWebhookEventData,
+        type: Literal["batch.expired"] = "batch.expired",
+        object: Literal["event"] | None = None,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "created_at", created_at)
+        _object_setattr(self, "data", data)
+        _object_setattr(self, "type", type)
+        _object_setattr(self, "object", object)
+        _object_setattr(
+            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BatchExpiredWebhookEvent:
@@ -614,7 +846,15 @@ class BatchExpiredWebhookEvent:
         return out
 
 
-_SET_BatchExpiredWebhookEvent: Final = _slot_setters(BatchExpiredWebhookEvent)
+class _FillBatchExpiredWebhookEvent(_Model):
+    """BatchExpiredWebhookEvent's layout without the frozen __setattr__: the decoder fills one, then makes it a BatchExpiredWebhookEvent."""
+
+    __slots__ = BatchExpiredWebhookEvent.__slots__
+    # both, so that attribute stores take CPython's fast path for slots
+    __setattr__ = _object_setattr
+    __delattr__ = _object_delattr
+
+
 _KEYS_BatchExpiredWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -624,55 +864,64 @@ def _decode_BatchExpiredWebhookEvent(d: Any) -> BatchExpiredWebhookEvent:
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
+    o: Any = _new(_FillBatchExpiredWebhookEvent)
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
         k = "created_at"
         x = d[k]
-        v_created_at = x if type(x) is int else _fail("an integer", x)
+        o.created_at = x if type(x) is int else _fail("an integer", x)
         k = "data"
         x = d[k]
-        v_data = _decode_BatchExpiredWebhookEventData(x)
+        o.data = _decode_BatchExpiredWebhookEventData(x)
         k = "type"
         x = d[k]
-        v_type = x if x == "batch.expired" else _fail('"batch.expired"', x)
+        o.type = x if x == "batch.expired" else _fail('"batch.expired"', x)
         k = "object"
         x = d.get(k, _MISSING)
         if x is _MISSING:
-            v_object = None
+            o.object = None
         else:
             n += 1
-            v_object = x if x == "event" else _fail('"event"', x)
+            o.object = x if x == "event" else _fail('"event"', x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(BatchExpiredWebhookEvent)
-    s = _SET_BatchExpiredWebhookEvent
-    s[0](o, v_id)
-    s[1](o, v_created_at)
-    s[2](o, v_data)
-    s[3](o, v_type)
-    s[4](o, v_object)
-    s[5](o, _NO_EXTRA if len(d) == n else _extras(d, _KEYS_BatchExpiredWebhookEvent))
-    return o
+    o.extra_fields = (
+        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_BatchExpiredWebhookEvent)
+    )
+    # CPython allows __class__ assignment between classes of the same layout (same base, same
+    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    o.__class__ = BatchExpiredWebhookEvent
+    done: BatchExpiredWebhookEvent = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BatchFailedWebhookEventData:
+class BatchFailedWebhookEventData(_Model):
     """Event data payload."""
+
+    __slots__ = ("id", "extra_fields")
 
     id: str
     """The unique ID of the batch API request."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(
+            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BatchFailedWebhookEventData:
@@ -689,7 +938,15 @@ class BatchFailedWebhookEventData:
         return out
 
 
-_SET_BatchFailedWebhookEventData: Final = _slot_setters(BatchFailedWebhookEventData)
+class _FillBatchFailedWebhookEventData(_Model):
+    """BatchFailedWebhookEventData's layout without the frozen __setattr__: the decoder fills one, then makes it a BatchFailedWebhookEventData."""
+
+    __slots__ = BatchFailedWebhookEventData.__slots__
+    # both, so that attribute stores take CPython's fast path for slots
+    __setattr__ = _object_setattr
+    __delattr__ = _object_delattr
+
+
 _KEYS_BatchFailedWebhookEventData: Final = frozenset({"id"})
 
 
@@ -697,27 +954,31 @@ def _decode_BatchFailedWebhookEventData(d: Any) -> BatchFailedWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
     n = 1  # keys present that the spec defines
+    o: Any = _new(_FillBatchFailedWebhookEventData)
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(BatchFailedWebhookEventData)
-    s = _SET_BatchFailedWebhookEventData
-    s[0](o, v_id)
-    s[1](o, _NO_EXTRA if len(d) == n else _extras(d, _KEYS_BatchFailedWebhookEventData))
-    return o
+    o.extra_fields = (
+        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_BatchFailedWebhookEventData)
+    )
+    # CPython allows __class__ assignment between classes of the same layout (same base, same
+    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    o.__class__ = BatchFailedWebhookEventData
+    done: BatchFailedWebhookEventData = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BatchFailedWebhookEvent:
+class BatchFailedWebhookEvent(_Model):
     """Sent when a batch API request has failed."""
+
+    __slots__ = ("id", "created_at", "data", "type", "object", "extra_fields")
 
     id: str
     """The unique ID of the event."""
@@ -728,16 +989,33 @@ class BatchFailedWebhookEvent:
     data: BatchFailedWebhookEventData
     """Event data payload."""
 
-    type: Literal["batch.failed"] = "batch.failed"
+    type: Literal["batch.failed"]
     """The type of the event. Always `batch.failed`."""
 
-    object: Literal["event"] | None = None
+    object: Literal["event"] | None
     """The object of the event. Always `event`."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        created_at: int,
+        data: BatchFailedWebhookEventData,
+        type: Literal["batch.failed"] = "batch.failed",
+        object: Literal["event"] | None = None,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "created_at", created_at)
+        _object_setattr(self, "data", data)
+        _object_setattr(self, "type", type)
+        _object_setattr(self, "object", object)
+        _object_setattr(
+            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BatchFailedWebhookEvent:
@@ -759,7 +1037,15 @@ class BatchFailedWebhookEvent:
         return out
 
 
-_SET_BatchFailedWebhookEvent: Final = _slot_setters(BatchFailedWebhookEvent)
+class _FillBatchFailedWebhookEvent(_Model):
+    """BatchFailedWebhookEvent's layout without the frozen __setattr__: the decoder fills one, then makes it a BatchFailedWebhookEvent."""
+
+    __slots__ = BatchFailedWebhookEvent.__slots__
+    # both, so that attribute stores take CPython's fast path for slots
+    __setattr__ = _object_setattr
+    __delattr__ = _object_delattr
+
+
 _KEYS_BatchFailedWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -769,55 +1055,64 @@ def _decode_BatchFailedWebhookEvent(d: Any) -> BatchFailedWebhookEvent:
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
+    o: Any = _new(_FillBatchFailedWebhookEvent)
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
         k = "created_at"
         x = d[k]
-        v_created_at = x if type(x) is int else _fail("an integer", x)
+        o.created_at = x if type(x) is int else _fail("an integer", x)
         k = "data"
         x = d[k]
-        v_data = _decode_BatchFailedWebhookEventData(x)
+        o.data = _decode_BatchFailedWebhookEventData(x)
         k = "type"
         x = d[k]
-        v_type = x if x == "batch.failed" else _fail('"batch.failed"', x)
+        o.type = x if x == "batch.failed" else _fail('"batch.failed"', x)
         k = "object"
         x = d.get(k, _MISSING)
         if x is _MISSING:
-            v_object = None
+            o.object = None
         else:
             n += 1
-            v_object = x if x == "event" else _fail('"event"', x)
+            o.object = x if x == "event" else _fail('"event"', x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(BatchFailedWebhookEvent)
-    s = _SET_BatchFailedWebhookEvent
-    s[0](o, v_id)
-    s[1](o, v_created_at)
-    s[2](o, v_data)
-    s[3](o, v_type)
-    s[4](o, v_object)
-    s[5](o, _NO_EXTRA if len(d) == n else _extras(d, _KEYS_BatchFailedWebhookEvent))
-    return o
+    o.extra_fields = (
+        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_BatchFailedWebhookEvent)
+    )
+    # CPython allows __class__ assignment between classes of the same layout (same base, same
+    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    o.__class__ = BatchFailedWebhookEvent
+    done: BatchFailedWebhookEvent = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class EvalRunCanceledWebhookEventData:
+class EvalRunCanceledWebhookEventData(_Model):
     """Event data payload."""
+
+    __slots__ = ("id", "extra_fields")
 
     id: str
     """The unique ID of the eval run."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(
+            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> EvalRunCanceledWebhookEventData:
@@ -834,9 +1129,15 @@ class EvalRunCanceledWebhookEventData:
         return out
 
 
-_SET_EvalRunCanceledWebhookEventData: Final = _slot_setters(
-    EvalRunCanceledWebhookEventData
-)
+class _FillEvalRunCanceledWebhookEventData(_Model):
+    """EvalRunCanceledWebhookEventData's layout without the frozen __setattr__: the decoder fills one, then makes it a EvalRunCanceledWebhookEventData."""
+
+    __slots__ = EvalRunCanceledWebhookEventData.__slots__
+    # both, so that attribute stores take CPython's fast path for slots
+    __setattr__ = _object_setattr
+    __delattr__ = _object_delattr
+
+
 _KEYS_EvalRunCanceledWebhookEventData: Final = frozenset({"id"})
 
 
@@ -844,30 +1145,31 @@ def _decode_EvalRunCanceledWebhookEventData(d: Any) -> EvalRunCanceledWebhookEve
     if type(d) is not dict:
         d = _object(d)
     n = 1  # keys present that the spec defines
+    o: Any = _new(_FillEvalRunCanceledWebhookEventData)
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(EvalRunCanceledWebhookEventData)
-    s = _SET_EvalRunCanceledWebhookEventData
-    s[0](o, v_id)
-    s[1](
-        o,
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_EvalRunCanceledWebhookEventData),
+    o.extra_fields = (
+        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_EvalRunCanceledWebhookEventData)
     )
-    return o
+    # CPython allows __class__ assignment between classes of the same layout (same base, same
+    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    o.__class__ = EvalRunCanceledWebhookEventData
+    done: EvalRunCanceledWebhookEventData = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class EvalRunCanceledWebhookEvent:
+class EvalRunCanceledWebhookEvent(_Model):
     """Sent when an eval run has been canceled."""
+
+    __slots__ = ("id", "created_at", "data", "type", "object", "extra_fields")
 
     id: str
     """The unique ID of the event."""
@@ -878,16 +1180,33 @@ class EvalRunCanceledWebhookEvent:
     data: EvalRunCanceledWebhookEventData
     """Event data payload."""
 
-    type: Literal["eval.run.canceled"] = "eval.run.canceled"
+    type: Literal["eval.run.canceled"]
     """The type of the event. Always `eval.run.canceled`."""
 
-    object: Literal["event"] | None = None
+    object: Literal["event"] | None
     """The object of the event. Always `event`."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        created_at: int,
+        data: EvalRunCanceledWebhookEventData,
+        type: Literal["eval.run.canceled"] = "eval.run.canceled",
+        object: Literal["event"] | None = None,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "created_at", created_at)
+        _object_setattr(self, "data", data)
+        _object_setattr(self, "type", type)
+        _object_setattr(self, "object", object)
+        _object_setattr(
+            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> EvalRunCanceledWebhookEvent:
@@ -909,7 +1228,15 @@ class EvalRunCanceledWebhookEvent:
         return out
 
 
-_SET_EvalRunCanceledWebhookEvent: Final = _slot_setters(EvalRunCanceledWebhookEvent)
+class _FillEvalRunCanceledWebhookEvent(_Model):
+    """EvalRunCanceledWebhookEvent's layout without the frozen __setattr__: the decoder fills one, then makes it a EvalRunCanceledWebhookEvent."""
+
+    __slots__ = EvalRunCanceledWebhookEvent.__slots__
+    # both, so that attribute stores take CPython's fast path for slots
+    __setattr__ = _object_setattr
+    __delattr__ = _object_delattr
+
+
 _KEYS_EvalRunCanceledWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -919,55 +1246,64 @@ def _decode_EvalRunCanceledWebhookEvent(d: Any) -> EvalRunCanceledWebhookEvent:
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
+    o: Any = _new(_FillEvalRunCanceledWebhookEvent)
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
         k = "created_at"
         x = d[k]
-        v_created_at = x if type(x) is int else _fail("an integer", x)
+        o.created_at = x if type(x) is int else _fail("an integer", x)
         k = "data"
         x = d[k]
-        v_data = _decode_EvalRunCanceledWebhookEventData(x)
+        o.data = _decode_EvalRunCanceledWebhookEventData(x)
         k = "type"
         x = d[k]
-        v_type = x if x == "eval.run.canceled" else _fail('"eval.run.canceled"', x)
+        o.type = x if x == "eval.run.canceled" else _fail('"eval.run.canceled"', x)
         k = "object"
         x = d.get(k, _MISSING)
         if x is _MISSING:
-            v_object = None
+            o.object = None
         else:
             n += 1
-            v_object = x if x == "event" else _fail('"event"', x)
+            o.object = x if x == "event" else _fail('"event"', x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(EvalRunCanceledWebhookEvent)
-    s = _SET_EvalRunCanceledWebhookEvent
-    s[0](o, v_id)
-    s[1](o, v_created_at)
-    s[2](o, v_data)
-    s[3](o, v_type)
-    s[4](o, v_object)
-    s[5](o, _NO_EXTRA if len(d) == n else _extras(d, _KEYS_EvalRunCanceledWebhookEvent))
-    return o
+    o.extra_fields = (
+        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_EvalRunCanceledWebhookEvent)
+    )
+    # CPython allows __class__ assignment between classes of the same layout (same base, same
+    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    o.__class__ = EvalRunCanceledWebhookEvent
+    done: EvalRunCanceledWebhookEvent = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class EvalRunFailedWebhookEventData:
+class EvalRunFailedWebhookEventData(_Model):
     """Event data payload."""
+
+    __slots__ = ("id", "extra_fields")
 
     id: str
     """The unique ID of the eval run."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(
+            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> EvalRunFailedWebhookEventData:
@@ -984,7 +1320,15 @@ class EvalRunFailedWebhookEventData:
         return out
 
 
-_SET_EvalRunFailedWebhookEventData: Final = _slot_setters(EvalRunFailedWebhookEventData)
+class _FillEvalRunFailedWebhookEventData(_Model):
+    """EvalRunFailedWebhookEventData's layout without the frozen __setattr__: the decoder fills one, then makes it a EvalRunFailedWebhookEventData."""
+
+    __slots__ = EvalRunFailedWebhookEventData.__slots__
+    # both, so that attribute stores take CPython's fast path for slots
+    __setattr__ = _object_setattr
+    __delattr__ = _object_delattr
+
+
 _KEYS_EvalRunFailedWebhookEventData: Final = frozenset({"id"})
 
 
@@ -992,29 +1336,31 @@ def _decode_EvalRunFailedWebhookEventData(d: Any) -> EvalRunFailedWebhookEventDa
     if type(d) is not dict:
         d = _object(d)
     n = 1  # keys present that the spec defines
+    o: Any = _new(_FillEvalRunFailedWebhookEventData)
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(EvalRunFailedWebhookEventData)
-    s = _SET_EvalRunFailedWebhookEventData
-    s[0](o, v_id)
-    s[1](
-        o, _NO_EXTRA if len(d) == n else _extras(d, _KEYS_EvalRunFailedWebhookEventData)
+    o.extra_fields = (
+        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_EvalRunFailedWebhookEventData)
     )
-    return o
+    # CPython allows __class__ assignment between classes of the same layout (same base, same
+    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    o.__class__ = EvalRunFailedWebhookEventData
+    done: EvalRunFailedWebhookEventData = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class EvalRunFailedWebhookEvent:
+class EvalRunFailedWebhookEvent(_Model):
     """Sent when an eval run has failed."""
+
+    __slots__ = ("id", "created_at", "data", "type", "object", "extra_fields")
 
     id: str
     """The unique ID of the event."""
@@ -1025,16 +1371,33 @@ class EvalRunFailedWebhookEvent:
     data: EvalRunFailedWebhookEventData
     """Event data payload."""
 
-    type: Literal["eval.run.failed"] = "eval.run.failed"
+    type: Literal["eval.run.failed"]
     """The type of the event. Always `eval.run.failed`."""
 
-    object: Literal["event"] | None = None
+    object: Literal["event"] | None
     """The object of the event. Always `event`."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        created_at: int,
+        data: EvalRunFailedWebhookEventData,
+        type: Literal["eval.run.failed"] = "eval.run.failed",
+        object: Literal["event"] | None = None,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "created_at", created_at)
+        _object_setattr(self, "data", data)
+        _object_setattr(self, "type", type)
+        _object_setattr(self, "object", object)
+        _object_setattr(
+            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> EvalRunFailedWebhookEvent:
@@ -1056,7 +1419,15 @@ class EvalRunFailedWebhookEvent:
         return out
 
 
-_SET_EvalRunFailedWebhookEvent: Final = _slot_setters(EvalRunFailedWebhookEvent)
+class _FillEvalRunFailedWebhookEvent(_Model):
+    """EvalRunFailedWebhookEvent's layout without the frozen __setattr__: the decoder fills one, then makes it a EvalRunFailedWebhookEvent."""
+
+    __slots__ = EvalRunFailedWebhookEvent.__slots__
+    # both, so that attribute stores take CPython's fast path for slots
+    __setattr__ = _object_setattr
+    __delattr__ = _object_delattr
+
+
 _KEYS_EvalRunFailedWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -1066,55 +1437,64 @@ def _decode_EvalRunFailedWebhookEvent(d: Any) -> EvalRunFailedWebhookEvent:
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
+    o: Any = _new(_FillEvalRunFailedWebhookEvent)
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
         k = "created_at"
         x = d[k]
-        v_created_at = x if type(x) is int else _fail("an integer", x)
+        o.created_at = x if type(x) is int else _fail("an integer", x)
         k = "data"
         x = d[k]
-        v_data = _decode_EvalRunFailedWebhookEventData(x)
+        o.data = _decode_EvalRunFailedWebhookEventData(x)
         k = "type"
         x = d[k]
-        v_type = x if x == "eval.run.failed" else _fail('"eval.run.failed"', x)
+        o.type = x if x == "eval.run.failed" else _fail('"eval.run.failed"', x)
         k = "object"
         x = d.get(k, _MISSING)
         if x is _MISSING:
-            v_object = None
+            o.object = None
         else:
             n += 1
-            v_object = x if x == "event" else _fail('"event"', x)
+            o.object = x if x == "event" else _fail('"event"', x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(EvalRunFailedWebhookEvent)
-    s = _SET_EvalRunFailedWebhookEvent
-    s[0](o, v_id)
-    s[1](o, v_created_at)
-    s[2](o, v_data)
-    s[3](o, v_type)
-    s[4](o, v_object)
-    s[5](o, _NO_EXTRA if len(d) == n else _extras(d, _KEYS_EvalRunFailedWebhookEvent))
-    return o
+    o.extra_fields = (
+        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_EvalRunFailedWebhookEvent)
+    )
+    # CPython allows __class__ assignment between classes of the same layout (same base, same
+    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    o.__class__ = EvalRunFailedWebhookEvent
+    done: EvalRunFailedWebhookEvent = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class EvalRunSucceededWebhookEventData:
+class EvalRunSucceededWebhookEventData(_Model):
     """Event data payload."""
+
+    __slots__ = ("id", "extra_fields")
 
     id: str
     """The unique ID of the eval run."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(
+            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> EvalRunSucceededWebhookEventData:
@@ -1131,9 +1511,15 @@ class EvalRunSucceededWebhookEventData:
         return out
 
 
-_SET_EvalRunSucceededWebhookEventData: Final = _slot_setters(
-    EvalRunSucceededWebhookEventData
-)
+class _FillEvalRunSucceededWebhookEventData(_Model):
+    """EvalRunSucceededWebhookEventData's layout without the frozen __setattr__: the decoder fills one, then makes it a EvalRunSucceededWebhookEventData."""
+
+    __slots__ = EvalRunSucceededWebhookEventData.__slots__
+    # both, so that attribute stores take CPython's fast path for slots
+    __setattr__ = _object_setattr
+    __delattr__ = _object_delattr
+
+
 _KEYS_EvalRunSucceededWebhookEventData: Final = frozenset({"id"})
 
 
@@ -1143,34 +1529,31 @@ def _decode_EvalRunSucceededWebhookEventData(
     if type(d) is not dict:
         d = _object(d)
     n = 1  # keys present that the spec defines
+    o: Any = _new(_FillEvalRunSucceededWebhookEventData)
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(EvalRunSucceededWebhookEventData)
-    s = _SET_EvalRunSucceededWebhookEventData
-    s[0](o, v_id)
-    s[1](
-        o,
-        (
-            _NO_EXTRA
-            if len(d) == n
-            else _extras(d, _KEYS_EvalRunSucceededWebhookEventData)
-        ),
+    o.extra_fields = (
+        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_EvalRunSucceededWebhookEventData)
     )
-    return o
+    # CPython allows __class__ assignment between classes of the same layout (same base, same
+    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    o.__class__ = EvalRunSucceededWebhookEventData
+    done: EvalRunSucceededWebhookEventData = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class EvalRunSucceededWebhookEvent:
+class EvalRunSucceededWebhookEvent(_Model):
     """Sent when an eval run has succeeded."""
+
+    __slots__ = ("id", "created_at", "data", "type", "object", "extra_fields")
 
     id: str
     """The unique ID of the event."""
@@ -1181,16 +1564,33 @@ class EvalRunSucceededWebhookEvent:
     data: EvalRunSucceededWebhookEventData
     """Event data payload."""
 
-    type: Literal["eval.run.succeeded"] = "eval.run.succeeded"
+    type: Literal["eval.run.succeeded"]
     """The type of the event. Always `eval.run.succeeded`."""
 
-    object: Literal["event"] | None = None
+    object: Literal["event"] | None
     """The object of the event. Always `event`."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        created_at: int,
+        data: EvalRunSucceededWebhookEventData,
+        type: Literal["eval.run.succeeded"] = "eval.run.succeeded",
+        object: Literal["event"] | None = None,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "created_at", created_at)
+        _object_setattr(self, "data", data)
+        _object_setattr(self, "type", type)
+        _object_setattr(self, "object", object)
+        _object_setattr(
+            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> EvalRunSucceededWebhookEvent:
@@ -1212,7 +1612,15 @@ class EvalRunSucceededWebhookEvent:
         return out
 
 
-_SET_EvalRunSucceededWebhookEvent: Final = _slot_setters(EvalRunSucceededWebhookEvent)
+class _FillEvalRunSucceededWebhookEvent(_Model):
+    """EvalRunSucceededWebhookEvent's layout without the frozen __setattr__: the decoder fills one, then makes it a EvalRunSucceededWebhookEvent."""
+
+    __slots__ = EvalRunSucceededWebhookEvent.__slots__
+    # both, so that attribute stores take CPython's fast path for slots
+    __setattr__ = _object_setattr
+    __delattr__ = _object_delattr
+
+
 _KEYS_EvalRunSucceededWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -1222,57 +1630,64 @@ def _decode_EvalRunSucceededWebhookEvent(d: Any) -> EvalRunSucceededWebhookEvent
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
+    o: Any = _new(_FillEvalRunSucceededWebhookEvent)
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
         k = "created_at"
         x = d[k]
-        v_created_at = x if type(x) is int else _fail("an integer", x)
+        o.created_at = x if type(x) is int else _fail("an integer", x)
         k = "data"
         x = d[k]
-        v_data = _decode_EvalRunSucceededWebhookEventData(x)
+        o.data = _decode_EvalRunSucceededWebhookEventData(x)
         k = "type"
         x = d[k]
-        v_type = x if x == "eval.run.succeeded" else _fail('"eval.run.succeeded"', x)
+        o.type = x if x == "eval.run.succeeded" else _fail('"eval.run.succeeded"', x)
         k = "object"
         x = d.get(k, _MISSING)
         if x is _MISSING:
-            v_object = None
+            o.object = None
         else:
             n += 1
-            v_object = x if x == "event" else _fail('"event"', x)
+            o.object = x if x == "event" else _fail('"event"', x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(EvalRunSucceededWebhookEvent)
-    s = _SET_EvalRunSucceededWebhookEvent
-    s[0](o, v_id)
-    s[1](o, v_created_at)
-    s[2](o, v_data)
-    s[3](o, v_type)
-    s[4](o, v_object)
-    s[5](
-        o, _NO_EXTRA if len(d) == n else _extras(d, _KEYS_EvalRunSucceededWebhookEvent)
+    o.extra_fields = (
+        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_EvalRunSucceededWebhookEvent)
     )
-    return o
+    # CPython allows __class__ assignment between classes of the same layout (same base, same
+    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    o.__class__ = EvalRunSucceededWebhookEvent
+    done: EvalRunSucceededWebhookEvent = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FineTuningJobCancelledWebhookEventData:
+class FineTuningJobCancelledWebhookEventData(_Model):
     """Event data payload."""
+
+    __slots__ = ("id", "extra_fields")
 
     id: str
     """The unique ID of the fine-tuning job."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(
+            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
+        )
 
     @classmethod
     def from_dict(
@@ -1291,9 +1706,15 @@ class FineTuningJobCancelledWebhookEventData:
         return out
 
 
-_SET_FineTuningJobCancelledWebhookEventData: Final = _slot_setters(
-    FineTuningJobCancelledWebhookEventData
-)
+class _FillFineTuningJobCancelledWebhookEventData(_Model):
+    """FineTuningJobCancelledWebhookEventData's layout without the frozen __setattr__: the decoder fills one, then makes it a FineTuningJobCancelledWebhookEventData."""
+
+    __slots__ = FineTuningJobCancelledWebhookEventData.__slots__
+    # both, so that attribute stores take CPython's fast path for slots
+    __setattr__ = _object_setattr
+    __delattr__ = _object_delattr
+
+
 _KEYS_FineTuningJobCancelledWebhookEventData: Final = frozenset({"id"})
 
 
@@ -1303,34 +1724,33 @@ def _decode_FineTuningJobCancelledWebhookEventData(
     if type(d) is not dict:
         d = _object(d)
     n = 1  # keys present that the spec defines
+    o: Any = _new(_FillFineTuningJobCancelledWebhookEventData)
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(FineTuningJobCancelledWebhookEventData)
-    s = _SET_FineTuningJobCancelledWebhookEventData
-    s[0](o, v_id)
-    s[1](
-        o,
-        (
-            _NO_EXTRA
-            if len(d) == n
-            else _extras(d, _KEYS_FineTuningJobCancelledWebhookEventData)
-        ),
+    o.extra_fields = (
+        _NO_EXTRA
+        if len(d) == n
+        else _extras(d, _KEYS_FineTuningJobCancelledWebhookEventData)
     )
-    return o
+    # CPython allows __class__ assignment between classes of the same layout (same base, same
+    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    o.__class__ = FineTuningJobCancelledWebhookEventData
+    done: FineTuningJobCancelledWebhookEventData = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FineTuningJobCancelledWebhookEvent:
+class FineTuningJobCancelledWebhookEvent(_Model):
     """Sent when a fine-tuning job has been cancelled."""
+
+    __slots__ = ("id", "created_at", "data", "type", "object", "extra_fields")
 
     id: str
     """The unique ID of the event."""
@@ -1341,16 +1761,33 @@ class FineTuningJobCancelledWebhookEvent:
     data: FineTuningJobCancelledWebhookEventData
     """Event data payload."""
 
-    type: Literal["fine_tuning.job.cancelled"] = "fine_tuning.job.cancelled"
+    type: Literal["fine_tuning.job.cancelled"]
     """The type of the event. Always `fine_tuning.job.cancelled`."""
 
-    object: Literal["event"] | None = None
+    object: Literal["event"] | None
     """The object of the event. Always `event`."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        created_at: int,
+        data: FineTuningJobCancelledWebhookEventData,
+        type: Literal["fine_tuning.job.cancelled"] = "fine_tuning.job.cancelled",
+        object: Literal["event"] | None = None,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "created_at", created_at)
+        _object_setattr(self, "data", data)
+        _object_setattr(self, "type", type)
+        _object_setattr(self, "object", object)
+        _object_setattr(
+            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> FineTuningJobCancelledWebhookEvent:
@@ -1372,9 +1809,15 @@ class FineTuningJobCancelledWebhookEvent:
         return out
 
 
-_SET_FineTuningJobCancelledWebhookEvent: Final = _slot_setters(
-    FineTuningJobCancelledWebhookEvent
-)
+class _FillFineTuningJobCancelledWebhookEvent(_Model):
+    """FineTuningJobCancelledWebhookEvent's layout without the frozen __setattr__: the decoder fills one, then makes it a FineTuningJobCancelledWebhookEvent."""
+
+    __slots__ = FineTuningJobCancelledWebhookEvent.__slots__
+    # both, so that attribute stores take CPython's fast path for slots
+    __setattr__ = _object_setattr
+    __delattr__ = _object_delattr
+
+
 _KEYS_FineTuningJobCancelledWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -1386,20 +1829,21 @@ def _decode_FineTuningJobCancelledWebhookEvent(
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
+    o: Any = _new(_FillFineTuningJobCancelledWebhookEvent)
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
         k = "created_at"
         x = d[k]
-        v_created_at = x if type(x) is int else _fail("an integer", x)
+        o.created_at = x if type(x) is int else _fail("an integer", x)
         k = "data"
         x = d[k]
-        v_data = _decode_FineTuningJobCancelledWebhookEventData(x)
+        o.data = _decode_FineTuningJobCancelledWebhookEventData(x)
         k = "type"
         x = d[k]
-        v_type = (
+        o.type = (
             x
             if x == "fine_tuning.job.cancelled"
             else _fail('"fine_tuning.job.cancelled"', x)
@@ -1407,45 +1851,48 @@ def _decode_FineTuningJobCancelledWebhookEvent(
         k = "object"
         x = d.get(k, _MISSING)
         if x is _MISSING:
-            v_object = None
+            o.object = None
         else:
             n += 1
-            v_object = x if x == "event" else _fail('"event"', x)
+            o.object = x if x == "event" else _fail('"event"', x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(FineTuningJobCancelledWebhookEvent)
-    s = _SET_FineTuningJobCancelledWebhookEvent
-    s[0](o, v_id)
-    s[1](o, v_created_at)
-    s[2](o, v_data)
-    s[3](o, v_type)
-    s[4](o, v_object)
-    s[5](
-        o,
-        (
-            _NO_EXTRA
-            if len(d) == n
-            else _extras(d, _KEYS_FineTuningJobCancelledWebhookEvent)
-        ),
+    o.extra_fields = (
+        _NO_EXTRA
+        if len(d) == n
+        else _extras(d, _KEYS_FineTuningJobCancelledWebhookEvent)
     )
-    return o
+    # CPython allows __class__ assignment between classes of the same layout (same base, same
+    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    o.__class__ = FineTuningJobCancelledWebhookEvent
+    done: FineTuningJobCancelledWebhookEvent = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FineTuningJobFailedWebhookEventData:
+class FineTuningJobFailedWebhookEventData(_Model):
     """Event data payload."""
+
+    __slots__ = ("id", "extra_fields")
 
     id: str
     """The unique ID of the fine-tuning job."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(
+            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> FineTuningJobFailedWebhookEventData:
@@ -1462,9 +1909,15 @@ class FineTuningJobFailedWebhookEventData:
         return out
 
 
-_SET_FineTuningJobFailedWebhookEventData: Final = _slot_setters(
-    FineTuningJobFailedWebhookEventData
-)
+class _FillFineTuningJobFailedWebhookEventData(_Model):
+    """FineTuningJobFailedWebhookEventData's layout without the frozen __setattr__: the decoder fills one, then makes it a FineTuningJobFailedWebhookEventData."""
+
+    __slots__ = FineTuningJobFailedWebhookEventData.__slots__
+    # both, so that attribute stores take CPython's fast path for slots
+    __setattr__ = _object_setattr
+    __delattr__ = _object_delattr
+
+
 _KEYS_FineTuningJobFailedWebhookEventData: Final = frozenset({"id"})
 
 
@@ -1474,34 +1927,33 @@ def _decode_FineTuningJobFailedWebhookEventData(
     if type(d) is not dict:
         d = _object(d)
     n = 1  # keys present that the spec defines
+    o: Any = _new(_FillFineTuningJobFailedWebhookEventData)
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(FineTuningJobFailedWebhookEventData)
-    s = _SET_FineTuningJobFailedWebhookEventData
-    s[0](o, v_id)
-    s[1](
-        o,
-        (
-            _NO_EXTRA
-            if len(d) == n
-            else _extras(d, _KEYS_FineTuningJobFailedWebhookEventData)
-        ),
+    o.extra_fields = (
+        _NO_EXTRA
+        if len(d) == n
+        else _extras(d, _KEYS_FineTuningJobFailedWebhookEventData)
     )
-    return o
+    # CPython allows __class__ assignment between classes of the same layout (same base, same
+    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    o.__class__ = FineTuningJobFailedWebhookEventData
+    done: FineTuningJobFailedWebhookEventData = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FineTuningJobFailedWebhookEvent:
+class FineTuningJobFailedWebhookEvent(_Model):
     """Sent when a fine-tuning job has failed."""
+
+    __slots__ = ("id", "created_at", "data", "type", "object", "extra_fields")
 
     id: str
     """The unique ID of the event."""
@@ -1512,16 +1964,33 @@ class FineTuningJobFailedWebhookEvent:
     data: FineTuningJobFailedWebhookEventData
     """Event data payload."""
 
-    type: Literal["fine_tuning.job.failed"] = "fine_tuning.job.failed"
+    type: Literal["fine_tuning.job.failed"]
     """The type of the event. Always `fine_tuning.job.failed`."""
 
-    object: Literal["event"] | None = None
+    object: Literal["event"] | None
     """The object of the event. Always `event`."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        created_at: int,
+        data: FineTuningJobFailedWebhookEventData,
+        type: Literal["fine_tuning.job.failed"] = "fine_tuning.job.failed",
+        object: Literal["event"] | None = None,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "created_at", created_at)
+        _object_setattr(self, "data", data)
+        _object_setattr(self, "type", type)
+        _object_setattr(self, "object", object)
+        _object_setattr(
+            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> FineTuningJobFailedWebhookEvent:
@@ -1543,9 +2012,15 @@ class FineTuningJobFailedWebhookEvent:
         return out
 
 
-_SET_FineTuningJobFailedWebhookEvent: Final = _slot_setters(
-    FineTuningJobFailedWebhookEvent
-)
+class _FillFineTuningJobFailedWebhookEvent(_Model):
+    """FineTuningJobFailedWebhookEvent's layout without the frozen __setattr__: the decoder fills one, then makes it a FineTuningJobFailedWebhookEvent."""
+
+    __slots__ = FineTuningJobFailedWebhookEvent.__slots__
+    # both, so that attribute stores take CPython's fast path for slots
+    __setattr__ = _object_setattr
+    __delattr__ = _object_delattr
+
+
 _KEYS_FineTuningJobFailedWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -1555,60 +2030,66 @@ def _decode_FineTuningJobFailedWebhookEvent(d: Any) -> FineTuningJobFailedWebhoo
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
+    o: Any = _new(_FillFineTuningJobFailedWebhookEvent)
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
         k = "created_at"
         x = d[k]
-        v_created_at = x if type(x) is int else _fail("an integer", x)
+        o.created_at = x if type(x) is int else _fail("an integer", x)
         k = "data"
         x = d[k]
-        v_data = _decode_FineTuningJobFailedWebhookEventData(x)
+        o.data = _decode_FineTuningJobFailedWebhookEventData(x)
         k = "type"
         x = d[k]
-        v_type = (
+        o.type = (
             x if x == "fine_tuning.job.failed" else _fail('"fine_tuning.job.failed"', x)
         )
         k = "object"
         x = d.get(k, _MISSING)
         if x is _MISSING:
-            v_object = None
+            o.object = None
         else:
             n += 1
-            v_object = x if x == "event" else _fail('"event"', x)
+            o.object = x if x == "event" else _fail('"event"', x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(FineTuningJobFailedWebhookEvent)
-    s = _SET_FineTuningJobFailedWebhookEvent
-    s[0](o, v_id)
-    s[1](o, v_created_at)
-    s[2](o, v_data)
-    s[3](o, v_type)
-    s[4](o, v_object)
-    s[5](
-        o,
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_FineTuningJobFailedWebhookEvent),
+    o.extra_fields = (
+        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_FineTuningJobFailedWebhookEvent)
     )
-    return o
+    # CPython allows __class__ assignment between classes of the same layout (same base, same
+    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    o.__class__ = FineTuningJobFailedWebhookEvent
+    done: FineTuningJobFailedWebhookEvent = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FineTuningJobSucceededWebhookEventData:
+class FineTuningJobSucceededWebhookEventData(_Model):
     """Event data payload."""
+
+    __slots__ = ("id", "extra_fields")
 
     id: str
     """The unique ID of the fine-tuning job."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(
+            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
+        )
 
     @classmethod
     def from_dict(
@@ -1627,9 +2108,15 @@ class FineTuningJobSucceededWebhookEventData:
         return out
 
 
-_SET_FineTuningJobSucceededWebhookEventData: Final = _slot_setters(
-    FineTuningJobSucceededWebhookEventData
-)
+class _FillFineTuningJobSucceededWebhookEventData(_Model):
+    """FineTuningJobSucceededWebhookEventData's layout without the frozen __setattr__: the decoder fills one, then makes it a FineTuningJobSucceededWebhookEventData."""
+
+    __slots__ = FineTuningJobSucceededWebhookEventData.__slots__
+    # both, so that attribute stores take CPython's fast path for slots
+    __setattr__ = _object_setattr
+    __delattr__ = _object_delattr
+
+
 _KEYS_FineTuningJobSucceededWebhookEventData: Final = frozenset({"id"})
 
 
@@ -1639,34 +2126,33 @@ def _decode_FineTuningJobSucceededWebhookEventData(
     if type(d) is not dict:
         d = _object(d)
     n = 1  # keys present that the spec defines
+    o: Any = _new(_FillFineTuningJobSucceededWebhookEventData)
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(FineTuningJobSucceededWebhookEventData)
-    s = _SET_FineTuningJobSucceededWebhookEventData
-    s[0](o, v_id)
-    s[1](
-        o,
-        (
-            _NO_EXTRA
-            if len(d) == n
-            else _extras(d, _KEYS_FineTuningJobSucceededWebhookEventData)
-        ),
+    o.extra_fields = (
+        _NO_EXTRA
+        if len(d) == n
+        else _extras(d, _KEYS_FineTuningJobSucceededWebhookEventData)
     )
-    return o
+    # CPython allows __class__ assignment between classes of the same layout (same base, same
+    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    o.__class__ = FineTuningJobSucceededWebhookEventData
+    done: FineTuningJobSucceededWebhookEventData = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FineTuningJobSucceededWebhookEvent:
+class FineTuningJobSucceededWebhookEvent(_Model):
     """Sent when a fine-tuning job has succeeded."""
+
+    __slots__ = ("id", "created_at", "data", "type", "object", "extra_fields")
 
     id: str
     """The unique ID of the event."""
@@ -1677,16 +2163,33 @@ class FineTuningJobSucceededWebhookEvent:
     data: FineTuningJobSucceededWebhookEventData
     """Event data payload."""
 
-    type: Literal["fine_tuning.job.succeeded"] = "fine_tuning.job.succeeded"
+    type: Literal["fine_tuning.job.succeeded"]
     """The type of the event. Always `fine_tuning.job.succeeded`."""
 
-    object: Literal["event"] | None = None
+    object: Literal["event"] | None
     """The object of the event. Always `event`."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        created_at: int,
+        data: FineTuningJobSucceededWebhookEventData,
+        type: Literal["fine_tuning.job.succeeded"] = "fine_tuning.job.succeeded",
+        object: Literal["event"] | None = None,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "created_at", created_at)
+        _object_setattr(self, "data", data)
+        _object_setattr(self, "type", type)
+        _object_setattr(self, "object", object)
+        _object_setattr(
+            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> FineTuningJobSucceededWebhookEvent:
@@ -1708,9 +2211,15 @@ class FineTuningJobSucceededWebhookEvent:
         return out
 
 
-_SET_FineTuningJobSucceededWebhookEvent: Final = _slot_setters(
-    FineTuningJobSucceededWebhookEvent
-)
+class _FillFineTuningJobSucceededWebhookEvent(_Model):
+    """FineTuningJobSucceededWebhookEvent's layout without the frozen __setattr__: the decoder fills one, then makes it a FineTuningJobSucceededWebhookEvent."""
+
+    __slots__ = FineTuningJobSucceededWebhookEvent.__slots__
+    # both, so that attribute stores take CPython's fast path for slots
+    __setattr__ = _object_setattr
+    __delattr__ = _object_delattr
+
+
 _KEYS_FineTuningJobSucceededWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -1722,20 +2231,21 @@ def _decode_FineTuningJobSucceededWebhookEvent(
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
+    o: Any = _new(_FillFineTuningJobSucceededWebhookEvent)
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
         k = "created_at"
         x = d[k]
-        v_created_at = x if type(x) is int else _fail("an integer", x)
+        o.created_at = x if type(x) is int else _fail("an integer", x)
         k = "data"
         x = d[k]
-        v_data = _decode_FineTuningJobSucceededWebhookEventData(x)
+        o.data = _decode_FineTuningJobSucceededWebhookEventData(x)
         k = "type"
         x = d[k]
-        v_type = (
+        o.type = (
             x
             if x == "fine_tuning.job.succeeded"
             else _fail('"fine_tuning.job.succeeded"', x)
@@ -1743,46 +2253,51 @@ def _decode_FineTuningJobSucceededWebhookEvent(
         k = "object"
         x = d.get(k, _MISSING)
         if x is _MISSING:
-            v_object = None
+            o.object = None
         else:
             n += 1
-            v_object = x if x == "event" else _fail('"event"', x)
+            o.object = x if x == "event" else _fail('"event"', x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(FineTuningJobSucceededWebhookEvent)
-    s = _SET_FineTuningJobSucceededWebhookEvent
-    s[0](o, v_id)
-    s[1](o, v_created_at)
-    s[2](o, v_data)
-    s[3](o, v_type)
-    s[4](o, v_object)
-    s[5](
-        o,
-        (
-            _NO_EXTRA
-            if len(d) == n
-            else _extras(d, _KEYS_FineTuningJobSucceededWebhookEvent)
-        ),
+    o.extra_fields = (
+        _NO_EXTRA
+        if len(d) == n
+        else _extras(d, _KEYS_FineTuningJobSucceededWebhookEvent)
     )
-    return o
+    # CPython allows __class__ assignment between classes of the same layout (same base, same
+    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    o.__class__ = FineTuningJobSucceededWebhookEvent
+    done: FineTuningJobSucceededWebhookEvent = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RealtimeCallIncomingWebhookEventDataSipHeader:
+class RealtimeCallIncomingWebhookEventDataSipHeader(_Model):
+    __slots__ = ("name", "value", "extra_fields")
+
     name: str
     """Name of the SIP Header."""
 
     value: str
     """Value of the SIP Header."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        value: str,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "name", name)
+        _object_setattr(self, "value", value)
+        _object_setattr(
+            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
+        )
 
     @classmethod
     def from_dict(
@@ -1802,9 +2317,15 @@ class RealtimeCallIncomingWebhookEventDataSipHeader:
         return out
 
 
-_SET_RealtimeCallIncomingWebhookEventDataSipHeader: Final = _slot_setters(
-    RealtimeCallIncomingWebhookEventDataSipHeader
-)
+class _FillRealtimeCallIncomingWebhookEventDataSipHeader(_Model):
+    """RealtimeCallIncomingWebhookEventDataSipHeader's layout without the frozen __setattr__: the decoder fills one, then makes it a RealtimeCallIncomingWebhookEventDataSipHeader."""
+
+    __slots__ = RealtimeCallIncomingWebhookEventDataSipHeader.__slots__
+    # both, so that attribute stores take CPython's fast path for slots
+    __setattr__ = _object_setattr
+    __delattr__ = _object_delattr
+
+
 _KEYS_RealtimeCallIncomingWebhookEventDataSipHeader: Final = frozenset(
     {"name", "value"}
 )
@@ -1816,38 +2337,36 @@ def _decode_RealtimeCallIncomingWebhookEventDataSipHeader(
     if type(d) is not dict:
         d = _object(d)
     n = 2  # keys present that the spec defines
+    o: Any = _new(_FillRealtimeCallIncomingWebhookEventDataSipHeader)
     k = ""
     try:
         k = "name"
         x = d[k]
-        v_name = x if type(x) is str else _fail("a string", x)
+        o.name = x if type(x) is str else _fail("a string", x)
         k = "value"
         x = d[k]
-        v_value = x if type(x) is str else _fail("a string", x)
+        o.value = x if type(x) is str else _fail("a string", x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(RealtimeCallIncomingWebhookEventDataSipHeader)
-    s = _SET_RealtimeCallIncomingWebhookEventDataSipHeader
-    s[0](o, v_name)
-    s[1](o, v_value)
-    s[2](
-        o,
-        (
-            _NO_EXTRA
-            if len(d) == n
-            else _extras(d, _KEYS_RealtimeCallIncomingWebhookEventDataSipHeader)
-        ),
+    o.extra_fields = (
+        _NO_EXTRA
+        if len(d) == n
+        else _extras(d, _KEYS_RealtimeCallIncomingWebhookEventDataSipHeader)
     )
-    return o
+    # CPython allows __class__ assignment between classes of the same layout (same base, same
+    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    o.__class__ = RealtimeCallIncomingWebhookEventDataSipHeader
+    done: RealtimeCallIncomingWebhookEventDataSipHeader = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RealtimeCallIncomingWebhookEventData:
+class RealtimeCallIncomingWebhookEventData(_Model):
     """Event data payload."""
+
+    __slots__ = ("call_id", "sip_headers", "extra_fields")
 
     call_id: str
     """The unique ID of this call."""
@@ -1855,10 +2374,21 @@ class RealtimeCallIncomingWebhookEventData:
     sip_headers: tuple[RealtimeCallIncomingWebhookEventDataSipHeader, ...]
     """Headers from the SIP Invite."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    def __init__(
+        self,
+        *,
+        call_id: str,
+        sip_headers: tuple[RealtimeCallIncomingWebhookEventDataSipHeader, ...],
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "call_id", call_id)
+        _object_setattr(self, "sip_headers", sip_headers)
+        _object_setattr(
+            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RealtimeCallIncomingWebhookEventData:
@@ -1876,9 +2406,15 @@ class RealtimeCallIncomingWebhookEventData:
         return out
 
 
-_SET_RealtimeCallIncomingWebhookEventData: Final = _slot_setters(
-    RealtimeCallIncomingWebhookEventData
-)
+class _FillRealtimeCallIncomingWebhookEventData(_Model):
+    """RealtimeCallIncomingWebhookEventData's layout without the frozen __setattr__: the decoder fills one, then makes it a RealtimeCallIncomingWebhookEventData."""
+
+    __slots__ = RealtimeCallIncomingWebhookEventData.__slots__
+    # both, so that attribute stores take CPython's fast path for slots
+    __setattr__ = _object_setattr
+    __delattr__ = _object_delattr
+
+
 _KEYS_RealtimeCallIncomingWebhookEventData: Final = frozenset(
     {"call_id", "sip_headers"}
 )
@@ -1890,38 +2426,36 @@ def _decode_RealtimeCallIncomingWebhookEventData(
     if type(d) is not dict:
         d = _object(d)
     n = 2  # keys present that the spec defines
+    o: Any = _new(_FillRealtimeCallIncomingWebhookEventData)
     k = ""
     try:
         k = "call_id"
         x = d[k]
-        v_call_id = x if type(x) is str else _fail("a string", x)
+        o.call_id = x if type(x) is str else _fail("a string", x)
         k = "sip_headers"
         x = d[k]
-        v_sip_headers = _array(x, _decode_RealtimeCallIncomingWebhookEventDataSipHeader)
+        o.sip_headers = _array(x, _decode_RealtimeCallIncomingWebhookEventDataSipHeader)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(RealtimeCallIncomingWebhookEventData)
-    s = _SET_RealtimeCallIncomingWebhookEventData
-    s[0](o, v_call_id)
-    s[1](o, v_sip_headers)
-    s[2](
-        o,
-        (
-            _NO_EXTRA
-            if len(d) == n
-            else _extras(d, _KEYS_RealtimeCallIncomingWebhookEventData)
-        ),
+    o.extra_fields = (
+        _NO_EXTRA
+        if len(d) == n
+        else _extras(d, _KEYS_RealtimeCallIncomingWebhookEventData)
     )
-    return o
+    # CPython allows __class__ assignment between classes of the same layout (same base, same
+    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    o.__class__ = RealtimeCallIncomingWebhookEventData
+    done: RealtimeCallIncomingWebhookEventData = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RealtimeCallIncomingWebhookEvent:
+class RealtimeCallIncomingWebhookEvent(_Model):
     """Sent when Realtime API Receives a incoming SIP call."""
+
+    __slots__ = ("id", "created_at", "data", "type", "object", "extra_fields")
 
     id: str
     """The unique ID of the event."""
@@ -1932,16 +2466,33 @@ class RealtimeCallIncomingWebhookEvent:
     data: RealtimeCallIncomingWebhookEventData
     """Event data payload."""
 
-    type: Literal["realtime.call.incoming"] = "realtime.call.incoming"
+    type: Literal["realtime.call.incoming"]
     """The type of the event. Always `realtime.call.incoming`."""
 
-    object: Literal["event"] | None = None
+    object: Literal["event"] | None
     """The object of the event. Always `event`."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        created_at: int,
+        data: RealtimeCallIncomingWebhookEventData,
+        type: Literal["realtime.call.incoming"] = "realtime.call.incoming",
+        object: Literal["event"] | None = None,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "created_at", created_at)
+        _object_setattr(self, "data", data)
+        _object_setattr(self, "type", type)
+        _object_setattr(self, "object", object)
+        _object_setattr(
+            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RealtimeCallIncomingWebhookEvent:
@@ -1963,9 +2514,15 @@ class RealtimeCallIncomingWebhookEvent:
         return out
 
 
-_SET_RealtimeCallIncomingWebhookEvent: Final = _slot_setters(
-    RealtimeCallIncomingWebhookEvent
-)
+class _FillRealtimeCallIncomingWebhookEvent(_Model):
+    """RealtimeCallIncomingWebhookEvent's layout without the frozen __setattr__: the decoder fills one, then makes it a RealtimeCallIncomingWebhookEvent."""
+
+    __slots__ = RealtimeCallIncomingWebhookEvent.__slots__
+    # both, so that attribute stores take CPython's fast path for slots
+    __setattr__ = _object_setattr
+    __delattr__ = _object_delattr
+
+
 _KEYS_RealtimeCallIncomingWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -1977,64 +2534,66 @@ def _decode_RealtimeCallIncomingWebhookEvent(
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
+    o: Any = _new(_FillRealtimeCallIncomingWebhookEvent)
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
         k = "created_at"
         x = d[k]
-        v_created_at = x if type(x) is int else _fail("an integer", x)
+        o.created_at = x if type(x) is int else _fail("an integer", x)
         k = "data"
         x = d[k]
-        v_data = _decode_RealtimeCallIncomingWebhookEventData(x)
+        o.data = _decode_RealtimeCallIncomingWebhookEventData(x)
         k = "type"
         x = d[k]
-        v_type = (
+        o.type = (
             x if x == "realtime.call.incoming" else _fail('"realtime.call.incoming"', x)
         )
         k = "object"
         x = d.get(k, _MISSING)
         if x is _MISSING:
-            v_object = None
+            o.object = None
         else:
             n += 1
-            v_object = x if x == "event" else _fail('"event"', x)
+            o.object = x if x == "event" else _fail('"event"', x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(RealtimeCallIncomingWebhookEvent)
-    s = _SET_RealtimeCallIncomingWebhookEvent
-    s[0](o, v_id)
-    s[1](o, v_created_at)
-    s[2](o, v_data)
-    s[3](o, v_type)
-    s[4](o, v_object)
-    s[5](
-        o,
-        (
-            _NO_EXTRA
-            if len(d) == n
-            else _extras(d, _KEYS_RealtimeCallIncomingWebhookEvent)
-        ),
+    o.extra_fields = (
+        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_RealtimeCallIncomingWebhookEvent)
     )
-    return o
+    # CPython allows __class__ assignment between classes of the same layout (same base, same
+    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    o.__class__ = RealtimeCallIncomingWebhookEvent
+    done: RealtimeCallIncomingWebhookEvent = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ResponseCancelledWebhookEventData:
+class ResponseCancelledWebhookEventData(_Model):
     """Event data payload."""
+
+    __slots__ = ("id", "extra_fields")
 
     id: str
     """The unique ID of the model response."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(
+            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ResponseCancelledWebhookEventData:
@@ -2051,9 +2610,15 @@ class ResponseCancelledWebhookEventData:
         return out
 
 
-_SET_ResponseCancelledWebhookEventData: Final = _slot_setters(
-    ResponseCancelledWebhookEventData
-)
+class _FillResponseCancelledWebhookEventData(_Model):
+    """ResponseCancelledWebhookEventData's layout without the frozen __setattr__: the decoder fills one, then makes it a ResponseCancelledWebhookEventData."""
+
+    __slots__ = ResponseCancelledWebhookEventData.__slots__
+    # both, so that attribute stores take CPython's fast path for slots
+    __setattr__ = _object_setattr
+    __delattr__ = _object_delattr
+
+
 _KEYS_ResponseCancelledWebhookEventData: Final = frozenset({"id"})
 
 
@@ -2063,34 +2628,33 @@ def _decode_ResponseCancelledWebhookEventData(
     if type(d) is not dict:
         d = _object(d)
     n = 1  # keys present that the spec defines
+    o: Any = _new(_FillResponseCancelledWebhookEventData)
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(ResponseCancelledWebhookEventData)
-    s = _SET_ResponseCancelledWebhookEventData
-    s[0](o, v_id)
-    s[1](
-        o,
-        (
-            _NO_EXTRA
-            if len(d) == n
-            else _extras(d, _KEYS_ResponseCancelledWebhookEventData)
-        ),
+    o.extra_fields = (
+        _NO_EXTRA
+        if len(d) == n
+        else _extras(d, _KEYS_ResponseCancelledWebhookEventData)
     )
-    return o
+    # CPython allows __class__ assignment between classes of the same layout (same base, same
+    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    o.__class__ = ResponseCancelledWebhookEventData
+    done: ResponseCancelledWebhookEventData = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ResponseCancelledWebhookEvent:
+class ResponseCancelledWebhookEvent(_Model):
     """Sent when a background response has been cancelled."""
+
+    __slots__ = ("id", "created_at", "data", "type", "object", "extra_fields")
 
     id: str
     """The unique ID of the event."""
@@ -2101,16 +2665,33 @@ class ResponseCancelledWebhookEvent:
     data: ResponseCancelledWebhookEventData
     """Event data payload."""
 
-    type: Literal["response.cancelled"] = "response.cancelled"
+    type: Literal["response.cancelled"]
     """The type of the event. Always `response.cancelled`."""
 
-    object: Literal["event"] | None = None
+    object: Literal["event"] | None
     """The object of the event. Always `event`."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        created_at: int,
+        data: ResponseCancelledWebhookEventData,
+        type: Literal["response.cancelled"] = "response.cancelled",
+        object: Literal["event"] | None = None,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "created_at", created_at)
+        _object_setattr(self, "data", data)
+        _object_setattr(self, "type", type)
+        _object_setattr(self, "object", object)
+        _object_setattr(
+            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ResponseCancelledWebhookEvent:
@@ -2132,7 +2713,15 @@ class ResponseCancelledWebhookEvent:
         return out
 
 
-_SET_ResponseCancelledWebhookEvent: Final = _slot_setters(ResponseCancelledWebhookEvent)
+class _FillResponseCancelledWebhookEvent(_Model):
+    """ResponseCancelledWebhookEvent's layout without the frozen __setattr__: the decoder fills one, then makes it a ResponseCancelledWebhookEvent."""
+
+    __slots__ = ResponseCancelledWebhookEvent.__slots__
+    # both, so that attribute stores take CPython's fast path for slots
+    __setattr__ = _object_setattr
+    __delattr__ = _object_delattr
+
+
 _KEYS_ResponseCancelledWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -2142,57 +2731,64 @@ def _decode_ResponseCancelledWebhookEvent(d: Any) -> ResponseCancelledWebhookEve
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
+    o: Any = _new(_FillResponseCancelledWebhookEvent)
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
         k = "created_at"
         x = d[k]
-        v_created_at = x if type(x) is int else _fail("an integer", x)
+        o.created_at = x if type(x) is int else _fail("an integer", x)
         k = "data"
         x = d[k]
-        v_data = _decode_ResponseCancelledWebhookEventData(x)
+        o.data = _decode_ResponseCancelledWebhookEventData(x)
         k = "type"
         x = d[k]
-        v_type = x if x == "response.cancelled" else _fail('"response.cancelled"', x)
+        o.type = x if x == "response.cancelled" else _fail('"response.cancelled"', x)
         k = "object"
         x = d.get(k, _MISSING)
         if x is _MISSING:
-            v_object = None
+            o.object = None
         else:
             n += 1
-            v_object = x if x == "event" else _fail('"event"', x)
+            o.object = x if x == "event" else _fail('"event"', x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(ResponseCancelledWebhookEvent)
-    s = _SET_ResponseCancelledWebhookEvent
-    s[0](o, v_id)
-    s[1](o, v_created_at)
-    s[2](o, v_data)
-    s[3](o, v_type)
-    s[4](o, v_object)
-    s[5](
-        o, _NO_EXTRA if len(d) == n else _extras(d, _KEYS_ResponseCancelledWebhookEvent)
+    o.extra_fields = (
+        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_ResponseCancelledWebhookEvent)
     )
-    return o
+    # CPython allows __class__ assignment between classes of the same layout (same base, same
+    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    o.__class__ = ResponseCancelledWebhookEvent
+    done: ResponseCancelledWebhookEvent = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ResponseCompletedWebhookEventData:
+class ResponseCompletedWebhookEventData(_Model):
     """Event data payload."""
+
+    __slots__ = ("id", "extra_fields")
 
     id: str
     """The unique ID of the model response."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(
+            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ResponseCompletedWebhookEventData:
@@ -2209,9 +2805,15 @@ class ResponseCompletedWebhookEventData:
         return out
 
 
-_SET_ResponseCompletedWebhookEventData: Final = _slot_setters(
-    ResponseCompletedWebhookEventData
-)
+class _FillResponseCompletedWebhookEventData(_Model):
+    """ResponseCompletedWebhookEventData's layout without the frozen __setattr__: the decoder fills one, then makes it a ResponseCompletedWebhookEventData."""
+
+    __slots__ = ResponseCompletedWebhookEventData.__slots__
+    # both, so that attribute stores take CPython's fast path for slots
+    __setattr__ = _object_setattr
+    __delattr__ = _object_delattr
+
+
 _KEYS_ResponseCompletedWebhookEventData: Final = frozenset({"id"})
 
 
@@ -2221,34 +2823,33 @@ def _decode_ResponseCompletedWebhookEventData(
     if type(d) is not dict:
         d = _object(d)
     n = 1  # keys present that the spec defines
+    o: Any = _new(_FillResponseCompletedWebhookEventData)
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(ResponseCompletedWebhookEventData)
-    s = _SET_ResponseCompletedWebhookEventData
-    s[0](o, v_id)
-    s[1](
-        o,
-        (
-            _NO_EXTRA
-            if len(d) == n
-            else _extras(d, _KEYS_ResponseCompletedWebhookEventData)
-        ),
+    o.extra_fields = (
+        _NO_EXTRA
+        if len(d) == n
+        else _extras(d, _KEYS_ResponseCompletedWebhookEventData)
     )
-    return o
+    # CPython allows __class__ assignment between classes of the same layout (same base, same
+    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    o.__class__ = ResponseCompletedWebhookEventData
+    done: ResponseCompletedWebhookEventData = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ResponseCompletedWebhookEvent:
+class ResponseCompletedWebhookEvent(_Model):
     """Sent when a background response has been completed."""
+
+    __slots__ = ("id", "created_at", "data", "type", "object", "extra_fields")
 
     id: str
     """The unique ID of the event."""
@@ -2259,16 +2860,33 @@ class ResponseCompletedWebhookEvent:
     data: ResponseCompletedWebhookEventData
     """Event data payload."""
 
-    type: Literal["response.completed"] = "response.completed"
+    type: Literal["response.completed"]
     """The type of the event. Always `response.completed`."""
 
-    object: Literal["event"] | None = None
+    object: Literal["event"] | None
     """The object of the event. Always `event`."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        created_at: int,
+        data: ResponseCompletedWebhookEventData,
+        type: Literal["response.completed"] = "response.completed",
+        object: Literal["event"] | None = None,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "created_at", created_at)
+        _object_setattr(self, "data", data)
+        _object_setattr(self, "type", type)
+        _object_setattr(self, "object", object)
+        _object_setattr(
+            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ResponseCompletedWebhookEvent:
@@ -2290,7 +2908,15 @@ class ResponseCompletedWebhookEvent:
         return out
 
 
-_SET_ResponseCompletedWebhookEvent: Final = _slot_setters(ResponseCompletedWebhookEvent)
+class _FillResponseCompletedWebhookEvent(_Model):
+    """ResponseCompletedWebhookEvent's layout without the frozen __setattr__: the decoder fills one, then makes it a ResponseCompletedWebhookEvent."""
+
+    __slots__ = ResponseCompletedWebhookEvent.__slots__
+    # both, so that attribute stores take CPython's fast path for slots
+    __setattr__ = _object_setattr
+    __delattr__ = _object_delattr
+
+
 _KEYS_ResponseCompletedWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -2300,57 +2926,64 @@ def _decode_ResponseCompletedWebhookEvent(d: Any) -> ResponseCompletedWebhookEve
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
+    o: Any = _new(_FillResponseCompletedWebhookEvent)
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
         k = "created_at"
         x = d[k]
-        v_created_at = x if type(x) is int else _fail("an integer", x)
+        o.created_at = x if type(x) is int else _fail("an integer", x)
         k = "data"
         x = d[k]
-        v_data = _decode_ResponseCompletedWebhookEventData(x)
+        o.data = _decode_ResponseCompletedWebhookEventData(x)
         k = "type"
         x = d[k]
-        v_type = x if x == "response.completed" else _fail('"response.completed"', x)
+        o.type = x if x == "response.completed" else _fail('"response.completed"', x)
         k = "object"
         x = d.get(k, _MISSING)
         if x is _MISSING:
-            v_object = None
+            o.object = None
         else:
             n += 1
-            v_object = x if x == "event" else _fail('"event"', x)
+            o.object = x if x == "event" else _fail('"event"', x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(ResponseCompletedWebhookEvent)
-    s = _SET_ResponseCompletedWebhookEvent
-    s[0](o, v_id)
-    s[1](o, v_created_at)
-    s[2](o, v_data)
-    s[3](o, v_type)
-    s[4](o, v_object)
-    s[5](
-        o, _NO_EXTRA if len(d) == n else _extras(d, _KEYS_ResponseCompletedWebhookEvent)
+    o.extra_fields = (
+        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_ResponseCompletedWebhookEvent)
     )
-    return o
+    # CPython allows __class__ assignment between classes of the same layout (same base, same
+    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    o.__class__ = ResponseCompletedWebhookEvent
+    done: ResponseCompletedWebhookEvent = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ResponseFailedWebhookEventData:
+class ResponseFailedWebhookEventData(_Model):
     """Event data payload."""
+
+    __slots__ = ("id", "extra_fields")
 
     id: str
     """The unique ID of the model response."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(
+            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ResponseFailedWebhookEventData:
@@ -2367,9 +3000,15 @@ class ResponseFailedWebhookEventData:
         return out
 
 
-_SET_ResponseFailedWebhookEventData: Final = _slot_setters(
-    ResponseFailedWebhookEventData
-)
+class _FillResponseFailedWebhookEventData(_Model):
+    """ResponseFailedWebhookEventData's layout without the frozen __setattr__: the decoder fills one, then makes it a ResponseFailedWebhookEventData."""
+
+    __slots__ = ResponseFailedWebhookEventData.__slots__
+    # both, so that attribute stores take CPython's fast path for slots
+    __setattr__ = _object_setattr
+    __delattr__ = _object_delattr
+
+
 _KEYS_ResponseFailedWebhookEventData: Final = frozenset({"id"})
 
 
@@ -2377,30 +3016,31 @@ def _decode_ResponseFailedWebhookEventData(d: Any) -> ResponseFailedWebhookEvent
     if type(d) is not dict:
         d = _object(d)
     n = 1  # keys present that the spec defines
+    o: Any = _new(_FillResponseFailedWebhookEventData)
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(ResponseFailedWebhookEventData)
-    s = _SET_ResponseFailedWebhookEventData
-    s[0](o, v_id)
-    s[1](
-        o,
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_ResponseFailedWebhookEventData),
+    o.extra_fields = (
+        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_ResponseFailedWebhookEventData)
     )
-    return o
+    # CPython allows __class__ assignment between classes of the same layout (same base, same
+    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    o.__class__ = ResponseFailedWebhookEventData
+    done: ResponseFailedWebhookEventData = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ResponseFailedWebhookEvent:
+class ResponseFailedWebhookEvent(_Model):
     """Sent when a background response has failed."""
+
+    __slots__ = ("id", "created_at", "data", "type", "object", "extra_fields")
 
     id: str
     """The unique ID of the event."""
@@ -2411,16 +3051,33 @@ class ResponseFailedWebhookEvent:
     data: ResponseFailedWebhookEventData
     """Event data payload."""
 
-    type: Literal["response.failed"] = "response.failed"
+    type: Literal["response.failed"]
     """The type of the event. Always `response.failed`."""
 
-    object: Literal["event"] | None = None
+    object: Literal["event"] | None
     """The object of the event. Always `event`."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        created_at: int,
+        data: ResponseFailedWebhookEventData,
+        type: Literal["response.failed"] = "response.failed",
+        object: Literal["event"] | None = None,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "created_at", created_at)
+        _object_setattr(self, "data", data)
+        _object_setattr(self, "type", type)
+        _object_setattr(self, "object", object)
+        _object_setattr(
+            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ResponseFailedWebhookEvent:
@@ -2442,7 +3099,15 @@ class ResponseFailedWebhookEvent:
         return out
 
 
-_SET_ResponseFailedWebhookEvent: Final = _slot_setters(ResponseFailedWebhookEvent)
+class _FillResponseFailedWebhookEvent(_Model):
+    """ResponseFailedWebhookEvent's layout without the frozen __setattr__: the decoder fills one, then makes it a ResponseFailedWebhookEvent."""
+
+    __slots__ = ResponseFailedWebhookEvent.__slots__
+    # both, so that attribute stores take CPython's fast path for slots
+    __setattr__ = _object_setattr
+    __delattr__ = _object_delattr
+
+
 _KEYS_ResponseFailedWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -2452,55 +3117,64 @@ def _decode_ResponseFailedWebhookEvent(d: Any) -> ResponseFailedWebhookEvent:
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
+    o: Any = _new(_FillResponseFailedWebhookEvent)
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
         k = "created_at"
         x = d[k]
-        v_created_at = x if type(x) is int else _fail("an integer", x)
+        o.created_at = x if type(x) is int else _fail("an integer", x)
         k = "data"
         x = d[k]
-        v_data = _decode_ResponseFailedWebhookEventData(x)
+        o.data = _decode_ResponseFailedWebhookEventData(x)
         k = "type"
         x = d[k]
-        v_type = x if x == "response.failed" else _fail('"response.failed"', x)
+        o.type = x if x == "response.failed" else _fail('"response.failed"', x)
         k = "object"
         x = d.get(k, _MISSING)
         if x is _MISSING:
-            v_object = None
+            o.object = None
         else:
             n += 1
-            v_object = x if x == "event" else _fail('"event"', x)
+            o.object = x if x == "event" else _fail('"event"', x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(ResponseFailedWebhookEvent)
-    s = _SET_ResponseFailedWebhookEvent
-    s[0](o, v_id)
-    s[1](o, v_created_at)
-    s[2](o, v_data)
-    s[3](o, v_type)
-    s[4](o, v_object)
-    s[5](o, _NO_EXTRA if len(d) == n else _extras(d, _KEYS_ResponseFailedWebhookEvent))
-    return o
+    o.extra_fields = (
+        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_ResponseFailedWebhookEvent)
+    )
+    # CPython allows __class__ assignment between classes of the same layout (same base, same
+    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    o.__class__ = ResponseFailedWebhookEvent
+    done: ResponseFailedWebhookEvent = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ResponseIncompleteWebhookEventData:
+class ResponseIncompleteWebhookEventData(_Model):
     """Event data payload."""
+
+    __slots__ = ("id", "extra_fields")
 
     id: str
     """The unique ID of the model response."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(
+            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ResponseIncompleteWebhookEventData:
@@ -2517,9 +3191,15 @@ class ResponseIncompleteWebhookEventData:
         return out
 
 
-_SET_ResponseIncompleteWebhookEventData: Final = _slot_setters(
-    ResponseIncompleteWebhookEventData
-)
+class _FillResponseIncompleteWebhookEventData(_Model):
+    """ResponseIncompleteWebhookEventData's layout without the frozen __setattr__: the decoder fills one, then makes it a ResponseIncompleteWebhookEventData."""
+
+    __slots__ = ResponseIncompleteWebhookEventData.__slots__
+    # both, so that attribute stores take CPython's fast path for slots
+    __setattr__ = _object_setattr
+    __delattr__ = _object_delattr
+
+
 _KEYS_ResponseIncompleteWebhookEventData: Final = frozenset({"id"})
 
 
@@ -2529,34 +3209,33 @@ def _decode_ResponseIncompleteWebhookEventData(
     if type(d) is not dict:
         d = _object(d)
     n = 1  # keys present that the spec defines
+    o: Any = _new(_FillResponseIncompleteWebhookEventData)
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(ResponseIncompleteWebhookEventData)
-    s = _SET_ResponseIncompleteWebhookEventData
-    s[0](o, v_id)
-    s[1](
-        o,
-        (
-            _NO_EXTRA
-            if len(d) == n
-            else _extras(d, _KEYS_ResponseIncompleteWebhookEventData)
-        ),
+    o.extra_fields = (
+        _NO_EXTRA
+        if len(d) == n
+        else _extras(d, _KEYS_ResponseIncompleteWebhookEventData)
     )
-    return o
+    # CPython allows __class__ assignment between classes of the same layout (same base, same
+    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    o.__class__ = ResponseIncompleteWebhookEventData
+    done: ResponseIncompleteWebhookEventData = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ResponseIncompleteWebhookEvent:
+class ResponseIncompleteWebhookEvent(_Model):
     """Sent when a background response has been interrupted."""
+
+    __slots__ = ("id", "created_at", "data", "type", "object", "extra_fields")
 
     id: str
     """The unique ID of the event."""
@@ -2567,16 +3246,33 @@ class ResponseIncompleteWebhookEvent:
     data: ResponseIncompleteWebhookEventData
     """Event data payload."""
 
-    type: Literal["response.incomplete"] = "response.incomplete"
+    type: Literal["response.incomplete"]
     """The type of the event. Always `response.incomplete`."""
 
-    object: Literal["event"] | None = None
+    object: Literal["event"] | None
     """The object of the event. Always `event`."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        created_at: int,
+        data: ResponseIncompleteWebhookEventData,
+        type: Literal["response.incomplete"] = "response.incomplete",
+        object: Literal["event"] | None = None,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "created_at", created_at)
+        _object_setattr(self, "data", data)
+        _object_setattr(self, "type", type)
+        _object_setattr(self, "object", object)
+        _object_setattr(
+            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ResponseIncompleteWebhookEvent:
@@ -2598,9 +3294,15 @@ class ResponseIncompleteWebhookEvent:
         return out
 
 
-_SET_ResponseIncompleteWebhookEvent: Final = _slot_setters(
-    ResponseIncompleteWebhookEvent
-)
+class _FillResponseIncompleteWebhookEvent(_Model):
+    """ResponseIncompleteWebhookEvent's layout without the frozen __setattr__: the decoder fills one, then makes it a ResponseIncompleteWebhookEvent."""
+
+    __slots__ = ResponseIncompleteWebhookEvent.__slots__
+    # both, so that attribute stores take CPython's fast path for slots
+    __setattr__ = _object_setattr
+    __delattr__ = _object_delattr
+
+
 _KEYS_ResponseIncompleteWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -2610,45 +3312,41 @@ def _decode_ResponseIncompleteWebhookEvent(d: Any) -> ResponseIncompleteWebhookE
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
+    o: Any = _new(_FillResponseIncompleteWebhookEvent)
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
         k = "created_at"
         x = d[k]
-        v_created_at = x if type(x) is int else _fail("an integer", x)
+        o.created_at = x if type(x) is int else _fail("an integer", x)
         k = "data"
         x = d[k]
-        v_data = _decode_ResponseIncompleteWebhookEventData(x)
+        o.data = _decode_ResponseIncompleteWebhookEventData(x)
         k = "type"
         x = d[k]
-        v_type = x if x == "response.incomplete" else _fail('"response.incomplete"', x)
+        o.type = x if x == "response.incomplete" else _fail('"response.incomplete"', x)
         k = "object"
         x = d.get(k, _MISSING)
         if x is _MISSING:
-            v_object = None
+            o.object = None
         else:
             n += 1
-            v_object = x if x == "event" else _fail('"event"', x)
+            o.object = x if x == "event" else _fail('"event"', x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(ResponseIncompleteWebhookEvent)
-    s = _SET_ResponseIncompleteWebhookEvent
-    s[0](o, v_id)
-    s[1](o, v_created_at)
-    s[2](o, v_data)
-    s[3](o, v_type)
-    s[4](o, v_object)
-    s[5](
-        o,
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_ResponseIncompleteWebhookEvent),
+    o.extra_fields = (
+        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_ResponseIncompleteWebhookEvent)
     )
-    return o
+    # CPython allows __class__ assignment between classes of the same layout (same base, same
+    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    o.__class__ = ResponseIncompleteWebhookEvent
+    done: ResponseIncompleteWebhookEvent = o
+    return done
 
 
 UnwrapWebhookEvent: TypeAlias = Union[
@@ -2702,13 +3400,20 @@ def _decode_UnwrapWebhookEvent(d: Any) -> UnwrapWebhookEvent:
     return decode(d)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UnknownWebhookEvent:
+class UnknownWebhookEvent(_Model):
     """An event whose `type` this file does not know (the vendor added it later): kept whole."""
 
+    __slots__ = ("type", "raw")
+    if not TYPE_CHECKING:
+        __hidden__ = ("raw",)
+
     type: str
-    raw: Mapping[str, Any] = field(repr=False)
+    raw: Mapping[str, Any]
     """The decoded JSON object, exactly as it came."""
+
+    def __init__(self, *, type: str, raw: Mapping[str, Any]) -> None:
+        _object_setattr(self, "type", type)
+        _object_setattr(self, "raw", raw)
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.raw)
@@ -2730,6 +3435,23 @@ def _finite_float(text: str) -> float:
 _JSON: Final = json.JSONDecoder(
     parse_constant=_reject_constant, parse_float=_finite_float
 )
+# The decoder's scanner, called directly: `_scan(text, 0)` returns `(value, end)` or raises
+# StopIteration. JSONDecoder.decode wraps it in pure Python that costs a fifth of parse_event's
+# time; any input the scanner does not take whole at once goes through decode, for its messages.
+# The scanner is CPython's C one (json.scanner.c_make_scanner) when the accelerator is built, else
+# the pure-Python one, with the same signature on 3.10 to 3.13 (tests/test_python_module.py).
+_scan: Final[Callable[[str, int], tuple[Any, int]]] = getattr(_JSON, "scan_once")
+
+
+def _json(text: str) -> Any:
+    try:
+        return _JSON.decode(text)
+    except ValueError as e:
+        raise WebhookDecodeError(f"payload is not valid JSON: {e}") from None
+    except RecursionError:
+        raise WebhookDecodeError(
+            "payload is not valid JSON: nested too deeply"
+        ) from None
 
 
 def parse_event(
@@ -2744,29 +3466,40 @@ def parse_event(
     """
     if isinstance(payload, (bytes, bytearray, memoryview)):
         try:
-            payload = bytes(payload).decode("utf-8")
+            payload = (payload if type(payload) is bytes else bytes(payload)).decode(
+                "utf-8"
+            )
         except UnicodeDecodeError as e:
             raise WebhookDecodeError(
                 f"payload is not UTF-8: {e.reason} at byte {e.start}"
             ) from None
     if isinstance(payload, str):
         try:
-            data = _JSON.decode(payload)
-        except ValueError as e:
-            raise WebhookDecodeError(f"payload is not valid JSON: {e}") from None
-        except RecursionError:
-            raise WebhookDecodeError(
-                "payload is not valid JSON: nested too deeply"
-            ) from None
+            data, end = _scan(payload, 0)
+        except (StopIteration, ValueError, RecursionError):
+            data = _json(
+                payload
+            )  # raises, or takes what the scanner does not (leading whitespace)
+        else:
+            if end != len(payload):
+                data = _json(payload)  # trailing whitespace, or extra data
     else:
         data = payload
     if type(data) is not dict:
         data = _run(_object, data)
     tag = data.get("type")
-    if type(tag) is str and tag not in _UNWRAP_WEBHOOK_EVENT_DECODERS and not strict:
+    decode = _UNWRAP_WEBHOOK_EVENT_DECODERS.get(tag) if type(tag) is str else None
+    if decode is not None:
+        try:
+            return decode(data)
+        except _Invalid as e:
+            raise e.public() from None
+        except RecursionError:
+            raise WebhookDecodeError("nested too deeply") from None
+    if type(tag) is str and not strict:
         _run(_check_keys, data)
         return UnknownWebhookEvent(type=tag, raw=data)
-    return _run(_decode_UnwrapWebhookEvent, data)
+    return _run(_decode_UnwrapWebhookEvent, data)  # raises the error for this tag
 
 
 class InvalidWebhookSignatureError(ValueError):

@@ -26,6 +26,8 @@ from generator.targets import base
 CLASS_BODY_NAMES = frozenset(
     {"field", "classmethod", "frozenset", "dict", "str", "int", "float", "bool", "tuple", "self"}
     | {"extra_fields", "explicit_nulls", "to_dict", "from_dict"}
+    # module names that __init__ bodies use
+    | {"_object_setattr", "_NO_EXTRA"}
 )
 
 # Class names the module already defines or imports, and the builtins a type named in
@@ -201,7 +203,9 @@ def helpers(t: model.Type) -> frozenset[str]:
 class PyField:
     key: str  # the JSON key, as a Python string literal
     attr: str
-    declaration: str  # `attr: annotation = default`, as the dataclass declares it
+    key_attr: str  # the attribute, as a Python string literal
+    annotation: str  # what the class declares
+    declaration: str  # `attr: annotation = default`, as __init__ takes it
     docstring: str | None
     decode: str  # validates the JSON value in `x`
     encode: str  # the JSON value of `self.<attr>`
@@ -241,6 +245,7 @@ class PyEntry:
     discriminator: str  # the JSON key as prose
     discriminator_key: str  # as a Python literal
     discriminator_attr: str
+    discriminator_attr_key: str  # the attribute, as a Python string literal
 
 
 @dataclass(frozen=True)
@@ -255,14 +260,17 @@ class PyModule:
 
 def field_view(f: model.Field) -> PyField:
     nullable = isinstance(f.type, model.Nullable)
-    declaration = f"{attr(f.key)}: {annotation(f.type)}"
+    annotated = annotation(f.type) + (" | None" if f.optional and not nullable else "")
+    declaration = f"{attr(f.key)}: {annotated}"
     if f.optional:
-        declaration += ("" if nullable else " | None") + " = None"
+        declaration += " = None"
     elif isinstance(f.type, model.Literal):
         declaration += f" = {f.type.value!r}"
     return PyField(
         key=repr(f.key),
         attr=attr(f.key),
+        key_attr=repr(attr(f.key)),
+        annotation=annotated,
         declaration=declaration,
         docstring=base.py_docstring(f.description) if f.description is not None else None,
         decode=decode(f.type, "x"),
@@ -302,6 +310,7 @@ def module_view(spec: model.Spec) -> PyModule:
             discriminator=spec.entry.discriminator,
             discriminator_key=repr(spec.entry.discriminator),
             discriminator_attr=attr(spec.entry.discriminator),
+            discriminator_attr_key=repr(attr(spec.entry.discriminator)),
         )
     used: set[str] = set()
     for obj in spec.objects:
