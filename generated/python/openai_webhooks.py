@@ -380,7 +380,6 @@ _KEYS_BatchCancelledWebhookEventData: Final = frozenset({"id"})
 def _decode_BatchCancelledWebhookEventData(d: Any) -> BatchCancelledWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    n = 1  # keys present that the spec defines
     o: Any = _new(_FillBatchCancelledWebhookEventData)
     k = ""
     try:
@@ -393,7 +392,7 @@ def _decode_BatchCancelledWebhookEventData(d: Any) -> BatchCancelledWebhookEvent
         e.rev_path.append(_step(k))
         raise
     o.extra_fields = (
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_BatchCancelledWebhookEventData)
+        _NO_EXTRA if len(d) == 1 else _extras(d, _KEYS_BatchCancelledWebhookEventData)
     )
     # CPython allows __class__ assignment between classes of the same layout (same base, same
     # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
@@ -571,7 +570,6 @@ _KEYS_BatchCompletedWebhookEventData: Final = frozenset({"id"})
 def _decode_BatchCompletedWebhookEventData(d: Any) -> BatchCompletedWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    n = 1  # keys present that the spec defines
     o: Any = _new(_FillBatchCompletedWebhookEventData)
     k = ""
     try:
@@ -584,7 +582,7 @@ def _decode_BatchCompletedWebhookEventData(d: Any) -> BatchCompletedWebhookEvent
         e.rev_path.append(_step(k))
         raise
     o.extra_fields = (
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_BatchCompletedWebhookEventData)
+        _NO_EXTRA if len(d) == 1 else _extras(d, _KEYS_BatchCompletedWebhookEventData)
     )
     # CPython allows __class__ assignment between classes of the same layout (same base, same
     # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
@@ -762,7 +760,6 @@ _KEYS_BatchExpiredWebhookEventData: Final = frozenset({"id"})
 def _decode_BatchExpiredWebhookEventData(d: Any) -> BatchExpiredWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    n = 1  # keys present that the spec defines
     o: Any = _new(_FillBatchExpiredWebhookEventData)
     k = ""
     try:
@@ -775,7 +772,7 @@ def _decode_BatchExpiredWebhookEventData(d: Any) -> BatchExpiredWebhookEventData
         e.rev_path.append(_step(k))
         raise
     o.extra_fields = (
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_BatchExpiredWebhookEventData)
+        _NO_EXTRA if len(d) == 1 else _extras(d, _KEYS_BatchExpiredWebhookEventData)
     )
     # CPython allows __class__ assignment between classes of the same layout (same base, same
     # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
@@ -953,7 +950,6 @@ _KEYS_BatchFailedWebhookEventData: Final = frozenset({"id"})
 def _decode_BatchFailedWebhookEventData(d: Any) -> BatchFailedWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    n = 1  # keys present that the spec defines
     o: Any = _new(_FillBatchFailedWebhookEventData)
     k = ""
     try:
@@ -966,7 +962,7 @@ def _decode_BatchFailedWebhookEventData(d: Any) -> BatchFailedWebhookEventData:
         e.rev_path.append(_step(k))
         raise
     o.extra_fields = (
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_BatchFailedWebhookEventData)
+        _NO_EXTRA if len(d) == 1 else _extras(d, _KEYS_BatchFailedWebhookEventData)
     )
     # CPython allows __class__ assignment between classes of the same layout (same base, same
     # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
@@ -1144,7 +1140,6 @@ _KEYS_EvalRunCanceledWebhookEventData: Final = frozenset({"id"})
 def _decode_EvalRunCanceledWebhookEventData(d: Any) -> EvalRunCanceledWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    n = 1  # keys present that the spec defines
     o: Any = _new(_FillEvalRunCanceledWebhookEventData)
     k = ""
     try:
@@ -1157,7 +1152,7 @@ def _decode_EvalRunCanceledWebhookEventData(d: Any) -> EvalRunCanceledWebhookEve
         e.rev_path.append(_step(k))
         raise
     o.extra_fields = (
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_EvalRunCanceledWebhookEventData)
+        _NO_EXTRA if len(d) == 1 else _extras(d, _KEYS_EvalRunCanceledWebhookEventData)
     )
     # CPython allows __class__ assignment between classes of the same layout (same base, same
     # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
@@ -1335,7 +1330,6 @@ _KEYS_EvalRunFailedWebhookEventData: Final = frozenset({"id"})
 def _decode_EvalRunFailedWebhookEventData(d: Any) -> EvalRunFailedWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    n = 1  # keys present that the spec defines
     o: Any = _new(_FillEvalRunFailedWebhookEventData)
     k = ""
     try:
@@ -1348,7 +1342,7 @@ def _decode_EvalRunFailedWebhookEventData(d: Any) -> EvalRunFailedWebhookEventDa
         e.rev_path.append(_step(k))
         raise
     o.extra_fields = (
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_EvalRunFailedWebhookEventData)
+        _NO_EXTRA if len(d) == 1 else _extras(d, _KEYS_EvalRunFailedWebhookEventData)
     )
     # CPython allows __class__ assignment between classes of the same layout (same base, same
     # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
@@ -1528,7 +1522,6 @@ def _decode_EvalRunSucceededWebhookEventData(
 ) -> EvalRunSucceededWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    n = 1  # keys present that the spec defines
     o: Any = _new(_FillEvalRunSucceededWebhookEventData)
     k = ""
     try:
@@ -1541,7 +1534,7 @@ def _decode_EvalRunSucceededWebhookEventData(
         e.rev_path.append(_step(k))
         raise
     o.extra_fields = (
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_EvalRunSucceededWebhookEventData)
+        _NO_EXTRA if len(d) == 1 else _extras(d, _KEYS_EvalRunSucceededWebhookEventData)
     )
     # CPython allows __class__ assignment between classes of the same layout (same base, same
     # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
@@ -1723,7 +1716,6 @@ def _decode_FineTuningJobCancelledWebhookEventData(
 ) -> FineTuningJobCancelledWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    n = 1  # keys present that the spec defines
     o: Any = _new(_FillFineTuningJobCancelledWebhookEventData)
     k = ""
     try:
@@ -1737,7 +1729,7 @@ def _decode_FineTuningJobCancelledWebhookEventData(
         raise
     o.extra_fields = (
         _NO_EXTRA
-        if len(d) == n
+        if len(d) == 1
         else _extras(d, _KEYS_FineTuningJobCancelledWebhookEventData)
     )
     # CPython allows __class__ assignment between classes of the same layout (same base, same
@@ -1926,7 +1918,6 @@ def _decode_FineTuningJobFailedWebhookEventData(
 ) -> FineTuningJobFailedWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    n = 1  # keys present that the spec defines
     o: Any = _new(_FillFineTuningJobFailedWebhookEventData)
     k = ""
     try:
@@ -1940,7 +1931,7 @@ def _decode_FineTuningJobFailedWebhookEventData(
         raise
     o.extra_fields = (
         _NO_EXTRA
-        if len(d) == n
+        if len(d) == 1
         else _extras(d, _KEYS_FineTuningJobFailedWebhookEventData)
     )
     # CPython allows __class__ assignment between classes of the same layout (same base, same
@@ -2125,7 +2116,6 @@ def _decode_FineTuningJobSucceededWebhookEventData(
 ) -> FineTuningJobSucceededWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    n = 1  # keys present that the spec defines
     o: Any = _new(_FillFineTuningJobSucceededWebhookEventData)
     k = ""
     try:
@@ -2139,7 +2129,7 @@ def _decode_FineTuningJobSucceededWebhookEventData(
         raise
     o.extra_fields = (
         _NO_EXTRA
-        if len(d) == n
+        if len(d) == 1
         else _extras(d, _KEYS_FineTuningJobSucceededWebhookEventData)
     )
     # CPython allows __class__ assignment between classes of the same layout (same base, same
@@ -2336,7 +2326,6 @@ def _decode_RealtimeCallIncomingWebhookEventDataSipHeader(
 ) -> RealtimeCallIncomingWebhookEventDataSipHeader:
     if type(d) is not dict:
         d = _object(d)
-    n = 2  # keys present that the spec defines
     o: Any = _new(_FillRealtimeCallIncomingWebhookEventDataSipHeader)
     k = ""
     try:
@@ -2353,7 +2342,7 @@ def _decode_RealtimeCallIncomingWebhookEventDataSipHeader(
         raise
     o.extra_fields = (
         _NO_EXTRA
-        if len(d) == n
+        if len(d) == 2
         else _extras(d, _KEYS_RealtimeCallIncomingWebhookEventDataSipHeader)
     )
     # CPython allows __class__ assignment between classes of the same layout (same base, same
@@ -2425,7 +2414,6 @@ def _decode_RealtimeCallIncomingWebhookEventData(
 ) -> RealtimeCallIncomingWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    n = 2  # keys present that the spec defines
     o: Any = _new(_FillRealtimeCallIncomingWebhookEventData)
     k = ""
     try:
@@ -2442,7 +2430,7 @@ def _decode_RealtimeCallIncomingWebhookEventData(
         raise
     o.extra_fields = (
         _NO_EXTRA
-        if len(d) == n
+        if len(d) == 2
         else _extras(d, _KEYS_RealtimeCallIncomingWebhookEventData)
     )
     # CPython allows __class__ assignment between classes of the same layout (same base, same
@@ -2627,7 +2615,6 @@ def _decode_ResponseCancelledWebhookEventData(
 ) -> ResponseCancelledWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    n = 1  # keys present that the spec defines
     o: Any = _new(_FillResponseCancelledWebhookEventData)
     k = ""
     try:
@@ -2641,7 +2628,7 @@ def _decode_ResponseCancelledWebhookEventData(
         raise
     o.extra_fields = (
         _NO_EXTRA
-        if len(d) == n
+        if len(d) == 1
         else _extras(d, _KEYS_ResponseCancelledWebhookEventData)
     )
     # CPython allows __class__ assignment between classes of the same layout (same base, same
@@ -2822,7 +2809,6 @@ def _decode_ResponseCompletedWebhookEventData(
 ) -> ResponseCompletedWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    n = 1  # keys present that the spec defines
     o: Any = _new(_FillResponseCompletedWebhookEventData)
     k = ""
     try:
@@ -2836,7 +2822,7 @@ def _decode_ResponseCompletedWebhookEventData(
         raise
     o.extra_fields = (
         _NO_EXTRA
-        if len(d) == n
+        if len(d) == 1
         else _extras(d, _KEYS_ResponseCompletedWebhookEventData)
     )
     # CPython allows __class__ assignment between classes of the same layout (same base, same
@@ -3015,7 +3001,6 @@ _KEYS_ResponseFailedWebhookEventData: Final = frozenset({"id"})
 def _decode_ResponseFailedWebhookEventData(d: Any) -> ResponseFailedWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    n = 1  # keys present that the spec defines
     o: Any = _new(_FillResponseFailedWebhookEventData)
     k = ""
     try:
@@ -3028,7 +3013,7 @@ def _decode_ResponseFailedWebhookEventData(d: Any) -> ResponseFailedWebhookEvent
         e.rev_path.append(_step(k))
         raise
     o.extra_fields = (
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_ResponseFailedWebhookEventData)
+        _NO_EXTRA if len(d) == 1 else _extras(d, _KEYS_ResponseFailedWebhookEventData)
     )
     # CPython allows __class__ assignment between classes of the same layout (same base, same
     # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
@@ -3208,7 +3193,6 @@ def _decode_ResponseIncompleteWebhookEventData(
 ) -> ResponseIncompleteWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    n = 1  # keys present that the spec defines
     o: Any = _new(_FillResponseIncompleteWebhookEventData)
     k = ""
     try:
@@ -3222,7 +3206,7 @@ def _decode_ResponseIncompleteWebhookEventData(
         raise
     o.extra_fields = (
         _NO_EXTRA
-        if len(d) == n
+        if len(d) == 1
         else _extras(d, _KEYS_ResponseIncompleteWebhookEventData)
     )
     # CPython allows __class__ assignment between classes of the same layout (same base, same
@@ -3464,27 +3448,31 @@ def parse_event(
     Raises WebhookDecodeError, never anything else, for bad UTF-8, bad JSON and anything that does not
     match the spec. An unknown `type` returns UnknownWebhookEvent, or raises with `strict=True`.
     """
-    if isinstance(payload, (bytes, bytearray, memoryview)):
+    try:
+        if type(payload) is bytes:
+            text = payload.decode()
+        elif isinstance(payload, str):
+            text = payload
+        elif isinstance(payload, (bytes, bytearray, memoryview)):
+            text = bytes(payload).decode()
+        else:
+            text = None
+    except UnicodeDecodeError as e:
+        raise WebhookDecodeError(
+            f"payload is not UTF-8: {e.reason} at byte {e.start}"
+        ) from None
+    if text is None:
+        data = payload
+    else:
         try:
-            payload = (payload if type(payload) is bytes else bytes(payload)).decode(
-                "utf-8"
-            )
-        except UnicodeDecodeError as e:
-            raise WebhookDecodeError(
-                f"payload is not UTF-8: {e.reason} at byte {e.start}"
-            ) from None
-    if isinstance(payload, str):
-        try:
-            data, end = _scan(payload, 0)
+            data, end = _scan(text, 0)
         except (StopIteration, ValueError, RecursionError):
             data = _json(
-                payload
+                text
             )  # raises, or takes what the scanner does not (leading whitespace)
         else:
-            if end != len(payload):
-                data = _json(payload)  # trailing whitespace, or extra data
-    else:
-        data = payload
+            if end != len(text):
+                data = _json(text)  # trailing whitespace, or extra data
     if type(data) is not dict:
         data = _run(_object, data)
     tag = data.get("type")

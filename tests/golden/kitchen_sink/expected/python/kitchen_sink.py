@@ -384,7 +384,6 @@ _KEYS_Address: Final = frozenset({"street", "city"})
 def _decode_Address(d: Any) -> Address:
     if type(d) is not dict:
         d = _object(d)
-    n = 2  # keys present that the spec defines
     o: Any = _new(_FillAddress)
     k = ""
     try:
@@ -399,7 +398,7 @@ def _decode_Address(d: Any) -> Address:
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = _NO_EXTRA if len(d) == n else _extras(d, _KEYS_Address)
+    o.extra_fields = _NO_EXTRA if len(d) == 2 else _extras(d, _KEYS_Address)
     # CPython allows __class__ assignment between classes of the same layout (same base, same
     # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
     o.__class__ = Address
@@ -562,7 +561,6 @@ _KEYS_StockLevel: Final = frozenset({"count", "restock_at"})
 def _decode_StockLevel(d: Any) -> StockLevel:
     if type(d) is not dict:
         d = _object(d)
-    n = 2  # keys present that the spec defines
     o: Any = _new(_FillStockLevel)
     k = ""
     try:
@@ -579,7 +577,7 @@ def _decode_StockLevel(d: Any) -> StockLevel:
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = _NO_EXTRA if len(d) == n else _extras(d, _KEYS_StockLevel)
+    o.extra_fields = _NO_EXTRA if len(d) == 2 else _extras(d, _KEYS_StockLevel)
     # CPython allows __class__ assignment between classes of the same layout (same base, same
     # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
     o.__class__ = StockLevel
@@ -979,7 +977,6 @@ _KEYS_OrderCancelledEventData: Final = frozenset({"refunded"})
 def _decode_OrderCancelledEventData(d: Any) -> OrderCancelledEventData:
     if type(d) is not dict:
         d = _object(d)
-    n = 1  # keys present that the spec defines
     o: Any = _new(_FillOrderCancelledEventData)
     k = ""
     try:
@@ -992,7 +989,7 @@ def _decode_OrderCancelledEventData(d: Any) -> OrderCancelledEventData:
         e.rev_path.append(_step(k))
         raise
     o.extra_fields = (
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_OrderCancelledEventData)
+        _NO_EXTRA if len(d) == 1 else _extras(d, _KEYS_OrderCancelledEventData)
     )
     # CPython allows __class__ assignment between classes of the same layout (same base, same
     # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
@@ -1069,7 +1066,6 @@ _KEYS_OrderCancelledEvent: Final = frozenset({"id", "type", "reason", "data"})
 def _decode_OrderCancelledEvent(d: Any) -> OrderCancelledEvent:
     if type(d) is not dict:
         d = _object(d)
-    n = 4  # keys present that the spec defines
     o: Any = _new(_FillOrderCancelledEvent)
     k = ""
     try:
@@ -1092,7 +1088,7 @@ def _decode_OrderCancelledEvent(d: Any) -> OrderCancelledEvent:
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = _NO_EXTRA if len(d) == n else _extras(d, _KEYS_OrderCancelledEvent)
+    o.extra_fields = _NO_EXTRA if len(d) == 4 else _extras(d, _KEYS_OrderCancelledEvent)
     # CPython allows __class__ assignment between classes of the same layout (same base, same
     # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
     o.__class__ = OrderCancelledEvent
@@ -1156,7 +1152,6 @@ _KEYS_CardPayment: Final = frozenset({"kind", "last4"})
 def _decode_CardPayment(d: Any) -> CardPayment:
     if type(d) is not dict:
         d = _object(d)
-    n = 2  # keys present that the spec defines
     o: Any = _new(_FillCardPayment)
     k = ""
     try:
@@ -1171,7 +1166,7 @@ def _decode_CardPayment(d: Any) -> CardPayment:
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = _NO_EXTRA if len(d) == n else _extras(d, _KEYS_CardPayment)
+    o.extra_fields = _NO_EXTRA if len(d) == 2 else _extras(d, _KEYS_CardPayment)
     # CPython allows __class__ assignment between classes of the same layout (same base, same
     # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
     o.__class__ = CardPayment
@@ -1540,27 +1535,31 @@ def parse_event(
     Raises WebhookDecodeError, never anything else, for bad UTF-8, bad JSON and anything that does not
     match the spec. An unknown `type` returns UnknownWebhookEvent, or raises with `strict=True`.
     """
-    if isinstance(payload, (bytes, bytearray, memoryview)):
+    try:
+        if type(payload) is bytes:
+            text = payload.decode()
+        elif isinstance(payload, str):
+            text = payload
+        elif isinstance(payload, (bytes, bytearray, memoryview)):
+            text = bytes(payload).decode()
+        else:
+            text = None
+    except UnicodeDecodeError as e:
+        raise WebhookDecodeError(
+            f"payload is not UTF-8: {e.reason} at byte {e.start}"
+        ) from None
+    if text is None:
+        data = payload
+    else:
         try:
-            payload = (payload if type(payload) is bytes else bytes(payload)).decode(
-                "utf-8"
-            )
-        except UnicodeDecodeError as e:
-            raise WebhookDecodeError(
-                f"payload is not UTF-8: {e.reason} at byte {e.start}"
-            ) from None
-    if isinstance(payload, str):
-        try:
-            data, end = _scan(payload, 0)
+            data, end = _scan(text, 0)
         except (StopIteration, ValueError, RecursionError):
             data = _json(
-                payload
+                text
             )  # raises, or takes what the scanner does not (leading whitespace)
         else:
-            if end != len(payload):
-                data = _json(payload)  # trailing whitespace, or extra data
-    else:
-        data = payload
+            if end != len(text):
+                data = _json(text)  # trailing whitespace, or extra data
     if type(data) is not dict:
         data = _run(_object, data)
     tag = data.get("type")
