@@ -16,13 +16,13 @@ $XDG_CACHE_HOME/webhookgen, else ~/.cache/webhookgen.
 
 from __future__ import annotations
 
-import ast
 import concurrent.futures
 import contextlib
 import gc
 import hashlib
 import multiprocessing
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Iterator
@@ -55,32 +55,21 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def split(source: str) -> list[str] | None:
-    """The text cut before each top-level def and class that two blank lines precede, or None when
-    it does not parse (black will say why)."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return None
-    lines = source.split("\n")
-    cuts = [0]
-    for node in tree.body:
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
-        first = min([node.lineno] + [d.lineno for d in node.decorator_list]) - 1  # 0-based
-        if first >= 2 and lines[first - 1] == "" and lines[first - 2] == "" and not lines[first].startswith((" ", "\t")):
-            cuts.append(first)
-    offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line) + 1)
-    bounds = [offsets[c] for c in cuts] + [len(source)]
-    return [source[a:b] for a, b in zip(bounds, bounds[1:]) if source[a:b].strip()]
+def split(source: str) -> list[str]:
+    """The text cut before each line that starts a top-level def, class or decorator after two blank
+    lines. A cut that lands inside a string leaves a chunk black cannot parse: the whole text is
+    then formatted at once, so a description can never change the output."""
+    cuts = [0] + [m.end() for m in _CUT.finditer(source)] + [len(source)]
+    return [source[a:b] for a, b in zip(cuts, cuts[1:]) if source[a:b].strip()]
+
+
+_CUT = re.compile(r"\n\n\n(?=def |class |async def |@)")
 
 
 def format_str(source: str) -> str:
     """What `black.format_str(source, mode=MODE)` returns, faster; raises black's InvalidInput."""
     chunks = split(source)
-    if chunks is None or len(chunks) < 2:
+    if len(chunks) < 2:
         with gc_paused():
             return black.format_str(source, mode=MODE)
     cache = Cache.default()

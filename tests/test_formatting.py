@@ -44,7 +44,7 @@ def test_chunks_cached_and_parallel_give_the_bytes_of_black_on_the_whole(
     source = sources[name]
     whole = black.format_str(source, mode=formatting.MODE)
     chunks = formatting.split(source)
-    assert chunks is not None and len(chunks) > 10 and "".join(chunks).strip() == source.strip()
+    assert len(chunks) > 10 and "".join(chunks).strip() == source.strip()
     monkeypatch.setattr(formatting, "PARALLEL_MIN_CHARS", 10**9)
     assert formatting.format_str(source) == whole  # serial, cold cache
     assert formatting.format_str(source) == whole  # every chunk from the cache
@@ -64,8 +64,14 @@ def test_a_corrupt_cache_entry_is_ignored_and_replaced(sources: dict[str, str], 
     entries[2].write_bytes(b"\xff\xfe")
     assert formatting.format_str(source) == whole
     cache = formatting.Cache(cache_dir)
-    for chunk in formatting.split(source) or []:
+    for chunk in formatting.split(source):
         assert cache.get(chunk) is not None  # every entry readable again
+
+
+def test_a_cut_inside_a_string_falls_back_to_the_whole_text(cache_dir: Path) -> None:
+    source = 'x = 1\n\n\ndef f():\n    """A docstring\n\n\ndef g(): with a line like a def"""\n\n\nclass A:\n  y=1\n'
+    assert len(formatting.split(source)) == 4
+    assert formatting.format_str(source) == black.format_str(source, mode=formatting.MODE)
 
 
 def test_unparsable_text_raises_what_black_raises_on_the_whole(cache_dir: Path) -> None:

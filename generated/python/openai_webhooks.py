@@ -64,7 +64,7 @@ class _DataclassFields:
     """`dataclasses.fields()` and `is_dataclass()` read a class's `__dataclass_fields__`: built from the
     class on first use, so importing this module never imports dataclasses. Relies on CPython's
     dataclasses internals (`Field._field_type is dataclasses._FIELD`), the same from 3.10 to 3.13
-    (tests/test_python_module.py checks fields() on each version installed)."""
+    (tests/test_python_portability.py checks fields() on each version installed)."""
 
     def __get__(self, instance: object, owner: type) -> dict[str, Any]:
         found = _FIELDS.get(owner)
@@ -112,6 +112,12 @@ class _Model:
     module costs microseconds per class rather than a millisecond. The fields are the class's
     `__slots__` and its `__init__` arguments; `__hidden__` ones are left out of the repr, and
     `extra_fields` out of the hash.
+
+    Each class has a twin, `_Fill<class>`: the same base and `__slots__`, without the frozen
+    `__setattr__`/`__delattr__` (both replaced, so that attribute stores take CPython's fast path
+    for slots). A decoder fills a twin, then assigns its `__class__`: CPython allows that between
+    classes of the same layout, from 3.10 to 3.13 alike (tests/test_python_portability.py checks it
+    on each version installed).
     """
 
     __slots__ = ()
@@ -346,9 +352,7 @@ class BatchCancelledWebhookEventData(_Model):
         extra_fields: Mapping[str, Any] = _NO_EXTRA,
     ) -> None:
         _object_setattr(self, "id", id)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BatchCancelledWebhookEventData:
@@ -366,10 +370,7 @@ class BatchCancelledWebhookEventData(_Model):
 
 
 class _FillBatchCancelledWebhookEventData(_Model):
-    """BatchCancelledWebhookEventData's layout without the frozen __setattr__: the decoder fills one, then makes it a BatchCancelledWebhookEventData."""
-
     __slots__ = BatchCancelledWebhookEventData.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -391,11 +392,10 @@ def _decode_BatchCancelledWebhookEventData(d: Any) -> BatchCancelledWebhookEvent
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = (
-        _NO_EXTRA if len(d) == 1 else _extras(d, _KEYS_BatchCancelledWebhookEventData)
-    )
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == 1:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_BatchCancelledWebhookEventData)
     o.__class__ = BatchCancelledWebhookEventData
     done: BatchCancelledWebhookEventData = o
     return done
@@ -439,9 +439,7 @@ class BatchCancelledWebhookEvent(_Model):
         _object_setattr(self, "data", data)
         _object_setattr(self, "type", type)
         _object_setattr(self, "object", object)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BatchCancelledWebhookEvent:
@@ -464,10 +462,7 @@ class BatchCancelledWebhookEvent(_Model):
 
 
 class _FillBatchCancelledWebhookEvent(_Model):
-    """BatchCancelledWebhookEvent's layout without the frozen __setattr__: the decoder fills one, then makes it a BatchCancelledWebhookEvent."""
-
     __slots__ = BatchCancelledWebhookEvent.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -508,11 +503,10 @@ def _decode_BatchCancelledWebhookEvent(d: Any) -> BatchCancelledWebhookEvent:
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = (
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_BatchCancelledWebhookEvent)
-    )
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == n:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_BatchCancelledWebhookEvent)
     o.__class__ = BatchCancelledWebhookEvent
     done: BatchCancelledWebhookEvent = o
     return done
@@ -536,9 +530,7 @@ class BatchCompletedWebhookEventData(_Model):
         extra_fields: Mapping[str, Any] = _NO_EXTRA,
     ) -> None:
         _object_setattr(self, "id", id)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BatchCompletedWebhookEventData:
@@ -556,10 +548,7 @@ class BatchCompletedWebhookEventData(_Model):
 
 
 class _FillBatchCompletedWebhookEventData(_Model):
-    """BatchCompletedWebhookEventData's layout without the frozen __setattr__: the decoder fills one, then makes it a BatchCompletedWebhookEventData."""
-
     __slots__ = BatchCompletedWebhookEventData.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -581,11 +570,10 @@ def _decode_BatchCompletedWebhookEventData(d: Any) -> BatchCompletedWebhookEvent
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = (
-        _NO_EXTRA if len(d) == 1 else _extras(d, _KEYS_BatchCompletedWebhookEventData)
-    )
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == 1:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_BatchCompletedWebhookEventData)
     o.__class__ = BatchCompletedWebhookEventData
     done: BatchCompletedWebhookEventData = o
     return done
@@ -629,9 +617,7 @@ class BatchCompletedWebhookEvent(_Model):
         _object_setattr(self, "data", data)
         _object_setattr(self, "type", type)
         _object_setattr(self, "object", object)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BatchCompletedWebhookEvent:
@@ -654,10 +640,7 @@ class BatchCompletedWebhookEvent(_Model):
 
 
 class _FillBatchCompletedWebhookEvent(_Model):
-    """BatchCompletedWebhookEvent's layout without the frozen __setattr__: the decoder fills one, then makes it a BatchCompletedWebhookEvent."""
-
     __slots__ = BatchCompletedWebhookEvent.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -698,11 +681,10 @@ def _decode_BatchCompletedWebhookEvent(d: Any) -> BatchCompletedWebhookEvent:
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = (
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_BatchCompletedWebhookEvent)
-    )
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == n:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_BatchCompletedWebhookEvent)
     o.__class__ = BatchCompletedWebhookEvent
     done: BatchCompletedWebhookEvent = o
     return done
@@ -726,9 +708,7 @@ class BatchExpiredWebhookEventData(_Model):
         extra_fields: Mapping[str, Any] = _NO_EXTRA,
     ) -> None:
         _object_setattr(self, "id", id)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BatchExpiredWebhookEventData:
@@ -746,10 +726,7 @@ class BatchExpiredWebhookEventData(_Model):
 
 
 class _FillBatchExpiredWebhookEventData(_Model):
-    """BatchExpiredWebhookEventData's layout without the frozen __setattr__: the decoder fills one, then makes it a BatchExpiredWebhookEventData."""
-
     __slots__ = BatchExpiredWebhookEventData.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -771,11 +748,10 @@ def _decode_BatchExpiredWebhookEventData(d: Any) -> BatchExpiredWebhookEventData
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = (
-        _NO_EXTRA if len(d) == 1 else _extras(d, _KEYS_BatchExpiredWebhookEventData)
-    )
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == 1:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_BatchExpiredWebhookEventData)
     o.__class__ = BatchExpiredWebhookEventData
     done: BatchExpiredWebhookEventData = o
     return done
@@ -819,9 +795,7 @@ class BatchExpiredWebhookEvent(_Model):
         _object_setattr(self, "data", data)
         _object_setattr(self, "type", type)
         _object_setattr(self, "object", object)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BatchExpiredWebhookEvent:
@@ -844,10 +818,7 @@ class BatchExpiredWebhookEvent(_Model):
 
 
 class _FillBatchExpiredWebhookEvent(_Model):
-    """BatchExpiredWebhookEvent's layout without the frozen __setattr__: the decoder fills one, then makes it a BatchExpiredWebhookEvent."""
-
     __slots__ = BatchExpiredWebhookEvent.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -888,11 +859,10 @@ def _decode_BatchExpiredWebhookEvent(d: Any) -> BatchExpiredWebhookEvent:
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = (
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_BatchExpiredWebhookEvent)
-    )
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == n:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_BatchExpiredWebhookEvent)
     o.__class__ = BatchExpiredWebhookEvent
     done: BatchExpiredWebhookEvent = o
     return done
@@ -916,9 +886,7 @@ class BatchFailedWebhookEventData(_Model):
         extra_fields: Mapping[str, Any] = _NO_EXTRA,
     ) -> None:
         _object_setattr(self, "id", id)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BatchFailedWebhookEventData:
@@ -936,10 +904,7 @@ class BatchFailedWebhookEventData(_Model):
 
 
 class _FillBatchFailedWebhookEventData(_Model):
-    """BatchFailedWebhookEventData's layout without the frozen __setattr__: the decoder fills one, then makes it a BatchFailedWebhookEventData."""
-
     __slots__ = BatchFailedWebhookEventData.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -961,11 +926,10 @@ def _decode_BatchFailedWebhookEventData(d: Any) -> BatchFailedWebhookEventData:
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = (
-        _NO_EXTRA if len(d) == 1 else _extras(d, _KEYS_BatchFailedWebhookEventData)
-    )
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == 1:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_BatchFailedWebhookEventData)
     o.__class__ = BatchFailedWebhookEventData
     done: BatchFailedWebhookEventData = o
     return done
@@ -1009,9 +973,7 @@ class BatchFailedWebhookEvent(_Model):
         _object_setattr(self, "data", data)
         _object_setattr(self, "type", type)
         _object_setattr(self, "object", object)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BatchFailedWebhookEvent:
@@ -1034,10 +996,7 @@ class BatchFailedWebhookEvent(_Model):
 
 
 class _FillBatchFailedWebhookEvent(_Model):
-    """BatchFailedWebhookEvent's layout without the frozen __setattr__: the decoder fills one, then makes it a BatchFailedWebhookEvent."""
-
     __slots__ = BatchFailedWebhookEvent.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -1078,11 +1037,10 @@ def _decode_BatchFailedWebhookEvent(d: Any) -> BatchFailedWebhookEvent:
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = (
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_BatchFailedWebhookEvent)
-    )
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == n:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_BatchFailedWebhookEvent)
     o.__class__ = BatchFailedWebhookEvent
     done: BatchFailedWebhookEvent = o
     return done
@@ -1106,9 +1064,7 @@ class EvalRunCanceledWebhookEventData(_Model):
         extra_fields: Mapping[str, Any] = _NO_EXTRA,
     ) -> None:
         _object_setattr(self, "id", id)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> EvalRunCanceledWebhookEventData:
@@ -1126,10 +1082,7 @@ class EvalRunCanceledWebhookEventData(_Model):
 
 
 class _FillEvalRunCanceledWebhookEventData(_Model):
-    """EvalRunCanceledWebhookEventData's layout without the frozen __setattr__: the decoder fills one, then makes it a EvalRunCanceledWebhookEventData."""
-
     __slots__ = EvalRunCanceledWebhookEventData.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -1151,11 +1104,10 @@ def _decode_EvalRunCanceledWebhookEventData(d: Any) -> EvalRunCanceledWebhookEve
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = (
-        _NO_EXTRA if len(d) == 1 else _extras(d, _KEYS_EvalRunCanceledWebhookEventData)
-    )
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == 1:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_EvalRunCanceledWebhookEventData)
     o.__class__ = EvalRunCanceledWebhookEventData
     done: EvalRunCanceledWebhookEventData = o
     return done
@@ -1199,9 +1151,7 @@ class EvalRunCanceledWebhookEvent(_Model):
         _object_setattr(self, "data", data)
         _object_setattr(self, "type", type)
         _object_setattr(self, "object", object)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> EvalRunCanceledWebhookEvent:
@@ -1224,10 +1174,7 @@ class EvalRunCanceledWebhookEvent(_Model):
 
 
 class _FillEvalRunCanceledWebhookEvent(_Model):
-    """EvalRunCanceledWebhookEvent's layout without the frozen __setattr__: the decoder fills one, then makes it a EvalRunCanceledWebhookEvent."""
-
     __slots__ = EvalRunCanceledWebhookEvent.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -1268,11 +1215,10 @@ def _decode_EvalRunCanceledWebhookEvent(d: Any) -> EvalRunCanceledWebhookEvent:
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = (
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_EvalRunCanceledWebhookEvent)
-    )
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == n:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_EvalRunCanceledWebhookEvent)
     o.__class__ = EvalRunCanceledWebhookEvent
     done: EvalRunCanceledWebhookEvent = o
     return done
@@ -1296,9 +1242,7 @@ class EvalRunFailedWebhookEventData(_Model):
         extra_fields: Mapping[str, Any] = _NO_EXTRA,
     ) -> None:
         _object_setattr(self, "id", id)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> EvalRunFailedWebhookEventData:
@@ -1316,10 +1260,7 @@ class EvalRunFailedWebhookEventData(_Model):
 
 
 class _FillEvalRunFailedWebhookEventData(_Model):
-    """EvalRunFailedWebhookEventData's layout without the frozen __setattr__: the decoder fills one, then makes it a EvalRunFailedWebhookEventData."""
-
     __slots__ = EvalRunFailedWebhookEventData.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -1341,11 +1282,10 @@ def _decode_EvalRunFailedWebhookEventData(d: Any) -> EvalRunFailedWebhookEventDa
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = (
-        _NO_EXTRA if len(d) == 1 else _extras(d, _KEYS_EvalRunFailedWebhookEventData)
-    )
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == 1:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_EvalRunFailedWebhookEventData)
     o.__class__ = EvalRunFailedWebhookEventData
     done: EvalRunFailedWebhookEventData = o
     return done
@@ -1389,9 +1329,7 @@ class EvalRunFailedWebhookEvent(_Model):
         _object_setattr(self, "data", data)
         _object_setattr(self, "type", type)
         _object_setattr(self, "object", object)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> EvalRunFailedWebhookEvent:
@@ -1414,10 +1352,7 @@ class EvalRunFailedWebhookEvent(_Model):
 
 
 class _FillEvalRunFailedWebhookEvent(_Model):
-    """EvalRunFailedWebhookEvent's layout without the frozen __setattr__: the decoder fills one, then makes it a EvalRunFailedWebhookEvent."""
-
     __slots__ = EvalRunFailedWebhookEvent.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -1458,11 +1393,10 @@ def _decode_EvalRunFailedWebhookEvent(d: Any) -> EvalRunFailedWebhookEvent:
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = (
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_EvalRunFailedWebhookEvent)
-    )
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == n:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_EvalRunFailedWebhookEvent)
     o.__class__ = EvalRunFailedWebhookEvent
     done: EvalRunFailedWebhookEvent = o
     return done
@@ -1486,9 +1420,7 @@ class EvalRunSucceededWebhookEventData(_Model):
         extra_fields: Mapping[str, Any] = _NO_EXTRA,
     ) -> None:
         _object_setattr(self, "id", id)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> EvalRunSucceededWebhookEventData:
@@ -1506,10 +1438,7 @@ class EvalRunSucceededWebhookEventData(_Model):
 
 
 class _FillEvalRunSucceededWebhookEventData(_Model):
-    """EvalRunSucceededWebhookEventData's layout without the frozen __setattr__: the decoder fills one, then makes it a EvalRunSucceededWebhookEventData."""
-
     __slots__ = EvalRunSucceededWebhookEventData.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -1533,11 +1462,10 @@ def _decode_EvalRunSucceededWebhookEventData(
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = (
-        _NO_EXTRA if len(d) == 1 else _extras(d, _KEYS_EvalRunSucceededWebhookEventData)
-    )
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == 1:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_EvalRunSucceededWebhookEventData)
     o.__class__ = EvalRunSucceededWebhookEventData
     done: EvalRunSucceededWebhookEventData = o
     return done
@@ -1581,9 +1509,7 @@ class EvalRunSucceededWebhookEvent(_Model):
         _object_setattr(self, "data", data)
         _object_setattr(self, "type", type)
         _object_setattr(self, "object", object)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> EvalRunSucceededWebhookEvent:
@@ -1606,10 +1532,7 @@ class EvalRunSucceededWebhookEvent(_Model):
 
 
 class _FillEvalRunSucceededWebhookEvent(_Model):
-    """EvalRunSucceededWebhookEvent's layout without the frozen __setattr__: the decoder fills one, then makes it a EvalRunSucceededWebhookEvent."""
-
     __slots__ = EvalRunSucceededWebhookEvent.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -1650,11 +1573,10 @@ def _decode_EvalRunSucceededWebhookEvent(d: Any) -> EvalRunSucceededWebhookEvent
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = (
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_EvalRunSucceededWebhookEvent)
-    )
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == n:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_EvalRunSucceededWebhookEvent)
     o.__class__ = EvalRunSucceededWebhookEvent
     done: EvalRunSucceededWebhookEvent = o
     return done
@@ -1678,9 +1600,7 @@ class FineTuningJobCancelledWebhookEventData(_Model):
         extra_fields: Mapping[str, Any] = _NO_EXTRA,
     ) -> None:
         _object_setattr(self, "id", id)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(
@@ -1700,10 +1620,7 @@ class FineTuningJobCancelledWebhookEventData(_Model):
 
 
 class _FillFineTuningJobCancelledWebhookEventData(_Model):
-    """FineTuningJobCancelledWebhookEventData's layout without the frozen __setattr__: the decoder fills one, then makes it a FineTuningJobCancelledWebhookEventData."""
-
     __slots__ = FineTuningJobCancelledWebhookEventData.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -1727,13 +1644,10 @@ def _decode_FineTuningJobCancelledWebhookEventData(
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = (
-        _NO_EXTRA
-        if len(d) == 1
-        else _extras(d, _KEYS_FineTuningJobCancelledWebhookEventData)
-    )
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == 1:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_FineTuningJobCancelledWebhookEventData)
     o.__class__ = FineTuningJobCancelledWebhookEventData
     done: FineTuningJobCancelledWebhookEventData = o
     return done
@@ -1777,9 +1691,7 @@ class FineTuningJobCancelledWebhookEvent(_Model):
         _object_setattr(self, "data", data)
         _object_setattr(self, "type", type)
         _object_setattr(self, "object", object)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> FineTuningJobCancelledWebhookEvent:
@@ -1802,10 +1714,7 @@ class FineTuningJobCancelledWebhookEvent(_Model):
 
 
 class _FillFineTuningJobCancelledWebhookEvent(_Model):
-    """FineTuningJobCancelledWebhookEvent's layout without the frozen __setattr__: the decoder fills one, then makes it a FineTuningJobCancelledWebhookEvent."""
-
     __slots__ = FineTuningJobCancelledWebhookEvent.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -1852,13 +1761,10 @@ def _decode_FineTuningJobCancelledWebhookEvent(
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = (
-        _NO_EXTRA
-        if len(d) == n
-        else _extras(d, _KEYS_FineTuningJobCancelledWebhookEvent)
-    )
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == n:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_FineTuningJobCancelledWebhookEvent)
     o.__class__ = FineTuningJobCancelledWebhookEvent
     done: FineTuningJobCancelledWebhookEvent = o
     return done
@@ -1882,9 +1788,7 @@ class FineTuningJobFailedWebhookEventData(_Model):
         extra_fields: Mapping[str, Any] = _NO_EXTRA,
     ) -> None:
         _object_setattr(self, "id", id)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> FineTuningJobFailedWebhookEventData:
@@ -1902,10 +1806,7 @@ class FineTuningJobFailedWebhookEventData(_Model):
 
 
 class _FillFineTuningJobFailedWebhookEventData(_Model):
-    """FineTuningJobFailedWebhookEventData's layout without the frozen __setattr__: the decoder fills one, then makes it a FineTuningJobFailedWebhookEventData."""
-
     __slots__ = FineTuningJobFailedWebhookEventData.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -1929,13 +1830,10 @@ def _decode_FineTuningJobFailedWebhookEventData(
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = (
-        _NO_EXTRA
-        if len(d) == 1
-        else _extras(d, _KEYS_FineTuningJobFailedWebhookEventData)
-    )
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == 1:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_FineTuningJobFailedWebhookEventData)
     o.__class__ = FineTuningJobFailedWebhookEventData
     done: FineTuningJobFailedWebhookEventData = o
     return done
@@ -1979,9 +1877,7 @@ class FineTuningJobFailedWebhookEvent(_Model):
         _object_setattr(self, "data", data)
         _object_setattr(self, "type", type)
         _object_setattr(self, "object", object)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> FineTuningJobFailedWebhookEvent:
@@ -2004,10 +1900,7 @@ class FineTuningJobFailedWebhookEvent(_Model):
 
 
 class _FillFineTuningJobFailedWebhookEvent(_Model):
-    """FineTuningJobFailedWebhookEvent's layout without the frozen __setattr__: the decoder fills one, then makes it a FineTuningJobFailedWebhookEvent."""
-
     __slots__ = FineTuningJobFailedWebhookEvent.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -2050,11 +1943,10 @@ def _decode_FineTuningJobFailedWebhookEvent(d: Any) -> FineTuningJobFailedWebhoo
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = (
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_FineTuningJobFailedWebhookEvent)
-    )
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == n:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_FineTuningJobFailedWebhookEvent)
     o.__class__ = FineTuningJobFailedWebhookEvent
     done: FineTuningJobFailedWebhookEvent = o
     return done
@@ -2078,9 +1970,7 @@ class FineTuningJobSucceededWebhookEventData(_Model):
         extra_fields: Mapping[str, Any] = _NO_EXTRA,
     ) -> None:
         _object_setattr(self, "id", id)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(
@@ -2100,10 +1990,7 @@ class FineTuningJobSucceededWebhookEventData(_Model):
 
 
 class _FillFineTuningJobSucceededWebhookEventData(_Model):
-    """FineTuningJobSucceededWebhookEventData's layout without the frozen __setattr__: the decoder fills one, then makes it a FineTuningJobSucceededWebhookEventData."""
-
     __slots__ = FineTuningJobSucceededWebhookEventData.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -2127,13 +2014,10 @@ def _decode_FineTuningJobSucceededWebhookEventData(
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = (
-        _NO_EXTRA
-        if len(d) == 1
-        else _extras(d, _KEYS_FineTuningJobSucceededWebhookEventData)
-    )
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == 1:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_FineTuningJobSucceededWebhookEventData)
     o.__class__ = FineTuningJobSucceededWebhookEventData
     done: FineTuningJobSucceededWebhookEventData = o
     return done
@@ -2177,9 +2061,7 @@ class FineTuningJobSucceededWebhookEvent(_Model):
         _object_setattr(self, "data", data)
         _object_setattr(self, "type", type)
         _object_setattr(self, "object", object)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> FineTuningJobSucceededWebhookEvent:
@@ -2202,10 +2084,7 @@ class FineTuningJobSucceededWebhookEvent(_Model):
 
 
 class _FillFineTuningJobSucceededWebhookEvent(_Model):
-    """FineTuningJobSucceededWebhookEvent's layout without the frozen __setattr__: the decoder fills one, then makes it a FineTuningJobSucceededWebhookEvent."""
-
     __slots__ = FineTuningJobSucceededWebhookEvent.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -2252,13 +2131,10 @@ def _decode_FineTuningJobSucceededWebhookEvent(
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = (
-        _NO_EXTRA
-        if len(d) == n
-        else _extras(d, _KEYS_FineTuningJobSucceededWebhookEvent)
-    )
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == n:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_FineTuningJobSucceededWebhookEvent)
     o.__class__ = FineTuningJobSucceededWebhookEvent
     done: FineTuningJobSucceededWebhookEvent = o
     return done
@@ -2285,9 +2161,7 @@ class RealtimeCallIncomingWebhookEventDataSipHeader(_Model):
     ) -> None:
         _object_setattr(self, "name", name)
         _object_setattr(self, "value", value)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(
@@ -2308,10 +2182,7 @@ class RealtimeCallIncomingWebhookEventDataSipHeader(_Model):
 
 
 class _FillRealtimeCallIncomingWebhookEventDataSipHeader(_Model):
-    """RealtimeCallIncomingWebhookEventDataSipHeader's layout without the frozen __setattr__: the decoder fills one, then makes it a RealtimeCallIncomingWebhookEventDataSipHeader."""
-
     __slots__ = RealtimeCallIncomingWebhookEventDataSipHeader.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -2340,13 +2211,10 @@ def _decode_RealtimeCallIncomingWebhookEventDataSipHeader(
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = (
-        _NO_EXTRA
-        if len(d) == 2
-        else _extras(d, _KEYS_RealtimeCallIncomingWebhookEventDataSipHeader)
-    )
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == 2:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_RealtimeCallIncomingWebhookEventDataSipHeader)
     o.__class__ = RealtimeCallIncomingWebhookEventDataSipHeader
     done: RealtimeCallIncomingWebhookEventDataSipHeader = o
     return done
@@ -2375,9 +2243,7 @@ class RealtimeCallIncomingWebhookEventData(_Model):
     ) -> None:
         _object_setattr(self, "call_id", call_id)
         _object_setattr(self, "sip_headers", sip_headers)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RealtimeCallIncomingWebhookEventData:
@@ -2396,10 +2262,7 @@ class RealtimeCallIncomingWebhookEventData(_Model):
 
 
 class _FillRealtimeCallIncomingWebhookEventData(_Model):
-    """RealtimeCallIncomingWebhookEventData's layout without the frozen __setattr__: the decoder fills one, then makes it a RealtimeCallIncomingWebhookEventData."""
-
     __slots__ = RealtimeCallIncomingWebhookEventData.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -2428,13 +2291,10 @@ def _decode_RealtimeCallIncomingWebhookEventData(
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = (
-        _NO_EXTRA
-        if len(d) == 2
-        else _extras(d, _KEYS_RealtimeCallIncomingWebhookEventData)
-    )
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == 2:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_RealtimeCallIncomingWebhookEventData)
     o.__class__ = RealtimeCallIncomingWebhookEventData
     done: RealtimeCallIncomingWebhookEventData = o
     return done
@@ -2478,9 +2338,7 @@ class RealtimeCallIncomingWebhookEvent(_Model):
         _object_setattr(self, "data", data)
         _object_setattr(self, "type", type)
         _object_setattr(self, "object", object)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RealtimeCallIncomingWebhookEvent:
@@ -2503,10 +2361,7 @@ class RealtimeCallIncomingWebhookEvent(_Model):
 
 
 class _FillRealtimeCallIncomingWebhookEvent(_Model):
-    """RealtimeCallIncomingWebhookEvent's layout without the frozen __setattr__: the decoder fills one, then makes it a RealtimeCallIncomingWebhookEvent."""
-
     __slots__ = RealtimeCallIncomingWebhookEvent.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -2551,11 +2406,10 @@ def _decode_RealtimeCallIncomingWebhookEvent(
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = (
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_RealtimeCallIncomingWebhookEvent)
-    )
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == n:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_RealtimeCallIncomingWebhookEvent)
     o.__class__ = RealtimeCallIncomingWebhookEvent
     done: RealtimeCallIncomingWebhookEvent = o
     return done
@@ -2579,9 +2433,7 @@ class ResponseCancelledWebhookEventData(_Model):
         extra_fields: Mapping[str, Any] = _NO_EXTRA,
     ) -> None:
         _object_setattr(self, "id", id)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ResponseCancelledWebhookEventData:
@@ -2599,10 +2451,7 @@ class ResponseCancelledWebhookEventData(_Model):
 
 
 class _FillResponseCancelledWebhookEventData(_Model):
-    """ResponseCancelledWebhookEventData's layout without the frozen __setattr__: the decoder fills one, then makes it a ResponseCancelledWebhookEventData."""
-
     __slots__ = ResponseCancelledWebhookEventData.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -2626,13 +2475,10 @@ def _decode_ResponseCancelledWebhookEventData(
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = (
-        _NO_EXTRA
-        if len(d) == 1
-        else _extras(d, _KEYS_ResponseCancelledWebhookEventData)
-    )
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == 1:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_ResponseCancelledWebhookEventData)
     o.__class__ = ResponseCancelledWebhookEventData
     done: ResponseCancelledWebhookEventData = o
     return done
@@ -2676,9 +2522,7 @@ class ResponseCancelledWebhookEvent(_Model):
         _object_setattr(self, "data", data)
         _object_setattr(self, "type", type)
         _object_setattr(self, "object", object)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ResponseCancelledWebhookEvent:
@@ -2701,10 +2545,7 @@ class ResponseCancelledWebhookEvent(_Model):
 
 
 class _FillResponseCancelledWebhookEvent(_Model):
-    """ResponseCancelledWebhookEvent's layout without the frozen __setattr__: the decoder fills one, then makes it a ResponseCancelledWebhookEvent."""
-
     __slots__ = ResponseCancelledWebhookEvent.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -2745,11 +2586,10 @@ def _decode_ResponseCancelledWebhookEvent(d: Any) -> ResponseCancelledWebhookEve
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = (
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_ResponseCancelledWebhookEvent)
-    )
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == n:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_ResponseCancelledWebhookEvent)
     o.__class__ = ResponseCancelledWebhookEvent
     done: ResponseCancelledWebhookEvent = o
     return done
@@ -2773,9 +2613,7 @@ class ResponseCompletedWebhookEventData(_Model):
         extra_fields: Mapping[str, Any] = _NO_EXTRA,
     ) -> None:
         _object_setattr(self, "id", id)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ResponseCompletedWebhookEventData:
@@ -2793,10 +2631,7 @@ class ResponseCompletedWebhookEventData(_Model):
 
 
 class _FillResponseCompletedWebhookEventData(_Model):
-    """ResponseCompletedWebhookEventData's layout without the frozen __setattr__: the decoder fills one, then makes it a ResponseCompletedWebhookEventData."""
-
     __slots__ = ResponseCompletedWebhookEventData.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -2820,13 +2655,10 @@ def _decode_ResponseCompletedWebhookEventData(
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = (
-        _NO_EXTRA
-        if len(d) == 1
-        else _extras(d, _KEYS_ResponseCompletedWebhookEventData)
-    )
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == 1:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_ResponseCompletedWebhookEventData)
     o.__class__ = ResponseCompletedWebhookEventData
     done: ResponseCompletedWebhookEventData = o
     return done
@@ -2870,9 +2702,7 @@ class ResponseCompletedWebhookEvent(_Model):
         _object_setattr(self, "data", data)
         _object_setattr(self, "type", type)
         _object_setattr(self, "object", object)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ResponseCompletedWebhookEvent:
@@ -2895,10 +2725,7 @@ class ResponseCompletedWebhookEvent(_Model):
 
 
 class _FillResponseCompletedWebhookEvent(_Model):
-    """ResponseCompletedWebhookEvent's layout without the frozen __setattr__: the decoder fills one, then makes it a ResponseCompletedWebhookEvent."""
-
     __slots__ = ResponseCompletedWebhookEvent.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -2939,11 +2766,10 @@ def _decode_ResponseCompletedWebhookEvent(d: Any) -> ResponseCompletedWebhookEve
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = (
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_ResponseCompletedWebhookEvent)
-    )
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == n:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_ResponseCompletedWebhookEvent)
     o.__class__ = ResponseCompletedWebhookEvent
     done: ResponseCompletedWebhookEvent = o
     return done
@@ -2967,9 +2793,7 @@ class ResponseFailedWebhookEventData(_Model):
         extra_fields: Mapping[str, Any] = _NO_EXTRA,
     ) -> None:
         _object_setattr(self, "id", id)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ResponseFailedWebhookEventData:
@@ -2987,10 +2811,7 @@ class ResponseFailedWebhookEventData(_Model):
 
 
 class _FillResponseFailedWebhookEventData(_Model):
-    """ResponseFailedWebhookEventData's layout without the frozen __setattr__: the decoder fills one, then makes it a ResponseFailedWebhookEventData."""
-
     __slots__ = ResponseFailedWebhookEventData.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -3012,11 +2833,10 @@ def _decode_ResponseFailedWebhookEventData(d: Any) -> ResponseFailedWebhookEvent
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = (
-        _NO_EXTRA if len(d) == 1 else _extras(d, _KEYS_ResponseFailedWebhookEventData)
-    )
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == 1:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_ResponseFailedWebhookEventData)
     o.__class__ = ResponseFailedWebhookEventData
     done: ResponseFailedWebhookEventData = o
     return done
@@ -3060,9 +2880,7 @@ class ResponseFailedWebhookEvent(_Model):
         _object_setattr(self, "data", data)
         _object_setattr(self, "type", type)
         _object_setattr(self, "object", object)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ResponseFailedWebhookEvent:
@@ -3085,10 +2903,7 @@ class ResponseFailedWebhookEvent(_Model):
 
 
 class _FillResponseFailedWebhookEvent(_Model):
-    """ResponseFailedWebhookEvent's layout without the frozen __setattr__: the decoder fills one, then makes it a ResponseFailedWebhookEvent."""
-
     __slots__ = ResponseFailedWebhookEvent.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -3129,11 +2944,10 @@ def _decode_ResponseFailedWebhookEvent(d: Any) -> ResponseFailedWebhookEvent:
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = (
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_ResponseFailedWebhookEvent)
-    )
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == n:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_ResponseFailedWebhookEvent)
     o.__class__ = ResponseFailedWebhookEvent
     done: ResponseFailedWebhookEvent = o
     return done
@@ -3157,9 +2971,7 @@ class ResponseIncompleteWebhookEventData(_Model):
         extra_fields: Mapping[str, Any] = _NO_EXTRA,
     ) -> None:
         _object_setattr(self, "id", id)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ResponseIncompleteWebhookEventData:
@@ -3177,10 +2989,7 @@ class ResponseIncompleteWebhookEventData(_Model):
 
 
 class _FillResponseIncompleteWebhookEventData(_Model):
-    """ResponseIncompleteWebhookEventData's layout without the frozen __setattr__: the decoder fills one, then makes it a ResponseIncompleteWebhookEventData."""
-
     __slots__ = ResponseIncompleteWebhookEventData.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -3204,13 +3013,10 @@ def _decode_ResponseIncompleteWebhookEventData(
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = (
-        _NO_EXTRA
-        if len(d) == 1
-        else _extras(d, _KEYS_ResponseIncompleteWebhookEventData)
-    )
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == 1:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_ResponseIncompleteWebhookEventData)
     o.__class__ = ResponseIncompleteWebhookEventData
     done: ResponseIncompleteWebhookEventData = o
     return done
@@ -3254,9 +3060,7 @@ class ResponseIncompleteWebhookEvent(_Model):
         _object_setattr(self, "data", data)
         _object_setattr(self, "type", type)
         _object_setattr(self, "object", object)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ResponseIncompleteWebhookEvent:
@@ -3279,10 +3083,7 @@ class ResponseIncompleteWebhookEvent(_Model):
 
 
 class _FillResponseIncompleteWebhookEvent(_Model):
-    """ResponseIncompleteWebhookEvent's layout without the frozen __setattr__: the decoder fills one, then makes it a ResponseIncompleteWebhookEvent."""
-
     __slots__ = ResponseIncompleteWebhookEvent.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -3323,11 +3124,10 @@ def _decode_ResponseIncompleteWebhookEvent(d: Any) -> ResponseIncompleteWebhookE
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = (
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_ResponseIncompleteWebhookEvent)
-    )
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == n:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_ResponseIncompleteWebhookEvent)
     o.__class__ = ResponseIncompleteWebhookEvent
     done: ResponseIncompleteWebhookEvent = o
     return done
@@ -3423,7 +3223,7 @@ _JSON: Final = json.JSONDecoder(
 # StopIteration. JSONDecoder.decode wraps it in pure Python that costs a fifth of parse_event's
 # time; any input the scanner does not take whole at once goes through decode, for its messages.
 # The scanner is CPython's C one (json.scanner.c_make_scanner) when the accelerator is built, else
-# the pure-Python one, with the same signature on 3.10 to 3.13 (tests/test_python_module.py).
+# the pure-Python one, with the same signature on 3.10 to 3.13 (tests/test_python_portability.py).
 _scan: Final[Callable[[str, int], tuple[Any, int]]] = getattr(_JSON, "scan_once")
 
 

@@ -47,6 +47,14 @@ def attr(key: str) -> str:
     return key + "_" if keyword.iskeyword(key) or key in CLASS_BODY_NAMES else key
 
 
+def lit(value: object) -> str:
+    """A Python literal, with the quotes black would choose (so black has less to change)."""
+    text = repr(value)
+    if isinstance(value, str) and text.startswith("'") and '"' not in value:
+        return '"' + text[1:-1] + '"'
+    return text
+
+
 def class_name(name: model.Name) -> str:
     return name.pascal
 
@@ -84,9 +92,9 @@ def annotation(t: model.Type) -> str:
         case model.Boolean():
             return "bool"
         case model.Literal(value=value):
-            return f"Literal[{value!r}]"
+            return f"Literal[{lit(value)}]"
         case model.Enum(values=values, open=is_open):
-            return f"Literal[{', '.join(map(repr, values))}]" + (" | str" if is_open else "")
+            return f"Literal[{', '.join(map(lit, values))}]" + (" | str" if is_open else "")
         case model.Array(item=item):
             return f"tuple[{annotation(item)}, ...]"
         case model.Map(value=value):
@@ -112,16 +120,16 @@ def decode(t: model.Type, x: str) -> str:
         case model.Boolean():
             return f'{x} if {x} is True or {x} is False else _fail("a boolean", {x})'
         case model.Literal(value=bool() as value):
-            return f"{x} if {x} is {value!r} else _fail({base.json_text(value)!r}, {x})"
+            return f"{x} if {x} is {lit(value)} else _fail({lit(base.json_text(value))}, {x})"
         case model.Literal(value=str() as value):
-            return f"{x} if {x} == {value!r} else _fail({base.json_text(value)!r}, {x})"
+            return f"{x} if {x} == {lit(value)} else _fail({lit(base.json_text(value))}, {x})"
         case model.Literal(value=value):
-            return f"{x} if type({x}) is int and {x} == {value!r} else _fail({base.json_text(value)!r}, {x})"
+            return f"{x} if type({x}) is int and {x} == {lit(value)} else _fail({lit(base.json_text(value))}, {x})"
         case model.Enum(open=True):
             return f'{x} if type({x}) is str else _fail("a string", {x})'
         case model.Enum(values=values):
             expected = "one of " + ", ".join(base.json_text(v) for v in values)
-            return f"{x} if type({x}) is str and {x} in {{{', '.join(map(repr, values))}}} else _fail({expected!r}, {x})"
+            return f"{x} if type({x}) is str and {x} in {{{', '.join(map(lit, values))}}} else _fail({lit(expected)}, {x})"
         case model.Array(item=item):
             return f"_array({x}, {decoder(item)})"
         case model.Map(value=value):
@@ -265,11 +273,11 @@ def field_view(f: model.Field) -> PyField:
     if f.optional:
         declaration += " = None"
     elif isinstance(f.type, model.Literal):
-        declaration += f" = {f.type.value!r}"
+        declaration += f" = {lit(f.type.value)}"
     return PyField(
-        key=repr(f.key),
+        key=lit(f.key),
         attr=attr(f.key),
-        key_attr=repr(attr(f.key)),
+        key_attr=lit(attr(f.key)),
         annotation=annotated,
         declaration=declaration,
         docstring=base.py_docstring(f.description) if f.description is not None else None,
@@ -285,7 +293,7 @@ def object_view(obj: model.Object) -> PyObject:
         cls=class_name(obj.name),
         docstring=base.py_docstring(obj.description) if obj.description is not None else None,
         fields=tuple(field_view(f) for f in obj.fields),
-        keys=", ".join(repr(f.key) for f in obj.fields),
+        keys=", ".join(lit(f.key) for f in obj.fields),
         required=sum(1 for f in obj.fields if not f.optional),
         tracks_nulls=any(f.optional and isinstance(f.type, model.Nullable) for f in obj.fields),
     )
@@ -296,8 +304,8 @@ def union_view(union: model.Union_) -> PyUnion:
         cls=class_name(union.name),
         constant=union.name.constant,
         docstring=base.py_docstring(union.description) if union.description is not None else None,
-        discriminator=repr(union.discriminator),
-        members=tuple(PyMember(repr(m.tag), class_name(m.object.name)) for m in union.members),
+        discriminator=lit(union.discriminator),
+        members=tuple(PyMember(lit(m.tag), class_name(m.object.name)) for m in union.members),
     )
 
 
@@ -308,9 +316,9 @@ def module_view(spec: model.Spec) -> PyModule:
             cls=class_name(spec.entry.name),
             constant=spec.entry.name.constant,
             discriminator=spec.entry.discriminator,
-            discriminator_key=repr(spec.entry.discriminator),
+            discriminator_key=lit(spec.entry.discriminator),
             discriminator_attr=attr(spec.entry.discriminator),
-            discriminator_attr_key=repr(attr(spec.entry.discriminator)),
+            discriminator_attr_key=lit(attr(spec.entry.discriminator)),
         )
     used: set[str] = set()
     for obj in spec.objects:

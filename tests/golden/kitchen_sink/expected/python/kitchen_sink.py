@@ -64,7 +64,7 @@ class _DataclassFields:
     """`dataclasses.fields()` and `is_dataclass()` read a class's `__dataclass_fields__`: built from the
     class on first use, so importing this module never imports dataclasses. Relies on CPython's
     dataclasses internals (`Field._field_type is dataclasses._FIELD`), the same from 3.10 to 3.13
-    (tests/test_python_module.py checks fields() on each version installed)."""
+    (tests/test_python_portability.py checks fields() on each version installed)."""
 
     def __get__(self, instance: object, owner: type) -> dict[str, Any]:
         found = _FIELDS.get(owner)
@@ -112,6 +112,12 @@ class _Model:
     module costs microseconds per class rather than a millisecond. The fields are the class's
     `__slots__` and its `__init__` arguments; `__hidden__` ones are left out of the repr, and
     `extra_fields` out of the hash.
+
+    Each class has a twin, `_Fill<class>`: the same base and `__slots__`, without the frozen
+    `__setattr__`/`__delattr__` (both replaced, so that attribute stores take CPython's fast path
+    for slots). A decoder fills a twin, then assigns its `__class__`: CPython allows that between
+    classes of the same layout, from 3.10 to 3.13 alike (tests/test_python_portability.py checks it
+    on each version installed).
     """
 
     __slots__ = ()
@@ -349,9 +355,7 @@ class Address(_Model):
     ) -> None:
         _object_setattr(self, "street", street)
         _object_setattr(self, "city", city)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Address:
@@ -370,10 +374,7 @@ class Address(_Model):
 
 
 class _FillAddress(_Model):
-    """Address's layout without the frozen __setattr__: the decoder fills one, then makes it a Address."""
-
     __slots__ = Address.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -398,9 +399,10 @@ def _decode_Address(d: Any) -> Address:
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = _NO_EXTRA if len(d) == 2 else _extras(d, _KEYS_Address)
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == 2:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_Address)
     o.__class__ = Address
     done: Address = o
     return done
@@ -432,9 +434,7 @@ class OrderPlacedEventLine(_Model):
         _object_setattr(self, "sku", sku)
         _object_setattr(self, "tags", tags)
         _object_setattr(self, "size", size)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> OrderPlacedEventLine:
@@ -455,10 +455,7 @@ class OrderPlacedEventLine(_Model):
 
 
 class _FillOrderPlacedEventLine(_Model):
-    """OrderPlacedEventLine's layout without the frozen __setattr__: the decoder fills one, then makes it a OrderPlacedEventLine."""
-
     __slots__ = OrderPlacedEventLine.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -495,11 +492,10 @@ def _decode_OrderPlacedEventLine(d: Any) -> OrderPlacedEventLine:
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = (
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_OrderPlacedEventLine)
-    )
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == n:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_OrderPlacedEventLine)
     o.__class__ = OrderPlacedEventLine
     done: OrderPlacedEventLine = o
     return done
@@ -526,9 +522,7 @@ class StockLevel(_Model):
     ) -> None:
         _object_setattr(self, "count", count)
         _object_setattr(self, "restock_at", restock_at)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> StockLevel:
@@ -547,10 +541,7 @@ class StockLevel(_Model):
 
 
 class _FillStockLevel(_Model):
-    """StockLevel's layout without the frozen __setattr__: the decoder fills one, then makes it a StockLevel."""
-
     __slots__ = StockLevel.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -577,9 +568,10 @@ def _decode_StockLevel(d: Any) -> StockLevel:
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = _NO_EXTRA if len(d) == 2 else _extras(d, _KEYS_StockLevel)
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == 2:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_StockLevel)
     o.__class__ = StockLevel
     done: StockLevel = o
     return done
@@ -727,9 +719,7 @@ class OrderPlacedEvent(_Model):
         _object_setattr(self, "warehouses", warehouses)
         _object_setattr(self, "payment", payment)
         _object_setattr(self, "object", object)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
         _object_setattr(self, "explicit_nulls", explicit_nulls)
 
     @classmethod
@@ -772,10 +762,7 @@ class OrderPlacedEvent(_Model):
 
 
 class _FillOrderPlacedEvent(_Model):
-    """OrderPlacedEvent's layout without the frozen __setattr__: the decoder fills one, then makes it a OrderPlacedEvent."""
-
     __slots__ = OrderPlacedEvent.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -916,10 +903,11 @@ def _decode_OrderPlacedEvent(d: Any) -> OrderPlacedEvent:
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = _NO_EXTRA if len(d) == n else _extras(d, _KEYS_OrderPlacedEvent)
+    if len(d) == n:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_OrderPlacedEvent)
     o.explicit_nulls = frozenset(nulls)
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
     o.__class__ = OrderPlacedEvent
     done: OrderPlacedEvent = o
     return done
@@ -943,9 +931,7 @@ class OrderCancelledEventData(_Model):
         extra_fields: Mapping[str, Any] = _NO_EXTRA,
     ) -> None:
         _object_setattr(self, "refunded", refunded)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> OrderCancelledEventData:
@@ -963,10 +949,7 @@ class OrderCancelledEventData(_Model):
 
 
 class _FillOrderCancelledEventData(_Model):
-    """OrderCancelledEventData's layout without the frozen __setattr__: the decoder fills one, then makes it a OrderCancelledEventData."""
-
     __slots__ = OrderCancelledEventData.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -988,11 +971,10 @@ def _decode_OrderCancelledEventData(d: Any) -> OrderCancelledEventData:
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = (
-        _NO_EXTRA if len(d) == 1 else _extras(d, _KEYS_OrderCancelledEventData)
-    )
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == 1:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_OrderCancelledEventData)
     o.__class__ = OrderCancelledEventData
     done: OrderCancelledEventData = o
     return done
@@ -1029,9 +1011,7 @@ class OrderCancelledEvent(_Model):
         _object_setattr(self, "type", type)
         _object_setattr(self, "reason", reason)
         _object_setattr(self, "data", data)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> OrderCancelledEvent:
@@ -1052,10 +1032,7 @@ class OrderCancelledEvent(_Model):
 
 
 class _FillOrderCancelledEvent(_Model):
-    """OrderCancelledEvent's layout without the frozen __setattr__: the decoder fills one, then makes it a OrderCancelledEvent."""
-
     __slots__ = OrderCancelledEvent.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -1088,9 +1065,10 @@ def _decode_OrderCancelledEvent(d: Any) -> OrderCancelledEvent:
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = _NO_EXTRA if len(d) == 4 else _extras(d, _KEYS_OrderCancelledEvent)
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == 4:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_OrderCancelledEvent)
     o.__class__ = OrderCancelledEvent
     done: OrderCancelledEvent = o
     return done
@@ -1117,9 +1095,7 @@ class CardPayment(_Model):
     ) -> None:
         _object_setattr(self, "kind", kind)
         _object_setattr(self, "last4", last4)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CardPayment:
@@ -1138,10 +1114,7 @@ class CardPayment(_Model):
 
 
 class _FillCardPayment(_Model):
-    """CardPayment's layout without the frozen __setattr__: the decoder fills one, then makes it a CardPayment."""
-
     __slots__ = CardPayment.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -1166,9 +1139,10 @@ def _decode_CardPayment(d: Any) -> CardPayment:
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = _NO_EXTRA if len(d) == 2 else _extras(d, _KEYS_CardPayment)
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == 2:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_CardPayment)
     o.__class__ = CardPayment
     done: CardPayment = o
     return done
@@ -1193,9 +1167,7 @@ class CashPayment(_Model):
     ) -> None:
         _object_setattr(self, "kind", kind)
         _object_setattr(self, "change_given", change_given)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CashPayment:
@@ -1215,10 +1187,7 @@ class CashPayment(_Model):
 
 
 class _FillCashPayment(_Model):
-    """CashPayment's layout without the frozen __setattr__: the decoder fills one, then makes it a CashPayment."""
-
     __slots__ = CashPayment.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -1252,9 +1221,10 @@ def _decode_CashPayment(d: Any) -> CashPayment:
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = _NO_EXTRA if len(d) == n else _extras(d, _KEYS_CashPayment)
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
+    if len(d) == n:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_CashPayment)
     o.__class__ = CashPayment
     done: CashPayment = o
     return done
@@ -1314,9 +1284,7 @@ class OddKeys(_Model):
         _object_setattr(self, "classmethod_", classmethod_)
         _object_setattr(self, "to_dict_", to_dict_)
         _object_setattr(self, "_id", _id)
-        _object_setattr(
-            self, "extra_fields", {} if extra_fields is _NO_EXTRA else extra_fields
-        )
+        _object_setattr(self, "extra_fields", extra_fields or {})
         _object_setattr(self, "explicit_nulls", explicit_nulls)
 
     @classmethod
@@ -1346,10 +1314,7 @@ class OddKeys(_Model):
 
 
 class _FillOddKeys(_Model):
-    """OddKeys's layout without the frozen __setattr__: the decoder fills one, then makes it a OddKeys."""
-
     __slots__ = OddKeys.__slots__
-    # both, so that attribute stores take CPython's fast path for slots
     __setattr__ = _object_setattr
     __delattr__ = _object_delattr
 
@@ -1416,10 +1381,11 @@ def _decode_OddKeys(d: Any) -> OddKeys:
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    o.extra_fields = _NO_EXTRA if len(d) == n else _extras(d, _KEYS_OddKeys)
+    if len(d) == n:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_OddKeys)
     o.explicit_nulls = frozenset(nulls)
-    # CPython allows __class__ assignment between classes of the same layout (same base, same
-    # __slots__), on 3.10 to 3.13 alike: tests/test_python_module.py checks it on each version.
     o.__class__ = OddKeys
     done: OddKeys = o
     return done
@@ -1510,7 +1476,7 @@ _JSON: Final = json.JSONDecoder(
 # StopIteration. JSONDecoder.decode wraps it in pure Python that costs a fifth of parse_event's
 # time; any input the scanner does not take whole at once goes through decode, for its messages.
 # The scanner is CPython's C one (json.scanner.c_make_scanner) when the accelerator is built, else
-# the pure-Python one, with the same signature on 3.10 to 3.13 (tests/test_python_module.py).
+# the pure-Python one, with the same signature on 3.10 to 3.13 (tests/test_python_portability.py).
 _scan: Final[Callable[[str, int], tuple[Any, int]]] = getattr(_JSON, "scan_once")
 
 
