@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 GOLDEN := $(wildcard tests/golden/*/spec.yaml)
 
-.PHONY: generate check test golden bench clean
+.PHONY: generate check test golden bench bench-scale clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ golden: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+# Generation, memory, import and decoding for synthetic specs of 15, 100 and 1,000 events.
+bench-scale: $(STAMP)
+	$(PY) bench/scale.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .hypothesis
