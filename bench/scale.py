@@ -146,10 +146,27 @@ def throughput(modules: dict[str, Path], module: str, payloads: Path, rounds: in
 
 
 def sample_payloads(loaded: model.Spec, limit: int = 200) -> list[str]:
+    """The first `limit` event types: the same mix of rich and small events at every N."""
     assert loaded.entry is not None
-    members = loaded.entry.members
-    step = max(1, len(members) // limit)
-    return [json.dumps(example(m.object, loaded, 0)) for m in members[::step][:limit]]
+    return [json.dumps(example(m.object, loaded, 0)) for m in loaded.entry.members[:limit]]
+
+
+SHIPPED = ROOT / "spec" / "openai_webhooks.yaml"
+SHIPPED_EDIT = ("Sent when a batch API request has been cancelled.", "Sent when a batch API request has been cancelled (edited).")
+
+
+def write_spec(folder: Path, n: int | None, edit: bool = False) -> Path:
+    """The synthetic spec of `n` events, or the shipped one (n is None), with one event's description edited or not."""
+    if n is not None:
+        path = synthetic.write(folder, n)
+        if edit:
+            path.write_text(synthetic.spec_text(n, edit=n // 2), encoding="utf-8")
+        return path
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / SHIPPED.name
+    text = SHIPPED.read_text(encoding="utf-8")
+    path.write_text(text.replace(*SHIPPED_EDIT, 1) if edit else text, encoding="utf-8")
+    return path
 
 
 # -- JSON Schema for datamodel-code-generator ------------------------------------------------
@@ -250,28 +267,28 @@ def fmt_s(r: dict[str, float]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", default="15,100,1000")
+    parser.add_argument("--sizes", default="shipped,15,100,1000", help="`shipped` is spec/openai_webhooks.yaml")
     parser.add_argument("--rounds", type=int, default=21, help="interleaved throughput rounds")
     parser.add_argument("--imports", type=int, default=11, help="interpreter starts per import figure")
     parser.add_argument("--no-old", action="store_true", help=f"skip the generator of {BEFORE}")
     parser.add_argument("--no-dmcg", action="store_true", help="skip datamodel-code-generator")
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes: list[int | None] = [None if s == "shipped" else int(s) for s in args.sizes.split(",")]
     work = Path(tempfile.mkdtemp(prefix="webhookgen-scale-"))
     rows: list[dict[str, Any]] = []
     try:
         old_root = None if args.no_old else extract_before(work / "before")
         for n in sizes:
-            print(f"N={n} ...", file=sys.stderr, flush=True)
-            spec_path = synthetic.write(work / "specs", n)
+            print(f"N={n or 'shipped'} ...", file=sys.stderr, flush=True)
+            spec_path = write_spec(work / "specs", n)
             loaded = spec.load(spec_path)
             module = loaded.module
-            row: dict[str, Any] = {"n": n}
+            row: dict[str, Any] = {"n": n, "label": f"{n:,}" if n else f"shipped ({len(loaded.entry.members) if loaded.entry else 0})"}
             new_out, cache = work / f"new_{n}", work / f"cache_{n}"
             row["new_cold"] = generate(ROOT, spec_path, new_out, cache)
-            spec_path.write_text(synthetic.spec_text(n, edit=n // 2), encoding="utf-8")
+            write_spec(work / "specs", n, edit=True)
             row["new_edit"] = generate(ROOT, spec_path, new_out, cache)
-            spec_path.write_text(synthetic.spec_text(n), encoding="utf-8")
+            write_spec(work / "specs", n)
             modules = {"new": new_out / "python"}
             row["new_import_ms"] = import_ms(new_out / "python", module, args.imports)
             row["lines"] = (new_out / "python" / f"{module}.py").read_text().count("\n")
@@ -299,13 +316,13 @@ def main() -> None:
 
 def report(rows: list[dict[str, Any]], args: argparse.Namespace) -> None:
     print(f"Machine: {machine()}.")
-    print(f"Synthetic specs from the kitchen-sink fixture; wall time (CPU time of the process and its workers); before = {BEFORE}.\n")
+    print(f"The shipped spec, then synthetic specs of N events from the kitchen-sink fixture; wall time (CPU time of the process and its workers); before = {BEFORE}.\n")
     print("| N events | lines | generate cold | after a one-event edit | peak memory | import (-I -S) | parse_event / json.loads (median, IQR) |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         t = r["throughput"]["new"]
         print(
-            f"| {r['n']:,} | {r['lines']:,} | {fmt_s(r['new_cold'])} | {fmt_s(r['new_edit'])} | {r['new_cold']['rss_mb']:.0f} MB |"
+            f"| {r['label']} | {r['lines']:,} | {fmt_s(r['new_cold'])} | {fmt_s(r['new_edit'])} | {r['new_cold']['rss_mb']:.0f} MB |"
             f" {r['new_import_ms']:.1f} ms | {t[0]:.2f} ({t[1]:.2f}-{t[2]:.2f}) |"
         )
     if not args.no_old:
@@ -315,7 +332,7 @@ def report(rows: list[dict[str, Any]], args: argparse.Namespace) -> None:
         for r in rows:
             o, t = r["old_cold"], r["throughput"]
             print(
-                f"| {r['n']:,} | {fmt_s(o)} | {o['rss_mb']:.0f} MB | {r['old_import_ms']:.1f} ms | {t['old'][0]:.2f} ({t['old'][1]:.2f}-{t['old'][2]:.2f}) |"
+                f"| {r['label']} | {fmt_s(o)} | {o['rss_mb']:.0f} MB | {r['old_import_ms']:.1f} ms | {t['old'][0]:.2f} ({t['old'][1]:.2f}-{t['old'][2]:.2f}) |"
                 f" {o['wall'] / r['new_cold']['wall']:.1f}x | {o['wall'] / r['new_edit']['wall']:.1f}x | {o['rss_mb'] / r['new_cold']['rss_mb']:.1f}x |"
                 f" {r['old_import_ms'] / r['new_import_ms']:.1f}x | {t['new'][0] / t['old'][0]:.2f}x |"
             )
@@ -327,13 +344,13 @@ def report(rows: list[dict[str, Any]], args: argparse.Namespace) -> None:
         for r in rows:
             d = r["dmcg"]
             print(
-                f"| {r['n']:,} | {fmt_s(d)} | {d['rss_mb']:.0f} MB | {r['dmcg_import_ms']:.1f} ms |"
+                f"| {r['label']} | {fmt_s(d)} | {d['rss_mb']:.0f} MB | {r['dmcg_import_ms']:.1f} ms |"
                 f" {d['wall'] / r['new_cold']['wall']:.1f}x | {r['dmcg_import_ms'] / r['new_import_ms']:.1f}x |"
             )
     print("\nParse throughput: one payload per event type (at most 200), CPU time, interleaved rounds; µs per event:")
     for r in rows:
         per = r["throughput"]["per_event_us"]
-        print(f"- N={r['n']:,} ({r['payloads']} payloads): " + ", ".join(f"{k} {v:.2f}" for k, v in per.items()))
+        print(f"- {r['label']} ({r['payloads']} payloads): " + ", ".join(f"{k} {v:.2f}" for k, v in per.items()))
 
 
 if __name__ == "__main__":

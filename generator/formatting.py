@@ -45,12 +45,15 @@ def gc_paused() -> Iterator[None]:
     would walk them again and again); the objects alive on entry are frozen so that explicit
     young-generation collections skip them. Restored on exit, even on error."""
     was_enabled = gc.isenabled()
+    ours = gc.get_freeze_count() == 0  # a caller's own freeze is left alone
     gc.disable()
-    gc.freeze()
+    if ours:
+        gc.freeze()
     try:
         yield
     finally:
-        gc.unfreeze()
+        if ours:
+            gc.unfreeze()
         if was_enabled:
             gc.enable()
 

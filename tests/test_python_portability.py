@@ -144,6 +144,18 @@ assert fields[5].default_factory is dict and not fields[5].repr and fields[0].kw
 assert dataclasses.replace(event, id="evt_2").id == "evt_2"
 assert dataclasses.asdict(w.RealtimeCallIncomingWebhookEventDataSipHeader(name="n", value="v")) == {"name": "n", "value": "v", "extra_fields": {}}
 assert type(event).__match_args__ == ()
+assert w.RealtimeCallIncomingWebhookEventDataSipHeader.from_dict({"name": "n", "value": "v"}) == event.data.sip_headers[0]
+class Mine(w.RealtimeCallIncomingWebhookEventDataSipHeader):
+    __slots__ = ()
+assert type(Mine.from_dict({"name": "n", "value": "v"})) is w.RealtimeCallIncomingWebhookEventDataSipHeader
+try:
+    w.UnknownWebhookEvent.from_dict({})
+except TypeError:
+    pass
+else:
+    raise AssertionError("UnknownWebhookEvent has no decoder")
+import inspect
+assert "unknown keys included" in inspect.getdoc(w.BatchCancelledWebhookEvent.to_dict)
 match event:
     case w.RealtimeCallIncomingWebhookEvent(data=w.RealtimeCallIncomingWebhookEventData(call_id=call)):
         assert call == "c"

@@ -113,7 +113,7 @@ class _Model:
     `__slots__` and its `__init__` arguments; `__hidden__` ones are left out of the repr, and
     `extra_fields` out of the hash.
 
-    Each class has a twin, `_Fill<class>`: the same base and `__slots__`, without the frozen
+    Each class has a twin, `_Fill<class>` (made by `_twin`): the same base and `__slots__`, without the frozen
     `__setattr__`/`__delattr__` (both replaced, so that attribute stores take CPython's fast path
     for slots). A decoder fills a twin, then assigns its `__class__`: CPython allows that between
     classes of the same layout, from 3.10 to 3.13 alike (tests/test_python_portability.py checks it
@@ -121,6 +121,21 @@ class _Model:
     """
 
     __slots__ = ()
+
+    @classmethod
+    def from_dict(cls: type[_M], data: Mapping[str, Any]) -> _M:
+        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
+        decode = _DECODER_OF.get(cls) or next(
+            (_DECODER_OF[c] for c in cls.__mro__ if c in _DECODER_OF), None
+        )
+        if decode is None:
+            raise TypeError(f"{cls.__name__} has no decoder")
+        decoded: _M = _run(decode, data)
+        return decoded
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
+        raise NotImplementedError
 
     if not TYPE_CHECKING:
         __match_args__ = ()  # every field is keyword-only
@@ -163,6 +178,22 @@ class _Model:
         def __setstate__(self, state):
             for n, v in zip(self.__slots__, state):
                 _object_setattr(self, n, v)
+
+
+_M = TypeVar("_M", bound=_Model)
+_DECODER_OF: Final[dict[type, Callable[[Any], Any]]] = (
+    {}
+)  # each class's decoder, for from_dict
+
+
+def _twin(cls: type[_Model]) -> type:
+    """`cls`'s layout without the frozen `__setattr__` and `__delattr__` (see _Model)."""
+    ns = {
+        "__slots__": cls.__slots__,
+        "__setattr__": _object_setattr,
+        "__delattr__": _object_delattr,
+    }
+    return type(f"_Fill{cls.__name__}", (_Model,), ns)
 
 
 def _frozen(name: str) -> Exception:
@@ -354,13 +385,7 @@ class BatchCancelledWebhookEventData(_Model):
         _object_setattr(self, "id", id)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> BatchCancelledWebhookEventData:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_BatchCancelledWebhookEventData, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
         }
@@ -369,12 +394,7 @@ class BatchCancelledWebhookEventData(_Model):
         return out
 
 
-class _FillBatchCancelledWebhookEventData(_Model):
-    __slots__ = BatchCancelledWebhookEventData.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillBatchCancelledWebhookEventData: Final = _twin(BatchCancelledWebhookEventData)
 _KEYS_BatchCancelledWebhookEventData: Final = frozenset({"id"})
 
 
@@ -399,6 +419,9 @@ def _decode_BatchCancelledWebhookEventData(d: Any) -> BatchCancelledWebhookEvent
     o.__class__ = BatchCancelledWebhookEventData
     done: BatchCancelledWebhookEventData = o
     return done
+
+
+_DECODER_OF[BatchCancelledWebhookEventData] = _decode_BatchCancelledWebhookEventData
 
 
 class BatchCancelledWebhookEvent(_Model):
@@ -441,13 +464,7 @@ class BatchCancelledWebhookEvent(_Model):
         _object_setattr(self, "object", object)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> BatchCancelledWebhookEvent:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_BatchCancelledWebhookEvent, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
             "created_at": self.created_at,
@@ -461,12 +478,7 @@ class BatchCancelledWebhookEvent(_Model):
         return out
 
 
-class _FillBatchCancelledWebhookEvent(_Model):
-    __slots__ = BatchCancelledWebhookEvent.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillBatchCancelledWebhookEvent: Final = _twin(BatchCancelledWebhookEvent)
 _KEYS_BatchCancelledWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -512,6 +524,9 @@ def _decode_BatchCancelledWebhookEvent(d: Any) -> BatchCancelledWebhookEvent:
     return done
 
 
+_DECODER_OF[BatchCancelledWebhookEvent] = _decode_BatchCancelledWebhookEvent
+
+
 class BatchCompletedWebhookEventData(_Model):
     """Event data payload."""
 
@@ -532,13 +547,7 @@ class BatchCompletedWebhookEventData(_Model):
         _object_setattr(self, "id", id)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> BatchCompletedWebhookEventData:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_BatchCompletedWebhookEventData, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
         }
@@ -547,12 +556,7 @@ class BatchCompletedWebhookEventData(_Model):
         return out
 
 
-class _FillBatchCompletedWebhookEventData(_Model):
-    __slots__ = BatchCompletedWebhookEventData.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillBatchCompletedWebhookEventData: Final = _twin(BatchCompletedWebhookEventData)
 _KEYS_BatchCompletedWebhookEventData: Final = frozenset({"id"})
 
 
@@ -577,6 +581,9 @@ def _decode_BatchCompletedWebhookEventData(d: Any) -> BatchCompletedWebhookEvent
     o.__class__ = BatchCompletedWebhookEventData
     done: BatchCompletedWebhookEventData = o
     return done
+
+
+_DECODER_OF[BatchCompletedWebhookEventData] = _decode_BatchCompletedWebhookEventData
 
 
 class BatchCompletedWebhookEvent(_Model):
@@ -619,13 +626,7 @@ class BatchCompletedWebhookEvent(_Model):
         _object_setattr(self, "object", object)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> BatchCompletedWebhookEvent:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_BatchCompletedWebhookEvent, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
             "created_at": self.created_at,
@@ -639,12 +640,7 @@ class BatchCompletedWebhookEvent(_Model):
         return out
 
 
-class _FillBatchCompletedWebhookEvent(_Model):
-    __slots__ = BatchCompletedWebhookEvent.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillBatchCompletedWebhookEvent: Final = _twin(BatchCompletedWebhookEvent)
 _KEYS_BatchCompletedWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -690,6 +686,9 @@ def _decode_BatchCompletedWebhookEvent(d: Any) -> BatchCompletedWebhookEvent:
     return done
 
 
+_DECODER_OF[BatchCompletedWebhookEvent] = _decode_BatchCompletedWebhookEvent
+
+
 class BatchExpiredWebhookEventData(_Model):
     """Event data payload."""
 
@@ -710,13 +709,7 @@ class BatchExpiredWebhookEventData(_Model):
         _object_setattr(self, "id", id)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> BatchExpiredWebhookEventData:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_BatchExpiredWebhookEventData, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
         }
@@ -725,12 +718,7 @@ class BatchExpiredWebhookEventData(_Model):
         return out
 
 
-class _FillBatchExpiredWebhookEventData(_Model):
-    __slots__ = BatchExpiredWebhookEventData.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillBatchExpiredWebhookEventData: Final = _twin(BatchExpiredWebhookEventData)
 _KEYS_BatchExpiredWebhookEventData: Final = frozenset({"id"})
 
 
@@ -755,6 +743,9 @@ def _decode_BatchExpiredWebhookEventData(d: Any) -> BatchExpiredWebhookEventData
     o.__class__ = BatchExpiredWebhookEventData
     done: BatchExpiredWebhookEventData = o
     return done
+
+
+_DECODER_OF[BatchExpiredWebhookEventData] = _decode_BatchExpiredWebhookEventData
 
 
 class BatchExpiredWebhookEvent(_Model):
@@ -797,13 +788,7 @@ class BatchExpiredWebhookEvent(_Model):
         _object_setattr(self, "object", object)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> BatchExpiredWebhookEvent:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_BatchExpiredWebhookEvent, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
             "created_at": self.created_at,
@@ -817,12 +802,7 @@ class BatchExpiredWebhookEvent(_Model):
         return out
 
 
-class _FillBatchExpiredWebhookEvent(_Model):
-    __slots__ = BatchExpiredWebhookEvent.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillBatchExpiredWebhookEvent: Final = _twin(BatchExpiredWebhookEvent)
 _KEYS_BatchExpiredWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -868,6 +848,9 @@ def _decode_BatchExpiredWebhookEvent(d: Any) -> BatchExpiredWebhookEvent:
     return done
 
 
+_DECODER_OF[BatchExpiredWebhookEvent] = _decode_BatchExpiredWebhookEvent
+
+
 class BatchFailedWebhookEventData(_Model):
     """Event data payload."""
 
@@ -888,13 +871,7 @@ class BatchFailedWebhookEventData(_Model):
         _object_setattr(self, "id", id)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> BatchFailedWebhookEventData:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_BatchFailedWebhookEventData, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
         }
@@ -903,12 +880,7 @@ class BatchFailedWebhookEventData(_Model):
         return out
 
 
-class _FillBatchFailedWebhookEventData(_Model):
-    __slots__ = BatchFailedWebhookEventData.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillBatchFailedWebhookEventData: Final = _twin(BatchFailedWebhookEventData)
 _KEYS_BatchFailedWebhookEventData: Final = frozenset({"id"})
 
 
@@ -933,6 +905,9 @@ def _decode_BatchFailedWebhookEventData(d: Any) -> BatchFailedWebhookEventData:
     o.__class__ = BatchFailedWebhookEventData
     done: BatchFailedWebhookEventData = o
     return done
+
+
+_DECODER_OF[BatchFailedWebhookEventData] = _decode_BatchFailedWebhookEventData
 
 
 class BatchFailedWebhookEvent(_Model):
@@ -975,13 +950,7 @@ class BatchFailedWebhookEvent(_Model):
         _object_setattr(self, "object", object)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> BatchFailedWebhookEvent:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_BatchFailedWebhookEvent, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
             "created_at": self.created_at,
@@ -995,12 +964,7 @@ class BatchFailedWebhookEvent(_Model):
         return out
 
 
-class _FillBatchFailedWebhookEvent(_Model):
-    __slots__ = BatchFailedWebhookEvent.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillBatchFailedWebhookEvent: Final = _twin(BatchFailedWebhookEvent)
 _KEYS_BatchFailedWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -1046,6 +1010,9 @@ def _decode_BatchFailedWebhookEvent(d: Any) -> BatchFailedWebhookEvent:
     return done
 
 
+_DECODER_OF[BatchFailedWebhookEvent] = _decode_BatchFailedWebhookEvent
+
+
 class EvalRunCanceledWebhookEventData(_Model):
     """Event data payload."""
 
@@ -1066,13 +1033,7 @@ class EvalRunCanceledWebhookEventData(_Model):
         _object_setattr(self, "id", id)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> EvalRunCanceledWebhookEventData:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_EvalRunCanceledWebhookEventData, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
         }
@@ -1081,12 +1042,7 @@ class EvalRunCanceledWebhookEventData(_Model):
         return out
 
 
-class _FillEvalRunCanceledWebhookEventData(_Model):
-    __slots__ = EvalRunCanceledWebhookEventData.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillEvalRunCanceledWebhookEventData: Final = _twin(EvalRunCanceledWebhookEventData)
 _KEYS_EvalRunCanceledWebhookEventData: Final = frozenset({"id"})
 
 
@@ -1111,6 +1067,9 @@ def _decode_EvalRunCanceledWebhookEventData(d: Any) -> EvalRunCanceledWebhookEve
     o.__class__ = EvalRunCanceledWebhookEventData
     done: EvalRunCanceledWebhookEventData = o
     return done
+
+
+_DECODER_OF[EvalRunCanceledWebhookEventData] = _decode_EvalRunCanceledWebhookEventData
 
 
 class EvalRunCanceledWebhookEvent(_Model):
@@ -1153,13 +1112,7 @@ class EvalRunCanceledWebhookEvent(_Model):
         _object_setattr(self, "object", object)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> EvalRunCanceledWebhookEvent:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_EvalRunCanceledWebhookEvent, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
             "created_at": self.created_at,
@@ -1173,12 +1126,7 @@ class EvalRunCanceledWebhookEvent(_Model):
         return out
 
 
-class _FillEvalRunCanceledWebhookEvent(_Model):
-    __slots__ = EvalRunCanceledWebhookEvent.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillEvalRunCanceledWebhookEvent: Final = _twin(EvalRunCanceledWebhookEvent)
 _KEYS_EvalRunCanceledWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -1224,6 +1172,9 @@ def _decode_EvalRunCanceledWebhookEvent(d: Any) -> EvalRunCanceledWebhookEvent:
     return done
 
 
+_DECODER_OF[EvalRunCanceledWebhookEvent] = _decode_EvalRunCanceledWebhookEvent
+
+
 class EvalRunFailedWebhookEventData(_Model):
     """Event data payload."""
 
@@ -1244,13 +1195,7 @@ class EvalRunFailedWebhookEventData(_Model):
         _object_setattr(self, "id", id)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> EvalRunFailedWebhookEventData:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_EvalRunFailedWebhookEventData, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
         }
@@ -1259,12 +1204,7 @@ class EvalRunFailedWebhookEventData(_Model):
         return out
 
 
-class _FillEvalRunFailedWebhookEventData(_Model):
-    __slots__ = EvalRunFailedWebhookEventData.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillEvalRunFailedWebhookEventData: Final = _twin(EvalRunFailedWebhookEventData)
 _KEYS_EvalRunFailedWebhookEventData: Final = frozenset({"id"})
 
 
@@ -1289,6 +1229,9 @@ def _decode_EvalRunFailedWebhookEventData(d: Any) -> EvalRunFailedWebhookEventDa
     o.__class__ = EvalRunFailedWebhookEventData
     done: EvalRunFailedWebhookEventData = o
     return done
+
+
+_DECODER_OF[EvalRunFailedWebhookEventData] = _decode_EvalRunFailedWebhookEventData
 
 
 class EvalRunFailedWebhookEvent(_Model):
@@ -1331,13 +1274,7 @@ class EvalRunFailedWebhookEvent(_Model):
         _object_setattr(self, "object", object)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> EvalRunFailedWebhookEvent:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_EvalRunFailedWebhookEvent, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
             "created_at": self.created_at,
@@ -1351,12 +1288,7 @@ class EvalRunFailedWebhookEvent(_Model):
         return out
 
 
-class _FillEvalRunFailedWebhookEvent(_Model):
-    __slots__ = EvalRunFailedWebhookEvent.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillEvalRunFailedWebhookEvent: Final = _twin(EvalRunFailedWebhookEvent)
 _KEYS_EvalRunFailedWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -1402,6 +1334,9 @@ def _decode_EvalRunFailedWebhookEvent(d: Any) -> EvalRunFailedWebhookEvent:
     return done
 
 
+_DECODER_OF[EvalRunFailedWebhookEvent] = _decode_EvalRunFailedWebhookEvent
+
+
 class EvalRunSucceededWebhookEventData(_Model):
     """Event data payload."""
 
@@ -1422,13 +1357,7 @@ class EvalRunSucceededWebhookEventData(_Model):
         _object_setattr(self, "id", id)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> EvalRunSucceededWebhookEventData:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_EvalRunSucceededWebhookEventData, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
         }
@@ -1437,12 +1366,7 @@ class EvalRunSucceededWebhookEventData(_Model):
         return out
 
 
-class _FillEvalRunSucceededWebhookEventData(_Model):
-    __slots__ = EvalRunSucceededWebhookEventData.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillEvalRunSucceededWebhookEventData: Final = _twin(EvalRunSucceededWebhookEventData)
 _KEYS_EvalRunSucceededWebhookEventData: Final = frozenset({"id"})
 
 
@@ -1469,6 +1393,9 @@ def _decode_EvalRunSucceededWebhookEventData(
     o.__class__ = EvalRunSucceededWebhookEventData
     done: EvalRunSucceededWebhookEventData = o
     return done
+
+
+_DECODER_OF[EvalRunSucceededWebhookEventData] = _decode_EvalRunSucceededWebhookEventData
 
 
 class EvalRunSucceededWebhookEvent(_Model):
@@ -1511,13 +1438,7 @@ class EvalRunSucceededWebhookEvent(_Model):
         _object_setattr(self, "object", object)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> EvalRunSucceededWebhookEvent:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_EvalRunSucceededWebhookEvent, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
             "created_at": self.created_at,
@@ -1531,12 +1452,7 @@ class EvalRunSucceededWebhookEvent(_Model):
         return out
 
 
-class _FillEvalRunSucceededWebhookEvent(_Model):
-    __slots__ = EvalRunSucceededWebhookEvent.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillEvalRunSucceededWebhookEvent: Final = _twin(EvalRunSucceededWebhookEvent)
 _KEYS_EvalRunSucceededWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -1582,6 +1498,9 @@ def _decode_EvalRunSucceededWebhookEvent(d: Any) -> EvalRunSucceededWebhookEvent
     return done
 
 
+_DECODER_OF[EvalRunSucceededWebhookEvent] = _decode_EvalRunSucceededWebhookEvent
+
+
 class FineTuningJobCancelledWebhookEventData(_Model):
     """Event data payload."""
 
@@ -1602,15 +1521,7 @@ class FineTuningJobCancelledWebhookEventData(_Model):
         _object_setattr(self, "id", id)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(
-        cls, data: Mapping[str, Any]
-    ) -> FineTuningJobCancelledWebhookEventData:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_FineTuningJobCancelledWebhookEventData, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
         }
@@ -1619,12 +1530,9 @@ class FineTuningJobCancelledWebhookEventData(_Model):
         return out
 
 
-class _FillFineTuningJobCancelledWebhookEventData(_Model):
-    __slots__ = FineTuningJobCancelledWebhookEventData.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillFineTuningJobCancelledWebhookEventData: Final = _twin(
+    FineTuningJobCancelledWebhookEventData
+)
 _KEYS_FineTuningJobCancelledWebhookEventData: Final = frozenset({"id"})
 
 
@@ -1651,6 +1559,11 @@ def _decode_FineTuningJobCancelledWebhookEventData(
     o.__class__ = FineTuningJobCancelledWebhookEventData
     done: FineTuningJobCancelledWebhookEventData = o
     return done
+
+
+_DECODER_OF[FineTuningJobCancelledWebhookEventData] = (
+    _decode_FineTuningJobCancelledWebhookEventData
+)
 
 
 class FineTuningJobCancelledWebhookEvent(_Model):
@@ -1693,13 +1606,7 @@ class FineTuningJobCancelledWebhookEvent(_Model):
         _object_setattr(self, "object", object)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> FineTuningJobCancelledWebhookEvent:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_FineTuningJobCancelledWebhookEvent, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
             "created_at": self.created_at,
@@ -1713,12 +1620,9 @@ class FineTuningJobCancelledWebhookEvent(_Model):
         return out
 
 
-class _FillFineTuningJobCancelledWebhookEvent(_Model):
-    __slots__ = FineTuningJobCancelledWebhookEvent.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillFineTuningJobCancelledWebhookEvent: Final = _twin(
+    FineTuningJobCancelledWebhookEvent
+)
 _KEYS_FineTuningJobCancelledWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -1770,6 +1674,11 @@ def _decode_FineTuningJobCancelledWebhookEvent(
     return done
 
 
+_DECODER_OF[FineTuningJobCancelledWebhookEvent] = (
+    _decode_FineTuningJobCancelledWebhookEvent
+)
+
+
 class FineTuningJobFailedWebhookEventData(_Model):
     """Event data payload."""
 
@@ -1790,13 +1699,7 @@ class FineTuningJobFailedWebhookEventData(_Model):
         _object_setattr(self, "id", id)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> FineTuningJobFailedWebhookEventData:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_FineTuningJobFailedWebhookEventData, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
         }
@@ -1805,12 +1708,9 @@ class FineTuningJobFailedWebhookEventData(_Model):
         return out
 
 
-class _FillFineTuningJobFailedWebhookEventData(_Model):
-    __slots__ = FineTuningJobFailedWebhookEventData.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillFineTuningJobFailedWebhookEventData: Final = _twin(
+    FineTuningJobFailedWebhookEventData
+)
 _KEYS_FineTuningJobFailedWebhookEventData: Final = frozenset({"id"})
 
 
@@ -1837,6 +1737,11 @@ def _decode_FineTuningJobFailedWebhookEventData(
     o.__class__ = FineTuningJobFailedWebhookEventData
     done: FineTuningJobFailedWebhookEventData = o
     return done
+
+
+_DECODER_OF[FineTuningJobFailedWebhookEventData] = (
+    _decode_FineTuningJobFailedWebhookEventData
+)
 
 
 class FineTuningJobFailedWebhookEvent(_Model):
@@ -1879,13 +1784,7 @@ class FineTuningJobFailedWebhookEvent(_Model):
         _object_setattr(self, "object", object)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> FineTuningJobFailedWebhookEvent:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_FineTuningJobFailedWebhookEvent, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
             "created_at": self.created_at,
@@ -1899,12 +1798,7 @@ class FineTuningJobFailedWebhookEvent(_Model):
         return out
 
 
-class _FillFineTuningJobFailedWebhookEvent(_Model):
-    __slots__ = FineTuningJobFailedWebhookEvent.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillFineTuningJobFailedWebhookEvent: Final = _twin(FineTuningJobFailedWebhookEvent)
 _KEYS_FineTuningJobFailedWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -1952,6 +1846,9 @@ def _decode_FineTuningJobFailedWebhookEvent(d: Any) -> FineTuningJobFailedWebhoo
     return done
 
 
+_DECODER_OF[FineTuningJobFailedWebhookEvent] = _decode_FineTuningJobFailedWebhookEvent
+
+
 class FineTuningJobSucceededWebhookEventData(_Model):
     """Event data payload."""
 
@@ -1972,15 +1869,7 @@ class FineTuningJobSucceededWebhookEventData(_Model):
         _object_setattr(self, "id", id)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(
-        cls, data: Mapping[str, Any]
-    ) -> FineTuningJobSucceededWebhookEventData:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_FineTuningJobSucceededWebhookEventData, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
         }
@@ -1989,12 +1878,9 @@ class FineTuningJobSucceededWebhookEventData(_Model):
         return out
 
 
-class _FillFineTuningJobSucceededWebhookEventData(_Model):
-    __slots__ = FineTuningJobSucceededWebhookEventData.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillFineTuningJobSucceededWebhookEventData: Final = _twin(
+    FineTuningJobSucceededWebhookEventData
+)
 _KEYS_FineTuningJobSucceededWebhookEventData: Final = frozenset({"id"})
 
 
@@ -2021,6 +1907,11 @@ def _decode_FineTuningJobSucceededWebhookEventData(
     o.__class__ = FineTuningJobSucceededWebhookEventData
     done: FineTuningJobSucceededWebhookEventData = o
     return done
+
+
+_DECODER_OF[FineTuningJobSucceededWebhookEventData] = (
+    _decode_FineTuningJobSucceededWebhookEventData
+)
 
 
 class FineTuningJobSucceededWebhookEvent(_Model):
@@ -2063,13 +1954,7 @@ class FineTuningJobSucceededWebhookEvent(_Model):
         _object_setattr(self, "object", object)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> FineTuningJobSucceededWebhookEvent:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_FineTuningJobSucceededWebhookEvent, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
             "created_at": self.created_at,
@@ -2083,12 +1968,9 @@ class FineTuningJobSucceededWebhookEvent(_Model):
         return out
 
 
-class _FillFineTuningJobSucceededWebhookEvent(_Model):
-    __slots__ = FineTuningJobSucceededWebhookEvent.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillFineTuningJobSucceededWebhookEvent: Final = _twin(
+    FineTuningJobSucceededWebhookEvent
+)
 _KEYS_FineTuningJobSucceededWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -2140,6 +2022,11 @@ def _decode_FineTuningJobSucceededWebhookEvent(
     return done
 
 
+_DECODER_OF[FineTuningJobSucceededWebhookEvent] = (
+    _decode_FineTuningJobSucceededWebhookEvent
+)
+
+
 class RealtimeCallIncomingWebhookEventDataSipHeader(_Model):
     __slots__ = ("name", "value", "extra_fields")
 
@@ -2163,15 +2050,7 @@ class RealtimeCallIncomingWebhookEventDataSipHeader(_Model):
         _object_setattr(self, "value", value)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(
-        cls, data: Mapping[str, Any]
-    ) -> RealtimeCallIncomingWebhookEventDataSipHeader:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_RealtimeCallIncomingWebhookEventDataSipHeader, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "name": self.name,
             "value": self.value,
@@ -2181,12 +2060,9 @@ class RealtimeCallIncomingWebhookEventDataSipHeader(_Model):
         return out
 
 
-class _FillRealtimeCallIncomingWebhookEventDataSipHeader(_Model):
-    __slots__ = RealtimeCallIncomingWebhookEventDataSipHeader.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillRealtimeCallIncomingWebhookEventDataSipHeader: Final = _twin(
+    RealtimeCallIncomingWebhookEventDataSipHeader
+)
 _KEYS_RealtimeCallIncomingWebhookEventDataSipHeader: Final = frozenset(
     {"name", "value"}
 )
@@ -2220,6 +2096,11 @@ def _decode_RealtimeCallIncomingWebhookEventDataSipHeader(
     return done
 
 
+_DECODER_OF[RealtimeCallIncomingWebhookEventDataSipHeader] = (
+    _decode_RealtimeCallIncomingWebhookEventDataSipHeader
+)
+
+
 class RealtimeCallIncomingWebhookEventData(_Model):
     """Event data payload."""
 
@@ -2245,13 +2126,7 @@ class RealtimeCallIncomingWebhookEventData(_Model):
         _object_setattr(self, "sip_headers", sip_headers)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> RealtimeCallIncomingWebhookEventData:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_RealtimeCallIncomingWebhookEventData, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "call_id": self.call_id,
             "sip_headers": [y.to_dict() for y in self.sip_headers],
@@ -2261,12 +2136,9 @@ class RealtimeCallIncomingWebhookEventData(_Model):
         return out
 
 
-class _FillRealtimeCallIncomingWebhookEventData(_Model):
-    __slots__ = RealtimeCallIncomingWebhookEventData.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillRealtimeCallIncomingWebhookEventData: Final = _twin(
+    RealtimeCallIncomingWebhookEventData
+)
 _KEYS_RealtimeCallIncomingWebhookEventData: Final = frozenset(
     {"call_id", "sip_headers"}
 )
@@ -2298,6 +2170,11 @@ def _decode_RealtimeCallIncomingWebhookEventData(
     o.__class__ = RealtimeCallIncomingWebhookEventData
     done: RealtimeCallIncomingWebhookEventData = o
     return done
+
+
+_DECODER_OF[RealtimeCallIncomingWebhookEventData] = (
+    _decode_RealtimeCallIncomingWebhookEventData
+)
 
 
 class RealtimeCallIncomingWebhookEvent(_Model):
@@ -2340,13 +2217,7 @@ class RealtimeCallIncomingWebhookEvent(_Model):
         _object_setattr(self, "object", object)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> RealtimeCallIncomingWebhookEvent:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_RealtimeCallIncomingWebhookEvent, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
             "created_at": self.created_at,
@@ -2360,12 +2231,7 @@ class RealtimeCallIncomingWebhookEvent(_Model):
         return out
 
 
-class _FillRealtimeCallIncomingWebhookEvent(_Model):
-    __slots__ = RealtimeCallIncomingWebhookEvent.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillRealtimeCallIncomingWebhookEvent: Final = _twin(RealtimeCallIncomingWebhookEvent)
 _KEYS_RealtimeCallIncomingWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -2415,6 +2281,9 @@ def _decode_RealtimeCallIncomingWebhookEvent(
     return done
 
 
+_DECODER_OF[RealtimeCallIncomingWebhookEvent] = _decode_RealtimeCallIncomingWebhookEvent
+
+
 class ResponseCancelledWebhookEventData(_Model):
     """Event data payload."""
 
@@ -2435,13 +2304,7 @@ class ResponseCancelledWebhookEventData(_Model):
         _object_setattr(self, "id", id)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ResponseCancelledWebhookEventData:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_ResponseCancelledWebhookEventData, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
         }
@@ -2450,12 +2313,7 @@ class ResponseCancelledWebhookEventData(_Model):
         return out
 
 
-class _FillResponseCancelledWebhookEventData(_Model):
-    __slots__ = ResponseCancelledWebhookEventData.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillResponseCancelledWebhookEventData: Final = _twin(ResponseCancelledWebhookEventData)
 _KEYS_ResponseCancelledWebhookEventData: Final = frozenset({"id"})
 
 
@@ -2482,6 +2340,11 @@ def _decode_ResponseCancelledWebhookEventData(
     o.__class__ = ResponseCancelledWebhookEventData
     done: ResponseCancelledWebhookEventData = o
     return done
+
+
+_DECODER_OF[ResponseCancelledWebhookEventData] = (
+    _decode_ResponseCancelledWebhookEventData
+)
 
 
 class ResponseCancelledWebhookEvent(_Model):
@@ -2524,13 +2387,7 @@ class ResponseCancelledWebhookEvent(_Model):
         _object_setattr(self, "object", object)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ResponseCancelledWebhookEvent:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_ResponseCancelledWebhookEvent, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
             "created_at": self.created_at,
@@ -2544,12 +2401,7 @@ class ResponseCancelledWebhookEvent(_Model):
         return out
 
 
-class _FillResponseCancelledWebhookEvent(_Model):
-    __slots__ = ResponseCancelledWebhookEvent.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillResponseCancelledWebhookEvent: Final = _twin(ResponseCancelledWebhookEvent)
 _KEYS_ResponseCancelledWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -2595,6 +2447,9 @@ def _decode_ResponseCancelledWebhookEvent(d: Any) -> ResponseCancelledWebhookEve
     return done
 
 
+_DECODER_OF[ResponseCancelledWebhookEvent] = _decode_ResponseCancelledWebhookEvent
+
+
 class ResponseCompletedWebhookEventData(_Model):
     """Event data payload."""
 
@@ -2615,13 +2470,7 @@ class ResponseCompletedWebhookEventData(_Model):
         _object_setattr(self, "id", id)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ResponseCompletedWebhookEventData:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_ResponseCompletedWebhookEventData, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
         }
@@ -2630,12 +2479,7 @@ class ResponseCompletedWebhookEventData(_Model):
         return out
 
 
-class _FillResponseCompletedWebhookEventData(_Model):
-    __slots__ = ResponseCompletedWebhookEventData.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillResponseCompletedWebhookEventData: Final = _twin(ResponseCompletedWebhookEventData)
 _KEYS_ResponseCompletedWebhookEventData: Final = frozenset({"id"})
 
 
@@ -2662,6 +2506,11 @@ def _decode_ResponseCompletedWebhookEventData(
     o.__class__ = ResponseCompletedWebhookEventData
     done: ResponseCompletedWebhookEventData = o
     return done
+
+
+_DECODER_OF[ResponseCompletedWebhookEventData] = (
+    _decode_ResponseCompletedWebhookEventData
+)
 
 
 class ResponseCompletedWebhookEvent(_Model):
@@ -2704,13 +2553,7 @@ class ResponseCompletedWebhookEvent(_Model):
         _object_setattr(self, "object", object)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ResponseCompletedWebhookEvent:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_ResponseCompletedWebhookEvent, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
             "created_at": self.created_at,
@@ -2724,12 +2567,7 @@ class ResponseCompletedWebhookEvent(_Model):
         return out
 
 
-class _FillResponseCompletedWebhookEvent(_Model):
-    __slots__ = ResponseCompletedWebhookEvent.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillResponseCompletedWebhookEvent: Final = _twin(ResponseCompletedWebhookEvent)
 _KEYS_ResponseCompletedWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -2775,6 +2613,9 @@ def _decode_ResponseCompletedWebhookEvent(d: Any) -> ResponseCompletedWebhookEve
     return done
 
 
+_DECODER_OF[ResponseCompletedWebhookEvent] = _decode_ResponseCompletedWebhookEvent
+
+
 class ResponseFailedWebhookEventData(_Model):
     """Event data payload."""
 
@@ -2795,13 +2636,7 @@ class ResponseFailedWebhookEventData(_Model):
         _object_setattr(self, "id", id)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ResponseFailedWebhookEventData:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_ResponseFailedWebhookEventData, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
         }
@@ -2810,12 +2645,7 @@ class ResponseFailedWebhookEventData(_Model):
         return out
 
 
-class _FillResponseFailedWebhookEventData(_Model):
-    __slots__ = ResponseFailedWebhookEventData.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillResponseFailedWebhookEventData: Final = _twin(ResponseFailedWebhookEventData)
 _KEYS_ResponseFailedWebhookEventData: Final = frozenset({"id"})
 
 
@@ -2840,6 +2670,9 @@ def _decode_ResponseFailedWebhookEventData(d: Any) -> ResponseFailedWebhookEvent
     o.__class__ = ResponseFailedWebhookEventData
     done: ResponseFailedWebhookEventData = o
     return done
+
+
+_DECODER_OF[ResponseFailedWebhookEventData] = _decode_ResponseFailedWebhookEventData
 
 
 class ResponseFailedWebhookEvent(_Model):
@@ -2882,13 +2715,7 @@ class ResponseFailedWebhookEvent(_Model):
         _object_setattr(self, "object", object)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ResponseFailedWebhookEvent:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_ResponseFailedWebhookEvent, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
             "created_at": self.created_at,
@@ -2902,12 +2729,7 @@ class ResponseFailedWebhookEvent(_Model):
         return out
 
 
-class _FillResponseFailedWebhookEvent(_Model):
-    __slots__ = ResponseFailedWebhookEvent.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillResponseFailedWebhookEvent: Final = _twin(ResponseFailedWebhookEvent)
 _KEYS_ResponseFailedWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -2953,6 +2775,9 @@ def _decode_ResponseFailedWebhookEvent(d: Any) -> ResponseFailedWebhookEvent:
     return done
 
 
+_DECODER_OF[ResponseFailedWebhookEvent] = _decode_ResponseFailedWebhookEvent
+
+
 class ResponseIncompleteWebhookEventData(_Model):
     """Event data payload."""
 
@@ -2973,13 +2798,7 @@ class ResponseIncompleteWebhookEventData(_Model):
         _object_setattr(self, "id", id)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ResponseIncompleteWebhookEventData:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_ResponseIncompleteWebhookEventData, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
         }
@@ -2988,12 +2807,9 @@ class ResponseIncompleteWebhookEventData(_Model):
         return out
 
 
-class _FillResponseIncompleteWebhookEventData(_Model):
-    __slots__ = ResponseIncompleteWebhookEventData.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillResponseIncompleteWebhookEventData: Final = _twin(
+    ResponseIncompleteWebhookEventData
+)
 _KEYS_ResponseIncompleteWebhookEventData: Final = frozenset({"id"})
 
 
@@ -3020,6 +2836,11 @@ def _decode_ResponseIncompleteWebhookEventData(
     o.__class__ = ResponseIncompleteWebhookEventData
     done: ResponseIncompleteWebhookEventData = o
     return done
+
+
+_DECODER_OF[ResponseIncompleteWebhookEventData] = (
+    _decode_ResponseIncompleteWebhookEventData
+)
 
 
 class ResponseIncompleteWebhookEvent(_Model):
@@ -3062,13 +2883,7 @@ class ResponseIncompleteWebhookEvent(_Model):
         _object_setattr(self, "object", object)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ResponseIncompleteWebhookEvent:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_ResponseIncompleteWebhookEvent, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
             "created_at": self.created_at,
@@ -3082,12 +2897,7 @@ class ResponseIncompleteWebhookEvent(_Model):
         return out
 
 
-class _FillResponseIncompleteWebhookEvent(_Model):
-    __slots__ = ResponseIncompleteWebhookEvent.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillResponseIncompleteWebhookEvent: Final = _twin(ResponseIncompleteWebhookEvent)
 _KEYS_ResponseIncompleteWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -3131,6 +2941,9 @@ def _decode_ResponseIncompleteWebhookEvent(d: Any) -> ResponseIncompleteWebhookE
     o.__class__ = ResponseIncompleteWebhookEvent
     done: ResponseIncompleteWebhookEvent = o
     return done
+
+
+_DECODER_OF[ResponseIncompleteWebhookEvent] = _decode_ResponseIncompleteWebhookEvent
 
 
 UnwrapWebhookEvent: TypeAlias = Union[

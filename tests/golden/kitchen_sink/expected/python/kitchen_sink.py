@@ -113,7 +113,7 @@ class _Model:
     `__slots__` and its `__init__` arguments; `__hidden__` ones are left out of the repr, and
     `extra_fields` out of the hash.
 
-    Each class has a twin, `_Fill<class>`: the same base and `__slots__`, without the frozen
+    Each class has a twin, `_Fill<class>` (made by `_twin`): the same base and `__slots__`, without the frozen
     `__setattr__`/`__delattr__` (both replaced, so that attribute stores take CPython's fast path
     for slots). A decoder fills a twin, then assigns its `__class__`: CPython allows that between
     classes of the same layout, from 3.10 to 3.13 alike (tests/test_python_portability.py checks it
@@ -121,6 +121,21 @@ class _Model:
     """
 
     __slots__ = ()
+
+    @classmethod
+    def from_dict(cls: type[_M], data: Mapping[str, Any]) -> _M:
+        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
+        decode = _DECODER_OF.get(cls) or next(
+            (_DECODER_OF[c] for c in cls.__mro__ if c in _DECODER_OF), None
+        )
+        if decode is None:
+            raise TypeError(f"{cls.__name__} has no decoder")
+        decoded: _M = _run(decode, data)
+        return decoded
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
+        raise NotImplementedError
 
     if not TYPE_CHECKING:
         __match_args__ = ()  # every field is keyword-only
@@ -163,6 +178,22 @@ class _Model:
         def __setstate__(self, state):
             for n, v in zip(self.__slots__, state):
                 _object_setattr(self, n, v)
+
+
+_M = TypeVar("_M", bound=_Model)
+_DECODER_OF: Final[dict[type, Callable[[Any], Any]]] = (
+    {}
+)  # each class's decoder, for from_dict
+
+
+def _twin(cls: type[_Model]) -> type:
+    """`cls`'s layout without the frozen `__setattr__` and `__delattr__` (see _Model)."""
+    ns = {
+        "__slots__": cls.__slots__,
+        "__setattr__": _object_setattr,
+        "__delattr__": _object_delattr,
+    }
+    return type(f"_Fill{cls.__name__}", (_Model,), ns)
 
 
 def _frozen(name: str) -> Exception:
@@ -357,13 +388,7 @@ class Address(_Model):
         _object_setattr(self, "city", city)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Address:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_Address, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "street": self.street,
             "city": self.city,
@@ -373,12 +398,7 @@ class Address(_Model):
         return out
 
 
-class _FillAddress(_Model):
-    __slots__ = Address.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillAddress: Final = _twin(Address)
 _KEYS_Address: Final = frozenset({"street", "city"})
 
 
@@ -406,6 +426,9 @@ def _decode_Address(d: Any) -> Address:
     o.__class__ = Address
     done: Address = o
     return done
+
+
+_DECODER_OF[Address] = _decode_Address
 
 
 class OrderPlacedEventLine(_Model):
@@ -436,13 +459,7 @@ class OrderPlacedEventLine(_Model):
         _object_setattr(self, "size", size)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> OrderPlacedEventLine:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_OrderPlacedEventLine, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "sku": self.sku,
             "tags": list(self.tags),
@@ -454,12 +471,7 @@ class OrderPlacedEventLine(_Model):
         return out
 
 
-class _FillOrderPlacedEventLine(_Model):
-    __slots__ = OrderPlacedEventLine.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillOrderPlacedEventLine: Final = _twin(OrderPlacedEventLine)
 _KEYS_OrderPlacedEventLine: Final = frozenset({"sku", "tags", "size"})
 
 
@@ -501,6 +513,9 @@ def _decode_OrderPlacedEventLine(d: Any) -> OrderPlacedEventLine:
     return done
 
 
+_DECODER_OF[OrderPlacedEventLine] = _decode_OrderPlacedEventLine
+
+
 class StockLevel(_Model):
     __slots__ = ("count", "restock_at", "extra_fields")
 
@@ -524,13 +539,7 @@ class StockLevel(_Model):
         _object_setattr(self, "restock_at", restock_at)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> StockLevel:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_StockLevel, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "count": self.count,
             "restock_at": self.restock_at,
@@ -540,12 +549,7 @@ class StockLevel(_Model):
         return out
 
 
-class _FillStockLevel(_Model):
-    __slots__ = StockLevel.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillStockLevel: Final = _twin(StockLevel)
 _KEYS_StockLevel: Final = frozenset({"count", "restock_at"})
 
 
@@ -575,6 +579,9 @@ def _decode_StockLevel(d: Any) -> StockLevel:
     o.__class__ = StockLevel
     done: StockLevel = o
     return done
+
+
+_DECODER_OF[StockLevel] = _decode_StockLevel
 
 
 class OrderPlacedEvent(_Model):
@@ -722,13 +729,7 @@ class OrderPlacedEvent(_Model):
         _object_setattr(self, "extra_fields", extra_fields or {})
         _object_setattr(self, "explicit_nulls", explicit_nulls)
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> OrderPlacedEvent:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_OrderPlacedEvent, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
             "type": self.type,
@@ -761,12 +762,7 @@ class OrderPlacedEvent(_Model):
         return out
 
 
-class _FillOrderPlacedEvent(_Model):
-    __slots__ = OrderPlacedEvent.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillOrderPlacedEvent: Final = _twin(OrderPlacedEvent)
 _KEYS_OrderPlacedEvent: Final = frozenset(
     {
         "id",
@@ -913,6 +909,9 @@ def _decode_OrderPlacedEvent(d: Any) -> OrderPlacedEvent:
     return done
 
 
+_DECODER_OF[OrderPlacedEvent] = _decode_OrderPlacedEvent
+
+
 class OrderCancelledEventData(_Model):
     """Event data payload."""
 
@@ -933,13 +932,7 @@ class OrderCancelledEventData(_Model):
         _object_setattr(self, "refunded", refunded)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> OrderCancelledEventData:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_OrderCancelledEventData, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "refunded": self.refunded,
         }
@@ -948,12 +941,7 @@ class OrderCancelledEventData(_Model):
         return out
 
 
-class _FillOrderCancelledEventData(_Model):
-    __slots__ = OrderCancelledEventData.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillOrderCancelledEventData: Final = _twin(OrderCancelledEventData)
 _KEYS_OrderCancelledEventData: Final = frozenset({"refunded"})
 
 
@@ -978,6 +966,9 @@ def _decode_OrderCancelledEventData(d: Any) -> OrderCancelledEventData:
     o.__class__ = OrderCancelledEventData
     done: OrderCancelledEventData = o
     return done
+
+
+_DECODER_OF[OrderCancelledEventData] = _decode_OrderCancelledEventData
 
 
 class OrderCancelledEvent(_Model):
@@ -1013,13 +1004,7 @@ class OrderCancelledEvent(_Model):
         _object_setattr(self, "data", data)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> OrderCancelledEvent:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_OrderCancelledEvent, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
             "type": self.type,
@@ -1031,12 +1016,7 @@ class OrderCancelledEvent(_Model):
         return out
 
 
-class _FillOrderCancelledEvent(_Model):
-    __slots__ = OrderCancelledEvent.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillOrderCancelledEvent: Final = _twin(OrderCancelledEvent)
 _KEYS_OrderCancelledEvent: Final = frozenset({"id", "type", "reason", "data"})
 
 
@@ -1074,6 +1054,9 @@ def _decode_OrderCancelledEvent(d: Any) -> OrderCancelledEvent:
     return done
 
 
+_DECODER_OF[OrderCancelledEvent] = _decode_OrderCancelledEvent
+
+
 class CardPayment(_Model):
     """Paid by card."""
 
@@ -1097,13 +1080,7 @@ class CardPayment(_Model):
         _object_setattr(self, "last4", last4)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> CardPayment:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_CardPayment, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "kind": self.kind,
             "last4": self.last4,
@@ -1113,12 +1090,7 @@ class CardPayment(_Model):
         return out
 
 
-class _FillCardPayment(_Model):
-    __slots__ = CardPayment.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillCardPayment: Final = _twin(CardPayment)
 _KEYS_CardPayment: Final = frozenset({"kind", "last4"})
 
 
@@ -1148,6 +1120,9 @@ def _decode_CardPayment(d: Any) -> CardPayment:
     return done
 
 
+_DECODER_OF[CardPayment] = _decode_CardPayment
+
+
 class CashPayment(_Model):
     """Paid in cash."""
 
@@ -1169,13 +1144,7 @@ class CashPayment(_Model):
         _object_setattr(self, "change_given", change_given)
         _object_setattr(self, "extra_fields", extra_fields or {})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> CashPayment:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_CashPayment, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "kind": self.kind,
         }
@@ -1186,12 +1155,7 @@ class CashPayment(_Model):
         return out
 
 
-class _FillCashPayment(_Model):
-    __slots__ = CashPayment.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillCashPayment: Final = _twin(CashPayment)
 _KEYS_CashPayment: Final = frozenset({"kind", "change_given"})
 
 
@@ -1228,6 +1192,9 @@ def _decode_CashPayment(d: Any) -> CashPayment:
     o.__class__ = CashPayment
     done: CashPayment = o
     return done
+
+
+_DECODER_OF[CashPayment] = _decode_CashPayment
 
 
 class OddKeys(_Model):
@@ -1287,13 +1254,7 @@ class OddKeys(_Model):
         _object_setattr(self, "extra_fields", extra_fields or {})
         _object_setattr(self, "explicit_nulls", explicit_nulls)
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> OddKeys:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_OddKeys, data)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "class": self.class_,
             "str": self.str_,
@@ -1313,12 +1274,7 @@ class OddKeys(_Model):
         return out
 
 
-class _FillOddKeys(_Model):
-    __slots__ = OddKeys.__slots__
-    __setattr__ = _object_setattr
-    __delattr__ = _object_delattr
-
-
+_FillOddKeys: Final = _twin(OddKeys)
 _KEYS_OddKeys: Final = frozenset(
     {"class", "field", "dict", "str", "self", "classmethod", "to_dict", "_id"}
 )
@@ -1389,6 +1345,9 @@ def _decode_OddKeys(d: Any) -> OddKeys:
     o.__class__ = OddKeys
     done: OddKeys = o
     return done
+
+
+_DECODER_OF[OddKeys] = _decode_OddKeys
 
 
 Payment: TypeAlias = Union[
