@@ -48,7 +48,6 @@ from typing import (
 _T = TypeVar("_T")
 _MISSING: Final = object()
 _NO_EXTRA: Final[Mapping[str, Any]] = MappingProxyType({})
-_new: Final = object.__new__
 _object_setattr: Final = object.__setattr__
 _object_delattr: Final = object.__delattr__
 
@@ -401,7 +400,7 @@ _KEYS_BatchCancelledWebhookEventData: Final = frozenset({"id"})
 def _decode_BatchCancelledWebhookEventData(d: Any) -> BatchCancelledWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    o: Any = _new(_FillBatchCancelledWebhookEventData)
+    o: Any = _FillBatchCancelledWebhookEventData()
     k = ""
     try:
         k = "id"
@@ -488,7 +487,7 @@ def _decode_BatchCancelledWebhookEvent(d: Any) -> BatchCancelledWebhookEvent:
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
-    o: Any = _new(_FillBatchCancelledWebhookEvent)
+    o: Any = _FillBatchCancelledWebhookEvent()
     k = ""
     try:
         k = "id"
@@ -563,7 +562,7 @@ _KEYS_BatchCompletedWebhookEventData: Final = frozenset({"id"})
 def _decode_BatchCompletedWebhookEventData(d: Any) -> BatchCompletedWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    o: Any = _new(_FillBatchCompletedWebhookEventData)
+    o: Any = _FillBatchCompletedWebhookEventData()
     k = ""
     try:
         k = "id"
@@ -650,7 +649,7 @@ def _decode_BatchCompletedWebhookEvent(d: Any) -> BatchCompletedWebhookEvent:
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
-    o: Any = _new(_FillBatchCompletedWebhookEvent)
+    o: Any = _FillBatchCompletedWebhookEvent()
     k = ""
     try:
         k = "id"
@@ -725,7 +724,7 @@ _KEYS_BatchExpiredWebhookEventData: Final = frozenset({"id"})
 def _decode_BatchExpiredWebhookEventData(d: Any) -> BatchExpiredWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    o: Any = _new(_FillBatchExpiredWebhookEventData)
+    o: Any = _FillBatchExpiredWebhookEventData()
     k = ""
     try:
         k = "id"
@@ -812,7 +811,7 @@ def _decode_BatchExpiredWebhookEvent(d: Any) -> BatchExpiredWebhookEvent:
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
-    o: Any = _new(_FillBatchExpiredWebhookEvent)
+    o: Any = _FillBatchExpiredWebhookEvent()
     k = ""
     try:
         k = "id"
@@ -887,7 +886,7 @@ _KEYS_BatchFailedWebhookEventData: Final = frozenset({"id"})
 def _decode_BatchFailedWebhookEventData(d: Any) -> BatchFailedWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    o: Any = _new(_FillBatchFailedWebhookEventData)
+    o: Any = _FillBatchFailedWebhookEventData()
     k = ""
     try:
         k = "id"
@@ -974,7 +973,7 @@ def _decode_BatchFailedWebhookEvent(d: Any) -> BatchFailedWebhookEvent:
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
-    o: Any = _new(_FillBatchFailedWebhookEvent)
+    o: Any = _FillBatchFailedWebhookEvent()
     k = ""
     try:
         k = "id"
@@ -1049,7 +1048,7 @@ _KEYS_EvalRunCanceledWebhookEventData: Final = frozenset({"id"})
 def _decode_EvalRunCanceledWebhookEventData(d: Any) -> EvalRunCanceledWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    o: Any = _new(_FillEvalRunCanceledWebhookEventData)
+    o: Any = _FillEvalRunCanceledWebhookEventData()
     k = ""
     try:
         k = "id"
@@ -1136,7 +1135,7 @@ def _decode_EvalRunCanceledWebhookEvent(d: Any) -> EvalRunCanceledWebhookEvent:
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
-    o: Any = _new(_FillEvalRunCanceledWebhookEvent)
+    o: Any = _FillEvalRunCanceledWebhookEvent()
     k = ""
     try:
         k = "id"
@@ -1211,7 +1210,7 @@ _KEYS_EvalRunFailedWebhookEventData: Final = frozenset({"id"})
 def _decode_EvalRunFailedWebhookEventData(d: Any) -> EvalRunFailedWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    o: Any = _new(_FillEvalRunFailedWebhookEventData)
+    o: Any = _FillEvalRunFailedWebhookEventData()
     k = ""
     try:
         k = "id"
@@ -1298,7 +1297,7 @@ def _decode_EvalRunFailedWebhookEvent(d: Any) -> EvalRunFailedWebhookEvent:
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
-    o: Any = _new(_FillEvalRunFailedWebhookEvent)
+    o: Any = _FillEvalRunFailedWebhookEvent()
     k = ""
     try:
         k = "id"
@@ -1375,7 +1374,7 @@ def _decode_EvalRunSucceededWebhookEventData(
 ) -> EvalRunSucceededWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    o: Any = _new(_FillEvalRunSucceededWebhookEventData)
+    o: Any = _FillEvalRunSucceededWebhookEventData()
     k = ""
     try:
         k = "id"
@@ -1462,7 +1461,7 @@ def _decode_EvalRunSucceededWebhookEvent(d: Any) -> EvalRunSucceededWebhookEvent
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
-    o: Any = _new(_FillEvalRunSucceededWebhookEvent)
+    o: Any = _FillEvalRunSucceededWebhookEvent()
     k = ""
     try:
         k = "id"
@@ -1541,7 +1540,7 @@ def _decode_FineTuningJobCancelledWebhookEventData(
 ) -> FineTuningJobCancelledWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    o: Any = _new(_FillFineTuningJobCancelledWebhookEventData)
+    o: Any = _FillFineTuningJobCancelledWebhookEventData()
     k = ""
     try:
         k = "id"
@@ -1634,7 +1633,7 @@ def _decode_FineTuningJobCancelledWebhookEvent(
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
-    o: Any = _new(_FillFineTuningJobCancelledWebhookEvent)
+    o: Any = _FillFineTuningJobCancelledWebhookEvent()
     k = ""
     try:
         k = "id"
@@ -1719,7 +1718,7 @@ def _decode_FineTuningJobFailedWebhookEventData(
 ) -> FineTuningJobFailedWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    o: Any = _new(_FillFineTuningJobFailedWebhookEventData)
+    o: Any = _FillFineTuningJobFailedWebhookEventData()
     k = ""
     try:
         k = "id"
@@ -1808,7 +1807,7 @@ def _decode_FineTuningJobFailedWebhookEvent(d: Any) -> FineTuningJobFailedWebhoo
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
-    o: Any = _new(_FillFineTuningJobFailedWebhookEvent)
+    o: Any = _FillFineTuningJobFailedWebhookEvent()
     k = ""
     try:
         k = "id"
@@ -1889,7 +1888,7 @@ def _decode_FineTuningJobSucceededWebhookEventData(
 ) -> FineTuningJobSucceededWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    o: Any = _new(_FillFineTuningJobSucceededWebhookEventData)
+    o: Any = _FillFineTuningJobSucceededWebhookEventData()
     k = ""
     try:
         k = "id"
@@ -1982,7 +1981,7 @@ def _decode_FineTuningJobSucceededWebhookEvent(
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
-    o: Any = _new(_FillFineTuningJobSucceededWebhookEvent)
+    o: Any = _FillFineTuningJobSucceededWebhookEvent()
     k = ""
     try:
         k = "id"
@@ -2073,7 +2072,7 @@ def _decode_RealtimeCallIncomingWebhookEventDataSipHeader(
 ) -> RealtimeCallIncomingWebhookEventDataSipHeader:
     if type(d) is not dict:
         d = _object(d)
-    o: Any = _new(_FillRealtimeCallIncomingWebhookEventDataSipHeader)
+    o: Any = _FillRealtimeCallIncomingWebhookEventDataSipHeader()
     k = ""
     try:
         k = "name"
@@ -2149,7 +2148,7 @@ def _decode_RealtimeCallIncomingWebhookEventData(
 ) -> RealtimeCallIncomingWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    o: Any = _new(_FillRealtimeCallIncomingWebhookEventData)
+    o: Any = _FillRealtimeCallIncomingWebhookEventData()
     k = ""
     try:
         k = "call_id"
@@ -2243,7 +2242,7 @@ def _decode_RealtimeCallIncomingWebhookEvent(
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
-    o: Any = _new(_FillRealtimeCallIncomingWebhookEvent)
+    o: Any = _FillRealtimeCallIncomingWebhookEvent()
     k = ""
     try:
         k = "id"
@@ -2322,7 +2321,7 @@ def _decode_ResponseCancelledWebhookEventData(
 ) -> ResponseCancelledWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    o: Any = _new(_FillResponseCancelledWebhookEventData)
+    o: Any = _FillResponseCancelledWebhookEventData()
     k = ""
     try:
         k = "id"
@@ -2411,7 +2410,7 @@ def _decode_ResponseCancelledWebhookEvent(d: Any) -> ResponseCancelledWebhookEve
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
-    o: Any = _new(_FillResponseCancelledWebhookEvent)
+    o: Any = _FillResponseCancelledWebhookEvent()
     k = ""
     try:
         k = "id"
@@ -2488,7 +2487,7 @@ def _decode_ResponseCompletedWebhookEventData(
 ) -> ResponseCompletedWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    o: Any = _new(_FillResponseCompletedWebhookEventData)
+    o: Any = _FillResponseCompletedWebhookEventData()
     k = ""
     try:
         k = "id"
@@ -2577,7 +2576,7 @@ def _decode_ResponseCompletedWebhookEvent(d: Any) -> ResponseCompletedWebhookEve
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
-    o: Any = _new(_FillResponseCompletedWebhookEvent)
+    o: Any = _FillResponseCompletedWebhookEvent()
     k = ""
     try:
         k = "id"
@@ -2652,7 +2651,7 @@ _KEYS_ResponseFailedWebhookEventData: Final = frozenset({"id"})
 def _decode_ResponseFailedWebhookEventData(d: Any) -> ResponseFailedWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    o: Any = _new(_FillResponseFailedWebhookEventData)
+    o: Any = _FillResponseFailedWebhookEventData()
     k = ""
     try:
         k = "id"
@@ -2739,7 +2738,7 @@ def _decode_ResponseFailedWebhookEvent(d: Any) -> ResponseFailedWebhookEvent:
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
-    o: Any = _new(_FillResponseFailedWebhookEvent)
+    o: Any = _FillResponseFailedWebhookEvent()
     k = ""
     try:
         k = "id"
@@ -2818,7 +2817,7 @@ def _decode_ResponseIncompleteWebhookEventData(
 ) -> ResponseIncompleteWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    o: Any = _new(_FillResponseIncompleteWebhookEventData)
+    o: Any = _FillResponseIncompleteWebhookEventData()
     k = ""
     try:
         k = "id"
@@ -2907,7 +2906,7 @@ def _decode_ResponseIncompleteWebhookEvent(d: Any) -> ResponseIncompleteWebhookE
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
-    o: Any = _new(_FillResponseIncompleteWebhookEvent)
+    o: Any = _FillResponseIncompleteWebhookEvent()
     k = ""
     try:
         k = "id"

@@ -48,7 +48,6 @@ from typing import (
 _T = TypeVar("_T")
 _MISSING: Final = object()
 _NO_EXTRA: Final[Mapping[str, Any]] = MappingProxyType({})
-_new: Final = object.__new__
 _object_setattr: Final = object.__setattr__
 _object_delattr: Final = object.__delattr__
 
@@ -405,7 +404,7 @@ _KEYS_Address: Final = frozenset({"street", "city"})
 def _decode_Address(d: Any) -> Address:
     if type(d) is not dict:
         d = _object(d)
-    o: Any = _new(_FillAddress)
+    o: Any = _FillAddress()
     k = ""
     try:
         k = "street"
@@ -479,7 +478,7 @@ def _decode_OrderPlacedEventLine(d: Any) -> OrderPlacedEventLine:
     if type(d) is not dict:
         d = _object(d)
     n = 2  # keys present that the spec defines
-    o: Any = _new(_FillOrderPlacedEventLine)
+    o: Any = _FillOrderPlacedEventLine()
     k = ""
     try:
         k = "sku"
@@ -556,7 +555,7 @@ _KEYS_StockLevel: Final = frozenset({"count", "restock_at"})
 def _decode_StockLevel(d: Any) -> StockLevel:
     if type(d) is not dict:
         d = _object(d)
-    o: Any = _new(_FillStockLevel)
+    o: Any = _FillStockLevel()
     k = ""
     try:
         k = "count"
@@ -794,7 +793,7 @@ def _decode_OrderPlacedEvent(d: Any) -> OrderPlacedEvent:
         d = _object(d)
     n = 15  # keys present that the spec defines
     nulls: list[str] = []
-    o: Any = _new(_FillOrderPlacedEvent)
+    o: Any = _FillOrderPlacedEvent()
     k = ""
     try:
         k = "id"
@@ -948,7 +947,7 @@ _KEYS_OrderCancelledEventData: Final = frozenset({"refunded"})
 def _decode_OrderCancelledEventData(d: Any) -> OrderCancelledEventData:
     if type(d) is not dict:
         d = _object(d)
-    o: Any = _new(_FillOrderCancelledEventData)
+    o: Any = _FillOrderCancelledEventData()
     k = ""
     try:
         k = "refunded"
@@ -1023,7 +1022,7 @@ _KEYS_OrderCancelledEvent: Final = frozenset({"id", "type", "reason", "data"})
 def _decode_OrderCancelledEvent(d: Any) -> OrderCancelledEvent:
     if type(d) is not dict:
         d = _object(d)
-    o: Any = _new(_FillOrderCancelledEvent)
+    o: Any = _FillOrderCancelledEvent()
     k = ""
     try:
         k = "id"
@@ -1097,7 +1096,7 @@ _KEYS_CardPayment: Final = frozenset({"kind", "last4"})
 def _decode_CardPayment(d: Any) -> CardPayment:
     if type(d) is not dict:
         d = _object(d)
-    o: Any = _new(_FillCardPayment)
+    o: Any = _FillCardPayment()
     k = ""
     try:
         k = "kind"
@@ -1163,7 +1162,7 @@ def _decode_CashPayment(d: Any) -> CashPayment:
     if type(d) is not dict:
         d = _object(d)
     n = 1  # keys present that the spec defines
-    o: Any = _new(_FillCashPayment)
+    o: Any = _FillCashPayment()
     k = ""
     try:
         k = "kind"
@@ -1285,7 +1284,7 @@ def _decode_OddKeys(d: Any) -> OddKeys:
         d = _object(d)
     n = 4  # keys present that the spec defines
     nulls: list[str] = []
-    o: Any = _new(_FillOddKeys)
+    o: Any = _FillOddKeys()
     k = ""
     try:
         k = "class"
