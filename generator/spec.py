@@ -53,16 +53,30 @@ def load(path: Path, display: str | None = None, checks: Sequence[Check] = ()) -
     return parse(text, shown, source=path.name, checks=checks)
 
 
+def compose(text: str) -> yaml.Node | None:
+    """The YAML node tree: through libyaml when PyYAML has it (several times faster on big specs),
+    else, and for any error (so messages read the same either way), through the pure-Python parser."""
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            return yaml.compose(text, Loader=fast)
+        except (yaml.YAMLError, RecursionError, ValueError):
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
 def parse(text: str, shown: str, source: str, checks: Sequence[Check] = ()) -> model.Spec:
     try:
         plain_yaml(text, shown)
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = compose(text)
     except RecursionError:
         raise SpecError([Problem(shown, 1, 1, "spec is nested too deeply")]) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = f"YAML syntax error: {e.problem}{yaml_hint(text, e)}"
+        if "nesting depth" in (e.problem or ""):  # libyaml's limit; the pure-Python parser recurses instead
+            message = "spec is nested too deeply"
         raise SpecError([Problem(shown, line, col, message)]) from None
     except yaml.YAMLError as e:
         raise SpecError([Problem(shown, 1, 1, f"YAML error: {e}")]) from None
@@ -87,7 +101,12 @@ def plain_yaml(text: str, shown: str) -> None:
     without bound (reuse a type with `type: <name>` instead); tags would build values the language
     has no kind for. Both are refused before anything is built."""
     problems = []
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    try:
+        events = list(yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+    except (yaml.YAMLError, ValueError):
+        # Broken YAML: the pure-Python parser raises the error, so messages read the same everywhere.
+        events = list(yaml.parse(text, Loader=yaml.SafeLoader))
+    for event in events:
         mark = event.start_mark
         where = (shown, mark.line + 1, mark.column + 1) if mark is not None else (shown, 1, 1)
         tag = getattr(event, "tag", None) if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)) else None
@@ -189,7 +208,7 @@ class _Builder:
         return text
 
     def flag(self, node: yaml.Node, what: str) -> bool:
-        if isinstance(node, yaml.ScalarNode) and node.style is None and node.value in ("true", "false"):
+        if isinstance(node, yaml.ScalarNode) and not node.style and node.value in ("true", "false"):
             return bool(node.value == "true")
         self.problem(node, f"{what} must be true or false")
         return False
@@ -452,7 +471,7 @@ class _Builder:
             self.problem(node, "literal must be a string, an integer or a boolean")
             return None
         text = node.value
-        if node.style is not None or node.tag == "tag:yaml.org,2002:str":
+        if node.style or node.tag == "tag:yaml.org,2002:str":  # quoted (libyaml marks plain as "", PyYAML as None)
             return model.Literal(text) if self.text(node, "literal") is not None else None
         if text in ("true", "false"):
             return model.Literal(text == "true")

@@ -20,7 +20,7 @@ import yaml
 
 from conftest import ROOT
 
-COPIED = ("spec", "templates", "generator", "tests", "generated", "Makefile", "pyproject.toml")
+COPIED = ("spec", "templates", "generator", "tests", "generated", "bench", "Makefile", "pyproject.toml")
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis", ".pytest_cache", ".mypy_cache")
 
 # Plausible events of shapes the shipped spec does not use. Their tags are made up on purpose, so no

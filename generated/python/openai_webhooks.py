@@ -31,9 +31,9 @@ import hmac
 import json
 import math
 import time
-from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import (
+    TYPE_CHECKING,
     Any,
     Callable,
     ClassVar,
@@ -51,6 +51,157 @@ from typing import (
 _T = TypeVar("_T")
 _MISSING: Final = object()
 _NO_EXTRA: Final[Mapping[str, Any]] = MappingProxyType({})
+_object_setattr: Final = object.__setattr__
+_object_delattr: Final = object.__delattr__
+
+if TYPE_CHECKING:
+    from typing_extensions import dataclass_transform
+else:
+
+    def dataclass_transform(**kwargs):
+        return lambda cls: cls
+
+
+class _DataclassFields:
+    """`dataclasses.fields()` and `is_dataclass()` read a class's `__dataclass_fields__`: built from the
+    class on first use, so importing this module never imports dataclasses. Relies on CPython's
+    dataclasses internals (`Field._field_type is dataclasses._FIELD`), the same from 3.10 to 3.13
+    (tests/test_python_portability.py checks fields() on each version installed)."""
+
+    def __get__(self, instance: object, owner: type) -> dict[str, Any]:
+        found = _FIELDS.get(owner)
+        if found is None:
+            found = _FIELDS[owner] = _dataclass_fields(owner)
+        return found
+
+
+_FIELDS: Final[dict[type, dict[str, Any]]] = {}
+
+
+def _dataclass_fields(cls: type) -> dict[str, Any]:
+    import dataclasses
+
+    defaults = getattr(getattr(cls, "__init__"), "__kwdefaults__", None) or {}
+    annotations = cls.__dict__.get("__annotations__", {})
+    hidden = getattr(cls, "__hidden__", ())
+    out = {}
+    field_kind = getattr(dataclasses, "_FIELD")
+    for name in getattr(cls, "__slots__", ()):
+        f: Any
+        if name == "extra_fields":
+            f = dataclasses.field(
+                default_factory=dict, repr=False, hash=False, kw_only=True
+            )
+        elif name in defaults:
+            f = dataclasses.field(
+                default=defaults[name], repr=name not in hidden, kw_only=True
+            )
+        else:
+            f = dataclasses.field(repr=name not in hidden, kw_only=True)
+        f.name = name
+        f.type = annotations.get(name, "Any")
+        f._field_type = field_kind
+        out[name] = f
+    return out
+
+
+@dataclass_transform(kw_only_default=True, frozen_default=True)
+class _Model:
+    """What every generated class shares, as `@dataclass(frozen=True, slots=True, kw_only=True)` gives
+    it: frozen, equal and hashed by field values, a repr, pickling, and `dataclasses.fields()`.
+
+    Written out once here rather than made by the decorator for each class, so that importing the
+    module costs microseconds per class rather than a millisecond. The fields are the class's
+    `__slots__` and its `__init__` arguments; `__hidden__` ones are left out of the repr, and
+    `extra_fields` out of the hash.
+
+    Each class has a twin, `_Fill<class>` (made by `_twin`): the same base and `__slots__`, without the frozen
+    `__setattr__`/`__delattr__` (both replaced, so that attribute stores take CPython's fast path
+    for slots). A decoder fills a twin, then assigns its `__class__`: CPython allows that between
+    classes of the same layout, from 3.10 to 3.13 alike (tests/test_python_portability.py checks it
+    on each version installed).
+    """
+
+    __slots__ = ()
+
+    @classmethod
+    def from_dict(cls: type[_M], data: Mapping[str, Any]) -> _M:
+        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
+        decode = _DECODER_OF.get(cls) or next(
+            (_DECODER_OF[c] for c in cls.__mro__ if c in _DECODER_OF), None
+        )
+        if decode is None:
+            raise TypeError(f"{cls.__name__} has no decoder")
+        decoded: _M = _run(decode, data)
+        return decoded
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
+        raise NotImplementedError
+
+    if not TYPE_CHECKING:
+        __match_args__ = ()  # every field is keyword-only
+        __hidden__ = ("extra_fields",)
+        __dataclass_fields__ = _DataclassFields()
+
+        def __setattr__(self, name, value):
+            raise _frozen(name)
+
+        def __delattr__(self, name):
+            raise _frozen(name)
+
+        def __repr__(self):
+            hidden = self.__hidden__
+            shown = ", ".join(
+                f"{n}={getattr(self, n)!r}" for n in self.__slots__ if n not in hidden
+            )
+            return f"{type(self).__qualname__}({shown})"
+
+        def __eq__(self, other):
+            if other.__class__ is self.__class__:
+                return [getattr(self, n) for n in self.__slots__] == [
+                    getattr(other, n) for n in self.__slots__
+                ]
+            return NotImplemented
+
+        def __hash__(self):
+            return hash(
+                tuple([getattr(self, n) for n in self.__slots__ if n != "extra_fields"])
+            )
+
+        def __getstate__(
+            self,
+        ):  # the shared empty extra_fields cannot be pickled: an empty dict instead
+            return [
+                {} if v is _NO_EXTRA else v
+                for v in [getattr(self, n) for n in self.__slots__]
+            ]
+
+        def __setstate__(self, state):
+            for n, v in zip(self.__slots__, state):
+                _object_setattr(self, n, v)
+
+
+_M = TypeVar("_M", bound=_Model)
+_DECODER_OF: Final[dict[type, Callable[[Any], Any]]] = (
+    {}
+)  # each class's decoder, for from_dict
+
+
+def _twin(cls: type[_Model]) -> type:
+    """`cls`'s layout without the frozen `__setattr__` and `__delattr__` (see _Model)."""
+    ns = {
+        "__slots__": cls.__slots__,
+        "__setattr__": _object_setattr,
+        "__delattr__": _object_delattr,
+    }
+    return type(f"_Fill{cls.__name__}", (_Model,), ns)
+
+
+def _frozen(name: str) -> Exception:
+    from dataclasses import FrozenInstanceError
+
+    return FrozenInstanceError(f"cannot assign to field {name!r}")
 
 
 class WebhookDecodeError(ValueError):
@@ -142,9 +293,13 @@ def _extras(d: dict[str, Any], known: frozenset[str]) -> Mapping[str, Any]:
 
 
 def _array(value: object, item: Callable[[Any], _T]) -> tuple[_T, ...]:
-    if type(value) is not list:
-        if not isinstance(value, (list, tuple)):
-            _fail("an array", value)
+    if type(value) is list:
+        try:
+            return tuple(map(item, value))
+        except _Invalid:
+            pass  # decode again one by one, to say which item
+    elif not isinstance(value, (list, tuple)):
+        _fail("an array", value)
     out = []
     i = 0
     try:
@@ -203,12 +358,6 @@ def _bad_tag(tag: object, known: Mapping[str, object], key: str) -> _Invalid:
     )
 
 
-def _slot_setters(cls: type) -> tuple[Callable[[object, object], None], ...]:
-    """Each field's slot setter, in field order; the decoders fill new instances through them."""
-    slots = vars(cls)
-    return tuple(slots[f.name].__set__ for f in fields(cls))
-
-
 def _run(decode: Callable[[Any], _T], data: object) -> _T:
     try:
         return decode(data)
@@ -218,25 +367,27 @@ def _run(decode: Callable[[Any], _T], data: object) -> _T:
         raise WebhookDecodeError("nested too deeply") from None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BatchCancelledWebhookEventData:
+class BatchCancelledWebhookEventData(_Model):
     """Event data payload."""
+
+    __slots__ = ("id", "extra_fields")
 
     id: str
     """The unique ID of the batch API request."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> BatchCancelledWebhookEventData:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_BatchCancelledWebhookEventData, data)
+    def __init__(
+        self,
+        *,
+        id: str,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
         }
@@ -245,40 +396,40 @@ class BatchCancelledWebhookEventData:
         return out
 
 
-_SET_BatchCancelledWebhookEventData: Final = _slot_setters(
-    BatchCancelledWebhookEventData
-)
+_FillBatchCancelledWebhookEventData: Final = _twin(BatchCancelledWebhookEventData)
 _KEYS_BatchCancelledWebhookEventData: Final = frozenset({"id"})
 
 
 def _decode_BatchCancelledWebhookEventData(d: Any) -> BatchCancelledWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    n = 1  # keys present that the spec defines
+    o: Any = _FillBatchCancelledWebhookEventData()
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(BatchCancelledWebhookEventData)
-    s = _SET_BatchCancelledWebhookEventData
-    s[0](o, v_id)
-    s[1](
-        o,
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_BatchCancelledWebhookEventData),
-    )
-    return o
+    if len(d) == 1:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_BatchCancelledWebhookEventData)
+    o.__class__ = BatchCancelledWebhookEventData
+    done: BatchCancelledWebhookEventData = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BatchCancelledWebhookEvent:
+_DECODER_OF[BatchCancelledWebhookEventData] = _decode_BatchCancelledWebhookEventData
+
+
+class BatchCancelledWebhookEvent(_Model):
     """Sent when a batch API request has been cancelled."""
+
+    __slots__ = ("id", "created_at", "data", "type", "object", "extra_fields")
 
     id: str
     """The unique ID of the event."""
@@ -289,15 +440,13 @@ class BatchCancelledWebhookEvent:
     data: BatchCancelledWebhookEventData
     """Event data payload."""
 
-    type: Literal["batch.cancelled"] = "batch.cancelled"
+    type: Literal["batch.cancelled"]
     """The type of the event. Always `batch.cancelled`."""
 
-    object: Literal["event"] | None = None
+    object: Literal["event"] | None
     """The object of the event. Always `event`."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
     # Its nested classes by their names relative to it (a ClassVar, so no dataclass field).
@@ -305,13 +454,24 @@ class BatchCancelledWebhookEvent:
         BatchCancelledWebhookEventData
     )
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> BatchCancelledWebhookEvent:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_BatchCancelledWebhookEvent, data)
+    def __init__(
+        self,
+        *,
+        id: str,
+        created_at: int,
+        data: BatchCancelledWebhookEventData,
+        type: Literal["batch.cancelled"] = "batch.cancelled",
+        object: Literal["event"] | None = None,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "created_at", created_at)
+        _object_setattr(self, "data", data)
+        _object_setattr(self, "type", type)
+        _object_setattr(self, "object", object)
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
             "created_at": self.created_at,
@@ -325,7 +485,7 @@ class BatchCancelledWebhookEvent:
         return out
 
 
-_SET_BatchCancelledWebhookEvent: Final = _slot_setters(BatchCancelledWebhookEvent)
+_FillBatchCancelledWebhookEvent: Final = _twin(BatchCancelledWebhookEvent)
 _KEYS_BatchCancelledWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -335,63 +495,66 @@ def _decode_BatchCancelledWebhookEvent(d: Any) -> BatchCancelledWebhookEvent:
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
+    o: Any = _FillBatchCancelledWebhookEvent()
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
         k = "created_at"
         x = d[k]
-        v_created_at = x if type(x) is int else _fail("an integer", x)
+        o.created_at = x if type(x) is int else _fail("an integer", x)
         k = "data"
         x = d[k]
-        v_data = _decode_BatchCancelledWebhookEventData(x)
+        o.data = _decode_BatchCancelledWebhookEventData(x)
         k = "type"
         x = d[k]
-        v_type = x if x == "batch.cancelled" else _fail('"batch.cancelled"', x)
+        o.type = x if x == "batch.cancelled" else _fail('"batch.cancelled"', x)
         k = "object"
         x = d.get(k, _MISSING)
         if x is _MISSING:
-            v_object = None
+            o.object = None
         else:
             n += 1
-            v_object = x if x == "event" else _fail('"event"', x)
+            o.object = x if x == "event" else _fail('"event"', x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(BatchCancelledWebhookEvent)
-    s = _SET_BatchCancelledWebhookEvent
-    s[0](o, v_id)
-    s[1](o, v_created_at)
-    s[2](o, v_data)
-    s[3](o, v_type)
-    s[4](o, v_object)
-    s[5](o, _NO_EXTRA if len(d) == n else _extras(d, _KEYS_BatchCancelledWebhookEvent))
-    return o
+    if len(d) == n:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_BatchCancelledWebhookEvent)
+    o.__class__ = BatchCancelledWebhookEvent
+    done: BatchCancelledWebhookEvent = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BatchCompletedWebhookEventData:
+_DECODER_OF[BatchCancelledWebhookEvent] = _decode_BatchCancelledWebhookEvent
+
+
+class BatchCompletedWebhookEventData(_Model):
     """Event data payload."""
+
+    __slots__ = ("id", "extra_fields")
 
     id: str
     """The unique ID of the batch API request."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> BatchCompletedWebhookEventData:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_BatchCompletedWebhookEventData, data)
+    def __init__(
+        self,
+        *,
+        id: str,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
         }
@@ -400,40 +563,40 @@ class BatchCompletedWebhookEventData:
         return out
 
 
-_SET_BatchCompletedWebhookEventData: Final = _slot_setters(
-    BatchCompletedWebhookEventData
-)
+_FillBatchCompletedWebhookEventData: Final = _twin(BatchCompletedWebhookEventData)
 _KEYS_BatchCompletedWebhookEventData: Final = frozenset({"id"})
 
 
 def _decode_BatchCompletedWebhookEventData(d: Any) -> BatchCompletedWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    n = 1  # keys present that the spec defines
+    o: Any = _FillBatchCompletedWebhookEventData()
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(BatchCompletedWebhookEventData)
-    s = _SET_BatchCompletedWebhookEventData
-    s[0](o, v_id)
-    s[1](
-        o,
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_BatchCompletedWebhookEventData),
-    )
-    return o
+    if len(d) == 1:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_BatchCompletedWebhookEventData)
+    o.__class__ = BatchCompletedWebhookEventData
+    done: BatchCompletedWebhookEventData = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BatchCompletedWebhookEvent:
+_DECODER_OF[BatchCompletedWebhookEventData] = _decode_BatchCompletedWebhookEventData
+
+
+class BatchCompletedWebhookEvent(_Model):
     """Sent when a batch API request has been completed."""
+
+    __slots__ = ("id", "created_at", "data", "type", "object", "extra_fields")
 
     id: str
     """The unique ID of the event."""
@@ -444,15 +607,13 @@ class BatchCompletedWebhookEvent:
     data: BatchCompletedWebhookEventData
     """Event data payload."""
 
-    type: Literal["batch.completed"] = "batch.completed"
+    type: Literal["batch.completed"]
     """The type of the event. Always `batch.completed`."""
 
-    object: Literal["event"] | None = None
+    object: Literal["event"] | None
     """The object of the event. Always `event`."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
     # Its nested classes by their names relative to it (a ClassVar, so no dataclass field).
@@ -460,13 +621,24 @@ class BatchCompletedWebhookEvent:
         BatchCompletedWebhookEventData
     )
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> BatchCompletedWebhookEvent:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_BatchCompletedWebhookEvent, data)
+    def __init__(
+        self,
+        *,
+        id: str,
+        created_at: int,
+        data: BatchCompletedWebhookEventData,
+        type: Literal["batch.completed"] = "batch.completed",
+        object: Literal["event"] | None = None,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "created_at", created_at)
+        _object_setattr(self, "data", data)
+        _object_setattr(self, "type", type)
+        _object_setattr(self, "object", object)
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
             "created_at": self.created_at,
@@ -480,7 +652,7 @@ class BatchCompletedWebhookEvent:
         return out
 
 
-_SET_BatchCompletedWebhookEvent: Final = _slot_setters(BatchCompletedWebhookEvent)
+_FillBatchCompletedWebhookEvent: Final = _twin(BatchCompletedWebhookEvent)
 _KEYS_BatchCompletedWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -490,63 +662,66 @@ def _decode_BatchCompletedWebhookEvent(d: Any) -> BatchCompletedWebhookEvent:
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
+    o: Any = _FillBatchCompletedWebhookEvent()
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
         k = "created_at"
         x = d[k]
-        v_created_at = x if type(x) is int else _fail("an integer", x)
+        o.created_at = x if type(x) is int else _fail("an integer", x)
         k = "data"
         x = d[k]
-        v_data = _decode_BatchCompletedWebhookEventData(x)
+        o.data = _decode_BatchCompletedWebhookEventData(x)
         k = "type"
         x = d[k]
-        v_type = x if x == "batch.completed" else _fail('"batch.completed"', x)
+        o.type = x if x == "batch.completed" else _fail('"batch.completed"', x)
         k = "object"
         x = d.get(k, _MISSING)
         if x is _MISSING:
-            v_object = None
+            o.object = None
         else:
             n += 1
-            v_object = x if x == "event" else _fail('"event"', x)
+            o.object = x if x == "event" else _fail('"event"', x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(BatchCompletedWebhookEvent)
-    s = _SET_BatchCompletedWebhookEvent
-    s[0](o, v_id)
-    s[1](o, v_created_at)
-    s[2](o, v_data)
-    s[3](o, v_type)
-    s[4](o, v_object)
-    s[5](o, _NO_EXTRA if len(d) == n else _extras(d, _KEYS_BatchCompletedWebhookEvent))
-    return o
+    if len(d) == n:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_BatchCompletedWebhookEvent)
+    o.__class__ = BatchCompletedWebhookEvent
+    done: BatchCompletedWebhookEvent = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BatchExpiredWebhookEventData:
+_DECODER_OF[BatchCompletedWebhookEvent] = _decode_BatchCompletedWebhookEvent
+
+
+class BatchExpiredWebhookEventData(_Model):
     """Event data payload."""
+
+    __slots__ = ("id", "extra_fields")
 
     id: str
     """The unique ID of the batch API request."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> BatchExpiredWebhookEventData:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_BatchExpiredWebhookEventData, data)
+    def __init__(
+        self,
+        *,
+        id: str,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
         }
@@ -555,37 +730,40 @@ class BatchExpiredWebhookEventData:
         return out
 
 
-_SET_BatchExpiredWebhookEventData: Final = _slot_setters(BatchExpiredWebhookEventData)
+_FillBatchExpiredWebhookEventData: Final = _twin(BatchExpiredWebhookEventData)
 _KEYS_BatchExpiredWebhookEventData: Final = frozenset({"id"})
 
 
 def _decode_BatchExpiredWebhookEventData(d: Any) -> BatchExpiredWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    n = 1  # keys present that the spec defines
+    o: Any = _FillBatchExpiredWebhookEventData()
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(BatchExpiredWebhookEventData)
-    s = _SET_BatchExpiredWebhookEventData
-    s[0](o, v_id)
-    s[1](
-        o, _NO_EXTRA if len(d) == n else _extras(d, _KEYS_BatchExpiredWebhookEventData)
-    )
-    return o
+    if len(d) == 1:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_BatchExpiredWebhookEventData)
+    o.__class__ = BatchExpiredWebhookEventData
+    done: BatchExpiredWebhookEventData = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BatchExpiredWebhookEvent:
+_DECODER_OF[BatchExpiredWebhookEventData] = _decode_BatchExpiredWebhookEventData
+
+
+class BatchExpiredWebhookEvent(_Model):
     """Sent when a batch API request has expired."""
+
+    __slots__ = ("id", "created_at", "data", "type", "object", "extra_fields")
 
     id: str
     """The unique ID of the event."""
@@ -596,27 +774,36 @@ class BatchExpiredWebhookEvent:
     data: BatchExpiredWebhookEventData
     """Event data payload."""
 
-    type: Literal["batch.expired"] = "batch.expired"
+    type: Literal["batch.expired"]
     """The type of the event. Always `batch.expired`."""
 
-    object: Literal["event"] | None = None
+    object: Literal["event"] | None
     """The object of the event. Always `event`."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
     # Its nested classes by their names relative to it (a ClassVar, so no dataclass field).
     Data: ClassVar[Type[BatchExpiredWebhookEventData]] = BatchExpiredWebhookEventData
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> BatchExpiredWebhookEvent:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_BatchExpiredWebhookEvent, data)
+    def __init__(
+        self,
+        *,
+        id: str,
+        created_at: int,
+        data: BatchExpiredWebhookEventData,
+        type: Literal["batch.expired"] = "batch.expired",
+        object: Literal["event"] | None = None,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "created_at", created_at)
+        _object_setattr(self, "data", data)
+        _object_setattr(self, "type", type)
+        _object_setattr(self, "object", object)
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
             "created_at": self.created_at,
@@ -630,7 +817,7 @@ class BatchExpiredWebhookEvent:
         return out
 
 
-_SET_BatchExpiredWebhookEvent: Final = _slot_setters(BatchExpiredWebhookEvent)
+_FillBatchExpiredWebhookEvent: Final = _twin(BatchExpiredWebhookEvent)
 _KEYS_BatchExpiredWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -640,63 +827,66 @@ def _decode_BatchExpiredWebhookEvent(d: Any) -> BatchExpiredWebhookEvent:
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
+    o: Any = _FillBatchExpiredWebhookEvent()
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
         k = "created_at"
         x = d[k]
-        v_created_at = x if type(x) is int else _fail("an integer", x)
+        o.created_at = x if type(x) is int else _fail("an integer", x)
         k = "data"
         x = d[k]
-        v_data = _decode_BatchExpiredWebhookEventData(x)
+        o.data = _decode_BatchExpiredWebhookEventData(x)
         k = "type"
         x = d[k]
-        v_type = x if x == "batch.expired" else _fail('"batch.expired"', x)
+        o.type = x if x == "batch.expired" else _fail('"batch.expired"', x)
         k = "object"
         x = d.get(k, _MISSING)
         if x is _MISSING:
-            v_object = None
+            o.object = None
         else:
             n += 1
-            v_object = x if x == "event" else _fail('"event"', x)
+            o.object = x if x == "event" else _fail('"event"', x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(BatchExpiredWebhookEvent)
-    s = _SET_BatchExpiredWebhookEvent
-    s[0](o, v_id)
-    s[1](o, v_created_at)
-    s[2](o, v_data)
-    s[3](o, v_type)
-    s[4](o, v_object)
-    s[5](o, _NO_EXTRA if len(d) == n else _extras(d, _KEYS_BatchExpiredWebhookEvent))
-    return o
+    if len(d) == n:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_BatchExpiredWebhookEvent)
+    o.__class__ = BatchExpiredWebhookEvent
+    done: BatchExpiredWebhookEvent = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BatchFailedWebhookEventData:
+_DECODER_OF[BatchExpiredWebhookEvent] = _decode_BatchExpiredWebhookEvent
+
+
+class BatchFailedWebhookEventData(_Model):
     """Event data payload."""
+
+    __slots__ = ("id", "extra_fields")
 
     id: str
     """The unique ID of the batch API request."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> BatchFailedWebhookEventData:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_BatchFailedWebhookEventData, data)
+    def __init__(
+        self,
+        *,
+        id: str,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
         }
@@ -705,35 +895,40 @@ class BatchFailedWebhookEventData:
         return out
 
 
-_SET_BatchFailedWebhookEventData: Final = _slot_setters(BatchFailedWebhookEventData)
+_FillBatchFailedWebhookEventData: Final = _twin(BatchFailedWebhookEventData)
 _KEYS_BatchFailedWebhookEventData: Final = frozenset({"id"})
 
 
 def _decode_BatchFailedWebhookEventData(d: Any) -> BatchFailedWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    n = 1  # keys present that the spec defines
+    o: Any = _FillBatchFailedWebhookEventData()
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(BatchFailedWebhookEventData)
-    s = _SET_BatchFailedWebhookEventData
-    s[0](o, v_id)
-    s[1](o, _NO_EXTRA if len(d) == n else _extras(d, _KEYS_BatchFailedWebhookEventData))
-    return o
+    if len(d) == 1:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_BatchFailedWebhookEventData)
+    o.__class__ = BatchFailedWebhookEventData
+    done: BatchFailedWebhookEventData = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BatchFailedWebhookEvent:
+_DECODER_OF[BatchFailedWebhookEventData] = _decode_BatchFailedWebhookEventData
+
+
+class BatchFailedWebhookEvent(_Model):
     """Sent when a batch API request has failed."""
+
+    __slots__ = ("id", "created_at", "data", "type", "object", "extra_fields")
 
     id: str
     """The unique ID of the event."""
@@ -744,27 +939,36 @@ class BatchFailedWebhookEvent:
     data: BatchFailedWebhookEventData
     """Event data payload."""
 
-    type: Literal["batch.failed"] = "batch.failed"
+    type: Literal["batch.failed"]
     """The type of the event. Always `batch.failed`."""
 
-    object: Literal["event"] | None = None
+    object: Literal["event"] | None
     """The object of the event. Always `event`."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
     # Its nested classes by their names relative to it (a ClassVar, so no dataclass field).
     Data: ClassVar[Type[BatchFailedWebhookEventData]] = BatchFailedWebhookEventData
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> BatchFailedWebhookEvent:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_BatchFailedWebhookEvent, data)
+    def __init__(
+        self,
+        *,
+        id: str,
+        created_at: int,
+        data: BatchFailedWebhookEventData,
+        type: Literal["batch.failed"] = "batch.failed",
+        object: Literal["event"] | None = None,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "created_at", created_at)
+        _object_setattr(self, "data", data)
+        _object_setattr(self, "type", type)
+        _object_setattr(self, "object", object)
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
             "created_at": self.created_at,
@@ -778,7 +982,7 @@ class BatchFailedWebhookEvent:
         return out
 
 
-_SET_BatchFailedWebhookEvent: Final = _slot_setters(BatchFailedWebhookEvent)
+_FillBatchFailedWebhookEvent: Final = _twin(BatchFailedWebhookEvent)
 _KEYS_BatchFailedWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -788,63 +992,66 @@ def _decode_BatchFailedWebhookEvent(d: Any) -> BatchFailedWebhookEvent:
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
+    o: Any = _FillBatchFailedWebhookEvent()
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
         k = "created_at"
         x = d[k]
-        v_created_at = x if type(x) is int else _fail("an integer", x)
+        o.created_at = x if type(x) is int else _fail("an integer", x)
         k = "data"
         x = d[k]
-        v_data = _decode_BatchFailedWebhookEventData(x)
+        o.data = _decode_BatchFailedWebhookEventData(x)
         k = "type"
         x = d[k]
-        v_type = x if x == "batch.failed" else _fail('"batch.failed"', x)
+        o.type = x if x == "batch.failed" else _fail('"batch.failed"', x)
         k = "object"
         x = d.get(k, _MISSING)
         if x is _MISSING:
-            v_object = None
+            o.object = None
         else:
             n += 1
-            v_object = x if x == "event" else _fail('"event"', x)
+            o.object = x if x == "event" else _fail('"event"', x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(BatchFailedWebhookEvent)
-    s = _SET_BatchFailedWebhookEvent
-    s[0](o, v_id)
-    s[1](o, v_created_at)
-    s[2](o, v_data)
-    s[3](o, v_type)
-    s[4](o, v_object)
-    s[5](o, _NO_EXTRA if len(d) == n else _extras(d, _KEYS_BatchFailedWebhookEvent))
-    return o
+    if len(d) == n:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_BatchFailedWebhookEvent)
+    o.__class__ = BatchFailedWebhookEvent
+    done: BatchFailedWebhookEvent = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class EvalRunCanceledWebhookEventData:
+_DECODER_OF[BatchFailedWebhookEvent] = _decode_BatchFailedWebhookEvent
+
+
+class EvalRunCanceledWebhookEventData(_Model):
     """Event data payload."""
+
+    __slots__ = ("id", "extra_fields")
 
     id: str
     """The unique ID of the eval run."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> EvalRunCanceledWebhookEventData:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_EvalRunCanceledWebhookEventData, data)
+    def __init__(
+        self,
+        *,
+        id: str,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
         }
@@ -853,40 +1060,40 @@ class EvalRunCanceledWebhookEventData:
         return out
 
 
-_SET_EvalRunCanceledWebhookEventData: Final = _slot_setters(
-    EvalRunCanceledWebhookEventData
-)
+_FillEvalRunCanceledWebhookEventData: Final = _twin(EvalRunCanceledWebhookEventData)
 _KEYS_EvalRunCanceledWebhookEventData: Final = frozenset({"id"})
 
 
 def _decode_EvalRunCanceledWebhookEventData(d: Any) -> EvalRunCanceledWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    n = 1  # keys present that the spec defines
+    o: Any = _FillEvalRunCanceledWebhookEventData()
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(EvalRunCanceledWebhookEventData)
-    s = _SET_EvalRunCanceledWebhookEventData
-    s[0](o, v_id)
-    s[1](
-        o,
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_EvalRunCanceledWebhookEventData),
-    )
-    return o
+    if len(d) == 1:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_EvalRunCanceledWebhookEventData)
+    o.__class__ = EvalRunCanceledWebhookEventData
+    done: EvalRunCanceledWebhookEventData = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class EvalRunCanceledWebhookEvent:
+_DECODER_OF[EvalRunCanceledWebhookEventData] = _decode_EvalRunCanceledWebhookEventData
+
+
+class EvalRunCanceledWebhookEvent(_Model):
     """Sent when an eval run has been canceled."""
+
+    __slots__ = ("id", "created_at", "data", "type", "object", "extra_fields")
 
     id: str
     """The unique ID of the event."""
@@ -897,15 +1104,13 @@ class EvalRunCanceledWebhookEvent:
     data: EvalRunCanceledWebhookEventData
     """Event data payload."""
 
-    type: Literal["eval.run.canceled"] = "eval.run.canceled"
+    type: Literal["eval.run.canceled"]
     """The type of the event. Always `eval.run.canceled`."""
 
-    object: Literal["event"] | None = None
+    object: Literal["event"] | None
     """The object of the event. Always `event`."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
     # Its nested classes by their names relative to it (a ClassVar, so no dataclass field).
@@ -913,13 +1118,24 @@ class EvalRunCanceledWebhookEvent:
         EvalRunCanceledWebhookEventData
     )
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> EvalRunCanceledWebhookEvent:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_EvalRunCanceledWebhookEvent, data)
+    def __init__(
+        self,
+        *,
+        id: str,
+        created_at: int,
+        data: EvalRunCanceledWebhookEventData,
+        type: Literal["eval.run.canceled"] = "eval.run.canceled",
+        object: Literal["event"] | None = None,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "created_at", created_at)
+        _object_setattr(self, "data", data)
+        _object_setattr(self, "type", type)
+        _object_setattr(self, "object", object)
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
             "created_at": self.created_at,
@@ -933,7 +1149,7 @@ class EvalRunCanceledWebhookEvent:
         return out
 
 
-_SET_EvalRunCanceledWebhookEvent: Final = _slot_setters(EvalRunCanceledWebhookEvent)
+_FillEvalRunCanceledWebhookEvent: Final = _twin(EvalRunCanceledWebhookEvent)
 _KEYS_EvalRunCanceledWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -943,63 +1159,66 @@ def _decode_EvalRunCanceledWebhookEvent(d: Any) -> EvalRunCanceledWebhookEvent:
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
+    o: Any = _FillEvalRunCanceledWebhookEvent()
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
         k = "created_at"
         x = d[k]
-        v_created_at = x if type(x) is int else _fail("an integer", x)
+        o.created_at = x if type(x) is int else _fail("an integer", x)
         k = "data"
         x = d[k]
-        v_data = _decode_EvalRunCanceledWebhookEventData(x)
+        o.data = _decode_EvalRunCanceledWebhookEventData(x)
         k = "type"
         x = d[k]
-        v_type = x if x == "eval.run.canceled" else _fail('"eval.run.canceled"', x)
+        o.type = x if x == "eval.run.canceled" else _fail('"eval.run.canceled"', x)
         k = "object"
         x = d.get(k, _MISSING)
         if x is _MISSING:
-            v_object = None
+            o.object = None
         else:
             n += 1
-            v_object = x if x == "event" else _fail('"event"', x)
+            o.object = x if x == "event" else _fail('"event"', x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(EvalRunCanceledWebhookEvent)
-    s = _SET_EvalRunCanceledWebhookEvent
-    s[0](o, v_id)
-    s[1](o, v_created_at)
-    s[2](o, v_data)
-    s[3](o, v_type)
-    s[4](o, v_object)
-    s[5](o, _NO_EXTRA if len(d) == n else _extras(d, _KEYS_EvalRunCanceledWebhookEvent))
-    return o
+    if len(d) == n:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_EvalRunCanceledWebhookEvent)
+    o.__class__ = EvalRunCanceledWebhookEvent
+    done: EvalRunCanceledWebhookEvent = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class EvalRunFailedWebhookEventData:
+_DECODER_OF[EvalRunCanceledWebhookEvent] = _decode_EvalRunCanceledWebhookEvent
+
+
+class EvalRunFailedWebhookEventData(_Model):
     """Event data payload."""
+
+    __slots__ = ("id", "extra_fields")
 
     id: str
     """The unique ID of the eval run."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> EvalRunFailedWebhookEventData:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_EvalRunFailedWebhookEventData, data)
+    def __init__(
+        self,
+        *,
+        id: str,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
         }
@@ -1008,37 +1227,40 @@ class EvalRunFailedWebhookEventData:
         return out
 
 
-_SET_EvalRunFailedWebhookEventData: Final = _slot_setters(EvalRunFailedWebhookEventData)
+_FillEvalRunFailedWebhookEventData: Final = _twin(EvalRunFailedWebhookEventData)
 _KEYS_EvalRunFailedWebhookEventData: Final = frozenset({"id"})
 
 
 def _decode_EvalRunFailedWebhookEventData(d: Any) -> EvalRunFailedWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    n = 1  # keys present that the spec defines
+    o: Any = _FillEvalRunFailedWebhookEventData()
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(EvalRunFailedWebhookEventData)
-    s = _SET_EvalRunFailedWebhookEventData
-    s[0](o, v_id)
-    s[1](
-        o, _NO_EXTRA if len(d) == n else _extras(d, _KEYS_EvalRunFailedWebhookEventData)
-    )
-    return o
+    if len(d) == 1:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_EvalRunFailedWebhookEventData)
+    o.__class__ = EvalRunFailedWebhookEventData
+    done: EvalRunFailedWebhookEventData = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class EvalRunFailedWebhookEvent:
+_DECODER_OF[EvalRunFailedWebhookEventData] = _decode_EvalRunFailedWebhookEventData
+
+
+class EvalRunFailedWebhookEvent(_Model):
     """Sent when an eval run has failed."""
+
+    __slots__ = ("id", "created_at", "data", "type", "object", "extra_fields")
 
     id: str
     """The unique ID of the event."""
@@ -1049,27 +1271,36 @@ class EvalRunFailedWebhookEvent:
     data: EvalRunFailedWebhookEventData
     """Event data payload."""
 
-    type: Literal["eval.run.failed"] = "eval.run.failed"
+    type: Literal["eval.run.failed"]
     """The type of the event. Always `eval.run.failed`."""
 
-    object: Literal["event"] | None = None
+    object: Literal["event"] | None
     """The object of the event. Always `event`."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
     # Its nested classes by their names relative to it (a ClassVar, so no dataclass field).
     Data: ClassVar[Type[EvalRunFailedWebhookEventData]] = EvalRunFailedWebhookEventData
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> EvalRunFailedWebhookEvent:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_EvalRunFailedWebhookEvent, data)
+    def __init__(
+        self,
+        *,
+        id: str,
+        created_at: int,
+        data: EvalRunFailedWebhookEventData,
+        type: Literal["eval.run.failed"] = "eval.run.failed",
+        object: Literal["event"] | None = None,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "created_at", created_at)
+        _object_setattr(self, "data", data)
+        _object_setattr(self, "type", type)
+        _object_setattr(self, "object", object)
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
             "created_at": self.created_at,
@@ -1083,7 +1314,7 @@ class EvalRunFailedWebhookEvent:
         return out
 
 
-_SET_EvalRunFailedWebhookEvent: Final = _slot_setters(EvalRunFailedWebhookEvent)
+_FillEvalRunFailedWebhookEvent: Final = _twin(EvalRunFailedWebhookEvent)
 _KEYS_EvalRunFailedWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -1093,63 +1324,66 @@ def _decode_EvalRunFailedWebhookEvent(d: Any) -> EvalRunFailedWebhookEvent:
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
+    o: Any = _FillEvalRunFailedWebhookEvent()
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
         k = "created_at"
         x = d[k]
-        v_created_at = x if type(x) is int else _fail("an integer", x)
+        o.created_at = x if type(x) is int else _fail("an integer", x)
         k = "data"
         x = d[k]
-        v_data = _decode_EvalRunFailedWebhookEventData(x)
+        o.data = _decode_EvalRunFailedWebhookEventData(x)
         k = "type"
         x = d[k]
-        v_type = x if x == "eval.run.failed" else _fail('"eval.run.failed"', x)
+        o.type = x if x == "eval.run.failed" else _fail('"eval.run.failed"', x)
         k = "object"
         x = d.get(k, _MISSING)
         if x is _MISSING:
-            v_object = None
+            o.object = None
         else:
             n += 1
-            v_object = x if x == "event" else _fail('"event"', x)
+            o.object = x if x == "event" else _fail('"event"', x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(EvalRunFailedWebhookEvent)
-    s = _SET_EvalRunFailedWebhookEvent
-    s[0](o, v_id)
-    s[1](o, v_created_at)
-    s[2](o, v_data)
-    s[3](o, v_type)
-    s[4](o, v_object)
-    s[5](o, _NO_EXTRA if len(d) == n else _extras(d, _KEYS_EvalRunFailedWebhookEvent))
-    return o
+    if len(d) == n:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_EvalRunFailedWebhookEvent)
+    o.__class__ = EvalRunFailedWebhookEvent
+    done: EvalRunFailedWebhookEvent = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class EvalRunSucceededWebhookEventData:
+_DECODER_OF[EvalRunFailedWebhookEvent] = _decode_EvalRunFailedWebhookEvent
+
+
+class EvalRunSucceededWebhookEventData(_Model):
     """Event data payload."""
+
+    __slots__ = ("id", "extra_fields")
 
     id: str
     """The unique ID of the eval run."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> EvalRunSucceededWebhookEventData:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_EvalRunSucceededWebhookEventData, data)
+    def __init__(
+        self,
+        *,
+        id: str,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
         }
@@ -1158,9 +1392,7 @@ class EvalRunSucceededWebhookEventData:
         return out
 
 
-_SET_EvalRunSucceededWebhookEventData: Final = _slot_setters(
-    EvalRunSucceededWebhookEventData
-)
+_FillEvalRunSucceededWebhookEventData: Final = _twin(EvalRunSucceededWebhookEventData)
 _KEYS_EvalRunSucceededWebhookEventData: Final = frozenset({"id"})
 
 
@@ -1169,35 +1401,33 @@ def _decode_EvalRunSucceededWebhookEventData(
 ) -> EvalRunSucceededWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    n = 1  # keys present that the spec defines
+    o: Any = _FillEvalRunSucceededWebhookEventData()
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(EvalRunSucceededWebhookEventData)
-    s = _SET_EvalRunSucceededWebhookEventData
-    s[0](o, v_id)
-    s[1](
-        o,
-        (
-            _NO_EXTRA
-            if len(d) == n
-            else _extras(d, _KEYS_EvalRunSucceededWebhookEventData)
-        ),
-    )
-    return o
+    if len(d) == 1:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_EvalRunSucceededWebhookEventData)
+    o.__class__ = EvalRunSucceededWebhookEventData
+    done: EvalRunSucceededWebhookEventData = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class EvalRunSucceededWebhookEvent:
+_DECODER_OF[EvalRunSucceededWebhookEventData] = _decode_EvalRunSucceededWebhookEventData
+
+
+class EvalRunSucceededWebhookEvent(_Model):
     """Sent when an eval run has succeeded."""
+
+    __slots__ = ("id", "created_at", "data", "type", "object", "extra_fields")
 
     id: str
     """The unique ID of the event."""
@@ -1208,15 +1438,13 @@ class EvalRunSucceededWebhookEvent:
     data: EvalRunSucceededWebhookEventData
     """Event data payload."""
 
-    type: Literal["eval.run.succeeded"] = "eval.run.succeeded"
+    type: Literal["eval.run.succeeded"]
     """The type of the event. Always `eval.run.succeeded`."""
 
-    object: Literal["event"] | None = None
+    object: Literal["event"] | None
     """The object of the event. Always `event`."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
     # Its nested classes by their names relative to it (a ClassVar, so no dataclass field).
@@ -1224,13 +1452,24 @@ class EvalRunSucceededWebhookEvent:
         EvalRunSucceededWebhookEventData
     )
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> EvalRunSucceededWebhookEvent:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_EvalRunSucceededWebhookEvent, data)
+    def __init__(
+        self,
+        *,
+        id: str,
+        created_at: int,
+        data: EvalRunSucceededWebhookEventData,
+        type: Literal["eval.run.succeeded"] = "eval.run.succeeded",
+        object: Literal["event"] | None = None,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "created_at", created_at)
+        _object_setattr(self, "data", data)
+        _object_setattr(self, "type", type)
+        _object_setattr(self, "object", object)
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
             "created_at": self.created_at,
@@ -1244,7 +1483,7 @@ class EvalRunSucceededWebhookEvent:
         return out
 
 
-_SET_EvalRunSucceededWebhookEvent: Final = _slot_setters(EvalRunSucceededWebhookEvent)
+_FillEvalRunSucceededWebhookEvent: Final = _twin(EvalRunSucceededWebhookEvent)
 _KEYS_EvalRunSucceededWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -1254,67 +1493,66 @@ def _decode_EvalRunSucceededWebhookEvent(d: Any) -> EvalRunSucceededWebhookEvent
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
+    o: Any = _FillEvalRunSucceededWebhookEvent()
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
         k = "created_at"
         x = d[k]
-        v_created_at = x if type(x) is int else _fail("an integer", x)
+        o.created_at = x if type(x) is int else _fail("an integer", x)
         k = "data"
         x = d[k]
-        v_data = _decode_EvalRunSucceededWebhookEventData(x)
+        o.data = _decode_EvalRunSucceededWebhookEventData(x)
         k = "type"
         x = d[k]
-        v_type = x if x == "eval.run.succeeded" else _fail('"eval.run.succeeded"', x)
+        o.type = x if x == "eval.run.succeeded" else _fail('"eval.run.succeeded"', x)
         k = "object"
         x = d.get(k, _MISSING)
         if x is _MISSING:
-            v_object = None
+            o.object = None
         else:
             n += 1
-            v_object = x if x == "event" else _fail('"event"', x)
+            o.object = x if x == "event" else _fail('"event"', x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(EvalRunSucceededWebhookEvent)
-    s = _SET_EvalRunSucceededWebhookEvent
-    s[0](o, v_id)
-    s[1](o, v_created_at)
-    s[2](o, v_data)
-    s[3](o, v_type)
-    s[4](o, v_object)
-    s[5](
-        o, _NO_EXTRA if len(d) == n else _extras(d, _KEYS_EvalRunSucceededWebhookEvent)
-    )
-    return o
+    if len(d) == n:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_EvalRunSucceededWebhookEvent)
+    o.__class__ = EvalRunSucceededWebhookEvent
+    done: EvalRunSucceededWebhookEvent = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FineTuningJobCancelledWebhookEventData:
+_DECODER_OF[EvalRunSucceededWebhookEvent] = _decode_EvalRunSucceededWebhookEvent
+
+
+class FineTuningJobCancelledWebhookEventData(_Model):
     """Event data payload."""
+
+    __slots__ = ("id", "extra_fields")
 
     id: str
     """The unique ID of the fine-tuning job."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
-    @classmethod
-    def from_dict(
-        cls, data: Mapping[str, Any]
-    ) -> FineTuningJobCancelledWebhookEventData:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_FineTuningJobCancelledWebhookEventData, data)
+    def __init__(
+        self,
+        *,
+        id: str,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
         }
@@ -1323,7 +1561,7 @@ class FineTuningJobCancelledWebhookEventData:
         return out
 
 
-_SET_FineTuningJobCancelledWebhookEventData: Final = _slot_setters(
+_FillFineTuningJobCancelledWebhookEventData: Final = _twin(
     FineTuningJobCancelledWebhookEventData
 )
 _KEYS_FineTuningJobCancelledWebhookEventData: Final = frozenset({"id"})
@@ -1334,35 +1572,35 @@ def _decode_FineTuningJobCancelledWebhookEventData(
 ) -> FineTuningJobCancelledWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    n = 1  # keys present that the spec defines
+    o: Any = _FillFineTuningJobCancelledWebhookEventData()
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(FineTuningJobCancelledWebhookEventData)
-    s = _SET_FineTuningJobCancelledWebhookEventData
-    s[0](o, v_id)
-    s[1](
-        o,
-        (
-            _NO_EXTRA
-            if len(d) == n
-            else _extras(d, _KEYS_FineTuningJobCancelledWebhookEventData)
-        ),
-    )
-    return o
+    if len(d) == 1:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_FineTuningJobCancelledWebhookEventData)
+    o.__class__ = FineTuningJobCancelledWebhookEventData
+    done: FineTuningJobCancelledWebhookEventData = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FineTuningJobCancelledWebhookEvent:
+_DECODER_OF[FineTuningJobCancelledWebhookEventData] = (
+    _decode_FineTuningJobCancelledWebhookEventData
+)
+
+
+class FineTuningJobCancelledWebhookEvent(_Model):
     """Sent when a fine-tuning job has been cancelled."""
+
+    __slots__ = ("id", "created_at", "data", "type", "object", "extra_fields")
 
     id: str
     """The unique ID of the event."""
@@ -1373,15 +1611,13 @@ class FineTuningJobCancelledWebhookEvent:
     data: FineTuningJobCancelledWebhookEventData
     """Event data payload."""
 
-    type: Literal["fine_tuning.job.cancelled"] = "fine_tuning.job.cancelled"
+    type: Literal["fine_tuning.job.cancelled"]
     """The type of the event. Always `fine_tuning.job.cancelled`."""
 
-    object: Literal["event"] | None = None
+    object: Literal["event"] | None
     """The object of the event. Always `event`."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
     # Its nested classes by their names relative to it (a ClassVar, so no dataclass field).
@@ -1389,13 +1625,24 @@ class FineTuningJobCancelledWebhookEvent:
         FineTuningJobCancelledWebhookEventData
     )
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> FineTuningJobCancelledWebhookEvent:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_FineTuningJobCancelledWebhookEvent, data)
+    def __init__(
+        self,
+        *,
+        id: str,
+        created_at: int,
+        data: FineTuningJobCancelledWebhookEventData,
+        type: Literal["fine_tuning.job.cancelled"] = "fine_tuning.job.cancelled",
+        object: Literal["event"] | None = None,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "created_at", created_at)
+        _object_setattr(self, "data", data)
+        _object_setattr(self, "type", type)
+        _object_setattr(self, "object", object)
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
             "created_at": self.created_at,
@@ -1409,7 +1656,7 @@ class FineTuningJobCancelledWebhookEvent:
         return out
 
 
-_SET_FineTuningJobCancelledWebhookEvent: Final = _slot_setters(
+_FillFineTuningJobCancelledWebhookEvent: Final = _twin(
     FineTuningJobCancelledWebhookEvent
 )
 _KEYS_FineTuningJobCancelledWebhookEvent: Final = frozenset(
@@ -1423,20 +1670,21 @@ def _decode_FineTuningJobCancelledWebhookEvent(
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
+    o: Any = _FillFineTuningJobCancelledWebhookEvent()
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
         k = "created_at"
         x = d[k]
-        v_created_at = x if type(x) is int else _fail("an integer", x)
+        o.created_at = x if type(x) is int else _fail("an integer", x)
         k = "data"
         x = d[k]
-        v_data = _decode_FineTuningJobCancelledWebhookEventData(x)
+        o.data = _decode_FineTuningJobCancelledWebhookEventData(x)
         k = "type"
         x = d[k]
-        v_type = (
+        o.type = (
             x
             if x == "fine_tuning.job.cancelled"
             else _fail('"fine_tuning.job.cancelled"', x)
@@ -1444,53 +1692,50 @@ def _decode_FineTuningJobCancelledWebhookEvent(
         k = "object"
         x = d.get(k, _MISSING)
         if x is _MISSING:
-            v_object = None
+            o.object = None
         else:
             n += 1
-            v_object = x if x == "event" else _fail('"event"', x)
+            o.object = x if x == "event" else _fail('"event"', x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(FineTuningJobCancelledWebhookEvent)
-    s = _SET_FineTuningJobCancelledWebhookEvent
-    s[0](o, v_id)
-    s[1](o, v_created_at)
-    s[2](o, v_data)
-    s[3](o, v_type)
-    s[4](o, v_object)
-    s[5](
-        o,
-        (
-            _NO_EXTRA
-            if len(d) == n
-            else _extras(d, _KEYS_FineTuningJobCancelledWebhookEvent)
-        ),
-    )
-    return o
+    if len(d) == n:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_FineTuningJobCancelledWebhookEvent)
+    o.__class__ = FineTuningJobCancelledWebhookEvent
+    done: FineTuningJobCancelledWebhookEvent = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FineTuningJobFailedWebhookEventData:
+_DECODER_OF[FineTuningJobCancelledWebhookEvent] = (
+    _decode_FineTuningJobCancelledWebhookEvent
+)
+
+
+class FineTuningJobFailedWebhookEventData(_Model):
     """Event data payload."""
+
+    __slots__ = ("id", "extra_fields")
 
     id: str
     """The unique ID of the fine-tuning job."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> FineTuningJobFailedWebhookEventData:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_FineTuningJobFailedWebhookEventData, data)
+    def __init__(
+        self,
+        *,
+        id: str,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
         }
@@ -1499,7 +1744,7 @@ class FineTuningJobFailedWebhookEventData:
         return out
 
 
-_SET_FineTuningJobFailedWebhookEventData: Final = _slot_setters(
+_FillFineTuningJobFailedWebhookEventData: Final = _twin(
     FineTuningJobFailedWebhookEventData
 )
 _KEYS_FineTuningJobFailedWebhookEventData: Final = frozenset({"id"})
@@ -1510,35 +1755,35 @@ def _decode_FineTuningJobFailedWebhookEventData(
 ) -> FineTuningJobFailedWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    n = 1  # keys present that the spec defines
+    o: Any = _FillFineTuningJobFailedWebhookEventData()
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(FineTuningJobFailedWebhookEventData)
-    s = _SET_FineTuningJobFailedWebhookEventData
-    s[0](o, v_id)
-    s[1](
-        o,
-        (
-            _NO_EXTRA
-            if len(d) == n
-            else _extras(d, _KEYS_FineTuningJobFailedWebhookEventData)
-        ),
-    )
-    return o
+    if len(d) == 1:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_FineTuningJobFailedWebhookEventData)
+    o.__class__ = FineTuningJobFailedWebhookEventData
+    done: FineTuningJobFailedWebhookEventData = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FineTuningJobFailedWebhookEvent:
+_DECODER_OF[FineTuningJobFailedWebhookEventData] = (
+    _decode_FineTuningJobFailedWebhookEventData
+)
+
+
+class FineTuningJobFailedWebhookEvent(_Model):
     """Sent when a fine-tuning job has failed."""
+
+    __slots__ = ("id", "created_at", "data", "type", "object", "extra_fields")
 
     id: str
     """The unique ID of the event."""
@@ -1549,15 +1794,13 @@ class FineTuningJobFailedWebhookEvent:
     data: FineTuningJobFailedWebhookEventData
     """Event data payload."""
 
-    type: Literal["fine_tuning.job.failed"] = "fine_tuning.job.failed"
+    type: Literal["fine_tuning.job.failed"]
     """The type of the event. Always `fine_tuning.job.failed`."""
 
-    object: Literal["event"] | None = None
+    object: Literal["event"] | None
     """The object of the event. Always `event`."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
     # Its nested classes by their names relative to it (a ClassVar, so no dataclass field).
@@ -1565,13 +1808,24 @@ class FineTuningJobFailedWebhookEvent:
         FineTuningJobFailedWebhookEventData
     )
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> FineTuningJobFailedWebhookEvent:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_FineTuningJobFailedWebhookEvent, data)
+    def __init__(
+        self,
+        *,
+        id: str,
+        created_at: int,
+        data: FineTuningJobFailedWebhookEventData,
+        type: Literal["fine_tuning.job.failed"] = "fine_tuning.job.failed",
+        object: Literal["event"] | None = None,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "created_at", created_at)
+        _object_setattr(self, "data", data)
+        _object_setattr(self, "type", type)
+        _object_setattr(self, "object", object)
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
             "created_at": self.created_at,
@@ -1585,9 +1839,7 @@ class FineTuningJobFailedWebhookEvent:
         return out
 
 
-_SET_FineTuningJobFailedWebhookEvent: Final = _slot_setters(
-    FineTuningJobFailedWebhookEvent
-)
+_FillFineTuningJobFailedWebhookEvent: Final = _twin(FineTuningJobFailedWebhookEvent)
 _KEYS_FineTuningJobFailedWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -1597,70 +1849,68 @@ def _decode_FineTuningJobFailedWebhookEvent(d: Any) -> FineTuningJobFailedWebhoo
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
+    o: Any = _FillFineTuningJobFailedWebhookEvent()
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
         k = "created_at"
         x = d[k]
-        v_created_at = x if type(x) is int else _fail("an integer", x)
+        o.created_at = x if type(x) is int else _fail("an integer", x)
         k = "data"
         x = d[k]
-        v_data = _decode_FineTuningJobFailedWebhookEventData(x)
+        o.data = _decode_FineTuningJobFailedWebhookEventData(x)
         k = "type"
         x = d[k]
-        v_type = (
+        o.type = (
             x if x == "fine_tuning.job.failed" else _fail('"fine_tuning.job.failed"', x)
         )
         k = "object"
         x = d.get(k, _MISSING)
         if x is _MISSING:
-            v_object = None
+            o.object = None
         else:
             n += 1
-            v_object = x if x == "event" else _fail('"event"', x)
+            o.object = x if x == "event" else _fail('"event"', x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(FineTuningJobFailedWebhookEvent)
-    s = _SET_FineTuningJobFailedWebhookEvent
-    s[0](o, v_id)
-    s[1](o, v_created_at)
-    s[2](o, v_data)
-    s[3](o, v_type)
-    s[4](o, v_object)
-    s[5](
-        o,
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_FineTuningJobFailedWebhookEvent),
-    )
-    return o
+    if len(d) == n:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_FineTuningJobFailedWebhookEvent)
+    o.__class__ = FineTuningJobFailedWebhookEvent
+    done: FineTuningJobFailedWebhookEvent = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FineTuningJobSucceededWebhookEventData:
+_DECODER_OF[FineTuningJobFailedWebhookEvent] = _decode_FineTuningJobFailedWebhookEvent
+
+
+class FineTuningJobSucceededWebhookEventData(_Model):
     """Event data payload."""
+
+    __slots__ = ("id", "extra_fields")
 
     id: str
     """The unique ID of the fine-tuning job."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
-    @classmethod
-    def from_dict(
-        cls, data: Mapping[str, Any]
-    ) -> FineTuningJobSucceededWebhookEventData:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_FineTuningJobSucceededWebhookEventData, data)
+    def __init__(
+        self,
+        *,
+        id: str,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
         }
@@ -1669,7 +1919,7 @@ class FineTuningJobSucceededWebhookEventData:
         return out
 
 
-_SET_FineTuningJobSucceededWebhookEventData: Final = _slot_setters(
+_FillFineTuningJobSucceededWebhookEventData: Final = _twin(
     FineTuningJobSucceededWebhookEventData
 )
 _KEYS_FineTuningJobSucceededWebhookEventData: Final = frozenset({"id"})
@@ -1680,35 +1930,35 @@ def _decode_FineTuningJobSucceededWebhookEventData(
 ) -> FineTuningJobSucceededWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    n = 1  # keys present that the spec defines
+    o: Any = _FillFineTuningJobSucceededWebhookEventData()
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(FineTuningJobSucceededWebhookEventData)
-    s = _SET_FineTuningJobSucceededWebhookEventData
-    s[0](o, v_id)
-    s[1](
-        o,
-        (
-            _NO_EXTRA
-            if len(d) == n
-            else _extras(d, _KEYS_FineTuningJobSucceededWebhookEventData)
-        ),
-    )
-    return o
+    if len(d) == 1:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_FineTuningJobSucceededWebhookEventData)
+    o.__class__ = FineTuningJobSucceededWebhookEventData
+    done: FineTuningJobSucceededWebhookEventData = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FineTuningJobSucceededWebhookEvent:
+_DECODER_OF[FineTuningJobSucceededWebhookEventData] = (
+    _decode_FineTuningJobSucceededWebhookEventData
+)
+
+
+class FineTuningJobSucceededWebhookEvent(_Model):
     """Sent when a fine-tuning job has succeeded."""
+
+    __slots__ = ("id", "created_at", "data", "type", "object", "extra_fields")
 
     id: str
     """The unique ID of the event."""
@@ -1719,15 +1969,13 @@ class FineTuningJobSucceededWebhookEvent:
     data: FineTuningJobSucceededWebhookEventData
     """Event data payload."""
 
-    type: Literal["fine_tuning.job.succeeded"] = "fine_tuning.job.succeeded"
+    type: Literal["fine_tuning.job.succeeded"]
     """The type of the event. Always `fine_tuning.job.succeeded`."""
 
-    object: Literal["event"] | None = None
+    object: Literal["event"] | None
     """The object of the event. Always `event`."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
     # Its nested classes by their names relative to it (a ClassVar, so no dataclass field).
@@ -1735,13 +1983,24 @@ class FineTuningJobSucceededWebhookEvent:
         FineTuningJobSucceededWebhookEventData
     )
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> FineTuningJobSucceededWebhookEvent:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_FineTuningJobSucceededWebhookEvent, data)
+    def __init__(
+        self,
+        *,
+        id: str,
+        created_at: int,
+        data: FineTuningJobSucceededWebhookEventData,
+        type: Literal["fine_tuning.job.succeeded"] = "fine_tuning.job.succeeded",
+        object: Literal["event"] | None = None,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "created_at", created_at)
+        _object_setattr(self, "data", data)
+        _object_setattr(self, "type", type)
+        _object_setattr(self, "object", object)
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
             "created_at": self.created_at,
@@ -1755,7 +2014,7 @@ class FineTuningJobSucceededWebhookEvent:
         return out
 
 
-_SET_FineTuningJobSucceededWebhookEvent: Final = _slot_setters(
+_FillFineTuningJobSucceededWebhookEvent: Final = _twin(
     FineTuningJobSucceededWebhookEvent
 )
 _KEYS_FineTuningJobSucceededWebhookEvent: Final = frozenset(
@@ -1769,20 +2028,21 @@ def _decode_FineTuningJobSucceededWebhookEvent(
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
+    o: Any = _FillFineTuningJobSucceededWebhookEvent()
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
         k = "created_at"
         x = d[k]
-        v_created_at = x if type(x) is int else _fail("an integer", x)
+        o.created_at = x if type(x) is int else _fail("an integer", x)
         k = "data"
         x = d[k]
-        v_data = _decode_FineTuningJobSucceededWebhookEventData(x)
+        o.data = _decode_FineTuningJobSucceededWebhookEventData(x)
         k = "type"
         x = d[k]
-        v_type = (
+        o.type = (
             x
             if x == "fine_tuning.job.succeeded"
             else _fail('"fine_tuning.job.succeeded"', x)
@@ -1790,56 +2050,53 @@ def _decode_FineTuningJobSucceededWebhookEvent(
         k = "object"
         x = d.get(k, _MISSING)
         if x is _MISSING:
-            v_object = None
+            o.object = None
         else:
             n += 1
-            v_object = x if x == "event" else _fail('"event"', x)
+            o.object = x if x == "event" else _fail('"event"', x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(FineTuningJobSucceededWebhookEvent)
-    s = _SET_FineTuningJobSucceededWebhookEvent
-    s[0](o, v_id)
-    s[1](o, v_created_at)
-    s[2](o, v_data)
-    s[3](o, v_type)
-    s[4](o, v_object)
-    s[5](
-        o,
-        (
-            _NO_EXTRA
-            if len(d) == n
-            else _extras(d, _KEYS_FineTuningJobSucceededWebhookEvent)
-        ),
-    )
-    return o
+    if len(d) == n:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_FineTuningJobSucceededWebhookEvent)
+    o.__class__ = FineTuningJobSucceededWebhookEvent
+    done: FineTuningJobSucceededWebhookEvent = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RealtimeCallIncomingWebhookEventDataSipHeader:
+_DECODER_OF[FineTuningJobSucceededWebhookEvent] = (
+    _decode_FineTuningJobSucceededWebhookEvent
+)
+
+
+class RealtimeCallIncomingWebhookEventDataSipHeader(_Model):
+    __slots__ = ("name", "value", "extra_fields")
+
     name: str
     """Name of the SIP Header."""
 
     value: str
     """Value of the SIP Header."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
-    @classmethod
-    def from_dict(
-        cls, data: Mapping[str, Any]
-    ) -> RealtimeCallIncomingWebhookEventDataSipHeader:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_RealtimeCallIncomingWebhookEventDataSipHeader, data)
+    def __init__(
+        self,
+        *,
+        name: str,
+        value: str,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "name", name)
+        _object_setattr(self, "value", value)
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "name": self.name,
             "value": self.value,
@@ -1849,7 +2106,7 @@ class RealtimeCallIncomingWebhookEventDataSipHeader:
         return out
 
 
-_SET_RealtimeCallIncomingWebhookEventDataSipHeader: Final = _slot_setters(
+_FillRealtimeCallIncomingWebhookEventDataSipHeader: Final = _twin(
     RealtimeCallIncomingWebhookEventDataSipHeader
 )
 _KEYS_RealtimeCallIncomingWebhookEventDataSipHeader: Final = frozenset(
@@ -1862,39 +2119,38 @@ def _decode_RealtimeCallIncomingWebhookEventDataSipHeader(
 ) -> RealtimeCallIncomingWebhookEventDataSipHeader:
     if type(d) is not dict:
         d = _object(d)
-    n = 2  # keys present that the spec defines
+    o: Any = _FillRealtimeCallIncomingWebhookEventDataSipHeader()
     k = ""
     try:
         k = "name"
         x = d[k]
-        v_name = x if type(x) is str else _fail("a string", x)
+        o.name = x if type(x) is str else _fail("a string", x)
         k = "value"
         x = d[k]
-        v_value = x if type(x) is str else _fail("a string", x)
+        o.value = x if type(x) is str else _fail("a string", x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(RealtimeCallIncomingWebhookEventDataSipHeader)
-    s = _SET_RealtimeCallIncomingWebhookEventDataSipHeader
-    s[0](o, v_name)
-    s[1](o, v_value)
-    s[2](
-        o,
-        (
-            _NO_EXTRA
-            if len(d) == n
-            else _extras(d, _KEYS_RealtimeCallIncomingWebhookEventDataSipHeader)
-        ),
-    )
-    return o
+    if len(d) == 2:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_RealtimeCallIncomingWebhookEventDataSipHeader)
+    o.__class__ = RealtimeCallIncomingWebhookEventDataSipHeader
+    done: RealtimeCallIncomingWebhookEventDataSipHeader = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RealtimeCallIncomingWebhookEventData:
+_DECODER_OF[RealtimeCallIncomingWebhookEventDataSipHeader] = (
+    _decode_RealtimeCallIncomingWebhookEventDataSipHeader
+)
+
+
+class RealtimeCallIncomingWebhookEventData(_Model):
     """Event data payload."""
+
+    __slots__ = ("call_id", "sip_headers", "extra_fields")
 
     call_id: str
     """The unique ID of this call."""
@@ -1902,18 +2158,21 @@ class RealtimeCallIncomingWebhookEventData:
     sip_headers: tuple[RealtimeCallIncomingWebhookEventDataSipHeader, ...]
     """Headers from the SIP Invite."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> RealtimeCallIncomingWebhookEventData:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_RealtimeCallIncomingWebhookEventData, data)
+    def __init__(
+        self,
+        *,
+        call_id: str,
+        sip_headers: tuple[RealtimeCallIncomingWebhookEventDataSipHeader, ...],
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "call_id", call_id)
+        _object_setattr(self, "sip_headers", sip_headers)
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "call_id": self.call_id,
             "sip_headers": [y.to_dict() for y in self.sip_headers],
@@ -1923,7 +2182,7 @@ class RealtimeCallIncomingWebhookEventData:
         return out
 
 
-_SET_RealtimeCallIncomingWebhookEventData: Final = _slot_setters(
+_FillRealtimeCallIncomingWebhookEventData: Final = _twin(
     RealtimeCallIncomingWebhookEventData
 )
 _KEYS_RealtimeCallIncomingWebhookEventData: Final = frozenset(
@@ -1936,39 +2195,38 @@ def _decode_RealtimeCallIncomingWebhookEventData(
 ) -> RealtimeCallIncomingWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    n = 2  # keys present that the spec defines
+    o: Any = _FillRealtimeCallIncomingWebhookEventData()
     k = ""
     try:
         k = "call_id"
         x = d[k]
-        v_call_id = x if type(x) is str else _fail("a string", x)
+        o.call_id = x if type(x) is str else _fail("a string", x)
         k = "sip_headers"
         x = d[k]
-        v_sip_headers = _array(x, _decode_RealtimeCallIncomingWebhookEventDataSipHeader)
+        o.sip_headers = _array(x, _decode_RealtimeCallIncomingWebhookEventDataSipHeader)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(RealtimeCallIncomingWebhookEventData)
-    s = _SET_RealtimeCallIncomingWebhookEventData
-    s[0](o, v_call_id)
-    s[1](o, v_sip_headers)
-    s[2](
-        o,
-        (
-            _NO_EXTRA
-            if len(d) == n
-            else _extras(d, _KEYS_RealtimeCallIncomingWebhookEventData)
-        ),
-    )
-    return o
+    if len(d) == 2:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_RealtimeCallIncomingWebhookEventData)
+    o.__class__ = RealtimeCallIncomingWebhookEventData
+    done: RealtimeCallIncomingWebhookEventData = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RealtimeCallIncomingWebhookEvent:
+_DECODER_OF[RealtimeCallIncomingWebhookEventData] = (
+    _decode_RealtimeCallIncomingWebhookEventData
+)
+
+
+class RealtimeCallIncomingWebhookEvent(_Model):
     """Sent when Realtime API Receives a incoming SIP call."""
+
+    __slots__ = ("id", "created_at", "data", "type", "object", "extra_fields")
 
     id: str
     """The unique ID of the event."""
@@ -1979,15 +2237,13 @@ class RealtimeCallIncomingWebhookEvent:
     data: RealtimeCallIncomingWebhookEventData
     """Event data payload."""
 
-    type: Literal["realtime.call.incoming"] = "realtime.call.incoming"
+    type: Literal["realtime.call.incoming"]
     """The type of the event. Always `realtime.call.incoming`."""
 
-    object: Literal["event"] | None = None
+    object: Literal["event"] | None
     """The object of the event. Always `event`."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
     # Its nested classes by their names relative to it (a ClassVar, so no dataclass field).
@@ -1998,13 +2254,24 @@ class RealtimeCallIncomingWebhookEvent:
         RealtimeCallIncomingWebhookEventData
     )
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> RealtimeCallIncomingWebhookEvent:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_RealtimeCallIncomingWebhookEvent, data)
+    def __init__(
+        self,
+        *,
+        id: str,
+        created_at: int,
+        data: RealtimeCallIncomingWebhookEventData,
+        type: Literal["realtime.call.incoming"] = "realtime.call.incoming",
+        object: Literal["event"] | None = None,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "created_at", created_at)
+        _object_setattr(self, "data", data)
+        _object_setattr(self, "type", type)
+        _object_setattr(self, "object", object)
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
             "created_at": self.created_at,
@@ -2018,9 +2285,7 @@ class RealtimeCallIncomingWebhookEvent:
         return out
 
 
-_SET_RealtimeCallIncomingWebhookEvent: Final = _slot_setters(
-    RealtimeCallIncomingWebhookEvent
-)
+_FillRealtimeCallIncomingWebhookEvent: Final = _twin(RealtimeCallIncomingWebhookEvent)
 _KEYS_RealtimeCallIncomingWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -2032,72 +2297,68 @@ def _decode_RealtimeCallIncomingWebhookEvent(
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
+    o: Any = _FillRealtimeCallIncomingWebhookEvent()
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
         k = "created_at"
         x = d[k]
-        v_created_at = x if type(x) is int else _fail("an integer", x)
+        o.created_at = x if type(x) is int else _fail("an integer", x)
         k = "data"
         x = d[k]
-        v_data = _decode_RealtimeCallIncomingWebhookEventData(x)
+        o.data = _decode_RealtimeCallIncomingWebhookEventData(x)
         k = "type"
         x = d[k]
-        v_type = (
+        o.type = (
             x if x == "realtime.call.incoming" else _fail('"realtime.call.incoming"', x)
         )
         k = "object"
         x = d.get(k, _MISSING)
         if x is _MISSING:
-            v_object = None
+            o.object = None
         else:
             n += 1
-            v_object = x if x == "event" else _fail('"event"', x)
+            o.object = x if x == "event" else _fail('"event"', x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(RealtimeCallIncomingWebhookEvent)
-    s = _SET_RealtimeCallIncomingWebhookEvent
-    s[0](o, v_id)
-    s[1](o, v_created_at)
-    s[2](o, v_data)
-    s[3](o, v_type)
-    s[4](o, v_object)
-    s[5](
-        o,
-        (
-            _NO_EXTRA
-            if len(d) == n
-            else _extras(d, _KEYS_RealtimeCallIncomingWebhookEvent)
-        ),
-    )
-    return o
+    if len(d) == n:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_RealtimeCallIncomingWebhookEvent)
+    o.__class__ = RealtimeCallIncomingWebhookEvent
+    done: RealtimeCallIncomingWebhookEvent = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ResponseCancelledWebhookEventData:
+_DECODER_OF[RealtimeCallIncomingWebhookEvent] = _decode_RealtimeCallIncomingWebhookEvent
+
+
+class ResponseCancelledWebhookEventData(_Model):
     """Event data payload."""
+
+    __slots__ = ("id", "extra_fields")
 
     id: str
     """The unique ID of the model response."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ResponseCancelledWebhookEventData:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_ResponseCancelledWebhookEventData, data)
+    def __init__(
+        self,
+        *,
+        id: str,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
         }
@@ -2106,9 +2367,7 @@ class ResponseCancelledWebhookEventData:
         return out
 
 
-_SET_ResponseCancelledWebhookEventData: Final = _slot_setters(
-    ResponseCancelledWebhookEventData
-)
+_FillResponseCancelledWebhookEventData: Final = _twin(ResponseCancelledWebhookEventData)
 _KEYS_ResponseCancelledWebhookEventData: Final = frozenset({"id"})
 
 
@@ -2117,35 +2376,35 @@ def _decode_ResponseCancelledWebhookEventData(
 ) -> ResponseCancelledWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    n = 1  # keys present that the spec defines
+    o: Any = _FillResponseCancelledWebhookEventData()
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(ResponseCancelledWebhookEventData)
-    s = _SET_ResponseCancelledWebhookEventData
-    s[0](o, v_id)
-    s[1](
-        o,
-        (
-            _NO_EXTRA
-            if len(d) == n
-            else _extras(d, _KEYS_ResponseCancelledWebhookEventData)
-        ),
-    )
-    return o
+    if len(d) == 1:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_ResponseCancelledWebhookEventData)
+    o.__class__ = ResponseCancelledWebhookEventData
+    done: ResponseCancelledWebhookEventData = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ResponseCancelledWebhookEvent:
+_DECODER_OF[ResponseCancelledWebhookEventData] = (
+    _decode_ResponseCancelledWebhookEventData
+)
+
+
+class ResponseCancelledWebhookEvent(_Model):
     """Sent when a background response has been cancelled."""
+
+    __slots__ = ("id", "created_at", "data", "type", "object", "extra_fields")
 
     id: str
     """The unique ID of the event."""
@@ -2156,15 +2415,13 @@ class ResponseCancelledWebhookEvent:
     data: ResponseCancelledWebhookEventData
     """Event data payload."""
 
-    type: Literal["response.cancelled"] = "response.cancelled"
+    type: Literal["response.cancelled"]
     """The type of the event. Always `response.cancelled`."""
 
-    object: Literal["event"] | None = None
+    object: Literal["event"] | None
     """The object of the event. Always `event`."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
     # Its nested classes by their names relative to it (a ClassVar, so no dataclass field).
@@ -2172,13 +2429,24 @@ class ResponseCancelledWebhookEvent:
         ResponseCancelledWebhookEventData
     )
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ResponseCancelledWebhookEvent:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_ResponseCancelledWebhookEvent, data)
+    def __init__(
+        self,
+        *,
+        id: str,
+        created_at: int,
+        data: ResponseCancelledWebhookEventData,
+        type: Literal["response.cancelled"] = "response.cancelled",
+        object: Literal["event"] | None = None,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "created_at", created_at)
+        _object_setattr(self, "data", data)
+        _object_setattr(self, "type", type)
+        _object_setattr(self, "object", object)
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
             "created_at": self.created_at,
@@ -2192,7 +2460,7 @@ class ResponseCancelledWebhookEvent:
         return out
 
 
-_SET_ResponseCancelledWebhookEvent: Final = _slot_setters(ResponseCancelledWebhookEvent)
+_FillResponseCancelledWebhookEvent: Final = _twin(ResponseCancelledWebhookEvent)
 _KEYS_ResponseCancelledWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -2202,65 +2470,66 @@ def _decode_ResponseCancelledWebhookEvent(d: Any) -> ResponseCancelledWebhookEve
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
+    o: Any = _FillResponseCancelledWebhookEvent()
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
         k = "created_at"
         x = d[k]
-        v_created_at = x if type(x) is int else _fail("an integer", x)
+        o.created_at = x if type(x) is int else _fail("an integer", x)
         k = "data"
         x = d[k]
-        v_data = _decode_ResponseCancelledWebhookEventData(x)
+        o.data = _decode_ResponseCancelledWebhookEventData(x)
         k = "type"
         x = d[k]
-        v_type = x if x == "response.cancelled" else _fail('"response.cancelled"', x)
+        o.type = x if x == "response.cancelled" else _fail('"response.cancelled"', x)
         k = "object"
         x = d.get(k, _MISSING)
         if x is _MISSING:
-            v_object = None
+            o.object = None
         else:
             n += 1
-            v_object = x if x == "event" else _fail('"event"', x)
+            o.object = x if x == "event" else _fail('"event"', x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(ResponseCancelledWebhookEvent)
-    s = _SET_ResponseCancelledWebhookEvent
-    s[0](o, v_id)
-    s[1](o, v_created_at)
-    s[2](o, v_data)
-    s[3](o, v_type)
-    s[4](o, v_object)
-    s[5](
-        o, _NO_EXTRA if len(d) == n else _extras(d, _KEYS_ResponseCancelledWebhookEvent)
-    )
-    return o
+    if len(d) == n:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_ResponseCancelledWebhookEvent)
+    o.__class__ = ResponseCancelledWebhookEvent
+    done: ResponseCancelledWebhookEvent = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ResponseCompletedWebhookEventData:
+_DECODER_OF[ResponseCancelledWebhookEvent] = _decode_ResponseCancelledWebhookEvent
+
+
+class ResponseCompletedWebhookEventData(_Model):
     """Event data payload."""
+
+    __slots__ = ("id", "extra_fields")
 
     id: str
     """The unique ID of the model response."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ResponseCompletedWebhookEventData:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_ResponseCompletedWebhookEventData, data)
+    def __init__(
+        self,
+        *,
+        id: str,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
         }
@@ -2269,9 +2538,7 @@ class ResponseCompletedWebhookEventData:
         return out
 
 
-_SET_ResponseCompletedWebhookEventData: Final = _slot_setters(
-    ResponseCompletedWebhookEventData
-)
+_FillResponseCompletedWebhookEventData: Final = _twin(ResponseCompletedWebhookEventData)
 _KEYS_ResponseCompletedWebhookEventData: Final = frozenset({"id"})
 
 
@@ -2280,35 +2547,35 @@ def _decode_ResponseCompletedWebhookEventData(
 ) -> ResponseCompletedWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    n = 1  # keys present that the spec defines
+    o: Any = _FillResponseCompletedWebhookEventData()
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(ResponseCompletedWebhookEventData)
-    s = _SET_ResponseCompletedWebhookEventData
-    s[0](o, v_id)
-    s[1](
-        o,
-        (
-            _NO_EXTRA
-            if len(d) == n
-            else _extras(d, _KEYS_ResponseCompletedWebhookEventData)
-        ),
-    )
-    return o
+    if len(d) == 1:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_ResponseCompletedWebhookEventData)
+    o.__class__ = ResponseCompletedWebhookEventData
+    done: ResponseCompletedWebhookEventData = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ResponseCompletedWebhookEvent:
+_DECODER_OF[ResponseCompletedWebhookEventData] = (
+    _decode_ResponseCompletedWebhookEventData
+)
+
+
+class ResponseCompletedWebhookEvent(_Model):
     """Sent when a background response has been completed."""
+
+    __slots__ = ("id", "created_at", "data", "type", "object", "extra_fields")
 
     id: str
     """The unique ID of the event."""
@@ -2319,15 +2586,13 @@ class ResponseCompletedWebhookEvent:
     data: ResponseCompletedWebhookEventData
     """Event data payload."""
 
-    type: Literal["response.completed"] = "response.completed"
+    type: Literal["response.completed"]
     """The type of the event. Always `response.completed`."""
 
-    object: Literal["event"] | None = None
+    object: Literal["event"] | None
     """The object of the event. Always `event`."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
     # Its nested classes by their names relative to it (a ClassVar, so no dataclass field).
@@ -2335,13 +2600,24 @@ class ResponseCompletedWebhookEvent:
         ResponseCompletedWebhookEventData
     )
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ResponseCompletedWebhookEvent:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_ResponseCompletedWebhookEvent, data)
+    def __init__(
+        self,
+        *,
+        id: str,
+        created_at: int,
+        data: ResponseCompletedWebhookEventData,
+        type: Literal["response.completed"] = "response.completed",
+        object: Literal["event"] | None = None,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "created_at", created_at)
+        _object_setattr(self, "data", data)
+        _object_setattr(self, "type", type)
+        _object_setattr(self, "object", object)
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
             "created_at": self.created_at,
@@ -2355,7 +2631,7 @@ class ResponseCompletedWebhookEvent:
         return out
 
 
-_SET_ResponseCompletedWebhookEvent: Final = _slot_setters(ResponseCompletedWebhookEvent)
+_FillResponseCompletedWebhookEvent: Final = _twin(ResponseCompletedWebhookEvent)
 _KEYS_ResponseCompletedWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -2365,65 +2641,66 @@ def _decode_ResponseCompletedWebhookEvent(d: Any) -> ResponseCompletedWebhookEve
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
+    o: Any = _FillResponseCompletedWebhookEvent()
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
         k = "created_at"
         x = d[k]
-        v_created_at = x if type(x) is int else _fail("an integer", x)
+        o.created_at = x if type(x) is int else _fail("an integer", x)
         k = "data"
         x = d[k]
-        v_data = _decode_ResponseCompletedWebhookEventData(x)
+        o.data = _decode_ResponseCompletedWebhookEventData(x)
         k = "type"
         x = d[k]
-        v_type = x if x == "response.completed" else _fail('"response.completed"', x)
+        o.type = x if x == "response.completed" else _fail('"response.completed"', x)
         k = "object"
         x = d.get(k, _MISSING)
         if x is _MISSING:
-            v_object = None
+            o.object = None
         else:
             n += 1
-            v_object = x if x == "event" else _fail('"event"', x)
+            o.object = x if x == "event" else _fail('"event"', x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(ResponseCompletedWebhookEvent)
-    s = _SET_ResponseCompletedWebhookEvent
-    s[0](o, v_id)
-    s[1](o, v_created_at)
-    s[2](o, v_data)
-    s[3](o, v_type)
-    s[4](o, v_object)
-    s[5](
-        o, _NO_EXTRA if len(d) == n else _extras(d, _KEYS_ResponseCompletedWebhookEvent)
-    )
-    return o
+    if len(d) == n:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_ResponseCompletedWebhookEvent)
+    o.__class__ = ResponseCompletedWebhookEvent
+    done: ResponseCompletedWebhookEvent = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ResponseFailedWebhookEventData:
+_DECODER_OF[ResponseCompletedWebhookEvent] = _decode_ResponseCompletedWebhookEvent
+
+
+class ResponseFailedWebhookEventData(_Model):
     """Event data payload."""
+
+    __slots__ = ("id", "extra_fields")
 
     id: str
     """The unique ID of the model response."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ResponseFailedWebhookEventData:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_ResponseFailedWebhookEventData, data)
+    def __init__(
+        self,
+        *,
+        id: str,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
         }
@@ -2432,40 +2709,40 @@ class ResponseFailedWebhookEventData:
         return out
 
 
-_SET_ResponseFailedWebhookEventData: Final = _slot_setters(
-    ResponseFailedWebhookEventData
-)
+_FillResponseFailedWebhookEventData: Final = _twin(ResponseFailedWebhookEventData)
 _KEYS_ResponseFailedWebhookEventData: Final = frozenset({"id"})
 
 
 def _decode_ResponseFailedWebhookEventData(d: Any) -> ResponseFailedWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    n = 1  # keys present that the spec defines
+    o: Any = _FillResponseFailedWebhookEventData()
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(ResponseFailedWebhookEventData)
-    s = _SET_ResponseFailedWebhookEventData
-    s[0](o, v_id)
-    s[1](
-        o,
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_ResponseFailedWebhookEventData),
-    )
-    return o
+    if len(d) == 1:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_ResponseFailedWebhookEventData)
+    o.__class__ = ResponseFailedWebhookEventData
+    done: ResponseFailedWebhookEventData = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ResponseFailedWebhookEvent:
+_DECODER_OF[ResponseFailedWebhookEventData] = _decode_ResponseFailedWebhookEventData
+
+
+class ResponseFailedWebhookEvent(_Model):
     """Sent when a background response has failed."""
+
+    __slots__ = ("id", "created_at", "data", "type", "object", "extra_fields")
 
     id: str
     """The unique ID of the event."""
@@ -2476,15 +2753,13 @@ class ResponseFailedWebhookEvent:
     data: ResponseFailedWebhookEventData
     """Event data payload."""
 
-    type: Literal["response.failed"] = "response.failed"
+    type: Literal["response.failed"]
     """The type of the event. Always `response.failed`."""
 
-    object: Literal["event"] | None = None
+    object: Literal["event"] | None
     """The object of the event. Always `event`."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
     # Its nested classes by their names relative to it (a ClassVar, so no dataclass field).
@@ -2492,13 +2767,24 @@ class ResponseFailedWebhookEvent:
         ResponseFailedWebhookEventData
     )
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ResponseFailedWebhookEvent:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_ResponseFailedWebhookEvent, data)
+    def __init__(
+        self,
+        *,
+        id: str,
+        created_at: int,
+        data: ResponseFailedWebhookEventData,
+        type: Literal["response.failed"] = "response.failed",
+        object: Literal["event"] | None = None,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "created_at", created_at)
+        _object_setattr(self, "data", data)
+        _object_setattr(self, "type", type)
+        _object_setattr(self, "object", object)
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
             "created_at": self.created_at,
@@ -2512,7 +2798,7 @@ class ResponseFailedWebhookEvent:
         return out
 
 
-_SET_ResponseFailedWebhookEvent: Final = _slot_setters(ResponseFailedWebhookEvent)
+_FillResponseFailedWebhookEvent: Final = _twin(ResponseFailedWebhookEvent)
 _KEYS_ResponseFailedWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -2522,63 +2808,66 @@ def _decode_ResponseFailedWebhookEvent(d: Any) -> ResponseFailedWebhookEvent:
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
+    o: Any = _FillResponseFailedWebhookEvent()
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
         k = "created_at"
         x = d[k]
-        v_created_at = x if type(x) is int else _fail("an integer", x)
+        o.created_at = x if type(x) is int else _fail("an integer", x)
         k = "data"
         x = d[k]
-        v_data = _decode_ResponseFailedWebhookEventData(x)
+        o.data = _decode_ResponseFailedWebhookEventData(x)
         k = "type"
         x = d[k]
-        v_type = x if x == "response.failed" else _fail('"response.failed"', x)
+        o.type = x if x == "response.failed" else _fail('"response.failed"', x)
         k = "object"
         x = d.get(k, _MISSING)
         if x is _MISSING:
-            v_object = None
+            o.object = None
         else:
             n += 1
-            v_object = x if x == "event" else _fail('"event"', x)
+            o.object = x if x == "event" else _fail('"event"', x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(ResponseFailedWebhookEvent)
-    s = _SET_ResponseFailedWebhookEvent
-    s[0](o, v_id)
-    s[1](o, v_created_at)
-    s[2](o, v_data)
-    s[3](o, v_type)
-    s[4](o, v_object)
-    s[5](o, _NO_EXTRA if len(d) == n else _extras(d, _KEYS_ResponseFailedWebhookEvent))
-    return o
+    if len(d) == n:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_ResponseFailedWebhookEvent)
+    o.__class__ = ResponseFailedWebhookEvent
+    done: ResponseFailedWebhookEvent = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ResponseIncompleteWebhookEventData:
+_DECODER_OF[ResponseFailedWebhookEvent] = _decode_ResponseFailedWebhookEvent
+
+
+class ResponseIncompleteWebhookEventData(_Model):
     """Event data payload."""
+
+    __slots__ = ("id", "extra_fields")
 
     id: str
     """The unique ID of the model response."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ResponseIncompleteWebhookEventData:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_ResponseIncompleteWebhookEventData, data)
+    def __init__(
+        self,
+        *,
+        id: str,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
         }
@@ -2587,7 +2876,7 @@ class ResponseIncompleteWebhookEventData:
         return out
 
 
-_SET_ResponseIncompleteWebhookEventData: Final = _slot_setters(
+_FillResponseIncompleteWebhookEventData: Final = _twin(
     ResponseIncompleteWebhookEventData
 )
 _KEYS_ResponseIncompleteWebhookEventData: Final = frozenset({"id"})
@@ -2598,35 +2887,35 @@ def _decode_ResponseIncompleteWebhookEventData(
 ) -> ResponseIncompleteWebhookEventData:
     if type(d) is not dict:
         d = _object(d)
-    n = 1  # keys present that the spec defines
+    o: Any = _FillResponseIncompleteWebhookEventData()
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(ResponseIncompleteWebhookEventData)
-    s = _SET_ResponseIncompleteWebhookEventData
-    s[0](o, v_id)
-    s[1](
-        o,
-        (
-            _NO_EXTRA
-            if len(d) == n
-            else _extras(d, _KEYS_ResponseIncompleteWebhookEventData)
-        ),
-    )
-    return o
+    if len(d) == 1:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_ResponseIncompleteWebhookEventData)
+    o.__class__ = ResponseIncompleteWebhookEventData
+    done: ResponseIncompleteWebhookEventData = o
+    return done
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ResponseIncompleteWebhookEvent:
+_DECODER_OF[ResponseIncompleteWebhookEventData] = (
+    _decode_ResponseIncompleteWebhookEventData
+)
+
+
+class ResponseIncompleteWebhookEvent(_Model):
     """Sent when a background response has been interrupted."""
+
+    __slots__ = ("id", "created_at", "data", "type", "object", "extra_fields")
 
     id: str
     """The unique ID of the event."""
@@ -2637,15 +2926,13 @@ class ResponseIncompleteWebhookEvent:
     data: ResponseIncompleteWebhookEventData
     """Event data payload."""
 
-    type: Literal["response.incomplete"] = "response.incomplete"
+    type: Literal["response.incomplete"]
     """The type of the event. Always `response.incomplete`."""
 
-    object: Literal["event"] | None = None
+    object: Literal["event"] | None
     """The object of the event. Always `event`."""
 
-    extra_fields: Mapping[str, Any] = field(
-        default_factory=dict, repr=False, hash=False
-    )
+    extra_fields: Mapping[str, Any]
     """Keys the spec does not define, kept as they came so that `to_dict()` loses nothing."""
 
     # Its nested classes by their names relative to it (a ClassVar, so no dataclass field).
@@ -2653,13 +2940,24 @@ class ResponseIncompleteWebhookEvent:
         ResponseIncompleteWebhookEventData
     )
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ResponseIncompleteWebhookEvent:
-        """Validate a decoded JSON object; raises WebhookDecodeError with the path of the first problem."""
-        return _run(_decode_ResponseIncompleteWebhookEvent, data)
+    def __init__(
+        self,
+        *,
+        id: str,
+        created_at: int,
+        data: ResponseIncompleteWebhookEventData,
+        type: Literal["response.incomplete"] = "response.incomplete",
+        object: Literal["event"] | None = None,
+        extra_fields: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        _object_setattr(self, "id", id)
+        _object_setattr(self, "created_at", created_at)
+        _object_setattr(self, "data", data)
+        _object_setattr(self, "type", type)
+        _object_setattr(self, "object", object)
+        _object_setattr(self, "extra_fields", extra_fields or {})
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this was decoded from: unknown keys included, absent optional keys left out."""
         out: dict[str, Any] = {
             "id": self.id,
             "created_at": self.created_at,
@@ -2673,9 +2971,7 @@ class ResponseIncompleteWebhookEvent:
         return out
 
 
-_SET_ResponseIncompleteWebhookEvent: Final = _slot_setters(
-    ResponseIncompleteWebhookEvent
-)
+_FillResponseIncompleteWebhookEvent: Final = _twin(ResponseIncompleteWebhookEvent)
 _KEYS_ResponseIncompleteWebhookEvent: Final = frozenset(
     {"id", "created_at", "data", "type", "object"}
 )
@@ -2685,45 +2981,43 @@ def _decode_ResponseIncompleteWebhookEvent(d: Any) -> ResponseIncompleteWebhookE
     if type(d) is not dict:
         d = _object(d)
     n = 4  # keys present that the spec defines
+    o: Any = _FillResponseIncompleteWebhookEvent()
     k = ""
     try:
         k = "id"
         x = d[k]
-        v_id = x if type(x) is str else _fail("a string", x)
+        o.id = x if type(x) is str else _fail("a string", x)
         k = "created_at"
         x = d[k]
-        v_created_at = x if type(x) is int else _fail("an integer", x)
+        o.created_at = x if type(x) is int else _fail("an integer", x)
         k = "data"
         x = d[k]
-        v_data = _decode_ResponseIncompleteWebhookEventData(x)
+        o.data = _decode_ResponseIncompleteWebhookEventData(x)
         k = "type"
         x = d[k]
-        v_type = x if x == "response.incomplete" else _fail('"response.incomplete"', x)
+        o.type = x if x == "response.incomplete" else _fail('"response.incomplete"', x)
         k = "object"
         x = d.get(k, _MISSING)
         if x is _MISSING:
-            v_object = None
+            o.object = None
         else:
             n += 1
-            v_object = x if x == "event" else _fail('"event"', x)
+            o.object = x if x == "event" else _fail('"event"', x)
     except KeyError:
         raise _Invalid("required key is missing", _step(k)) from None
     except _Invalid as e:
         e.rev_path.append(_step(k))
         raise
-    # Set the slots directly: a frozen dataclass's __init__ costs several times more.
-    o = object.__new__(ResponseIncompleteWebhookEvent)
-    s = _SET_ResponseIncompleteWebhookEvent
-    s[0](o, v_id)
-    s[1](o, v_created_at)
-    s[2](o, v_data)
-    s[3](o, v_type)
-    s[4](o, v_object)
-    s[5](
-        o,
-        _NO_EXTRA if len(d) == n else _extras(d, _KEYS_ResponseIncompleteWebhookEvent),
-    )
-    return o
+    if len(d) == n:
+        o.extra_fields = _NO_EXTRA
+    else:
+        o.extra_fields = _extras(d, _KEYS_ResponseIncompleteWebhookEvent)
+    o.__class__ = ResponseIncompleteWebhookEvent
+    done: ResponseIncompleteWebhookEvent = o
+    return done
+
+
+_DECODER_OF[ResponseIncompleteWebhookEvent] = _decode_ResponseIncompleteWebhookEvent
 
 
 UnwrapWebhookEvent: TypeAlias = Union[
@@ -2777,13 +3071,20 @@ def _decode_UnwrapWebhookEvent(d: Any) -> UnwrapWebhookEvent:
     return decode(d)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UnknownWebhookEvent:
+class UnknownWebhookEvent(_Model):
     """An event whose `type` this file does not know (the vendor added it later): kept whole."""
 
+    __slots__ = ("type", "raw")
+    if not TYPE_CHECKING:
+        __hidden__ = ("raw",)
+
     type: str
-    raw: Mapping[str, Any] = field(repr=False)
+    raw: Mapping[str, Any]
     """The decoded JSON object, exactly as it came."""
+
+    def __init__(self, *, type: str, raw: Mapping[str, Any]) -> None:
+        _object_setattr(self, "type", type)
+        _object_setattr(self, "raw", raw)
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.raw)
@@ -2805,6 +3106,23 @@ def _finite_float(text: str) -> float:
 _JSON: Final = json.JSONDecoder(
     parse_constant=_reject_constant, parse_float=_finite_float
 )
+# The decoder's scanner, called directly: `_scan(text, 0)` returns `(value, end)` or raises
+# StopIteration. JSONDecoder.decode wraps it in pure Python that costs a fifth of parse_event's
+# time; any input the scanner does not take whole at once goes through decode, for its messages.
+# The scanner is CPython's C one (json.scanner.c_make_scanner) when the accelerator is built, else
+# the pure-Python one, with the same signature on 3.10 to 3.13 (tests/test_python_portability.py).
+_scan: Final[Callable[[str, int], tuple[Any, int]]] = getattr(_JSON, "scan_once")
+
+
+def _json(text: str) -> Any:
+    try:
+        return _JSON.decode(text)
+    except ValueError as e:
+        raise WebhookDecodeError(f"payload is not valid JSON: {e}") from None
+    except RecursionError:
+        raise WebhookDecodeError(
+            "payload is not valid JSON: nested too deeply"
+        ) from None
 
 
 def parse_event(
@@ -2817,31 +3135,46 @@ def parse_event(
     Raises WebhookDecodeError, never anything else, for bad UTF-8, bad JSON and anything that does not
     match the spec. An unknown `type` returns UnknownWebhookEvent, or raises with `strict=True`.
     """
-    if isinstance(payload, (bytes, bytearray, memoryview)):
-        try:
-            payload = bytes(payload).decode("utf-8")
-        except UnicodeDecodeError as e:
-            raise WebhookDecodeError(
-                f"payload is not UTF-8: {e.reason} at byte {e.start}"
-            ) from None
-    if isinstance(payload, str):
-        try:
-            data = _JSON.decode(payload)
-        except ValueError as e:
-            raise WebhookDecodeError(f"payload is not valid JSON: {e}") from None
-        except RecursionError:
-            raise WebhookDecodeError(
-                "payload is not valid JSON: nested too deeply"
-            ) from None
-    else:
+    try:
+        if type(payload) is bytes:
+            text = payload.decode()
+        elif isinstance(payload, str):
+            text = payload
+        elif isinstance(payload, (bytes, bytearray, memoryview)):
+            text = bytes(payload).decode()
+        else:
+            text = None
+    except UnicodeDecodeError as e:
+        raise WebhookDecodeError(
+            f"payload is not UTF-8: {e.reason} at byte {e.start}"
+        ) from None
+    if text is None:
         data = payload
+    else:
+        try:
+            data, end = _scan(text, 0)
+        except (StopIteration, ValueError, RecursionError):
+            data = _json(
+                text
+            )  # raises, or takes what the scanner does not (leading whitespace)
+        else:
+            if end != len(text):
+                data = _json(text)  # trailing whitespace, or extra data
     if type(data) is not dict:
         data = _run(_object, data)
     tag = data.get("type")
-    if type(tag) is str and tag not in _UNWRAP_WEBHOOK_EVENT_DECODERS and not strict:
+    decode = _UNWRAP_WEBHOOK_EVENT_DECODERS.get(tag) if type(tag) is str else None
+    if decode is not None:
+        try:
+            return decode(data)
+        except _Invalid as e:
+            raise e.public() from None
+        except RecursionError:
+            raise WebhookDecodeError("nested too deeply") from None
+    if type(tag) is str and not strict:
         _run(_check_keys, data)
         return UnknownWebhookEvent(type=tag, raw=data)
-    return _run(_decode_UnwrapWebhookEvent, data)
+    return _run(_decode_UnwrapWebhookEvent, data)  # raises the error for this tag
 
 
 class InvalidWebhookSignatureError(ValueError):

@@ -6,12 +6,10 @@ import json
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
-import black
 import jinja2
-from black.mode import Mode, TargetVersion
 from black.parsing import InvalidInput
 
-from generator import model
+from generator import formatting, model
 from generator.problems import Problem
 
 
@@ -161,9 +159,10 @@ def template_location(error: BaseException, fallback: str) -> str:
 
 
 def format_python(source: str, template: str) -> str:
-    """black, then CPython's own compiler: black accepts some code CPython refuses (a NUL byte)."""
+    """black's output for `source` (in top-level chunks, cached and in parallel: see formatting.py),
+    then CPython's own compiler: black accepts some code CPython refuses (a NUL byte)."""
     try:
-        formatted = black.format_str(source, mode=Mode(target_versions={TargetVersion.PY310}))
+        formatted = formatting.format_str(source)
     except InvalidInput as e:
         raise RenderError(f"{template}: rendered code does not parse: {e}") from None
     try:

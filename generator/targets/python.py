@@ -26,6 +26,8 @@ from generator.targets import base
 CLASS_BODY_NAMES = frozenset(
     {"field", "classmethod", "frozenset", "dict", "str", "int", "float", "bool", "tuple", "self"}
     | {"extra_fields", "explicit_nulls", "to_dict", "from_dict"}
+    # module names that __init__ bodies use
+    | {"_object_setattr", "_NO_EXTRA"}
 )
 
 # Class names the module already defines or imports, and the builtins a type named in
@@ -44,6 +46,14 @@ UNKNOWN_EVENT_NAMES = frozenset({"raw", "to_dict"})
 def attr(key: str) -> str:
     """A JSON key as a Python attribute: `from` -> `from_`, `dict` -> `dict_` (see CLASS_BODY_NAMES)."""
     return key + "_" if keyword.iskeyword(key) or key in CLASS_BODY_NAMES else key
+
+
+def lit(value: object) -> str:
+    """A Python literal, with the quotes black would choose (so black has less to change)."""
+    text = repr(value)
+    if isinstance(value, str) and text.startswith("'") and '"' not in value:
+        return '"' + text[1:-1] + '"'
+    return text
 
 
 def class_name(name: model.Name) -> str:
@@ -114,9 +124,9 @@ def annotation(t: model.Type) -> str:
         case model.Boolean():
             return "bool"
         case model.Literal(value=value):
-            return f"Literal[{value!r}]"
+            return f"Literal[{lit(value)}]"
         case model.Enum(values=values, open=is_open):
-            return f"Literal[{', '.join(map(repr, values))}]" + (" | str" if is_open else "")
+            return f"Literal[{', '.join(map(lit, values))}]" + (" | str" if is_open else "")
         case model.Array(item=item):
             return f"tuple[{annotation(item)}, ...]"
         case model.Map(value=value):
@@ -142,16 +152,16 @@ def decode(t: model.Type, x: str) -> str:
         case model.Boolean():
             return f'{x} if {x} is True or {x} is False else _fail("a boolean", {x})'
         case model.Literal(value=bool() as value):
-            return f"{x} if {x} is {value!r} else _fail({base.json_text(value)!r}, {x})"
+            return f"{x} if {x} is {lit(value)} else _fail({lit(base.json_text(value))}, {x})"
         case model.Literal(value=str() as value):
-            return f"{x} if {x} == {value!r} else _fail({base.json_text(value)!r}, {x})"
+            return f"{x} if {x} == {lit(value)} else _fail({lit(base.json_text(value))}, {x})"
         case model.Literal(value=value):
-            return f"{x} if type({x}) is int and {x} == {value!r} else _fail({base.json_text(value)!r}, {x})"
+            return f"{x} if type({x}) is int and {x} == {lit(value)} else _fail({lit(base.json_text(value))}, {x})"
         case model.Enum(open=True):
             return f'{x} if type({x}) is str else _fail("a string", {x})'
         case model.Enum(values=values):
             expected = "one of " + ", ".join(base.json_text(v) for v in values)
-            return f"{x} if type({x}) is str and {x} in {{{', '.join(map(repr, values))}}} else _fail({expected!r}, {x})"
+            return f"{x} if type({x}) is str and {x} in {{{', '.join(map(lit, values))}}} else _fail({lit(expected)}, {x})"
         case model.Array(item=item):
             return f"_array({x}, {decoder(item)})"
         case model.Map(value=value):
@@ -233,7 +243,9 @@ def helpers(t: model.Type) -> frozenset[str]:
 class PyField:
     key: str  # the JSON key, as a Python string literal
     attr: str
-    declaration: str  # `attr: annotation = default`, as the dataclass declares it
+    key_attr: str  # the attribute, as a Python string literal
+    annotation: str  # what the class declares
+    declaration: str  # `attr: annotation = default`, as __init__ takes it
     docstring: str | None
     decode: str  # validates the JSON value in `x`
     encode: str  # the JSON value of `self.<attr>`
@@ -274,6 +286,7 @@ class PyEntry:
     discriminator: str  # the JSON key as prose
     discriminator_key: str  # as a Python literal
     discriminator_attr: str
+    discriminator_attr_key: str  # the attribute, as a Python string literal
 
 
 @dataclass(frozen=True)
@@ -288,14 +301,17 @@ class PyModule:
 
 def field_view(f: model.Field) -> PyField:
     nullable = isinstance(f.type, model.Nullable)
-    declaration = f"{attr(f.ident)}: {annotation(f.type)}"
+    annotated = annotation(f.type) + (" | None" if f.optional and not nullable else "")
+    declaration = f"{attr(f.ident)}: {annotated}"
     if f.optional:
-        declaration += ("" if nullable else " | None") + " = None"
+        declaration += " = None"
     elif isinstance(f.type, model.Literal):
-        declaration += f" = {f.type.value!r}"
+        declaration += f" = {lit(f.type.value)}"
     return PyField(
-        key=repr(f.key),
+        key=lit(f.key),
         attr=attr(f.ident),
+        key_attr=lit(attr(f.ident)),
+        annotation=annotated,
         declaration=declaration,
         docstring=base.py_docstring(f.description) if f.description is not None else None,
         decode=decode(f.type, "x"),
@@ -310,7 +326,7 @@ def object_view(obj: model.Object, aliases: tuple[tuple[str, str], ...] = ()) ->
         cls=class_name(obj.name),
         docstring=base.py_docstring(obj.description) if obj.description is not None else None,
         fields=tuple(field_view(f) for f in obj.fields),
-        keys=", ".join(repr(f.key) for f in obj.fields),
+        keys=", ".join(lit(f.key) for f in obj.fields),
         required=sum(1 for f in obj.fields if not f.optional),
         tracks_nulls=any(f.optional and isinstance(f.type, model.Nullable) for f in obj.fields),
         aliases=aliases,
@@ -322,8 +338,8 @@ def union_view(union: model.Union_) -> PyUnion:
         cls=class_name(union.name),
         constant=union.name.constant,
         docstring=base.py_docstring(union.description) if union.description is not None else None,
-        discriminator=repr(union.discriminator),
-        members=tuple(PyMember(repr(m.tag), class_name(m.object.name)) for m in union.members),
+        discriminator=lit(union.discriminator),
+        members=tuple(PyMember(lit(m.tag), class_name(m.object.name)) for m in union.members),
     )
 
 
@@ -334,8 +350,9 @@ def module_view(spec: model.Spec) -> PyModule:
             cls=class_name(spec.entry.name),
             constant=spec.entry.name.constant,
             discriminator=spec.entry.discriminator,
-            discriminator_key=repr(spec.entry.discriminator),
+            discriminator_key=lit(spec.entry.discriminator),
             discriminator_attr=attr(spec.entry.discriminator),
+            discriminator_attr_key=lit(attr(spec.entry.discriminator)),
         )
     taken = taken_class_names(spec)
     aliases = {d.name: nested_aliases(d, taken) for d in spec.definitions if isinstance(d, model.Object)}

@@ -1,0 +1,357 @@
+"""Scale benchmark: generation, memory, import and decoding for synthetic specs of N events, in one run.
+
+For each N (15, 100, 1,000 by default) it builds a synthetic spec from the kitchen-sink fixture
+(bench/synthetic.py: every construct of the spec language), then measures, each in a fresh child
+process:
+
+- generation time, cold (empty format cache) and after a one-event edit (warm cache), wall and CPU
+  (user + sys of the process and its workers), and peak memory (largest resident set of any of them);
+- import time of the generated module (`python -I -S`, bytecode present), median of several starts
+  minus an empty interpreter's start;
+- parse_event throughput against bare json.loads on one payload per event type (at most 200),
+  interleaved rounds, median of per-round ratios with the spread.
+
+The same for the generator before this work (commit bede277, extracted with `git archive` into a
+temporary folder; it has no cache, so its "edit" figure is its cold one), and generation time and
+peak memory of datamodel-code-generator (pydantic v2 models) on an equivalent JSON Schema, with the
+import time of what it generates (pydantic included: it cannot import without it).
+
+Usage: make bench-scale  (or .venv/bin/python bench/scale.py [--sizes 15,100] [--no-old] [--no-dmcg])
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests")]
+
+import synthetic  # noqa: E402
+from examples import example  # noqa: E402
+
+from generator import model, spec  # noqa: E402
+
+BEFORE = "bede277"  # the generator before the speed work
+
+# Figures quoted in the issue, for the record beside what this run measures.
+ISSUE = {"generate 15 (shipped spec)": "1.1-1.3 s", "generate 100": "8.9 s", "generate 1000": "111 s, 949 MB"}
+
+
+def measured(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> dict[str, float]:
+    """Run `cmd` under a small wrapper that reports its children's CPU time and peak memory."""
+    wrapper = (
+        "import json, resource, subprocess, sys, time\n"
+        "t = time.perf_counter()\n"
+        "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)\n"
+        "wall = time.perf_counter() - t\n"
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "print(json.dumps({'rc': r.returncode, 'err': r.stderr[-2000:], 'wall': wall, 'cpu': u.ru_utime + u.ru_stime, 'rss_mb': u.ru_maxrss / 1024}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", wrapper, *cmd], cwd=cwd, env=env, capture_output=True, text=True, check=True)
+    result: dict[str, Any] = json.loads(out.stdout)
+    if result["rc"] != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed: {result['err']}")
+    return result
+
+
+def generate(root: Path, spec_path: Path, out: Path, cache: Path | None) -> dict[str, float]:
+    env = dict(os.environ)
+    if cache is not None:
+        env["WEBHOOKGEN_CACHE_DIR"] = str(cache)
+    return measured([sys.executable, "-m", "generator", "generate", "--spec", str(spec_path), "--out", str(out)], root, env)
+
+
+def import_ms(folder: Path, module: str, runs: int, isolated: bool = True) -> float:
+    """Median milliseconds to import `module` from `folder`, bytecode compiled beforehand, minus an empty start."""
+    flags = ["-I", "-S"] if isolated else ["-I"]
+    prefix = folder / "__bench_pycache__"
+    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(prefix)}
+    code = f"import sys; sys.path.insert(0, {str(folder)!r}); import {module}"
+    subprocess.run([sys.executable, *flags, "-X", f"pycache_prefix={prefix}", "-c", code], check=True, env=env)
+
+    def start(c: str) -> float:
+        t = time.perf_counter()
+        subprocess.run([sys.executable, *flags, "-X", f"pycache_prefix={prefix}", "-c", c], check=True, env=env)
+        return time.perf_counter() - t
+
+    times = []
+    for _ in range(runs):  # interleaved with the empty start, so load changes hit both
+        empty = start("pass")
+        times.append(start(code) - empty)
+    return statistics.median(times) * 1e3
+
+
+THROUGHPUT = r"""
+import json, statistics, sys, time
+sys.path.insert(0, sys.argv[1])
+payloads = [p.encode() for p in json.loads(open(sys.argv[3]).read())]
+modules = {}
+for name, folder in json.loads(sys.argv[4]).items():
+    sys.path.insert(0, folder)
+    modules[name] = __import__(sys.argv[2])
+    sys.path.remove(folder)
+    del sys.modules[sys.argv[2]]
+rounds = int(sys.argv[5])
+loads = json.loads
+contenders = {"json.loads": loads, **{name: m.parse_event for name, m in modules.items()}}
+for fn in contenders.values():
+    for p in payloads:
+        fn(p)
+reps = max(1, 3000 // len(payloads))
+def timed(fn):
+    t = time.process_time()
+    for _ in range(reps):
+        for p in payloads:
+            fn(p)
+    return time.process_time() - t
+ratios = {name: [] for name in modules}
+per_event = {name: [] for name in contenders}
+for _ in range(rounds):
+    times = {name: timed(fn) for name, fn in contenders.items()}
+    for name in modules:
+        ratios[name].append(times["json.loads"] / times[name])
+    for name, t in times.items():
+        per_event[name].append(t / reps / len(payloads))
+print(json.dumps({"ratios": ratios, "per_event": {k: statistics.median(v) for k, v in per_event.items()}}))
+"""
+
+
+def throughput(modules: dict[str, Path], module: str, payloads: Path, rounds: int) -> dict[str, Any]:
+    """parse_event of each module vs json.loads, interleaved in one process; CPU time per round."""
+    out = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", THROUGHPUT, str(ROOT), module, str(payloads), json.dumps({k: str(v) for k, v in modules.items()}), str(rounds)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    data = json.loads(out.stdout)
+    result: dict[str, Any] = {"per_event_us": {k: v * 1e6 for k, v in data["per_event"].items()}}
+    for name, ratios in data["ratios"].items():
+        q = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else [ratios[0]] * 3
+        result[name] = (statistics.median(ratios), q[0], q[2], min(ratios), max(ratios))
+    return result
+
+
+def sample_payloads(loaded: model.Spec, limit: int = 200) -> list[str]:
+    """The first `limit` event types: the same mix of rich and small events at every N."""
+    assert loaded.entry is not None
+    return [json.dumps(example(m.object, loaded, 0)) for m in loaded.entry.members[:limit]]
+
+
+SHIPPED = ROOT / "spec" / "openai_webhooks.yaml"
+SHIPPED_EDIT = ("Sent when a batch API request has been cancelled.", "Sent when a batch API request has been cancelled (edited).")
+
+
+def write_spec(folder: Path, n: int | None, edit: bool = False) -> Path:
+    """The synthetic spec of `n` events, or the shipped one (n is None), with one event's description edited or not."""
+    if n is not None:
+        path = synthetic.write(folder, n)
+        if edit:
+            path.write_text(synthetic.spec_text(n, edit=n // 2), encoding="utf-8")
+        return path
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / SHIPPED.name
+    text = SHIPPED.read_text(encoding="utf-8")
+    path.write_text(text.replace(*SHIPPED_EDIT, 1) if edit else text, encoding="utf-8")
+    return path
+
+
+# -- JSON Schema for datamodel-code-generator ------------------------------------------------
+
+
+def schema_of(t: model.Type, defs: dict[str, Any]) -> dict[str, Any]:
+    match t:
+        case model.String():
+            return {"type": "string"}
+        case model.Integer():
+            return {"type": "integer"}
+        case model.Float():
+            return {"type": "number"}
+        case model.Boolean():
+            return {"type": "boolean"}
+        case model.Literal(value=value):
+            return {"const": value}
+        case model.Enum(values=values, open=is_open):
+            return {"type": "string"} if is_open else {"enum": list(values)}
+        case model.Array(item=item):
+            return {"type": "array", "items": schema_of(item, defs)}
+        case model.Map(value=value):
+            return {"type": "object", "additionalProperties": schema_of(value, defs)}
+        case model.Nullable(inner=inner):
+            return {"anyOf": [schema_of(inner, defs), {"type": "null"}]}
+        case model.Ref(name=name):
+            return {"$ref": f"#/$defs/{name.pascal}"}
+        case model.Object():
+            defs[t.name.pascal] = object_schema(t, defs)
+            return {"$ref": f"#/$defs/{t.name.pascal}"}
+
+
+def object_schema(obj: model.Object, defs: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": "object", "title": obj.name.pascal, "properties": {}, "additionalProperties": True}
+    if obj.description:
+        out["description"] = obj.description
+    for f in obj.fields:
+        prop = schema_of(f.type, defs)
+        if f.description:
+            prop = {**prop, "description": f.description}
+        out["properties"][f.key] = prop
+    out["required"] = [f.key for f in obj.fields if not f.optional]
+    return out
+
+
+def json_schema(loaded: model.Spec) -> dict[str, Any]:
+    defs: dict[str, Any] = {}
+    for d in loaded.definitions:
+        if isinstance(d, model.Object):
+            defs[d.name.pascal] = object_schema(d, defs)
+        else:
+            defs[d.name.pascal] = {
+                "title": d.name.pascal,
+                "oneOf": [{"$ref": f"#/$defs/{m.object.name.pascal}"} for m in d.members],
+                "discriminator": {
+                    "propertyName": d.discriminator,
+                    "mapping": {m.tag: f"#/$defs/{m.object.name.pascal}" for m in d.members},
+                },
+            }
+    assert loaded.entry is not None
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "Events", "$ref": f"#/$defs/{loaded.entry.name.pascal}", "$defs": defs}
+
+
+def datamodel_codegen(schema: Path, out: Path) -> dict[str, float]:
+    exe = Path(sys.executable).with_name("datamodel-codegen")
+    cmd = [str(exe), "--input", str(schema), "--input-file-type", "jsonschema", "--output", str(out)]
+    cmd += ["--output-model-type", "pydantic_v2.BaseModel", "--target-python-version", "3.10", "--disable-timestamp"]
+    return measured(cmd, out.parent)
+
+
+# -- the run ------------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, Python {platform.python_version()}, load average {load:.1f} at start"
+
+
+def extract_before(folder: Path) -> Path:
+    """The generator and templates of commit BEFORE, as files (no worktree, no checkout)."""
+    archive = subprocess.run(["git", "archive", BEFORE, "generator", "templates"], cwd=ROOT, capture_output=True, check=True).stdout
+    folder.mkdir(parents=True)
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder
+
+
+def fmt_s(r: dict[str, float]) -> str:
+    return f"{r['wall']:.2f} s ({r['cpu']:.2f} s CPU)"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="shipped,15,100,1000", help="`shipped` is spec/openai_webhooks.yaml")
+    parser.add_argument("--rounds", type=int, default=21, help="interleaved throughput rounds")
+    parser.add_argument("--imports", type=int, default=11, help="interpreter starts per import figure")
+    parser.add_argument("--no-old", action="store_true", help=f"skip the generator of {BEFORE}")
+    parser.add_argument("--no-dmcg", action="store_true", help="skip datamodel-code-generator")
+    args = parser.parse_args()
+    sizes: list[int | None] = [None if s == "shipped" else int(s) for s in args.sizes.split(",")]
+    work = Path(tempfile.mkdtemp(prefix="webhookgen-scale-"))
+    rows: list[dict[str, Any]] = []
+    try:
+        old_root = None if args.no_old else extract_before(work / "before")
+        for n in sizes:
+            print(f"N={n or 'shipped'} ...", file=sys.stderr, flush=True)
+            spec_path = write_spec(work / "specs", n)
+            loaded = spec.load(spec_path)
+            module = loaded.module
+            row: dict[str, Any] = {"n": n, "label": f"{n:,}" if n else f"shipped ({len(loaded.entry.members) if loaded.entry else 0})"}
+            new_out, cache = work / f"new_{n}", work / f"cache_{n}"
+            row["new_cold"] = generate(ROOT, spec_path, new_out, cache)
+            write_spec(work / "specs", n, edit=True)
+            row["new_edit"] = generate(ROOT, spec_path, new_out, cache)
+            write_spec(work / "specs", n)
+            modules = {"new": new_out / "python"}
+            row["new_import_ms"] = import_ms(new_out / "python", module, args.imports)
+            row["lines"] = (new_out / "python" / f"{module}.py").read_text().count("\n")
+            if old_root is not None:
+                old_out = work / f"old_{n}"
+                row["old_cold"] = generate(old_root, spec_path, old_out, None)
+                modules["old"] = old_out / "python"
+                row["old_import_ms"] = import_ms(old_out / "python", module, args.imports)
+            if not args.no_dmcg:
+                schema = work / f"schema_{n}.json"
+                schema.write_text(json.dumps(json_schema(loaded)), encoding="utf-8")
+                dm_out = work / f"dmcg_{n}" / "dm_models.py"
+                dm_out.parent.mkdir()
+                row["dmcg"] = datamodel_codegen(schema, dm_out)
+                row["dmcg_import_ms"] = import_ms(dm_out.parent, "dm_models", max(3, args.imports // 2), isolated=False)
+            payloads = work / f"payloads_{n}.json"
+            payloads.write_text(json.dumps(sample_payloads(loaded)), encoding="utf-8")
+            row["payloads"] = len(json.loads(payloads.read_text()))
+            row["throughput"] = throughput(modules, module, payloads, args.rounds)
+            rows.append(row)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    report(rows, args)
+
+
+def report(rows: list[dict[str, Any]], args: argparse.Namespace) -> None:
+    print(f"Machine: {machine()}.")
+    print(f"The shipped spec, then synthetic specs of N events from the kitchen-sink fixture; wall time (CPU time of the process and its workers); before = {BEFORE}.\n")
+    print("| N events | lines | generate cold | after a one-event edit | peak memory | import (-I -S) | parse_event / json.loads (median, IQR) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        t = r["throughput"]["new"]
+        print(
+            f"| {r['label']} | {r['lines']:,} | {fmt_s(r['new_cold'])} | {fmt_s(r['new_edit'])} | {r['new_cold']['rss_mb']:.0f} MB |"
+            f" {r['new_import_ms']:.1f} ms | {t[0]:.2f} ({t[1]:.2f}-{t[2]:.2f}) |"
+        )
+    if not args.no_old:
+        print(f"\nBefore ({BEFORE}), and now against it (ratios of times: > 1 means now is faster):\n")
+        print("| N events | generate cold | peak memory | import | parse_event / json.loads | generate cold, before/now | edit, before/now | memory, before/now | import, before/now | throughput, now/before |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for r in rows:
+            o, t = r["old_cold"], r["throughput"]
+            print(
+                f"| {r['label']} | {fmt_s(o)} | {o['rss_mb']:.0f} MB | {r['old_import_ms']:.1f} ms | {t['old'][0]:.2f} ({t['old'][1]:.2f}-{t['old'][2]:.2f}) |"
+                f" {o['wall'] / r['new_cold']['wall']:.1f}x | {o['wall'] / r['new_edit']['wall']:.1f}x | {o['rss_mb'] / r['new_cold']['rss_mb']:.1f}x |"
+                f" {r['old_import_ms'] / r['new_import_ms']:.1f}x | {t['new'][0] / t['old'][0]:.2f}x |"
+            )
+        print(f"\nThe issue's figures for the old generator: {'; '.join(f'{k}: {v}' for k, v in ISSUE.items())}.")
+    if not args.no_dmcg:
+        print("\ndatamodel-code-generator 0.89.0 (pydantic v2 models) on an equivalent JSON Schema:\n")
+        print("| N events | generate | peak memory | import (pydantic included) | our generate cold, faster by | our import, faster by |")
+        print("|---:|---:|---:|---:|---:|---:|")
+        for r in rows:
+            d = r["dmcg"]
+            print(
+                f"| {r['label']} | {fmt_s(d)} | {d['rss_mb']:.0f} MB | {r['dmcg_import_ms']:.1f} ms |"
+                f" {d['wall'] / r['new_cold']['wall']:.1f}x | {r['dmcg_import_ms'] / r['new_import_ms']:.1f}x |"
+            )
+    print("\nParse throughput: one payload per event type (at most 200), CPU time, interleaved rounds; µs per event:")
+    for r in rows:
+        per = r["throughput"]["per_event_us"]
+        print(f"- {r['label']} ({r['payloads']} payloads): " + ", ".join(f"{k} {v:.2f}" for k, v in per.items()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,180 @@
+"""black, made fast for big outputs: top-level chunks formatted separately, from a cache when seen
+before, in parallel when there are many, with the garbage collector paused.
+
+black's output for a whole module is its output for each top-level statement, separated by the
+blank lines its EmptyLineTracker chooses. Before a top-level `def` or `class` that the rendered text
+already precedes with two blank lines, that is always two: so the text splits there into chunks
+that format independently, and joining the formatted chunks with two blank lines gives the same
+bytes as formatting the whole text (tests/test_formatting.py checks it on every fixture). Any chunk
+black rejects sends the whole text through black, for its error message.
+
+The cache is content-addressed: one file per chunk, named by the SHA-256 of black's version, the
+mode and the chunk's text, holding the formatted text after its own SHA-256 (an entry that does not
+match it is ignored). It lives in $WEBHOOKGEN_CACHE_DIR (empty: no cache), else
+$XDG_CACHE_HOME/webhookgen, else ~/.cache/webhookgen.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import gc
+import hashlib
+import multiprocessing
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+import black
+from black.mode import Mode, TargetVersion
+from black.parsing import InvalidInput
+
+MODE = Mode(target_versions={TargetVersion.PY310})
+
+# Below this much text to format, a process pool costs more than it saves.
+PARALLEL_MIN_CHARS = 40_000
+# Collect the young generation once per this much formatted text (the GC is otherwise off).
+COLLECT_EVERY_CHARS = 200_000
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No automatic collections inside (black allocates millions of objects, and the collector
+    would walk them again and again); the objects alive on entry are frozen so that explicit
+    young-generation collections skip them. Restored on exit, even on error."""
+    was_enabled = gc.isenabled()
+    ours = gc.get_freeze_count() == 0  # a caller's own freeze is left alone
+    gc.disable()
+    if ours:
+        gc.freeze()
+    try:
+        yield
+    finally:
+        if ours:
+            gc.unfreeze()
+        if was_enabled:
+            gc.enable()
+
+
+def split(source: str) -> list[str]:
+    """The text cut before each line that starts a top-level def, class or decorator after two blank
+    lines. A cut that lands inside a string leaves a chunk black cannot parse: the whole text is
+    then formatted at once, so a description can never change the output."""
+    cuts = [0] + [m.end() for m in _CUT.finditer(source)] + [len(source)]
+    return [source[a:b] for a, b in zip(cuts, cuts[1:]) if source[a:b].strip()]
+
+
+_CUT = re.compile(r"\n\n\n(?=def |class |async def |@)")
+
+
+def format_str(source: str) -> str:
+    """What `black.format_str(source, mode=MODE)` returns, faster; raises black's InvalidInput."""
+    chunks = split(source)
+    if len(chunks) < 2:
+        with gc_paused():
+            return black.format_str(source, mode=MODE)
+    cache = Cache.default()
+    done: dict[int, str] = {}
+    todo: list[int] = []
+    for i, chunk in enumerate(chunks):
+        hit = cache.get(chunk) if cache else None
+        if hit is None:
+            todo.append(i)
+        else:
+            done[i] = hit
+    try:
+        for i, text in zip(todo, format_many([chunks[i] for i in todo])):
+            done[i] = text
+            if cache:
+                cache.put(chunks[i], text)
+    except InvalidInput:
+        with gc_paused():
+            return black.format_str(source, mode=MODE)  # raises with the position in the whole text
+    return "\n\n".join(done[i] for i in range(len(chunks)) if done[i])
+
+
+def format_many(chunks: list[str]) -> list[str]:
+    """Each chunk through black: in this process, or across a pool of forked ones when worth it."""
+    workers = usable_cpus()
+    if workers < 2 or sum(map(len, chunks)) < PARALLEL_MIN_CHARS or "fork" not in multiprocessing.get_all_start_methods():
+        return format_batch(chunks)
+    batches = [chunks[i::workers * 4] for i in range(workers * 4)]  # interleaved: even sizes
+    context = multiprocessing.get_context("fork")  # the children inherit black, already imported
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        results = list(pool.map(format_batch, batches))
+    out: list[str] = [""] * len(chunks)
+    for b, formatted in enumerate(results):
+        out[b :: workers * 4] = formatted
+    return out
+
+
+def format_batch(chunks: list[str]) -> list[str]:
+    out = []
+    since_collect = 0
+    with gc_paused():
+        for chunk in chunks:
+            out.append(black.format_str(chunk, mode=MODE))
+            since_collect += len(chunk)
+            if since_collect > COLLECT_EVERY_CHARS:
+                gc.collect(0)
+                since_collect = 0
+    return out
+
+
+def usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+class Cache:
+    """Formatted chunks on disk, by content; every error reading or writing one is a miss."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.salt = f"black {getattr(black, '__version__', '?')}\0{MODE.get_cache_key()}\0".encode()
+
+    @classmethod
+    def default(cls) -> Cache | None:
+        configured = os.environ.get("WEBHOOKGEN_CACHE_DIR")
+        if configured is not None:
+            return cls(Path(configured)) if configured else None
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        return cls((Path(xdg) if xdg else Path.home() / ".cache") / "webhookgen")
+
+    def path(self, chunk: str) -> Path:
+        key = hashlib.sha256(self.salt + chunk.encode("utf-8", "surrogatepass")).hexdigest()
+        return self.folder / "black" / key[:2] / key[2:]
+
+    def get(self, chunk: str) -> str | None:
+        try:
+            data = self.path(chunk).read_bytes()
+        except OSError:
+            return None
+        digest, _, body = data.partition(b"\n")
+        if hashlib.sha256(body).hexdigest().encode() != digest:
+            return None  # torn or corrupt: format again
+        try:
+            return body.decode("utf-8", "surrogatepass")
+        except UnicodeDecodeError:
+            return None
+
+    def put(self, chunk: str, formatted: str) -> None:
+        body = formatted.encode("utf-8", "surrogatepass")
+        path = self.path(chunk)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+                os.replace(tmp, path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except OSError:
+            pass  # a cache that cannot be written is only slower

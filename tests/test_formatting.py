@@ -1,0 +1,96 @@
+"""Formatting in chunks, cached and in parallel, gives exactly black's output for the whole text."""
+
+from __future__ import annotations
+
+import gc
+import sys
+from pathlib import Path
+
+import black
+import pytest
+from black.parsing import InvalidInput
+
+from conftest import ROOT, SPEC
+from generator import formatting, render, spec
+from generator.targets import python
+
+sys.path.insert(0, str(ROOT / "bench"))
+import synthetic  # noqa: E402
+
+KITCHEN = ROOT / "tests" / "golden" / "kitchen_sink" / "spec.yaml"
+
+
+def rendered(path: Path) -> str:
+    loaded = spec.load(path)
+    return render.environment().get_template("python/module.py.j2").render(module=python.module_view(loaded))
+
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    big = synthetic.write(tmp_path_factory.mktemp("specs"), 25)
+    return {"openai": rendered(SPEC), "kitchen_sink": rendered(KITCHEN), "synthetic_25": rendered(big)}
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("WEBHOOKGEN_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+@pytest.mark.parametrize("name", ["openai", "kitchen_sink", "synthetic_25"])
+def test_chunks_cached_and_parallel_give_the_bytes_of_black_on_the_whole(
+    name: str, sources: dict[str, str], cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = sources[name]
+    whole = black.format_str(source, mode=formatting.MODE)
+    chunks = formatting.split(source)
+    assert len(chunks) > 10 and "".join(chunks).strip() == source.strip()
+    monkeypatch.setattr(formatting, "PARALLEL_MIN_CHARS", 10**9)
+    assert formatting.format_str(source) == whole  # serial, cold cache
+    assert formatting.format_str(source) == whole  # every chunk from the cache
+    monkeypatch.setenv("WEBHOOKGEN_CACHE_DIR", "")
+    monkeypatch.setattr(formatting, "PARALLEL_MIN_CHARS", 0)
+    assert formatting.format_str(source) == whole  # in parallel, no cache
+
+
+def test_a_corrupt_cache_entry_is_ignored_and_replaced(sources: dict[str, str], cache_dir: Path) -> None:
+    source = sources["kitchen_sink"]
+    whole = black.format_str(source, mode=formatting.MODE)
+    assert formatting.format_str(source) == whole
+    entries = sorted(p for p in cache_dir.rglob("*") if p.is_file())
+    assert entries and not [p for p in entries if p.name.startswith(".tmp-")]
+    entries[0].write_bytes(b"not a digest\nclass Broken:\n")
+    entries[1].write_bytes(entries[1].read_bytes()[:-5])  # torn write
+    entries[2].write_bytes(b"\xff\xfe")
+    assert formatting.format_str(source) == whole
+    cache = formatting.Cache(cache_dir)
+    for chunk in formatting.split(source):
+        assert cache.get(chunk) is not None  # every entry readable again
+
+
+def test_a_cut_inside_a_string_falls_back_to_the_whole_text(cache_dir: Path) -> None:
+    source = 'x = 1\n\n\ndef f():\n    """A docstring\n\n\ndef g(): with a line like a def"""\n\n\nclass A:\n  y=1\n'
+    assert len(formatting.split(source)) == 4
+    assert formatting.format_str(source) == black.format_str(source, mode=formatting.MODE)
+
+
+def test_unparsable_text_raises_what_black_raises_on_the_whole(cache_dir: Path) -> None:
+    source = "x = 1\n\n\ndef f():\n    return (\n\n\ndef g():\n    pass\n"
+    with pytest.raises(InvalidInput) as whole:
+        black.format_str(source, mode=formatting.MODE)
+    with pytest.raises(InvalidInput) as ours:
+        formatting.format_str(source)
+    assert str(ours.value) == str(whole.value)
+
+
+def test_the_collector_is_restored_even_on_error() -> None:
+    assert gc.isenabled()
+    with pytest.raises(InvalidInput):
+        formatting.format_batch(["def f(:\n"])
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        formatting.format_batch(["x = 1\n"])
+        assert not gc.isenabled()  # left as it was found
+    finally:
+        gc.enable()
