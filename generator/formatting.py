@@ -133,21 +133,24 @@ def usable_cpus() -> int:
 class Cache:
     """Formatted chunks on disk, by content; every error reading or writing one is a miss."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, kind: str = "black", salt: str | None = None) -> None:
         self.folder = folder
-        self.salt = f"black {getattr(black, '__version__', '?')}\0{MODE.get_cache_key()}\0".encode()
+        self.kind = kind  # a subfolder per tool whose output is cached
+        if salt is None:
+            salt = f"black {getattr(black, '__version__', '?')}\0{MODE.get_cache_key()}"
+        self.salt = (salt + "\0").encode()
 
     @classmethod
-    def default(cls) -> Cache | None:
+    def default(cls, kind: str = "black", salt: str | None = None) -> Cache | None:
         configured = os.environ.get("WEBHOOKGEN_CACHE_DIR")
         if configured is not None:
-            return cls(Path(configured)) if configured else None
+            return cls(Path(configured), kind, salt) if configured else None
         xdg = os.environ.get("XDG_CACHE_HOME")
-        return cls((Path(xdg) if xdg else Path.home() / ".cache") / "webhookgen")
+        return cls((Path(xdg) if xdg else Path.home() / ".cache") / "webhookgen", kind, salt)
 
     def path(self, chunk: str) -> Path:
         key = hashlib.sha256(self.salt + chunk.encode("utf-8", "surrogatepass")).hexdigest()
-        return self.folder / "black" / key[:2] / key[2:]
+        return self.folder / self.kind / key[:2] / key[2:]
 
     def get(self, chunk: str) -> str | None:
         try:

@@ -9,12 +9,14 @@ discriminated union named like the spec's union rather than a wrapper around it.
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from generator import model
+from generator import formatting, model
 from generator.problems import Problem
 from generator.targets import base, json_schema
 
@@ -49,6 +51,30 @@ def header(spec: model.Spec) -> str:
 
 
 def source(spec: model.Spec) -> str:
+    """datamodel-code-generator's module for the spec, from the content-addressed cache when this
+    schema was seen before with the same generator version and options (its import alone costs
+    about half a second)."""
+    schema = json.dumps(generator_input(spec))  # key order matters: it is the fields' order
+    header_text = header(spec)
+    cache = formatting.Cache.default("datamodel-code-generator", salt=cache_salt())
+    key = header_text + "\0" + schema
+    cached = cache.get(key) if cache is not None else None
+    if cached is not None:
+        return cached
+    generated = run_generator(spec, schema, header_text)
+    if cache is not None:
+        cache.put(key, generated)
+    return generated
+
+
+def cache_salt() -> str:
+    """What the output depends on besides the input: the tool's version and this module (its options)."""
+    from importlib.metadata import version
+
+    return f"datamodel-code-generator {version('datamodel-code-generator')}\0" + hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
+def run_generator(spec: model.Spec, schema: str, header_text: str) -> str:
     # Imported here: the other targets do not need it, and it takes a while to import.
     import datamodel_code_generator as dcg
     from datamodel_code_generator._shared_types import LiteralType
@@ -56,12 +82,12 @@ def source(spec: model.Spec) -> str:
     from datamodel_code_generator.format import PythonVersion
 
     generated = dcg.generate(
-        json.dumps(generator_input(spec)),
+        schema,
         input_file_type=InputFileType.JsonSchema,
         input_filename=json_schema.path(spec),
         output_model_type=DataModelType.PydanticV2BaseModel,
         target_python_version=PythonVersion.PY_310,
-        custom_file_header=header(spec),
+        custom_file_header=header_text,
         disable_timestamp=True,
         formatters=[],  # formatted below by the same black as every other target
         use_title_as_name=True,
