@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Iterator
 
 MANIFEST = ".webhookgen-manifest.json"
-LOCK = ".webhookgen.lock"
 TMP_MARK = ".webhookgen-tmp-"  # in every temporary name: hidden, and never the name of an output
 
 
@@ -119,7 +118,8 @@ def locked(out: Path) -> Iterator[None]:
         raise OutputError(f"{out}: is a file; --out must be a folder")
     try:
         out.mkdir(parents=True, exist_ok=True)
-        fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        # The folder itself is locked: no lock file is left behind beside the outputs.
+        fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as e:
         raise OutputError(f"{e.filename or out}: cannot write: {e.strerror}") from None
     try:
