@@ -7,6 +7,7 @@ walked once; problems are collected, not raised one at a time, so one run report
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
@@ -47,7 +48,7 @@ def load(path: Path, display: str | None = None, checks: Sequence[Check] = ()) -
     """
     shown = display if display is not None else str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")  # no newline translation: the sha256 is of the file as it is
     except (OSError, UnicodeDecodeError) as e:
         raise SpecError([Problem(shown, 1, 1, f"cannot read spec: {e}")]) from None
     return parse(text, shown, source=path.name, checks=checks)
@@ -82,7 +83,7 @@ def parse(text: str, shown: str, source: str, checks: Sequence[Check] = ()) -> m
         raise SpecError([Problem(shown, 1, 1, f"YAML error: {e}")]) from None
     if root is None:
         raise SpecError([Problem(shown, 1, 1, "spec is empty")])
-    builder = _Builder(shown, source)
+    builder = _Builder(shown, source, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
     try:
         spec = builder.build(root)
     except RecursionError:
@@ -154,9 +155,10 @@ def loc(node: yaml.Node) -> model.Loc:
 
 
 class _Builder:
-    def __init__(self, shown: str, source: str):
+    def __init__(self, shown: str, source: str, sha256: str = ""):
         self.shown = shown
         self.source = source
+        self.sha256 = sha256
         self.problems: list[Problem] = []
         self.kinds: dict[str, str] = {}  # top-level name -> "object" | "union"
         self.locs: dict[str, model.Loc] = {}  # top-level name -> where it is defined
@@ -257,7 +259,7 @@ class _Builder:
         if title is None or page is None or module is None:
             return None
         entry_loc = loc(top["entry"][1]) if "entry" in top else model.Loc()
-        return model.Spec(self.source, title, page, module, entry, tuple(definitions), self.shown, entry_loc)
+        return model.Spec(self.source, title, page, module, entry, tuple(definitions), self.shown, entry_loc, self.sha256)
 
     def unreferenced(self, definitions: list[model.Definition], entry: model.Union_ | None) -> None:
         """A type that no union holds and nothing refers to is usually a slip (a member left out of

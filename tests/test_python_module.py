@@ -185,3 +185,40 @@ def test_keys_that_are_not_strings_are_rejected_everywhere() -> None:
     assert e.value.path == "$"
 
 
+
+
+# -- provenance -------------------------------------------------------------------------------------
+
+
+@pytest.mark.spec_driven
+def test_the_module_names_its_generator_and_spec() -> None:
+    import hashlib
+
+    from generator import __version__
+
+    module = import_path(GENERATED / "python" / f"{OPENAI.module}.py", OPENAI.module)
+    assert module.__spec_sha256__ == hashlib.sha256(SPEC.read_bytes()).hexdigest()
+    assert module.__generator_version__ == __version__
+    first = (GENERATED / "python" / f"{OPENAI.module}.py").read_text().splitlines()[0]
+    assert f"webhookgen {__version__}" in first and module.__spec_sha256__[:16] in first and "DO NOT EDIT" in first
+
+
+@pytest.mark.spec_driven
+def test_all_lists_every_public_name_and_only_those() -> None:
+    module = import_path(GENERATED / "python" / f"{OPENAI.module}.py", OPENAI.module)
+    assert all(hasattr(module, name) for name in module.__all__)
+    assert {o.name.pascal for o in OPENAI.objects} | {u.name.pascal for u in OPENAI.unions} <= set(module.__all__)
+    assert {"parse_event", "unwrap", "verify_signature", "UnknownWebhookEvent", "WebhookDecodeError", "InvalidWebhookSignatureError"} <= set(module.__all__)
+    assert not [n for n in module.__all__ if n.startswith("_")]
+
+
+@pytest.mark.spec_driven
+def test_an_unknown_event_exposes_id_and_created_at_when_present() -> None:
+    module = import_path(GENERATED / "python" / f"{OPENAI.module}.py", OPENAI.module)
+    assert OPENAI.entry is not None
+    disc = OPENAI.entry.discriminator
+    event = module.parse_event(json.dumps({disc: "added.later", "id": "evt_1", "created_at": 1750000000}))
+    assert (event.id, event.created_at) == ("evt_1", 1750000000)
+    bare = module.parse_event(json.dumps({disc: "added.later", "id": 5, "created_at": "soon"}))
+    assert (bare.id, bare.created_at) == (None, None)
+    assert bare.to_dict() == {disc: "added.later", "id": 5, "created_at": "soon"}

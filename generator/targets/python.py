@@ -15,7 +15,7 @@ from typing import assert_never
 
 import jinja2
 
-from generator import model, naming
+from generator import __version__, model, naming
 from generator.problems import Problem
 from generator.targets import base
 
@@ -287,11 +287,15 @@ class PyEntry:
     discriminator_key: str  # as a Python literal
     discriminator_attr: str
     discriminator_attr_key: str  # the attribute, as a Python string literal
+    raw_properties: tuple[tuple[str, str], ...]  # (name, type) read from the payload when it has them
 
 
 @dataclass(frozen=True)
 class PyModule:
     source: str
+    version: str  # the generator's
+    spec_sha256: str
+    public: tuple[str, ...]  # __all__, as Python string literals
     docstring_title: str
     objects: tuple[PyObject, ...]
     unions: tuple[PyUnion, ...]
@@ -353,6 +357,8 @@ def module_view(spec: model.Spec) -> PyModule:
             discriminator_key=lit(spec.entry.discriminator),
             discriminator_attr=attr(spec.entry.discriminator),
             discriminator_attr_key=lit(attr(spec.entry.discriminator)),
+            # What an unknown event still tells, when its payload has it (Standard Webhooks' fields).
+            raw_properties=tuple((key, kind) for key, kind in (("id", "str"), ("created_at", "int")) if key != attr(spec.entry.discriminator)),
         )
     taken = taken_class_names(spec)
     aliases = {d.name: nested_aliases(d, taken) for d in spec.definitions if isinstance(d, model.Object)}
@@ -360,8 +366,15 @@ def module_view(spec: model.Spec) -> PyModule:
     for obj in spec.objects:
         for f in obj.fields:
             used |= helpers(f.type)
+    public = ["WebhookDecodeError"]
+    if spec.entry is not None:
+        public += ["InvalidWebhookSignatureError", "HeadersLike", "UnknownWebhookEvent", "parse_event", "verify_signature", "unwrap"]
+    public += [class_name(d.name) for d in spec.unions] + [class_name(o.name) for o in spec.objects]
     return PyModule(
         source=spec.source,
+        version=__version__,
+        spec_sha256=spec.sha256,
+        public=tuple(lit(name) for name in public),
         docstring_title=base.py_escape(spec.title),
         objects=tuple(object_view(o, aliases.get(o.name, ())) for o in spec.objects),
         unions=tuple(union_view(u) for u in spec.unions),
