@@ -1,0 +1,119 @@
+"""Hostile specs through the generator: mutated copies of the kitchen-sink fixture, loaded, checked
+and rendered by every target in-process. Only the documented outcomes may happen: the outputs, or a
+SpecError / RenderError whose every line is `file:line:col: message` (or one line naming a template).
+
+    python tests/fuzz_specs.py --cases 1000 --seed 0     (make fuzz runs it after the payload fuzzer)
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from generator import render, spec  # noqa: E402
+from generator.problems import SpecError  # noqa: E402
+from generator.targets.base import RenderError  # noqa: E402
+
+FIXTURE = Path(__file__).resolve().parent / "golden" / "kitchen_sink" / "spec.yaml"
+LOCATED = re.compile(r"^s\.yaml:\d+:\d+: \S")
+
+# Text a mutation may insert: YAML features the language refuses, values of the wrong kind, odd text.
+SNIPPETS = [
+    "&a", "*a", "!!int abc", "!!timestamp x", "!!python/object:os.system", "2024-02-30", "0x_", "1:30",
+    "yes", "~", "null", "1e400", "9" * 60, "[", "]", "{", "}", ": ", "- ", "#", "`tick`", "'", '"',
+    '"\\ud800"', '"\\x00"', "\t", "é", "\u2028", "x" * 300, "__slots__", "class", "from", "type", "raw",
+    "{type: string}", "{literal: a}", "{enum: []}", "{items: {items: nope}}", "{fields: {}}", "{values: address}",
+    "optional: true", "nullable: maybe", "open: true", "json: content-type", "standalone: true", "name: Bad Name",
+]
+
+
+@dataclass
+class Stats:
+    rendered: int = 0
+    refused: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+def mutate(text: str, rng: random.Random) -> str:
+    lines = text.split("\n")
+    for _ in range(rng.randint(1, 4)):
+        i = rng.randrange(len(lines))
+        op = rng.randrange(7)
+        if op == 0:
+            del lines[i]
+        elif op == 1:
+            lines.insert(i, lines[rng.randrange(len(lines))])
+        elif op == 2:
+            j = rng.randrange(len(lines))
+            lines[i], lines[j] = lines[j], lines[i]
+        elif op == 3:  # a value replaced
+            head, sep, _ = lines[i].partition(": ")
+            lines[i] = head + (sep or ": ") + rng.choice(SNIPPETS)
+        elif op == 4:  # text inserted anywhere in the line
+            k = rng.randint(0, len(lines[i]))
+            lines[i] = lines[i][:k] + rng.choice(SNIPPETS) + lines[i][k:]
+        elif op == 5:  # indentation changed
+            lines[i] = " " * rng.choice((0, 1, 2, 3, 4, 6, 8, 12)) + lines[i].lstrip(" ")
+        else:  # a key renamed
+            head, sep, rest = lines[i].partition(":")
+            lines[i] = head.replace(head.strip(), rng.choice(SNIPPETS)) + sep + rest if head.strip() else lines[i]
+    return "\n".join(lines)
+
+
+def check_one(text: str, stats: Stats) -> None:
+    try:
+        loaded = spec.parse(text, "s.yaml", "s.yaml", checks=[t.check for t in render.TARGETS])
+        files = render.render(loaded)
+    except SpecError as e:
+        bad = [p for p in str(e).split("\n") if not LOCATED.match(p)]
+        if bad or not e.problems:
+            stats.failures.append(f"unlocated problem {bad!r}\n--- spec ---\n{text}")
+        stats.refused += 1
+        return
+    except RenderError as e:
+        if "\n" in str(e).strip():
+            stats.failures.append(f"a render error of several lines: {e}\n--- spec ---\n{text}")
+        stats.refused += 1
+        return
+    except Exception:  # anything else is a bug: a traceback the user would see
+        stats.failures.append(f"{traceback.format_exc()}\n--- spec ---\n{text}")
+        return
+    if not files or any(not isinstance(body, str) or not body for body in files.values()):
+        stats.failures.append(f"rendered without output\n--- spec ---\n{text}")
+    stats.rendered += 1
+
+
+def run(cases: int, seed: int) -> Stats:
+    rng = random.Random(seed)
+    base = FIXTURE.read_text(encoding="utf-8")
+    stats = Stats()
+    for _ in range(cases):
+        check_one(mutate(base, rng), stats)
+        if len(stats.failures) >= 5:
+            break
+    return stats
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    started = time.monotonic()
+    stats = run(args.cases, args.seed)
+    print(f"{args.cases} mutated specs in {time.monotonic() - started:.1f} s: {stats.rendered} rendered, {stats.refused} refused with located errors, {len(stats.failures)} failures")
+    for failure in stats.failures:
+        print("\n" + failure)
+    return 1 if stats.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
