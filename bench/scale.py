@@ -42,6 +42,7 @@ import synthetic  # noqa: E402
 from examples import example  # noqa: E402
 
 from generator import model, spec  # noqa: E402
+from generator.targets import json_schema as json_schema_target  # noqa: E402
 
 BEFORE = "bede277"  # the generator before the speed work
 
@@ -169,65 +170,11 @@ def write_spec(folder: Path, n: int | None, edit: bool = False) -> Path:
     return path
 
 
-# -- JSON Schema for datamodel-code-generator ------------------------------------------------
-
-
-def schema_of(t: model.Type, defs: dict[str, Any]) -> dict[str, Any]:
-    match t:
-        case model.String():
-            return {"type": "string"}
-        case model.Integer():
-            return {"type": "integer"}
-        case model.Float():
-            return {"type": "number"}
-        case model.Boolean():
-            return {"type": "boolean"}
-        case model.Literal(value=value):
-            return {"const": value}
-        case model.Enum(values=values, open=is_open):
-            return {"type": "string"} if is_open else {"enum": list(values)}
-        case model.Array(item=item):
-            return {"type": "array", "items": schema_of(item, defs)}
-        case model.Map(value=value):
-            return {"type": "object", "additionalProperties": schema_of(value, defs)}
-        case model.Nullable(inner=inner):
-            return {"anyOf": [schema_of(inner, defs), {"type": "null"}]}
-        case model.Ref(name=name):
-            return {"$ref": f"#/$defs/{name.pascal}"}
-        case model.Object():
-            defs[t.name.pascal] = object_schema(t, defs)
-            return {"$ref": f"#/$defs/{t.name.pascal}"}
-
-
-def object_schema(obj: model.Object, defs: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {"type": "object", "title": obj.name.pascal, "properties": {}, "additionalProperties": True}
-    if obj.description:
-        out["description"] = obj.description
-    for f in obj.fields:
-        prop = schema_of(f.type, defs)
-        if f.description:
-            prop = {**prop, "description": f.description}
-        out["properties"][f.key] = prop
-    out["required"] = [f.key for f in obj.fields if not f.optional]
-    return out
+# -- JSON Schema for datamodel-code-generator: the JSON Schema target's own document -------------
 
 
 def json_schema(loaded: model.Spec) -> dict[str, Any]:
-    defs: dict[str, Any] = {}
-    for d in loaded.definitions:
-        if isinstance(d, model.Object):
-            defs[d.name.pascal] = object_schema(d, defs)
-        else:
-            defs[d.name.pascal] = {
-                "title": d.name.pascal,
-                "oneOf": [{"$ref": f"#/$defs/{m.object.name.pascal}"} for m in d.members],
-                "discriminator": {
-                    "propertyName": d.discriminator,
-                    "mapping": {m.tag: f"#/$defs/{m.object.name.pascal}" for m in d.members},
-                },
-            }
-    assert loaded.entry is not None
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "Events", "$ref": f"#/$defs/{loaded.entry.name.pascal}", "$defs": defs}
+    return json_schema_target.document(loaded)
 
 
 def datamodel_codegen(schema: Path, out: Path) -> dict[str, float]:
