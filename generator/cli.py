@@ -83,7 +83,8 @@ def check(files: dict[str, bytes], args: argparse.Namespace, prog: str) -> int:
     sys.stdout.write(output.unified_diff(files, p))
     print(f"\n{shown(args.out)} is out of date; run `{fix_command(prog, args)}`:", file=sys.stderr)
     for rel in p.stale:
-        print(f"  stale: {rel}{' (edited by hand)' if rel in p.edited else ''}", file=sys.stderr)
+        note = " (edited by hand)" if rel in p.edited else " (not known to be generated: no manifest)" if rel in p.unknown else ""
+        print(f"  stale: {rel}{note}", file=sys.stderr)
     for rel in p.orphans:
         print(f"  no longer generated: {rel}{' (edited by hand)' if rel in p.edited else ''}", file=sys.stderr)
     return 1
@@ -92,9 +93,15 @@ def check(files: dict[str, bytes], args: argparse.Namespace, prog: str) -> int:
 def generate(files: dict[str, bytes], args: argparse.Namespace) -> int:
     output.remove_stale_temporaries(args.out)
     p = output.plan(files, args.out)
-    if p.edited and not args.force:
+    if (p.edited or p.unknown) and not args.force:
         for rel in p.edited:
             print(f"{shown(args.out / rel)}: edited by hand since it was generated; not overwritten", file=sys.stderr)
+        for rel in p.unknown:
+            print(
+                f"{shown(args.out / rel)}: differs, and {output.MANIFEST} is missing or unreadable, so it may not be "
+                "a generated file; not overwritten",
+                file=sys.stderr,
+            )
         print("Move the change into the spec or a template, or pass --force to discard it.", file=sys.stderr)
         return 1
     manifest_stale = output.read(args.out / output.MANIFEST) != output.manifest_bytes(files)

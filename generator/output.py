@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import errno
 import fcntl
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,27 +43,44 @@ def read(path: Path) -> bytes | None:
         raise OutputError(f"{path}: cannot read: {e.strerror}") from None
 
 
-def read_manifest(out: Path) -> dict[str, str]:
-    """{path: sha256} of what the last run wrote; unreadable or malformed means nothing is known."""
-    data = read(out / MANIFEST) if out.is_dir() else None
+def read_manifest(out: Path) -> dict[str, str] | None:
+    """{path: sha256} of what the last run wrote; None when there is none, or it cannot be read or
+    parsed (then nothing on disk is known to be ours)."""
+    try:
+        data = read(out / MANIFEST) if out.is_dir() else None
+    except OutputError:
+        return None
     if data is None:
-        return {}
+        return None
     try:
         files = json.loads(data.decode("utf-8"))["files"]
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-        return {}
+        return None
     if not isinstance(files, dict):
-        return {}
+        return None
     return {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str) and safe_relative(k)}
 
 
 def safe_relative(rel: str) -> bool:
     parts = Path(rel).parts
-    return bool(parts) and not Path(rel).is_absolute() and ".." not in parts
+    return bool(parts) and not Path(rel).is_absolute() and ".." not in parts and "\0" not in rel and rel != MANIFEST
 
 
-def manifest_bytes(files: dict[str, bytes]) -> bytes:
-    body = {"generator": "webhookgen", "files": {rel: digest(data) for rel, data in sorted(files.items())}}
+def through_link(out: Path, rel: str) -> bool:
+    """Whether the path crosses a symbolic link inside the output folder (which could lead outside it)."""
+    path = out
+    for part in Path(rel).parts:
+        path = path / part
+        if path.is_symlink():
+            return True
+    return False
+
+
+def manifest_bytes(files: dict[str, bytes], kept: dict[str, str] | None = None) -> bytes:
+    """The manifest of `files`, plus `kept`: orphans that could not be removed, still ours to track."""
+    entries = {rel: digest(data) for rel, data in files.items()}
+    entries.update(kept or {})
+    body = {"generator": "webhookgen", "files": dict(sorted(entries.items()))}
     return (json.dumps(body, indent=2, sort_keys=True) + "\n").encode()
 
 
@@ -74,7 +91,9 @@ class Plan:
     stale: list[str] = field(default_factory=list)  # to (re)write
     orphans: list[str] = field(default_factory=list)  # we wrote them, nothing produces them now
     edited: list[str] = field(default_factory=list)  # changed by hand since we wrote them
+    unknown: list[str] = field(default_factory=list)  # there, different, and no manifest says we wrote them
     current: dict[str, bytes | None] = field(default_factory=dict)  # what is on disk now
+    hashes: dict[str, str] = field(default_factory=dict)  # the manifest's entries for the orphans
 
 
 def plan(files: dict[str, bytes], out: Path) -> Plan:
@@ -83,17 +102,28 @@ def plan(files: dict[str, bytes], out: Path) -> Plan:
     manifest = read_manifest(out)
     p = Plan()
     for rel, data in files.items():
+        if through_link(out, rel):
+            raise OutputError(f"{out / rel}: crosses a symbolic link inside the output folder; not writing through it")
         now = read(out / rel)
         p.current[rel] = now
         if now != data:
             p.stale.append(rel)
-            if now is not None and rel in manifest and digest(now) != manifest[rel]:
+            if now is not None and manifest is None:
+                p.unknown.append(rel)
+            elif now is not None and manifest is not None and rel in manifest and digest(now) != manifest[rel]:
                 p.edited.append(rel)
-    for rel in sorted(set(manifest) - set(files)):
-        now = read(out / rel)
+    for rel in sorted(set(manifest or {}) - set(files)):
+        if through_link(out, rel) or (out / rel).is_dir():
+            continue  # not a file of ours any more: leave it alone
+        try:
+            now = read(out / rel)
+        except OutputError:
+            continue
         if now is None:
             continue
+        assert manifest is not None
         p.current[rel] = now
+        p.hashes[rel] = manifest[rel]
         p.orphans.append(rel)
         if digest(now) != manifest[rel]:
             p.edited.append(rel)
@@ -163,10 +193,31 @@ def write_all(out: Path, files: dict[str, bytes], p: Plan, mode: int) -> None:
         for tmp in temporaries.values():
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
+    kept: dict[str, str] = {}
     for rel in p.orphans:
-        with contextlib.suppress(FileNotFoundError):
+        try:
             (out / rel).unlink()
+        except FileNotFoundError:
+            pass
+        except OSError:
+            kept[rel] = p.hashes[rel]  # still ours: the next run tries again
+            continue
         prune_empty_folders(out, (out / rel).parent)
+    if kept:
+        write_manifest(out, manifest_bytes(files, kept), mode)
+
+
+def write_manifest(out: Path, data: bytes, mode: int) -> None:
+    fd, tmp = tempfile.mkstemp(dir=out, prefix=f"{MANIFEST}{TMP_MARK}")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, mode)
+        os.replace(tmp, out / MANIFEST)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise OutputError(f"{out / MANIFEST}: cannot write: {e.strerror}") from None
 
 
 def rename_all(out: Path, temporaries: dict[str, str]) -> None:
@@ -177,7 +228,10 @@ def rename_all(out: Path, temporaries: dict[str, str]) -> None:
             target = out / rel
             if target.exists():
                 backup = f"{tmp}.old"
-                os.link(target, backup)
+                try:
+                    os.link(target, backup)
+                except OSError:  # a filesystem without hard links: a copy does as well
+                    shutil.copy2(target, backup)
                 backups[rel] = backup
             os.replace(tmp, target)
             done.append(rel)
@@ -196,11 +250,9 @@ def rename_all(out: Path, temporaries: dict[str, str]) -> None:
 
 
 def prune_empty_folders(out: Path, folder: Path) -> None:
-    while folder != out and out in folder.parents:
+    while folder != out and out in folder.parents and not folder.is_symlink():
         try:
             folder.rmdir()
-        except OSError as e:
-            if e.errno in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOENT):
-                return
-            raise
+        except OSError:  # not empty, gone, or not ours to remove: stop there
+            return
         folder = folder.parent

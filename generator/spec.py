@@ -387,16 +387,18 @@ class _Builder:
         t = self.type_of(m, node, f"{owner}_{key}", what, description)
         if t is None:
             return None
-        is_tag = (owner, key) in self.tags
-        if is_tag and (optional or not isinstance(t, model.Literal) or not isinstance(t.value, str)):
-            self.problem(node, f"{what} is the discriminator of a union, so it must be a required string literal")
         json_key = key
         if "json" in m:
-            json_key = self.text(m["json"][1], "json") or key
-            if not json_key or len(json_key) > MAX_NAME:
-                self.problem(m["json"][1], f"json key must be 1 to {MAX_NAME} characters")
-            elif is_tag:
-                self.problem(m["json"][0], f"{what} is the discriminator of a union: its key is the JSON key, without 'json:'")
+            written = self.text(m["json"][1], "json")
+            json_key = written if written is not None else key
+            if not json_key or len(json_key) > MAX_NAME or any(c in json_key for c in '"\\') or not json_key.isprintable():
+                self.problem(m["json"][1], f"json key must be 1 to {MAX_NAME} printable characters, without '\"' or '\\'")
+        # A union dispatches on the JSON key: a field is its tag whether the spec names it so or `json:` does.
+        is_tag = (owner, key) in self.tags or (owner, json_key) in self.tags
+        if is_tag and (optional or not isinstance(t, model.Literal) or not isinstance(t.value, str)):
+            self.problem(node, f"{what} is the discriminator of a union, so it must be a required string literal")
+        if is_tag and "json" in m:
+            self.problem(m["json"][0], f"{what} is the discriminator of a union: its key is the JSON key, without 'json:'")
         return model.Field(json_key, t, description, optional, is_tag, loc(key_node), key)
 
     def type_node(self, node: yaml.Node, default_name: str, what: str) -> model.Type | None:
@@ -492,6 +494,8 @@ class _Builder:
         for item in node.value:
             if not isinstance(item, yaml.ScalarNode) or item.tag != "tag:yaml.org,2002:str":
                 self.problem(item, "enum values must be strings (quote them)")
+            elif self.text(item, "an enum value") is None:
+                continue  # not text (a lone surrogate): reported by text()
             elif item.value in values:
                 self.problem(item, f"duplicate enum value {item.value!r}")
             else:
@@ -508,6 +512,9 @@ class _Builder:
         disc_node = self.require(m, node, "discriminator", f"union {name!r}")
         members_node = m["union"][1]
         disc = self.text(disc_node, "discriminator") if disc_node is not None else None
+        if disc is not None and disc_node is not None and not naming.FIELD_KEY.match(disc):
+            self.problem(disc_node, f"discriminator {disc!r} must be a snake_case field key of the members")
+            disc = None
         if not isinstance(members_node, yaml.SequenceNode) or not members_node.value:
             self.problem(members_node, "union must be a non-empty list of type names")
             return None

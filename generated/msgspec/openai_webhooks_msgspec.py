@@ -640,12 +640,24 @@ def parse_event(
         error = _error(e)
     except msgspec.DecodeError as e:
         raise WebhookDecodeError(f"payload is not valid JSON: {e}") from None
+    except (
+        RecursionError,
+        UnicodeError,
+        ValueError,
+        TypeError,
+    ) as e:  # too deep, bad UTF-8, odd mappings
+        raise WebhookDecodeError(
+            f"payload cannot be decoded: {type(e).__name__}"
+        ) from None
     # Only a failed decode pays for this: is it an event type added after this file was made?
-    data = (
-        msgspec.json.decode(payload)
-        if isinstance(payload, (bytes, bytearray, memoryview, str))
-        else payload
-    )
+    try:
+        data = (
+            msgspec.json.decode(payload)
+            if isinstance(payload, (bytes, bytearray, memoryview, str))
+            else payload
+        )
+    except (msgspec.MsgspecError, RecursionError, UnicodeError, ValueError, TypeError):
+        raise error from None
     if isinstance(data, Mapping) and not strict:
         tag = data.get("type")
         if type(tag) is str and tag not in _KNOWN and all(type(k) is str for k in data):

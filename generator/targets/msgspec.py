@@ -22,9 +22,19 @@ from generator.targets import base, python
 MODULE_NAMES = python.MODULE_NAMES | {"Struct", "UnsetType", "UNSET", "msgspec"}
 
 
+# Names a struct's body uses besides its fields: an optional field's default is `msgspec.UNSET` and
+# a tag is read through `@property`, so a field spelled like one of them takes a trailing underscore.
+BODY_NAMES = frozenset({"msgspec", "property"})
+
+
+def attr(ident: str) -> str:
+    spelled = python.attr(ident)
+    return spelled + "_" if spelled in BODY_NAMES else spelled
+
+
 def check(spec: model.Spec) -> list[Problem]:
     problems = base.distinct_class_names(spec, python.class_name, MODULE_NAMES, "the Python class", "the module")
-    problems += base.distinct_attributes(spec, python.attr, "the Python attribute")
+    problems += base.distinct_attributes(spec, attr, "the Python attribute")
     # msgspec tags a struct once: one discriminator key for every union it is a member of.
     keys: dict[str, str] = {}
     for union in spec.unions:
@@ -127,15 +137,15 @@ class MsgModule:
 
 def field_view(f: model.Field) -> MsgField:
     t = annotation(f.type)
-    attr = python.attr(f.ident)
-    renamed = attr != f.key
+    spelled = attr(f.ident)
+    renamed = spelled != f.key
     if f.optional:
         default = f"msgspec.field(default=msgspec.UNSET, name={f.key!r})" if renamed else "msgspec.UNSET"
-        declaration = f"{attr}: {t} | msgspec.UnsetType = {default}"
+        declaration = f"{spelled}: {t} | msgspec.UnsetType = {default}"
     elif renamed:
-        declaration = f"{attr}: {t} = msgspec.field(name={f.key!r})"
+        declaration = f"{spelled}: {t} = msgspec.field(name={f.key!r})"
     else:
-        declaration = f"{attr}: {t}"
+        declaration = f"{spelled}: {t}"
     docstring = base.py_docstring(f.description) if f.description is not None else None
     return MsgField(declaration, docstring)
 
@@ -147,7 +157,7 @@ def struct_view(obj: model.Object, tags: dict[str, tuple[str, str]]) -> MsgStruc
         options += f", tag_field={tagged[0]!r}, tag={tagged[1]!r}"
     fields = tuple(field_view(f) for f in obj.fields if tagged is None or f.key != tagged[0])
     checks = tuple(
-        BoolCheck(python.attr(f.ident), repr(f.type.value), base.json_text(f.type.value))
+        BoolCheck(attr(f.ident), repr(f.type.value), base.json_text(f.type.value))
         for f in obj.fields
         if isinstance(f.type, model.Literal) and isinstance(f.type.value, bool)
     )
@@ -157,19 +167,21 @@ def struct_view(obj: model.Object, tags: dict[str, tuple[str, str]]) -> MsgStruc
         docstring=base.py_docstring(obj.description) if obj.description is not None else None,
         fields=fields,
         bool_checks=checks,
-        tag_attr=python.attr(tagged[0]) if tagged is not None else None,
+        tag_attr=attr(tagged[0]) if tagged is not None else None,
         tag=repr(tagged[1]) if tagged is not None else None,
     )
 
 
 def module_view(spec: model.Spec) -> MsgModule:
-    tags = {m.object.name.snake: (u.discriminator, m.tag) for u in spec.unions for m in u.members}
+    # msgspec dispatches a union of structs on a tag it keeps in each struct's config; a union of one
+    # is just that struct, whose tag msgspec would not require: its discriminator stays a field.
+    tags = {m.object.name.snake: (u.discriminator, m.tag) for u in spec.unions if len(u.members) > 1 for m in u.members}
     entry = None
     if spec.entry is not None:
         entry = MsgEntry(
             cls=python.class_name(spec.entry.name),
             discriminator=repr(spec.entry.discriminator),
-            discriminator_attr=python.attr(spec.entry.discriminator),
+            discriminator_attr=attr(spec.entry.discriminator),
             discriminator_prose=spec.entry.discriminator,
             tags=tuple(repr(m.tag) for m in spec.entry.members),
         )
