@@ -32,3 +32,16 @@ def test_a_corrupt_entry_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert pydantic_target.source(loaded) == good
     cache = formatting.Cache.default("datamodel-code-generator", salt=pydantic_target.cache_salt())
     assert cache is not None and cache.folder == tmp_path
+
+
+def test_rendering_in_a_worker_process_gives_the_same_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import render
+
+    loaded = spec.load(SPEC)
+    monkeypatch.setenv("WEBHOOKGEN_CACHE_DIR", str(tmp_path))
+    assert not pydantic_target.cached(loaded)
+    apart = render.render(loaded)  # a miss: datamodel-code-generator runs in a worker process
+    assert pydantic_target.cached(loaded)
+    together = render.render(loaded)  # a hit: everything in this process
+    assert apart == together
+    assert list(apart) == [p for t in render.TARGETS for p in t.render(loaded, render.environment())]

@@ -24,6 +24,10 @@ class Target:
     name: str
     check: Callable[[model.Spec], list[Problem]]
     render: Callable[[model.Spec, jinja2.Environment], dict[str, str]]
+    # For a target whose work is slow and cached (datamodel-code-generator): whether this spec's
+    # output is in the cache. When it is not, the target renders in a process of its own, in
+    # parallel with the others.
+    cached: Callable[[model.Spec], bool] | None = None
 
 
 # -- naming checks, run after loading with each target's spelling ---------------------------

@@ -50,14 +50,23 @@ def header(spec: model.Spec) -> str:
     )
 
 
+def cache_key(spec: model.Spec) -> tuple[str, str]:
+    schema = json.dumps(generator_input(spec))  # key order matters: it is the fields' order
+    return schema, header(spec) + "\0" + schema
+
+
+def cached(spec: model.Spec) -> bool:
+    cache = formatting.Cache.default("datamodel-code-generator", salt=cache_salt())
+    return cache is not None and cache.get(cache_key(spec)[1]) is not None
+
+
 def source(spec: model.Spec) -> str:
     """datamodel-code-generator's module for the spec, from the content-addressed cache when this
     schema was seen before with the same generator version and options (its import alone costs
     about half a second)."""
-    schema = json.dumps(generator_input(spec))  # key order matters: it is the fields' order
+    schema, key = cache_key(spec)
     header_text = header(spec)
     cache = formatting.Cache.default("datamodel-code-generator", salt=cache_salt())
-    key = header_text + "\0" + schema
     cached = cache.get(key) if cache is not None else None
     if cached is not None:
         return cached
@@ -112,4 +121,4 @@ def render(spec: model.Spec, env: jinja2.Environment) -> dict[str, str]:
     return {path(spec): base.format_python(source(spec), path(spec))}
 
 
-TARGET = base.Target("pydantic", check, render)
+TARGET = base.Target("pydantic", check, render, cached)
