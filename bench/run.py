@@ -15,7 +15,6 @@ import hashlib
 import hmac
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -36,6 +35,7 @@ import pydantic  # noqa: E402
 from openai._models import construct_type  # noqa: E402
 from openai.types.webhooks import UnwrapWebhookEvent as SdkUnion  # noqa: E402
 
+import machine  # noqa: E402
 import openai_webhooks as ours  # noqa: E402
 import openai_webhooks_msgspec as ours_msgspec  # noqa: E402
 import openai_webhooks_pydantic as ours_pydantic  # noqa: E402
@@ -104,18 +104,6 @@ def subprocess_time(cmd: list[str]) -> float:
     return time.perf_counter() - t
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, Python {platform.python_version()}"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="fewer rounds (a smoke run, not for the README)")
@@ -166,7 +154,7 @@ def main() -> None:
     our_import, sdk_import = import_time(15 if rounds > 3 else 5)
 
     base = decode["json.loads (no validation)"]
-    print(f"Machine: {machine()}; {n} payloads, one of each event type; {rounds} interleaved rounds.")
+    print(f"Machine: {machine.describe()}; {n} payloads, one of each event type; {rounds} interleaved rounds.")
     print("Ratios are medians of the per-round ratios, with their spread (min–max) in brackets.\n")
     print("| decode | µs per event (median) | throughput vs json.loads |")
     print("|---|---:|---:|")

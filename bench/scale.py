@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import shutil
 import statistics
@@ -38,6 +37,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests")]
 
+import machine  # noqa: E402
 import synthetic  # noqa: E402
 from examples import example  # noqa: E402
 
@@ -187,19 +187,6 @@ def datamodel_codegen(schema: Path, out: Path) -> dict[str, float]:
 # -- the run ------------------------------------------------------------------------------------
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, Python {platform.python_version()}, load average {load:.1f} at start"
-
-
 def extract_before(folder: Path) -> Path:
     """The generator and templates of commit BEFORE, as files (no worktree, no checkout)."""
     archive = subprocess.run(["git", "archive", BEFORE, "generator", "templates"], cwd=ROOT, capture_output=True, check=True).stdout
@@ -262,7 +249,7 @@ def main() -> None:
 
 
 def report(rows: list[dict[str, Any]], args: argparse.Namespace) -> None:
-    print(f"Machine: {machine()}.")
+    print(f"Machine: {machine.describe(load=True)}.")
     print(f"The shipped spec, then synthetic specs of N events from the kitchen-sink fixture; wall time (CPU time of the process and its workers); before = {BEFORE}.\n")
     print("| N events | lines | generate cold | after a one-event edit | peak memory | import (-I -S) | parse_event / json.loads (median, IQR) |")
     print("|---:|---:|---:|---:|---:|---:|---:|")

@@ -65,7 +65,8 @@ def main(argv: list[str] | None = None, prog: str = "python -m generator") -> in
         return 2
     try:
         loaded = spec.load(args.spec, shown(args.spec), checks=[t.check for t in render.TARGETS])
-        files = {rel: text.encode("utf-8") for rel, text in render.render(loaded, args.templates).items()}
+        rendered = render.render(loaded, args.templates, names_checked=True)
+        files = {rel: text.encode("utf-8") for rel, text in rendered.items()}
         if args.command == "check":
             return check(files, args, prog)
         with output.locked(args.out):

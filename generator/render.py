@@ -56,13 +56,21 @@ def check(spec: model.Spec, targets: tuple[Target, ...] = TARGETS) -> None:
         raise SpecError(list(dict.fromkeys(problems)))
 
 
-def render(spec: model.Spec, templates: Path | None = None, targets: tuple[Target, ...] = TARGETS) -> dict[str, str]:
+def render(
+    spec: model.Spec,
+    templates: Path | None = None,
+    targets: tuple[Target, ...] = TARGETS,
+    *,
+    names_checked: bool = False,
+) -> dict[str, str]:
     """Every output file of `spec`, as {path relative to the output folder: text}, in target order.
 
     A slow target whose output is not cached yet renders in a worker process meanwhile: on two
     cores its work then costs no wall time of its own (and a warm run starts no process at all).
+    `names_checked`: the targets' name checks already ran (as `spec.load(checks=...)` runs them).
     """
-    check(spec, targets)
+    if not names_checked:
+        check(spec, targets)
     env = environment(templates)
     apart = [t for t in targets if t.cached is not None and not t.cached(spec)]
     with concurrent.futures.ProcessPoolExecutor(max_workers=1) if apart else contextlib.nullcontext() as pool:

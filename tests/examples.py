@@ -32,13 +32,9 @@ def scalar_name(t: object) -> str | None:
     return names.get(type(t))
 
 
-def definition(name: model.Name, spec: model.Spec) -> model.Definition:
-    return next(d for d in spec.definitions if d.name == name)
-
-
 def resolve(t: model.Type | model.Definition, spec: model.Spec) -> model.Type | model.Definition:
     """A reference's target; any other type as it is."""
-    return definition(t.name, spec) if isinstance(t, model.Ref) else t
+    return spec.definition(t.name) if isinstance(t, model.Ref) else t
 
 
 def events(spec: model.Spec) -> list[model.UnionMember]:
