@@ -1,17 +1,22 @@
 """black, made fast for big outputs: top-level chunks formatted separately, from a cache when seen
-before, in parallel when there are many, with the garbage collector paused.
+before, in parallel when there are many, with the garbage collector paused; and CPython's compiler
+run on what black returns, since black accepts some code CPython refuses (a NUL byte).
 
 black's output for a whole module is its output for each top-level statement, separated by the
 blank lines its EmptyLineTracker chooses. Before a top-level `def` or `class` that the rendered text
 already precedes with two blank lines, that is always two: so the text splits there into chunks
 that format independently, and joining the formatted chunks with two blank lines gives the same
 bytes as formatting the whole text (tests/test_formatting.py checks it on every fixture). Any chunk
-black rejects sends the whole text through black, for its error message.
+black rejects sends the whole text through black, for its error message; any chunk CPython rejects
+sends the whole formatted text through compile(), for its line number. (A chunk compiles alone
+exactly when it compiles in place: chunks are whole top-level statements, and the first one, which
+holds any `from __future__` import, starts the file.)
 
 The cache is content-addressed: one file per chunk, named by the SHA-256 of black's version, the
-mode and the chunk's text, holding the formatted text after its own SHA-256 (an entry that does not
-match it is ignored). It lives in $WEBHOOKGEN_CACHE_DIR (empty: no cache), else
-$XDG_CACHE_HOME/webhookgen, else ~/.cache/webhookgen.
+mode, the Python version (whose compiler accepted it) and the chunk's text, holding the formatted
+text after its own SHA-256 (an entry that does not match it is ignored). It lives in
+$WEBHOOKGEN_CACHE_DIR (empty: no cache), else $XDG_CACHE_HOME/webhookgen, else
+~/.cache/webhookgen.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import hashlib
 import multiprocessing
 import os
 import re
+import sys
 import tempfile
 from pathlib import Path
 from typing import Iterator
@@ -60,21 +66,28 @@ def gc_paused() -> Iterator[None]:
 
 def split(source: str) -> list[str]:
     """The text cut before each line that starts a top-level def, class or decorator after two blank
-    lines. A cut that lands inside a string leaves a chunk black cannot parse: the whole text is
-    then formatted at once, so a description can never change the output."""
-    cuts = [0] + [m.end() for m in _CUT.finditer(source)] + [len(source)]
-    return [source[a:b] for a, b in zip(cuts, cuts[1:]) if source[a:b].strip()]
+    lines, each chunk ending in one newline (as black leaves a file). A cut that lands inside a
+    string leaves a chunk black cannot parse: the whole text is then formatted at once, so a
+    description can never change the output."""
+    cuts = [(0, 0)] + [(m.start() + 1, m.end()) for m in _CUT.finditer(source)] + [(len(source), len(source))]
+    chunks = (source[start:end].rstrip("\n") for (_, start), (end, _) in zip(cuts, cuts[1:]))
+    return [chunk + "\n" for chunk in chunks if chunk.strip()]
 
 
 _CUT = re.compile(r"\n\n\n(?=def |class |async def |@)")
 
 
+class _DoesNotCompile(Exception):
+    """A formatted chunk that CPython's compiler refuses."""
+
+
 def format_str(source: str) -> str:
-    """What `black.format_str(source, mode=MODE)` returns, faster; raises black's InvalidInput."""
+    """What `black.format_str(source, mode=MODE)` returns, faster, once compile() accepts it.
+
+    Raises black's InvalidInput, or compile()'s SyntaxError or ValueError for the whole text."""
     chunks = split(source)
     if len(chunks) < 2:
-        with gc_paused():
-            return black.format_str(source, mode=MODE)
+        return whole(source)
     cache = Cache.default()
     done: dict[int, str] = {}
     todo: list[int] = []
@@ -89,10 +102,16 @@ def format_str(source: str) -> str:
             done[i] = text
             if cache:
                 cache.put(chunks[i], text)
-    except InvalidInput:
-        with gc_paused():
-            return black.format_str(source, mode=MODE)  # raises with the position in the whole text
+    except (InvalidInput, _DoesNotCompile):
+        return whole(source)  # raises with the position in the whole text
     return "\n\n".join(done[i] for i in range(len(chunks)) if done[i])
+
+
+def whole(source: str) -> str:
+    with gc_paused():
+        formatted = black.format_str(source, mode=MODE)
+    compile(formatted, "<formatted>", "exec", dont_inherit=True)
+    return formatted
 
 
 def format_many(chunks: list[str]) -> list[str]:
@@ -115,7 +134,12 @@ def format_batch(chunks: list[str]) -> list[str]:
     since_collect = 0
     with gc_paused():
         for chunk in chunks:
-            out.append(black.format_str(chunk, mode=MODE))
+            formatted = black.format_str(chunk, mode=MODE)
+            try:
+                compile(formatted, "<chunk>", "exec", dont_inherit=True)
+            except (SyntaxError, ValueError):
+                raise _DoesNotCompile() from None
+            out.append(formatted)
             since_collect += len(chunk)
             if since_collect > COLLECT_EVERY_CHARS:
                 gc.collect(0)
@@ -137,7 +161,8 @@ class Cache:
         self.folder = folder
         self.kind = kind  # a subfolder per tool whose output is cached
         if salt is None:
-            salt = f"black {getattr(black, '__version__', '?')}\0{MODE.get_cache_key()}"
+            python = "{}.{}".format(*sys.version_info)
+            salt = f"black {getattr(black, '__version__', '?')}\0{MODE.get_cache_key()}\0python {python}"
         self.salt = (salt + "\0").encode()
 
     @classmethod

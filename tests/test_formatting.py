@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 import sys
 from pathlib import Path
 
@@ -31,6 +32,11 @@ def sources(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return {"openai": rendered(SPEC), "kitchen_sink": rendered(KITCHEN), "synthetic_25": rendered(big)}
 
 
+def squeezed(text: str) -> str:
+    """The text with runs of blank lines cut to two (what the chunks' joints keep)."""
+    return re.sub(r"\n{3,}", "\n\n\n", text).strip()
+
+
 @pytest.fixture
 def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("WEBHOOKGEN_CACHE_DIR", str(tmp_path / "cache"))
@@ -44,7 +50,7 @@ def test_chunks_cached_and_parallel_give_the_bytes_of_black_on_the_whole(
     source = sources[name]
     whole = black.format_str(source, mode=formatting.MODE)
     chunks = formatting.split(source)
-    assert len(chunks) > 10 and "".join(chunks).strip() == source.strip()
+    assert len(chunks) > 10 and squeezed("\n\n".join(chunks)) == squeezed(source)
     monkeypatch.setattr(formatting, "PARALLEL_MIN_CHARS", 10**9)
     assert formatting.format_str(source) == whole  # serial, cold cache
     assert formatting.format_str(source) == whole  # every chunk from the cache
@@ -94,3 +100,22 @@ def test_the_collector_is_restored_even_on_error() -> None:
         assert not gc.isenabled()  # left as it was found
     finally:
         gc.enable()
+
+
+def test_chunks_end_in_one_newline_so_black_style_text_is_left_alone(sources: dict[str, str]) -> None:
+    for source in sources.values():
+        for chunk in formatting.split(source):
+            assert chunk.endswith("\n") and not chunk.endswith("\n\n")
+
+
+def test_a_chunk_the_compiler_refuses_is_reported_at_its_line_in_the_whole_text_and_not_cached(cache_dir: Path) -> None:
+    # black accepts a NUL inside a string literal; CPython does not (ValueError or SyntaxError by version).
+    source = "x = 1\n\n\ndef f():\n    return 2\n\n\ndef g():\n    return 'a\x00b'\n"
+    assert len(formatting.split(source)) == 3
+    with pytest.raises((SyntaxError, ValueError)) as ours:
+        formatting.format_str(source)
+    with pytest.raises((SyntaxError, ValueError)) as whole:
+        compile(black.format_str(source, mode=formatting.MODE), "<formatted>", "exec", dont_inherit=True)
+    assert type(ours.value) is type(whole.value) and str(ours.value) == str(whole.value)
+    cache = formatting.Cache(cache_dir)
+    assert cache.get(formatting.split(source)[2]) is None  # only what compiles is cached

@@ -163,15 +163,12 @@ def template_location(error: BaseException, fallback: str) -> str:
 
 
 def format_python(source: str, template: str) -> str:
-    """black's output for `source` (in top-level chunks, cached and in parallel: see formatting.py),
-    then CPython's own compiler: black accepts some code CPython refuses (a NUL byte)."""
+    """black's output for `source`, which CPython's compiler accepts (in top-level chunks, cached
+    and in parallel: see formatting.py)."""
     try:
-        formatted = formatting.format_str(source)
+        return formatting.format_str(source)
     except InvalidInput as e:
         raise RenderError(f"{template}: rendered code does not parse: {e}") from None
-    try:
-        compile(formatted, template, "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as e:
         line = f":{e.lineno}" if isinstance(e, SyntaxError) and e.lineno else ""
-        raise RenderError(f"{template}{line}: rendered code does not compile: {e}") from None
-    return formatted
+        raise RenderError(f"{template}{line}: rendered code does not compile: {e.msg if isinstance(e, SyntaxError) else e}") from None
