@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
+from typing import Any, Iterator
 
 import pytest
+import yaml
 
 from conftest import SPEC
-from generator import formatting, spec
+from generator import formatting, model, spec
+from generator.problems import SpecError
 from generator.targets import pydantic as pydantic_target
 
 
@@ -27,8 +31,10 @@ def test_a_corrupt_entry_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     loaded = spec.load(SPEC)
     monkeypatch.setenv("WEBHOOKGEN_CACHE_DIR", str(tmp_path))
     good = pydantic_target.source(loaded)
-    (entry,) = [p for p in (tmp_path / "datamodel-code-generator").rglob("*") if p.is_file()]
-    entry.write_bytes(entry.read_bytes()[:-10] + b"tampered!\n")
+    entries = [p for p in (tmp_path / "datamodel-code-generator").rglob("*") if p.is_file()]
+    assert len(entries) == 2  # the output, and the record a later edit is patched from
+    for entry in entries:
+        entry.write_bytes(entry.read_bytes()[:-10] + b"tampered!\n")
     assert pydantic_target.source(loaded) == good
     cache = formatting.Cache.default("datamodel-code-generator", salt=pydantic_target.cache_salt())
     assert cache is not None and cache.folder == tmp_path
@@ -45,3 +51,86 @@ def test_rendering_in_a_worker_process_gives_the_same_files(tmp_path: Path, monk
     together = render.render(loaded)  # a hit: everything in this process
     assert apart == together
     assert list(apart) == [p for t in render.TARGETS for p in t.render(loaded, render.environment())]
+
+
+# -- regenerating after an edit: the previous output patched, or the whole schema run ----------------
+
+KITCHEN = Path(__file__).resolve().parent / "golden" / "kitchen_sink" / "spec.yaml"
+
+
+def edits(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Edits a user makes, derived from the spec: descriptions, fields added, removed and retyped,
+    a type added, a union's members changed."""
+    types = data["types"]
+    for name, t in types.items():
+        edited = copy.deepcopy(data)
+        edited["types"][name]["description"] = f"{t.get('description', '')} Edited."
+        yield f"describe {name}", edited
+        if "fields" in t:
+            edited = copy.deepcopy(data)
+            edited["types"][name]["fields"]["added_key"] = {"type": "string", "optional": True}
+            yield f"add a field to {name}", edited
+            edited = copy.deepcopy(data)
+            edited["types"][name]["fields"]["added_flag"] = {"type": "boolean"}
+            yield f"add a boolean to {name}", edited
+            last = list(t["fields"])[-1]
+            edited = copy.deepcopy(data)
+            del edited["types"][name]["fields"][last]
+            yield f"remove {name}.{last}", edited
+        if "union" in t and len(t["union"]) > 1:
+            edited = copy.deepcopy(data)
+            edited["types"][name]["union"] = t["union"][:-1]
+            yield f"drop a member of {name}", edited
+    edited = copy.deepcopy(data)
+    edited["types"]["extra_note"] = {"standalone": True, "fields": {"text": {"type": "string"}}}
+    yield "add a type", edited
+
+
+def loaded_as(folder: Path, data: dict[str, Any]) -> model.Spec:
+    folder.mkdir(exist_ok=True)
+    path = folder / "spec.yaml"  # one file name for all: the header names it
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return spec.load(path)
+
+
+@pytest.mark.parametrize("fixture", [KITCHEN, SPEC], ids=["kitchen_sink", "openai"])
+def test_a_patched_output_is_the_output_of_a_whole_run(fixture: Path, tmp_path: Path) -> None:
+    data = yaml.safe_load(fixture.read_text(encoding="utf-8"))
+    before = loaded_as(tmp_path / "before", data)
+    document, _ = pydantic_target.cache_key(before)
+    output = pydantic_target.run_generator(document, pydantic_target.header(before))
+    outcomes = {}
+    for i, (what, edited) in enumerate(edits(data)):
+        try:
+            after = loaded_as(tmp_path / str(i), edited)
+        except SpecError:
+            continue  # an edit this spec refuses (removing a discriminator, say)
+        new_document, _ = pydantic_target.cache_key(after)
+        whole = pydantic_target.run_generator(new_document, pydantic_target.header(after))
+        patch = pydantic_target.patched(document, output, new_document, pydantic_target.header(after))
+        assert patch is None or patch == whole, what
+        outcomes[what] = patch is not None
+    # Every description edit is patched but the root union's (it sits at the top of the schema);
+    # a new type is not.
+    described = {what: patched for what, patched in outcomes.items() if what.startswith("describe ")}
+    assert described.pop(f"describe {data['entry']}") is False
+    assert all(described.values()), described
+    assert not outcomes["add a type"]
+    assert sum(outcomes.values()) > len(outcomes) // 2, outcomes
+
+
+def test_after_an_edit_only_the_edited_classes_are_run_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    monkeypatch.setenv("WEBHOOKGEN_CACHE_DIR", str(tmp_path / "cache"))
+    pydantic_target.source(loaded_as(tmp_path / "before", data))
+    name = next(n for n, t in data["types"].items() if "fields" in t)
+    data["types"][name]["description"] = "Edited."
+    after = loaded_as(tmp_path / "after", data)
+    runs: list[int] = []
+    real = pydantic_target.run_generator
+    monkeypatch.setattr(pydantic_target, "run_generator", lambda d, h: runs.append(len(d["$defs"])) or real(d, h))
+    patched = pydantic_target.source(after)
+    total = len(pydantic_target.cache_key(after)[0]["$defs"])
+    assert runs and all(n < total for n in runs)  # never the whole schema
+    monkeypatch.setenv("WEBHOOKGEN_CACHE_DIR", "")
+    assert patched == real(*[pydantic_target.cache_key(after)[0], pydantic_target.header(after)])

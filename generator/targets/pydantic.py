@@ -8,9 +8,9 @@ discriminated union named like the spec's union rather than a wrapper around it.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ def check(spec: model.Spec) -> list[Problem]:
 def generator_input(spec: model.Spec) -> dict[str, Any]:
     """The schema with the entry union at its root: datamodel-code-generator names the root class
     after its `title`, so the root is the union itself, not a class that wraps a `$ref` to it."""
-    document = copy.deepcopy(json_schema.document(spec))
+    document = json_schema.document(spec)  # a new dict on every call: changing it is safe
     document.pop("$ref", None)
     document.pop("title", None)
     if spec.entry is not None:
@@ -50,9 +50,18 @@ def header(spec: model.Spec) -> str:
     )
 
 
-def cache_key(spec: model.Spec) -> tuple[str, str]:
-    schema = json.dumps(generator_input(spec))  # key order matters: it is the fields' order
-    return schema, header(spec) + "\0" + schema
+def cache_key(spec: model.Spec) -> tuple[dict[str, Any], str]:
+    """The tool's input, and the cache key of its output. Computed once per spec: the parent
+    process asks whether the output is cached, and the worker (a fork of it) then needs both."""
+    global _last_key
+    if _last_key is None or _last_key[0] is not spec:
+        document = generator_input(spec)
+        key = header(spec) + "\0" + json.dumps(document)  # key order matters: it is the fields' order
+        _last_key = (spec, document, key)
+    return _last_key[1], _last_key[2]
+
+
+_last_key: tuple[model.Spec, dict[str, Any], str] | None = None
 
 
 def cached(spec: model.Spec) -> bool:
@@ -63,16 +72,25 @@ def cached(spec: model.Spec) -> bool:
 def source(spec: model.Spec) -> str:
     """datamodel-code-generator's module for the spec, from the content-addressed cache when this
     schema was seen before with the same generator version and options (its import alone costs
-    about half a second)."""
-    schema, key = cache_key(spec)
+    about half a second); else patched from the previous run's output after a small edit (see
+    `patched`); else from a run on the whole schema."""
+    document, key = cache_key(spec)
     header_text = header(spec)
     cache = formatting.Cache.default("datamodel-code-generator", salt=cache_salt())
-    cached = cache.get(key) if cache is not None else None
-    if cached is not None:
-        return cached
-    generated = run_generator(spec, schema, header_text)
+    hit = cache.get(key) if cache is not None else None
+    if hit is not None:
+        return hit
+    previous_key = f"previous\0{path(spec)}\0{header_text}"
+    previous = cache.get(previous_key) if cache is not None else None
+    generated = None
+    if previous is not None:
+        before = json.loads(previous)
+        generated = patched(before["schema"], before["output"], document, header_text)
+    if generated is None:
+        generated = run_generator(document, header_text)
     if cache is not None:
         cache.put(key, generated)
+        cache.put(previous_key, json.dumps({"schema": document, "output": generated}))
     return generated
 
 
@@ -83,7 +101,7 @@ def cache_salt() -> str:
     return f"datamodel-code-generator {version('datamodel-code-generator')}\0" + hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
-def run_generator(spec: model.Spec, schema: str, header_text: str) -> str:
+def run_generator(document: dict[str, Any], header_text: str) -> str:
     # Imported here: the other targets do not need it, and it takes a while to import.
     import datamodel_code_generator as dcg
     from datamodel_code_generator._shared_types import LiteralType
@@ -91,9 +109,9 @@ def run_generator(spec: model.Spec, schema: str, header_text: str) -> str:
     from datamodel_code_generator.format import PythonVersion
 
     generated = dcg.generate(
-        schema,
+        json.dumps(document),
         input_file_type=InputFileType.JsonSchema,
-        input_filename=json_schema.path(spec),
+        input_filename="schema.json",
         output_model_type=DataModelType.PydanticV2BaseModel,
         target_python_version=PythonVersion.PY_310,
         custom_file_header=header_text,
@@ -109,8 +127,102 @@ def run_generator(spec: model.Spec, schema: str, header_text: str) -> str:
         keep_model_order=True,
     )
     if not isinstance(generated, str):
-        raise base.RenderError(f"{path(spec)}: datamodel-code-generator returned several modules, expected one")
+        raise base.RenderError("datamodel-code-generator returned several modules, expected one")
     return generated
+
+
+# -- regenerating after a small edit --------------------------------------------------------------
+#
+# The tool reads the whole schema on every run: about 5 s for 1,000 events, most of a regeneration
+# after a one-event edit. Its output is a header with the imports, then one class per definition in
+# an order fixed by the class names and what each class refers to; and a class's text depends only
+# on the definitions it reaches (tests/test_pydantic_cache.py checks both on whole runs). So when an
+# edit leaves the set of definitions, the root and what each definition refers to as they were, the
+# previous output stays right except for the edited classes, whose text comes from a run on them,
+# the classes that refer to them and what these reach. Every condition is checked; when one fails,
+# the whole schema is run as before.
+
+
+def patched(before: dict[str, Any], output: str, document: dict[str, Any], header_text: str) -> str | None:
+    """`document`'s output from `before`'s `output`, or None when it cannot be derived safely."""
+    old, new = before.get("$defs"), document.get("$defs")
+    if not isinstance(old, dict) or not isinstance(new, dict) or list(old) != list(new):
+        return None
+    if {k: v for k, v in before.items() if k != "$defs"} != {k: v for k, v in document.items() if k != "$defs"}:
+        return None  # the root (the entry union, lifted to the top) changed
+    edited = [name for name in new if new[name] != old[name]]
+    if not edited or any(shape(old[name]) != shape(new[name]) for name in edited):
+        return None
+    referrers = [name for name in new if references(new[name]) & set(edited)]
+    group = set(edited) | set(referrers)
+    reached = reach(new, group)
+    unreferenced = [name for name in new if name in group and not any(name in references(new[r]) for r in reached)]
+    if not unreferenced:
+        return None  # a cycle: no definition of the group can be the root of a run
+    whole_head, whole_classes = classes(output)
+    runs = [classes(run_generator(part(defs, reached, unreferenced[0]), header_text)) for defs in (old, new)]
+    (old_head, old_classes), (new_head, new_classes) = runs
+    if whole_head is None or old_head is None or new_head is None or old_head != new_head:
+        return None  # unparsable output, or the edit changes the imports
+    if not whole_head.startswith(header_text + "\n"):
+        return None
+    if set(new_classes) != reached or not reached <= set(whole_classes):
+        return None
+    if any(old_classes[name] != whole_classes[name] for name in reached):
+        return None  # the previous output is not what this run gives
+    if any(new_classes[name] != whole_classes[name] for name in reached - set(edited)):
+        return None  # an edit changed a class it did not touch
+    blocks = [new_classes[name] if name in edited else text for name, text in whole_classes.items()]
+    return "\n\n\n".join([whole_head, *blocks]) + output[len(output.rstrip("\n")) :]
+
+
+def shape(definition: dict[str, Any]) -> tuple[Any, ...]:
+    """What places a definition's class in the order: its kind and what it refers to."""
+    return (sorted(definition), definition.get("type"), sorted(references(definition)))
+
+
+def references(value: Any) -> set[str]:
+    if isinstance(value, dict):
+        found = {value["$ref"].rpartition("/")[2]} if isinstance(value.get("$ref"), str) else set()
+        return found.union(*(references(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(references(v) for v in value))
+    return set()
+
+
+def reach(defs: dict[str, Any], names: set[str]) -> set[str]:
+    seen: set[str] = set()
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        if name not in seen and name in defs:
+            seen.add(name)
+            todo.extend(references(defs[name]))
+    return seen
+
+
+def part(defs: dict[str, Any], names: set[str], root: str) -> dict[str, Any]:
+    """A schema of `names`, with `root` at the top (so no wrapper class is made for the root)."""
+    kept = {name: defs[name] for name in defs if name in names and name != root}
+    return {"$schema": json_schema.DIALECT, "$defs": kept, **defs[root]}
+
+
+_CLASS = re.compile(r"\n\n\n(?=class \w+\()")
+
+
+def classes(output: str) -> tuple[str | None, dict[str, str]]:
+    """The header and each class's text, in order; (None, {}) if the output has another shape
+    (anything else at the top level)."""
+    head, *blocks = _CLASS.split(output.rstrip("\n"))
+    found: dict[str, str] = {}
+    for block in blocks:
+        name = block[6 : block.index("(")]
+        if name in found or re.search(r"\n(?=\S)", block):
+            return None, {}
+        found[name] = block
+    if re.search(r"^class ", head, re.MULTILINE):
+        return None, {}
+    return head, found
 
 
 def path(spec: model.Spec) -> str:
