@@ -1,6 +1,8 @@
 """Hostile specs through the generator: mutated copies of the kitchen-sink fixture, loaded, checked
 and rendered by every target in-process. Only the documented outcomes may happen: the outputs, or a
 SpecError / RenderError whose every line is `file:line:col: message` (or one line naming a template).
+Each spec that renders is also an edit of the one before: where the pydantic target's output can be
+patched from the previous one, the patch must equal a run of datamodel-code-generator on the whole.
 
     python tests/fuzz_specs.py --cases 1000 --seed 0     (make fuzz runs it after the payload fuzzer)
 """
@@ -15,11 +17,13 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator import render, spec  # noqa: E402
+from generator import model, render, spec  # noqa: E402
 from generator.problems import SpecError  # noqa: E402
+from generator.targets import pydantic as pydantic_target  # noqa: E402
 from generator.targets.base import RenderError  # noqa: E402
 
 FIXTURE = Path(__file__).resolve().parent / "golden" / "kitchen_sink" / "spec.yaml"
@@ -39,7 +43,9 @@ SNIPPETS = [
 class Stats:
     rendered: int = 0
     refused: int = 0
+    patched: int = 0  # renders whose pydantic output was also derived from the previous one
     failures: list[str] = field(default_factory=list)
+    previous: tuple[dict[str, Any], str, str] | None = None  # the last rendered schema, output, spec
 
 
 def mutate(text: str, rng: random.Random) -> str:
@@ -89,6 +95,21 @@ def check_one(text: str, stats: Stats) -> None:
     if not files or any(not isinstance(body, str) or not body for body in files.values()):
         stats.failures.append(f"rendered without output\n--- spec ---\n{text}")
     stats.rendered += 1
+    check_patch(loaded, text, stats)
+
+
+def check_patch(loaded: model.Spec, text: str, stats: Stats) -> None:
+    document, _ = pydantic_target.cache_key(loaded)
+    header = pydantic_target.header(loaded)
+    whole = pydantic_target.run_generator(document, header)
+    if stats.previous is not None:
+        before, output, before_text = stats.previous
+        patch = pydantic_target.patched(before, output, document, header)
+        if patch is not None:
+            stats.patched += 1
+            if patch != whole:
+                stats.failures.append(f"a patched pydantic module differs\n--- from ---\n{before_text}\n--- to ---\n{text}")
+    stats.previous = (document, whole, text)
 
 
 def run(cases: int, seed: int) -> Stats:
@@ -109,7 +130,7 @@ def main() -> int:
     args = parser.parse_args()
     started = time.monotonic()
     stats = run(args.cases, args.seed)
-    print(f"{args.cases} mutated specs in {time.monotonic() - started:.1f} s: {stats.rendered} rendered, {stats.refused} refused with located errors, {len(stats.failures)} failures")
+    print(f"{args.cases} mutated specs in {time.monotonic() - started:.1f} s: {stats.rendered} rendered, {stats.refused} refused with located errors ({stats.patched} pydantic patches checked), {len(stats.failures)} failures")
     for failure in stats.failures:
         print("\n" + failure)
     return 1 if stats.failures else 0

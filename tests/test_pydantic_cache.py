@@ -59,8 +59,8 @@ KITCHEN = Path(__file__).resolve().parent / "golden" / "kitchen_sink" / "spec.ya
 
 
 def edits(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Edits a user makes, derived from the spec: descriptions, fields added, removed and retyped,
-    a type added, a union's members changed."""
+    """Edits a user makes, derived from the spec: descriptions, fields added, reordered and
+    removed, a type added, a union's members changed."""
     types = data["types"]
     for name, t in types.items():
         edited = copy.deepcopy(data)
@@ -73,6 +73,9 @@ def edits(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
             edited = copy.deepcopy(data)
             edited["types"][name]["fields"]["added_flag"] = {"type": "boolean"}
             yield f"add a boolean to {name}", edited
+            edited = copy.deepcopy(data)
+            edited["types"][name]["fields"] = dict(reversed(t["fields"].items()))
+            yield f"reorder the fields of {name}", edited
             last = list(t["fields"])[-1]
             edited = copy.deepcopy(data)
             del edited["types"][name]["fields"][last]

@@ -148,9 +148,11 @@ def patched(before: dict[str, Any], output: str, document: dict[str, Any], heade
     old, new = before.get("$defs"), document.get("$defs")
     if not isinstance(old, dict) or not isinstance(new, dict) or list(old) != list(new):
         return None
-    if {k: v for k, v in before.items() if k != "$defs"} != {k: v for k, v in document.items() if k != "$defs"}:
+    # Compared as JSON text: dicts compare equal whatever their order, and the order of keys is
+    # the order of the fields.
+    if json.dumps({**before, "$defs": None}) != json.dumps({**document, "$defs": None}):
         return None  # the root (the entry union, lifted to the top) changed
-    edited = [name for name in new if new[name] != old[name]]
+    edited = [name for name in new if json.dumps(new[name]) != json.dumps(old[name])]
     if not edited or any(shape(old[name]) != shape(new[name]) for name in edited):
         return None
     referrers = [name for name in new if references(new[name]) & set(edited)]
