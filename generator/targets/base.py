@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
 import jinja2
 from black.parsing import InvalidInput
+from black.strings import fix_multiline_docstring, str_width
 
 from generator import formatting, model
 from generator.problems import Problem
@@ -129,6 +131,97 @@ def indent_block(text: str, width: int) -> str:
     characters like \\x1e or \\u2028 and so change a description)."""
     pad = " " * width
     return "\n".join(pad + line if line else line for line in text.split("\n"))
+
+
+# -- black's layout ---------------------------------------------------------------------------
+# black formats a text a second time whenever its first pass changed it, so text that is already in
+# black's style costs half. The targets lay out the lines whose length depends on the spec's names,
+# keys and values as black would split them, with the helpers below; a line they have no layout for
+# stays whole and black splits it (the output is black's either way).
+
+
+def fits(line: str, indent: int) -> bool:
+    """Whether `line` fits within black's line length at `indent` (a wide character counts twice)."""
+    return indent + str_width(line) <= formatting.MODE.line_length
+
+
+def layout(indent: int, flat: str, *choices: Sequence[str] | None) -> str:
+    """`flat` when it fits at `indent`; else the first of `choices` (lines, indented relative to the
+    first) whose every line fits, joined at `indent`; else `flat`, for black to split."""
+    if not fits(flat, indent):
+        for lines in choices:
+            if lines is not None and all(fits(line, indent) for line in lines):
+                return ("\n" + " " * indent).join(lines)
+    return flat
+
+
+def indented(lines: Sequence[str]) -> list[str]:
+    """`lines` one level deeper."""
+    return ["    " + line for line in lines]
+
+
+def bracketed(head: str, body: str, tail: str) -> list[str]:
+    """black's split at a pair of brackets: `head` ends with the opening one, `tail` starts with the
+    closing one, and `body` goes on a line of its own between them."""
+    return [head, "    " + body, tail]
+
+
+def exploded(head: str, items: Sequence[str], tail: str) -> list[str]:
+    """One item a line, each with a trailing comma: black's split of a collection, or of arguments
+    that do not fit on one line."""
+    return [head, *("    " + item + "," for item in items), tail]
+
+
+def call(head: str, args: Sequence[str], tail: str, indent: int) -> str:
+    """A call whose `head` ends with its opening bracket (a statement, or the value assigned to a
+    target without brackets): on one line, else the arguments on a line of their own, else one a line."""
+    body = ", ".join(args)
+    return layout(indent, head + body + tail, bracketed(head, body, tail), exploded(head, args, tail))
+
+
+def assignment(target: str, value: str, indent: int) -> str:
+    """`target = value` for a `value` without brackets (a name): on one line, else the value in
+    parentheses. black keeps those parentheses, when `target` has brackets, only while their line is
+    shorter than the limit: otherwise it splits the target, a layout left to it."""
+    wrapped = [f"{target} = (", "    " + value, ")"]
+    if "[" in target and not fits(wrapped[0], indent + 1):
+        return f"{target} = {value}"
+    return layout(indent, f"{target} = {value}", wrapped)
+
+
+def frozenset_constant(name: str, items: Sequence[str]) -> str:
+    """`name: Final = frozenset({items})` at the top level: on one line, else the set on a line of
+    its own, else one item a line."""
+    head, inner = f"{name}: Final = frozenset(", "{" + ", ".join(items) + "}"
+    one_a_line = [head, "    {", *(f"        {item}," for item in items), "    }", ")"] if len(items) > 1 else None
+    return layout(0, head + inner + ")", bracketed(head, inner, ")"), one_a_line)
+
+
+def py_block_docstring(text: str, indent: int) -> str:
+    """py_docstring(text) as black rewrites the docstring of a block (a class's) at `indent`: the
+    first line stripped, the others indented as the block and without trailing spaces, a space
+    between a quote and the closing quotes, and those on a line of their own when the last line
+    has no room for them (as black.linegen.LineGenerator.visit_STRING does)."""
+    escaped = py_escape(text)
+    if re.search(r"\\\s*\n", escaped):  # a backslash ending a line: black leaves the docstring alone
+        return f'"""{escaped}"""'
+    body = fix_multiline_docstring(escaped, " " * indent) if "\n" in escaped else escaped.strip()
+    odd_backslashes = False
+    if body:
+        if body[0] == '"':
+            body = " " + body
+        if body[-1] == '"':
+            body += " "
+        odd_backslashes = (len(body) - len(body.rstrip("\\"))) % 2 == 1
+        if odd_backslashes:
+            body += " "
+    elif escaped:
+        body = " "
+    lines = body.splitlines()
+    limit = formatting.MODE.line_length
+    if len(lines) > 1 and len(lines[-1]) + 3 > limit and indent + 3 <= limit and not odd_backslashes and not escaped.endswith("\n"):
+        return f'"""{body}\n{" " * indent}"""'
+    return f'"""{body}"""'
 
 
 # -- rendering -----------------------------------------------------------------------------------
