@@ -139,37 +139,87 @@ def annotation(t: model.Type) -> str:
             assert_never(t)
 
 
+# A decode expression is a small tree, so that a decoder can print it split as black would split
+# it (see split_lines); str() of it is its text on one line.
+
+
+@dataclass(frozen=True)
+class Call:
+    func: str
+    args: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"{self.func}({', '.join(self.args)})"
+
+
+@dataclass(frozen=True)
+class Test:
+    """Conditions joined by `op`, `and` or `or`."""
+
+    operands: tuple[str, ...]
+    op: str = "and"
+
+    def __str__(self) -> str:
+        return f" {self.op} ".join(self.operands)
+
+
+@dataclass(frozen=True)
+class IfElse:
+    value: str
+    test: str | Test
+    orelse: Expr
+
+    def __str__(self) -> str:
+        return f"{self.value} if {self.test} else {self.orelse}"
+
+
+@dataclass(frozen=True)
+class Parens:
+    inner: Expr
+
+    def __str__(self) -> str:
+        return f"({self.inner})"
+
+
+Expr = str | Call | Test | IfElse | Parens
+
+
 def decode(t: model.Type, x: str) -> str:
     """An expression that is the JSON value in `x`, validated, or raises _Invalid."""
+    return str(decode_expr(t, x))
+
+
+def decode_expr(t: model.Type, x: str) -> Expr:
+    """`decode(t, x)` as a tree, for the decoders to print split as black splits it."""
     match t:
         case model.String():
-            return f'{x} if type({x}) is str else _fail("a string", {x})'
+            return IfElse(x, f"type({x}) is str", Call("_fail", ('"a string"', x)))
         case model.Integer():
-            return f'{x} if type({x}) is int else _fail("an integer", {x})'
+            return IfElse(x, f"type({x}) is int", Call("_fail", ('"an integer"', x)))
         case model.Float():
             # x - x == 0.0 is false for inf and nan, which JSON cannot carry
-            return f'{x} if (type({x}) is float and {x} - {x} == 0.0) or type({x}) is int else _fail("a finite number", {x})'
+            return IfElse(x, Test((f"(type({x}) is float and {x} - {x} == 0.0)", f"type({x}) is int"), "or"), Call("_fail", ('"a finite number"', x)))
         case model.Boolean():
-            return f'{x} if {x} is True or {x} is False else _fail("a boolean", {x})'
+            return IfElse(x, Test((f"{x} is True", f"{x} is False"), "or"), Call("_fail", ('"a boolean"', x)))
         case model.Literal(value=bool() as value):
-            return f"{x} if {x} is {lit(value)} else _fail({lit(base.json_text(value))}, {x})"
+            return IfElse(x, f"{x} is {lit(value)}", Call("_fail", (lit(base.json_text(value)), x)))
         case model.Literal(value=str() as value):
-            return f"{x} if {x} == {lit(value)} else _fail({lit(base.json_text(value))}, {x})"
+            return IfElse(x, f"{x} == {lit(value)}", Call("_fail", (lit(base.json_text(value)), x)))
         case model.Literal(value=value):
-            return f"{x} if type({x}) is int and {x} == {lit(value)} else _fail({lit(base.json_text(value))}, {x})"
+            return IfElse(x, Test((f"type({x}) is int", f"{x} == {lit(value)}")), Call("_fail", (lit(base.json_text(value)), x)))
         case model.Enum(open=True):
-            return f'{x} if type({x}) is str else _fail("a string", {x})'
+            return IfElse(x, f"type({x}) is str", Call("_fail", ('"a string"', x)))
         case model.Enum(values=values):
             expected = "one of " + ", ".join(base.json_text(v) for v in values)
-            return f"{x} if type({x}) is str and {x} in {{{', '.join(map(lit, values))}}} else _fail({lit(expected)}, {x})"
+            return IfElse(x, Test((f"type({x}) is str", f"{x} in {{{', '.join(map(lit, values))}}}")), Call("_fail", (lit(expected), x)))
         case model.Array(item=item):
-            return f"_array({x}, {decoder(item)})"
+            return Call("_array", (x, decoder(item)))
         case model.Map(value=value):
-            return f"_map({x}, {decoder(value)})"
+            return Call("_map", (x, decoder(value)))
         case model.Nullable(inner=inner):
-            return f"None if {x} is None else ({decode(inner, x)})"
+            return IfElse("None", f"{x} is None", Parens(decode_expr(inner, x)))
         case model.Ref(name=name) | model.Object(name=name):
-            return f"_decode_{class_name(name)}({x})"
+            return Call(f"_decode_{class_name(name)}", (x,))
         case _:
             assert_never(t)
 
@@ -236,6 +286,66 @@ def helpers(t: model.Type) -> frozenset[str]:
             assert_never(t)
 
 
+# -- black's layout of the lines that grow with names ------------------------------------------
+# Printed as black splits them when they are too long: text already in black's style spares black
+# its second pass (see base.layout).
+
+
+def split_lines(prefix: str, e: Expr, indent: int) -> list[str] | None:
+    """`prefix + e` laid out as black lays out a line of its own inside brackets, at `indent`: whole
+    when it fits, else split at its delimiters of the lowest precedence (`if`/`else`, then `and`/
+    `or`) or, having none, at its last brackets. `prefix` is a keyword like `else `, no place to
+    split. The lines after the first are indented relative to it. None where black would split
+    further than this covers (a name or a string too long for any line)."""
+    flat = prefix + str(e)
+    if base.fits(flat, indent):
+        return [flat]
+    parts: list[list[str] | None]
+    match e:
+        case IfElse() if not prefix:
+            parts = [split_lines("", e.value, indent), split_lines("if ", e.test, indent), split_lines("else ", e.orelse, indent)]
+        case Test():
+            parts = [split_lines(prefix, e.operands[0], indent), *(split_lines(e.op + " ", o, indent) for o in e.operands[1:])]
+        case Call():
+            args = ", ".join(e.args)
+            body = [args] if base.fits(args, indent + 4) else [arg + "," for arg in e.args]
+            parts = [[f"{prefix}{e.func}("], base.indented(body), [")"]]
+        case Parens():
+            inner = split_lines("", e.inner, indent + 4)
+            parts = [[prefix + "("], None if inner is None else base.indented(inner), [")"]]
+        case _:
+            return None
+    if any(part is None for part in parts):
+        return None
+    lines = [line for part in parts for line in part or ()]
+    return lines if all(base.fits(line, indent) for line in lines) else None
+
+
+def assignment(target: str, e: Expr, indent: int) -> str:
+    """`target = e` (a target without brackets) as black writes it: on one line, else a conditional
+    in parentheses, a call split at its brackets."""
+    flat = f"{target} = {e}"
+    match e:
+        case IfElse():
+            body = split_lines("", e, indent + 4)
+            return base.layout(indent, flat, None if body is None else [f"{target} = (", *base.indented(body), ")"])
+        case Call():
+            return base.layout(indent, flat, split_lines(f"{target} = ", e, indent))
+        case _:
+            return flat
+
+
+def if_line(test: Test, indent: int) -> str:
+    """`if test:` as black writes it: on one line, else the test in parentheses."""
+    body = split_lines("", test, indent + 4)
+    return base.layout(indent, f"if {test}:", None if body is None else ["if (", *base.indented(body), "):"])
+
+
+def decoder_def(cls: str) -> str:
+    """The def line of `_decode_<cls>`: black splits it at its parentheses, adding a comma."""
+    return base.layout(0, f"def _decode_{cls}(d: Any) -> {cls}:", [f"def _decode_{cls}(", "    d: Any,", f") -> {cls}:"])
+
+
 # -- views the templates print ----------------------------------------------------------------
 
 
@@ -243,11 +353,12 @@ def helpers(t: model.Type) -> frozenset[str]:
 class PyField:
     key: str  # the JSON key, as a Python string literal
     attr: str
-    key_attr: str  # the attribute, as a Python string literal
     annotation: str  # what the class declares
     declaration: str  # `attr: annotation = default`, as __init__ takes it
     docstring: str | None
-    decode: str  # validates the JSON value in `x`
+    init: str  # the `_object_setattr(self, ...)` statement of __init__
+    present: str  # to_dict's `if` line for an optional field: is there a value to write
+    store: str  # the decoder's `o.<attr> = ...` statement, validating the JSON value in `x`
     encode: str  # the JSON value of `self.<attr>`
     optional: bool
     nullable: bool  # null is a value of its own, remembered in explicit_nulls when optional
@@ -257,11 +368,16 @@ class PyField:
 class PyObject:
     cls: str
     docstring: str | None
+    slots: str  # the `__slots__ = ...` statement
     fields: tuple[PyField, ...]
-    keys: str  # the JSON keys, as the items of a set literal
     required: int  # how many keys must be present
     tracks_nulls: bool  # has an optional nullable field: keeps `explicit_nulls`
-    aliases: tuple[tuple[str, str], ...] = ()  # (relative name, class) of its nested classes; see relative_class_name
+    aliases: tuple[str, ...]  # `Relative: ClassVar[...] = Class` of its nested classes; see relative_class_name
+    fill: str  # the `_Fill<class> = _twin(<class>)` statement
+    known_keys: str  # the `_KEYS_<class> = frozenset(...)` statement: the JSON keys it defines
+    decoder_def: str  # the def line of `_decode_<class>`
+    extras: str  # the decoder's `o.extra_fields = _extras(...)` statement
+    register: str  # the `_DECODER_OF[<class>] = ...` statement
 
 
 @dataclass(frozen=True)
@@ -277,6 +393,10 @@ class PyUnion:
     docstring: str | None
     discriminator: str  # the JSON key, as a Python literal
     members: tuple[PyMember, ...]
+    table: str  # the first line(s) of the `_<CONSTANT>_DECODERS` statement, to its `{`
+    decoder_def: str  # the def line of `_decode_<union>`
+    dispatch: str  # the decoder's `decode = ...` statement, the member's decoder for the tag
+    bad_tag: str  # the decoder's `raise _bad_tag(...)` statement
 
 
 @dataclass(frozen=True)
@@ -288,6 +408,7 @@ class PyEntry:
     discriminator_attr: str
     discriminator_attr_key: str  # the attribute, as a Python string literal
     raw_properties: tuple[tuple[str, str], ...]  # (name, type) read from the payload when it has them
+    dispatch: str  # parse_event's `decode = ...` statement
 
 
 @dataclass(frozen=True)
@@ -303,6 +424,9 @@ class PyModule:
     helpers: frozenset[str]
 
 
+# The statements below are laid out at the indentation the templates print them at.
+
+
 def field_view(f: model.Field) -> PyField:
     nullable = isinstance(f.type, model.Nullable)
     annotated = annotation(f.type) + (" | None" if f.optional and not nullable else "")
@@ -311,39 +435,63 @@ def field_view(f: model.Field) -> PyField:
         declaration += " = None"
     elif isinstance(f.type, model.Literal):
         declaration += f" = {lit(f.type.value)}"
+    spelled = attr(f.ident)
+    present = Test((f"self.{spelled} is not None", f"{lit(f.key)} in self.explicit_nulls") if nullable else (f"self.{spelled} is not None",), "or")
     return PyField(
         key=lit(f.key),
-        attr=attr(f.ident),
-        key_attr=lit(attr(f.ident)),
+        attr=spelled,
         annotation=annotated,
         declaration=declaration,
         docstring=base.py_docstring(f.description) if f.description is not None else None,
-        decode=decode(f.type, "x"),
-        encode=encode(f.type, "self." + attr(f.ident)),
+        init=base.call("_object_setattr(", ("self", lit(spelled), spelled), ")", 8),
+        present=if_line(present, 8) if f.optional else "",
+        store=assignment(f"o.{spelled}", decode_expr(f.type, "x"), 12 if f.optional else 8),
+        encode=encode(f.type, "self." + spelled),
         optional=f.optional,
         nullable=nullable,
     )
 
 
 def object_view(obj: model.Object, aliases: tuple[tuple[str, str], ...] = ()) -> PyObject:
+    cls = class_name(obj.name)
+    tracks_nulls = any(f.optional and isinstance(f.type, model.Nullable) for f in obj.fields)
+    slots = [lit(attr(f.ident)) for f in obj.fields] + ['"extra_fields"'] + (['"explicit_nulls"'] if tracks_nulls else [])
     return PyObject(
-        cls=class_name(obj.name),
-        docstring=base.py_docstring(obj.description) if obj.description is not None else None,
+        cls=cls,
+        docstring=base.py_block_docstring(obj.description, 4) if obj.description is not None else None,
+        # a tuple of several items that does not fit is split one item a line (one item is no tuple here)
+        slots=base.layout(4, f"__slots__ = ({', '.join(slots)})", base.exploded("__slots__ = (", slots, ")") if len(slots) > 1 else None),
         fields=tuple(field_view(f) for f in obj.fields),
-        keys=", ".join(lit(f.key) for f in obj.fields),
         required=sum(1 for f in obj.fields if not f.optional),
-        tracks_nulls=any(f.optional and isinstance(f.type, model.Nullable) for f in obj.fields),
-        aliases=aliases,
+        tracks_nulls=tracks_nulls,
+        aliases=tuple(base.assignment(f"{relative}: ClassVar[Type[{full}]]", full, 4) for relative, full in aliases),
+        fill=base.call(f"_Fill{cls}: Final = _twin(", (cls,), ")", 0),
+        known_keys=base.frozenset_constant(f"_KEYS_{cls}", [lit(f.key) for f in obj.fields]),
+        decoder_def=decoder_def(cls),
+        extras=assignment("o.extra_fields", Call("_extras", ("d", f"_KEYS_{cls}")), 8),
+        register=base.assignment(f"_DECODER_OF[{cls}]", f"_decode_{cls}", 0),
     )
 
 
+def dispatch(constant: str) -> str:
+    """`decode = ...`: the decoder of the tag in `tag`, from the union's table."""
+    return assignment("decode", IfElse(f"_{constant}_DECODERS.get(tag)", "type(tag) is str", "None"), 4)
+
+
 def union_view(union: model.Union_) -> PyUnion:
+    cls = class_name(union.name)
+    head, table_type = f"_{union.name.constant}_DECODERS: Final[", f"dict[str, Callable[[Any], {cls}]]"
     return PyUnion(
-        cls=class_name(union.name),
+        cls=cls,
         constant=union.name.constant,
         docstring=base.py_docstring(union.description) if union.description is not None else None,
         discriminator=lit(union.discriminator),
         members=tuple(PyMember(lit(m.tag), class_name(m.object.name)) for m in union.members),
+        # a dict whose items end with a comma is always split; when its first line is too long, its annotation too
+        table=base.layout(0, f"{head}{table_type}] = {{", base.bracketed(head, table_type, "] = {")),
+        decoder_def=decoder_def(cls),
+        dispatch=dispatch(union.name.constant),
+        bad_tag=base.call("raise _bad_tag(", ("tag", f"_{union.name.constant}_DECODERS", lit(union.discriminator)), ")", 8),
     )
 
 
@@ -359,6 +507,7 @@ def module_view(spec: model.Spec) -> PyModule:
             discriminator_attr_key=lit(attr(spec.entry.discriminator)),
             # What an unknown event still tells, when its payload has it (Standard Webhooks' fields).
             raw_properties=tuple((key, kind) for key, kind in (("id", "str"), ("created_at", "int")) if key != attr(spec.entry.discriminator)),
+            dispatch=dispatch(spec.entry.name.constant),
         )
     taken = taken_class_names(spec)
     aliases = {d.name: nested_aliases(d, taken) for d in spec.definitions if isinstance(d, model.Object)}
