@@ -151,8 +151,13 @@ def layout(indent: int, flat: str, *choices: Sequence[str] | None) -> str:
     if not fits(flat, indent):
         for lines in choices:
             if lines is not None and all(fits(line, indent) for line in lines):
-                return ("\n" + " " * indent).join(lines)
+                return join(lines, indent)
     return flat
+
+
+def join(lines: Sequence[str], indent: int) -> str:
+    """Lines indented relative to the first, as one text for a template line indented by `indent`."""
+    return ("\n" + " " * indent).join(lines)
 
 
 def indented(lines: Sequence[str]) -> list[str]:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import builtins
 import keyword
+import re
 from dataclasses import dataclass
-from typing import assert_never
+from typing import Sequence, assert_never
 
 import jinja2
 
@@ -113,34 +114,8 @@ def check(spec: model.Spec) -> list[Problem]:
 SCALAR_HELPERS = {model.String: "_string", model.Integer: "_integer", model.Float: "_float", model.Boolean: "_boolean"}
 
 
-def annotation(t: model.Type) -> str:
-    match t:
-        case model.String():
-            return "str"
-        case model.Integer():
-            return "int"
-        case model.Float():
-            return "float"
-        case model.Boolean():
-            return "bool"
-        case model.Literal(value=value):
-            return f"Literal[{lit(value)}]"
-        case model.Enum(values=values, open=is_open):
-            return f"Literal[{', '.join(map(lit, values))}]" + (" | str" if is_open else "")
-        case model.Array(item=item):
-            return f"tuple[{annotation(item)}, ...]"
-        case model.Map(value=value):
-            return f"dict[str, {annotation(value)}]"
-        case model.Nullable(inner=inner):
-            return f"{annotation(inner)} | None"
-        case model.Ref(name=name) | model.Object(name=name):
-            return class_name(name)
-        case _:
-            assert_never(t)
-
-
-# A decode expression is a small tree, so that a decoder can print it split as black would split
-# it (see split_lines); str() of it is its text on one line.
+# Annotations and decode expressions are small trees, so that a line holding one can be printed
+# split as black splits it when it is too long (see split_lines); str() of one is its text.
 
 
 @dataclass(frozen=True)
@@ -153,20 +128,40 @@ class Call:
 
 
 @dataclass(frozen=True)
-class Test:
-    """Conditions joined by `op`, `and` or `or`."""
+class Subscript:
+    name: str
+    items: tuple[Expr, ...]
 
-    operands: tuple[str, ...]
+    def __str__(self) -> str:
+        return f"{self.name}[{', '.join(map(str, self.items))}]"
+
+
+@dataclass(frozen=True)
+class Test:
+    """Operands joined by `op`: `and`, `or`, or `|` in an annotation."""
+
+    operands: tuple[Expr, ...]
     op: str = "and"
 
     def __str__(self) -> str:
-        return f" {self.op} ".join(self.operands)
+        return f" {self.op} ".join(map(str, self.operands))
+
+
+@dataclass(frozen=True)
+class Member:
+    """`x in {items}`."""
+
+    x: str
+    items: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"{self.x} in {{{', '.join(self.items)}}}"
 
 
 @dataclass(frozen=True)
 class IfElse:
-    value: str
-    test: str | Test
+    value: Expr
+    test: Expr
     orelse: Expr
 
     def __str__(self) -> str:
@@ -181,7 +176,43 @@ class Parens:
         return f"({self.inner})"
 
 
-Expr = str | Call | Test | IfElse | Parens
+Expr = str | Call | Subscript | Test | Member | IfElse | Parens
+
+
+def either(*parts: Expr) -> Test:
+    """`a | b | ...`, flattened: black splits a union at each `|` alike."""
+    return Test(tuple(o for p in parts for o in (p.operands if isinstance(p, Test) and p.op == "|" else (p,))), "|")
+
+
+def annotation(t: model.Type) -> str:
+    return str(annotation_expr(t))
+
+
+def annotation_expr(t: model.Type) -> Expr:
+    match t:
+        case model.String():
+            return "str"
+        case model.Integer():
+            return "int"
+        case model.Float():
+            return "float"
+        case model.Boolean():
+            return "bool"
+        case model.Literal(value=value):
+            return Subscript("Literal", (lit(value),))
+        case model.Enum(values=values, open=is_open):
+            literal = Subscript("Literal", tuple(map(lit, values)))
+            return either(literal, "str") if is_open else literal
+        case model.Array(item=item):
+            return Subscript("tuple", (annotation_expr(item), "..."))
+        case model.Map(value=value):
+            return Subscript("dict", ("str", annotation_expr(value)))
+        case model.Nullable(inner=inner):
+            return either(annotation_expr(inner), "None")
+        case model.Ref(name=name) | model.Object(name=name):
+            return class_name(name)
+        case _:
+            assert_never(t)
 
 
 def decode(t: model.Type, x: str) -> str:
@@ -211,7 +242,7 @@ def decode_expr(t: model.Type, x: str) -> Expr:
             return IfElse(x, f"type({x}) is str", Call("_fail", ('"a string"', x)))
         case model.Enum(values=values):
             expected = "one of " + ", ".join(base.json_text(v) for v in values)
-            return IfElse(x, Test((f"type({x}) is str", f"{x} in {{{', '.join(map(lit, values))}}}")), Call("_fail", (lit(expected), x)))
+            return IfElse(x, Test((f"type({x}) is str", Member(x, tuple(map(lit, values))))), Call("_fail", (lit(expected), x)))
         case model.Array(item=item):
             return Call("_array", (x, decoder(item)))
         case model.Map(value=value):
@@ -291,54 +322,99 @@ def helpers(t: model.Type) -> frozenset[str]:
 # its second pass (see base.layout).
 
 
-def split_lines(prefix: str, e: Expr, indent: int) -> list[str] | None:
-    """`prefix + e` laid out as black lays out a line of its own inside brackets, at `indent`: whole
-    when it fits, else split at its delimiters of the lowest precedence (`if`/`else`, then `and`/
-    `or`) or, having none, at its last brackets. `prefix` is a keyword like `else `, no place to
-    split. The lines after the first are indented relative to it. None where black would split
-    further than this covers (a name or a string too long for any line)."""
-    flat = prefix + str(e)
-    if base.fits(flat, indent):
+def split_lines(prefix: str, e: Expr, indent: int, suffix: str = "") -> list[str] | None:
+    """`prefix + e + suffix` laid out as black lays out a line of its own inside brackets, at
+    `indent`: whole when it fits, else split at its delimiters of the lowest precedence (`if`/`else`,
+    then `and`, `or`, `|`, then `in`) or, having none, at its last brackets. `prefix` is a keyword
+    like `else `, no place to split; `suffix` ends the last line. The lines after the first are
+    indented relative to it. None where black would split otherwise than this covers."""
+    flat = f"{prefix}{e}{suffix}"
+    if base.fits(flat, indent) or (isinstance(e, str) and not prefix and suffix in ("", ",") and unsplittable(e)):
         return [flat]
     parts: list[list[str] | None]
     match e:
-        case IfElse() if not prefix:
+        case IfElse() if not prefix and not suffix:
             parts = [split_lines("", e.value, indent), split_lines("if ", e.test, indent), split_lines("else ", e.orelse, indent)]
         case Test():
-            parts = [split_lines(prefix, e.operands[0], indent), *(split_lines(e.op + " ", o, indent) for o in e.operands[1:])]
+            last = len(e.operands) - 1
+            parts = [split_lines(e.op + " " if i else prefix, o, indent, suffix if i == last else "") for i, o in enumerate(e.operands)]
+        case Member() if not suffix:
+            in_set = f"in {{{', '.join(e.items)}}}"
+            parts = [split_lines(prefix, e.x, indent), [in_set] if base.fits(in_set, indent) else bracket_lines("in {", e.items, "}", indent, explode=True)]
         case Call():
-            args = ", ".join(e.args)
-            body = [args] if base.fits(args, indent + 4) else [arg + "," for arg in e.args]
-            parts = [[f"{prefix}{e.func}("], base.indented(body), [")"]]
+            parts = [bracket_lines(f"{prefix}{e.func}(", e.args, ")" + suffix, indent)]
+        case Subscript():
+            parts = [bracket_lines(f"{prefix}{e.name}[", e.items, "]" + suffix, indent)]
         case Parens():
-            inner = split_lines("", e.inner, indent + 4)
-            parts = [[prefix + "("], None if inner is None else base.indented(inner), [")"]]
+            parts = [bracket_lines(prefix + "(", (e.inner,), ")" + suffix, indent)]
         case _:
             return None
-    if any(part is None for part in parts):
+    return None if any(part is None for part in parts) else [line for part in parts for line in part or ()]
+
+
+def bracket_lines(head: str, items: Sequence[Expr], tail: str, indent: int, explode: bool = False) -> list[str] | None:
+    """`head` (ending with an opening bracket), `items` and `tail` (starting with the closing one)
+    split at the brackets: the items on a line of their own when they fit (unless `explode`: a
+    collection), else one a line, each with a comma (a single one without)."""
+    body: list[str] | None = None
+    if len(items) == 1:
+        body = split_lines("", items[0], indent + 4)
+    elif not explode and base.fits(", ".join(map(str, items)), indent + 4):
+        body = [", ".join(map(str, items))]
+    elif items:
+        lines = [split_lines("", item, indent + 4, ",") for item in items]
+        body = None if None in lines else [line for item in lines for line in item or ()]
+    if body is None or not base.fits(head, indent) or not base.fits(tail, indent):
         return None
-    lines = [line for part in parts for line in part or ()]
-    return lines if all(base.fits(line, indent) for line in lines) else None
+    return [head, *base.indented(body), tail]
+
+
+# A name or a string literal: black leaves it whole, past the line length if need be.
+UNSPLITTABLE = re.compile(r"""[A-Za-z_][A-Za-z0-9_]*|"[^"\\\n]*"|'[^'\\\n]*'""")
+
+
+def unsplittable(text: str) -> bool:
+    return UNSPLITTABLE.fullmatch(text) is not None
 
 
 def assignment(target: str, e: Expr, indent: int) -> str:
-    """`target = e` (a target without brackets) as black writes it: on one line, else a conditional
-    in parentheses, a call split at its brackets."""
+    """`target = e` (a target without brackets) as black writes it: on one line; else a conditional
+    in parentheses; a call split at its brackets, or in parentheses when that first line would
+    not fit."""
     flat = f"{target} = {e}"
+    if base.fits(flat, indent):
+        return flat
+    lines: list[str] | None = None
     match e:
         case IfElse():
-            body = split_lines("", e, indent + 4)
-            return base.layout(indent, flat, None if body is None else [f"{target} = (", *base.indented(body), ")"])
+            lines = bracket_lines(f"{target} = (", (e,), ")", indent)
         case Call():
-            return base.layout(indent, flat, split_lines(f"{target} = ", e, indent))
-        case _:
-            return flat
+            lines = split_lines(f"{target} = ", e, indent)
+            if lines is None and base.fits(str(e), indent + 4):
+                lines = [f"{target} = (", f"    {e}", ")"]
+    return flat if lines is None else base.join(lines, indent)
+
+
+def annotated(name: str, ann: Expr, suffix: str, indent: int) -> str:
+    """`name: ann` and `suffix` (` = default,` for a parameter) as black writes it: on one line; else
+    a subscript split at its brackets, a union in parentheses."""
+    flat = f"{name}: {ann}{suffix}"
+    if base.fits(flat, indent):
+        return flat
+    lines: list[str] | None = None
+    match ann:
+        case Subscript():
+            lines = split_lines(f"{name}: ", ann, indent, suffix)
+        case Test(op="|"):
+            lines = bracket_lines(f"{name}: (", (ann,), ")" + suffix, indent)
+    return flat if lines is None else base.join(lines, indent)
 
 
 def if_line(test: Test, indent: int) -> str:
     """`if test:` as black writes it: on one line, else the test in parentheses."""
-    body = split_lines("", test, indent + 4)
-    return base.layout(indent, f"if {test}:", None if body is None else ["if (", *base.indented(body), "):"])
+    flat = f"if {test}:"
+    lines = None if base.fits(flat, indent) else bracket_lines("if (", (test,), "):", indent)
+    return flat if lines is None else base.join(lines, indent)
 
 
 def decoder_def(cls: str) -> str:
@@ -353,8 +429,8 @@ def decoder_def(cls: str) -> str:
 class PyField:
     key: str  # the JSON key, as a Python string literal
     attr: str
-    annotation: str  # what the class declares
-    declaration: str  # `attr: annotation = default`, as __init__ takes it
+    attribute: str  # `attr: annotation`, as the class body declares it
+    parameter: str  # `attr: annotation = default,`, as __init__ takes it
     docstring: str | None
     init: str  # the `_object_setattr(self, ...)` statement of __init__
     present: str  # to_dict's `if` line for an optional field: is there a value to write
@@ -429,19 +505,19 @@ class PyModule:
 
 def field_view(f: model.Field) -> PyField:
     nullable = isinstance(f.type, model.Nullable)
-    annotated = annotation(f.type) + (" | None" if f.optional and not nullable else "")
-    declaration = f"{attr(f.ident)}: {annotated}"
+    ann = either(annotation_expr(f.type), "None") if f.optional and not nullable else annotation_expr(f.type)
+    default = ""
     if f.optional:
-        declaration += " = None"
+        default = " = None"
     elif isinstance(f.type, model.Literal):
-        declaration += f" = {lit(f.type.value)}"
+        default = f" = {lit(f.type.value)}"
     spelled = attr(f.ident)
     present = Test((f"self.{spelled} is not None", f"{lit(f.key)} in self.explicit_nulls") if nullable else (f"self.{spelled} is not None",), "or")
     return PyField(
         key=lit(f.key),
         attr=spelled,
-        annotation=annotated,
-        declaration=declaration,
+        attribute=annotated(spelled, ann, "", 4),
+        parameter=annotated(spelled, ann, default + ",", 8),
         docstring=base.py_docstring(f.description) if f.description is not None else None,
         init=base.call("_object_setattr(", ("self", lit(spelled), spelled), ")", 8),
         present=if_line(present, 8) if f.optional else "",
@@ -475,7 +551,7 @@ def object_view(obj: model.Object, aliases: tuple[tuple[str, str], ...] = ()) ->
 
 def dispatch(constant: str) -> str:
     """`decode = ...`: the decoder of the tag in `tag`, from the union's table."""
-    return assignment("decode", IfElse(f"_{constant}_DECODERS.get(tag)", "type(tag) is str", "None"), 4)
+    return assignment("decode", IfElse(Call(f"_{constant}_DECODERS.get", ("tag",)), "type(tag) is str", "None"), 4)
 
 
 def union_view(union: model.Union_) -> PyUnion:
