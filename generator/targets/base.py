@@ -186,12 +186,9 @@ def call(head: str, args: Sequence[str], tail: str, indent: int) -> str:
 
 def assignment(target: str, value: str, indent: int) -> str:
     """`target = value` for a `value` without brackets (a name): on one line, else the value in
-    parentheses. black keeps those parentheses, when `target` has brackets, only while their line is
-    shorter than the limit: otherwise it splits the target, a layout left to it."""
-    wrapped = [f"{target} = (", "    " + value, ")"]
-    if "[" in target and not fits(wrapped[0], indent + 1):
-        return f"{target} = {value}"
-    return layout(indent, f"{target} = {value}", wrapped)
+    parentheses (when that first line does not fit either, black splits a target with brackets
+    instead, a layout left to it)."""
+    return layout(indent, f"{target} = {value}", [f"{target} = (", "    " + value, ")"])
 
 
 def frozenset_constant(name: str, items: Sequence[str]) -> str:

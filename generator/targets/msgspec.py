@@ -55,7 +55,8 @@ def check(spec: model.Spec) -> list[Problem]:
 # -- type mapper ------------------------------------------------------------------------------------
 
 
-def annotation(t: model.Type) -> str:
+def annotation(t: model.Type) -> python.Expr:
+    """As a tree, so that a declaration too long for its line can be split as black splits it."""
     match t:
         case model.String():
             return "str"
@@ -68,15 +69,15 @@ def annotation(t: model.Type) -> str:
         case model.Literal(value=bool()):
             return "bool"  # msgspec has no boolean literals: __post_init__ checks the value
         case model.Literal(value=value):
-            return f"Literal[{python.lit(value)}]"
+            return python.Subscript("Literal", (python.lit(value),))
         case model.Enum(values=values, open=is_open):
-            return "str" if is_open else f"Literal[{', '.join(map(python.lit, values))}]"
+            return "str" if is_open else python.Subscript("Literal", tuple(map(python.lit, values)))
         case model.Array(item=item):
-            return f"tuple[{annotation(item)}, ...]"
+            return python.Subscript("tuple", (annotation(item), "..."))
         case model.Map(value=value):
-            return f"dict[str, {annotation(value)}]"
+            return python.Subscript("dict", ("str", annotation(value)))
         case model.Nullable(inner=inner):
-            return f"{annotation(inner)} | None"
+            return python.either(annotation(inner), "None")
         case model.Ref(name=name) | model.Object(name=name):
             return python.class_name(name)
         case _:
@@ -145,11 +146,11 @@ def field_view(f: model.Field) -> MsgField:
     if f.optional and renamed:
         declaration = base.call(f"{spelled}: {t} | msgspec.UnsetType = msgspec.field(", ("default=msgspec.UNSET", f"name={python.lit(f.key)}"), ")", 4)
     elif f.optional:
-        declaration = base.assignment(f"{spelled}: {t} | msgspec.UnsetType", "msgspec.UNSET", 4)
+        declaration = python.annotated_assignment(spelled, python.either(t, "msgspec.UnsetType"), "msgspec.UNSET", 4)
     elif renamed:
         declaration = base.call(f"{spelled}: {t} = msgspec.field(", (f"name={python.lit(f.key)}",), ")", 4)
     else:
-        declaration = f"{spelled}: {t}"
+        declaration = python.annotated(spelled, t, "", 4)
     docstring = base.py_docstring(f.description) if f.description is not None else None
     return MsgField(declaration, docstring)
 
@@ -190,13 +191,15 @@ def module_view(spec: model.Spec) -> MsgModule:
     entry = None
     if spec.entry is not None:
         cls = python.class_name(spec.entry.name)
+        target, value = f"_DECODER: Final[msgspec.json.Decoder[{cls}]]", f"msgspec.json.Decoder({cls})"
         entry = MsgEntry(
             cls=cls,
             discriminator=python.lit(spec.entry.discriminator),
             discriminator_attr=attr(spec.entry.discriminator),
             discriminator_prose=spec.entry.discriminator,
             known=base.frozenset_constant("_KNOWN", [python.lit(m.tag) for m in spec.entry.members]),
-            decoder=base.call(f"_DECODER: Final[msgspec.json.Decoder[{cls}]] = msgspec.json.Decoder(", (cls,), ")", 0),
+            # split at the call's brackets, else (that first line too long) the value in parentheses
+            decoder=base.layout(0, f"{target} = {value}", base.bracketed(f"{target} = msgspec.json.Decoder(", cls, ")"), base.bracketed(f"{target} = (", value, ")")),
             convert=base.call(f"event: {cls} = msgspec.convert(", ("payload", cls, "strict=True"), ")", 8),
         )
     return MsgModule(

@@ -369,8 +369,8 @@ def bracket_lines(head: str, items: Sequence[Expr], tail: str, indent: int, expl
     return [head, *base.indented(body), tail]
 
 
-# A name or a string literal: black leaves it whole, past the line length if need be.
-UNSPLITTABLE = re.compile(r"""[A-Za-z_][A-Za-z0-9_]*|"[^"\\\n]*"|'[^'\\\n]*'""")
+# A name (dotted or not) or a string literal: black leaves it whole, past the line length if need be.
+UNSPLITTABLE = re.compile(r"""[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*|"[^"\\\n]*"|'[^'\\\n]*'""", re.ASCII)
 
 
 def unsplittable(text: str) -> bool:
@@ -410,6 +410,19 @@ def annotated(name: str, ann: Expr, suffix: str, indent: int) -> str:
     return flat if lines is None else base.join(lines, indent)
 
 
+def annotated_assignment(name: str, ann: Expr, value: str, indent: int) -> str:
+    """`name: ann = value`, for a `value` black cannot split (a name): on one line; else the value in
+    parentheses, while that first line is shorter than the limit; else the annotation split as
+    `annotated` splits it."""
+    flat = f"{name}: {ann} = {value}"
+    if base.fits(flat, indent) or not unsplittable(value):
+        return flat
+    head = f"{name}: {ann} = ("
+    if base.fits(head, indent):
+        return base.join([head, f"    {value}", ")"], indent)
+    return annotated(name, ann, f" = {value}", indent)
+
+
 def if_line(test: Test, indent: int) -> str:
     """`if test:` as black writes it: on one line, else the test in parentheses."""
     flat = f"if {test}:"
@@ -434,6 +447,7 @@ class PyField:
     docstring: str | None
     init: str  # the `_object_setattr(self, ...)` statement of __init__
     present: str  # to_dict's `if` line for an optional field: is there a value to write
+    write: str  # to_dict's `out[<key>] = ...` statement for an optional field
     store: str  # the decoder's `o.<attr> = ...` statement, validating the JSON value in `x`
     encode: str  # the JSON value of `self.<attr>`
     optional: bool
@@ -521,6 +535,7 @@ def field_view(f: model.Field) -> PyField:
         docstring=base.py_docstring(f.description) if f.description is not None else None,
         init=base.call("_object_setattr(", ("self", lit(spelled), spelled), ")", 8),
         present=if_line(present, 8) if f.optional else "",
+        write=write_optional(lit(f.key), encode(f.type, "self." + spelled)) if f.optional else "",
         store=assignment(f"o.{spelled}", decode_expr(f.type, "x"), 12 if f.optional else 8),
         encode=encode(f.type, "self." + spelled),
         optional=f.optional,
@@ -540,13 +555,20 @@ def object_view(obj: model.Object, aliases: tuple[tuple[str, str], ...] = ()) ->
         fields=tuple(field_view(f) for f in obj.fields),
         required=sum(1 for f in obj.fields if not f.optional),
         tracks_nulls=tracks_nulls,
-        aliases=tuple(base.assignment(f"{relative}: ClassVar[Type[{full}]]", full, 4) for relative, full in aliases),
+        aliases=tuple(annotated_assignment(relative, Subscript("ClassVar", (Subscript("Type", (full,)),)), full, 4) for relative, full in aliases),
         fill=base.call(f"_Fill{cls}: Final = _twin(", (cls,), ")", 0),
         known_keys=base.frozenset_constant(f"_KEYS_{cls}", [lit(f.key) for f in obj.fields]),
         decoder_def=decoder_def(cls),
         extras=assignment("o.extra_fields", Call("_extras", ("d", f"_KEYS_{cls}")), 8),
         register=base.assignment(f"_DECODER_OF[{cls}]", f"_decode_{cls}", 0),
     )
+
+
+def write_optional(key: str, value: str) -> str:
+    """to_dict's `out[key] = value` (in an `if`): a value without brackets goes in parentheses when
+    too long; other values are left to black."""
+    flat = f"out[{key}] = {value}"
+    return base.assignment(f"out[{key}]", value, 12) if unsplittable(value) else flat
 
 
 def dispatch(constant: str) -> str:
