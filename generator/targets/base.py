@@ -134,10 +134,79 @@ def indent_block(text: str, width: int) -> str:
 
 
 # -- black's layout ---------------------------------------------------------------------------
-# black formats a text a second time whenever its first pass changed it, so text that is already in
-# black's style costs half. The targets lay out the lines whose length depends on the spec's names,
-# keys and values as black would split them, with the helpers below; a line they have no layout for
-# stays whole and black splits it (the output is black's either way).
+# black formats a text a second time whenever its first pass changed it, so text already in black's
+# style costs half. The targets print the lines whose length depends on the spec's names, keys and
+# values as black splits them when they are too long, with what follows: annotations and
+# expressions are small trees for it (str() of one is its text on one line), laid out the way
+# black.linegen does for the few shapes the templates emit. Where black would split in a way not
+# covered here, a line stays whole and black splits it: the output is black's either way, only
+# slower.
+
+
+@dataclass(frozen=True)
+class Call:
+    func: str
+    args: tuple[Expr, ...]
+
+    def __str__(self) -> str:
+        return f"{self.func}({', '.join(map(str, self.args))})"
+
+
+@dataclass(frozen=True)
+class Subscript:
+    name: str
+    items: tuple[Expr, ...]
+
+    def __str__(self) -> str:
+        return f"{self.name}[{', '.join(map(str, self.items))}]"
+
+
+@dataclass(frozen=True)
+class Display:
+    """A tuple or set display, `(a, b)` or `{a, b}`: split, black puts each item on a line of its own."""
+
+    brackets: str  # "()" or "{}"
+    items: tuple[Expr, ...]
+
+    def __str__(self) -> str:
+        return f"{self.brackets[0]}{', '.join(map(str, self.items))}{self.brackets[1]}"
+
+
+@dataclass(frozen=True)
+class Test:
+    """Operands joined by `op`: `and`, `or`, `in`, or `|` in an annotation."""
+
+    operands: tuple[Expr, ...]
+    op: str = "and"
+
+    def __str__(self) -> str:
+        return f" {self.op} ".join(map(str, self.operands))
+
+
+@dataclass(frozen=True)
+class IfElse:
+    value: Expr
+    test: Expr
+    orelse: Expr
+
+    def __str__(self) -> str:
+        return f"{self.value} if {self.test} else {self.orelse}"
+
+
+@dataclass(frozen=True)
+class Parens:
+    inner: Expr
+
+    def __str__(self) -> str:
+        return f"({self.inner})"
+
+
+Expr = str | Call | Subscript | Display | Test | IfElse | Parens
+
+
+def either(*parts: Expr) -> Test:
+    """The union `a | b | ...`, flattened: black splits a union at each `|` alike."""
+    return Test(tuple(o for p in parts for o in (p.operands if isinstance(p, Test) and p.op == "|" else (p,))), "|")
 
 
 def fits(line: str, indent: int) -> bool:
@@ -145,14 +214,12 @@ def fits(line: str, indent: int) -> bool:
     return indent + str_width(line) <= formatting.MODE.line_length
 
 
-def layout(indent: int, flat: str, *choices: Sequence[str] | None) -> str:
-    """`flat` when it fits at `indent`; else the first of `choices` (lines, indented relative to the
-    first) whose every line fits, joined at `indent`; else `flat`, for black to split."""
-    if not fits(flat, indent):
-        for lines in choices:
-            if lines is not None and all(fits(line, indent) for line in lines):
-                return join(lines, indent)
-    return flat
+# A name (dotted or not) or a string literal: black leaves it whole, past the line length if need be.
+UNSPLITTABLE = re.compile(r"""[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*|"[^"\\\n]*"|'[^'\\\n]*'""", re.ASCII)
+
+
+def unsplittable(text: str) -> bool:
+    return UNSPLITTABLE.fullmatch(text) is not None
 
 
 def join(lines: Sequence[str], indent: int) -> str:
@@ -161,42 +228,120 @@ def join(lines: Sequence[str], indent: int) -> str:
 
 
 def indented(lines: Sequence[str]) -> list[str]:
-    """`lines` one level deeper."""
     return ["    " + line for line in lines]
 
 
-def bracketed(head: str, body: str, tail: str) -> list[str]:
-    """black's split at a pair of brackets: `head` ends with the opening one, `tail` starts with the
-    closing one, and `body` goes on a line of its own between them."""
-    return [head, "    " + body, tail]
+def split_lines(prefix: str, e: Expr, indent: int, suffix: str = "") -> list[str] | None:
+    """`prefix + e + suffix` laid out as black lays out a line of its own inside brackets, at
+    `indent`: whole when it fits, else split at its delimiters of the lowest precedence (`if` and
+    `else`, then `and`, `or`, `|`, then `in`) or, having none, at its last brackets. `prefix` is a
+    keyword like `else `, no place to split; `suffix` ends the last line. The lines after the first
+    are indented relative to it. None where black would split otherwise than this covers."""
+    flat = f"{prefix}{e}{suffix}"
+    if fits(flat, indent) or (isinstance(e, str) and not prefix and suffix in ("", ",") and unsplittable(e)):
+        return [flat]
+    parts: list[list[str] | None]
+    match e:
+        case IfElse() if not prefix and not suffix:
+            parts = [split_lines("", e.value, indent), split_lines("if ", e.test, indent), split_lines("else ", e.orelse, indent)]
+        case Test():
+            last = len(e.operands) - 1
+            parts = [split_lines(e.op + " " if i else prefix, o, indent, suffix if i == last else "") for i, o in enumerate(e.operands)]
+        case Call():
+            parts = [bracket_lines(f"{prefix}{e.func}(", e.args, ")" + suffix, indent)]
+        case Subscript():
+            parts = [bracket_lines(f"{prefix}{e.name}[", e.items, "]" + suffix, indent)]
+        case Display():
+            parts = [bracket_lines(prefix + e.brackets[0], e.items, e.brackets[1] + suffix, indent, explode=True)]
+        case Parens():
+            parts = [bracket_lines(prefix + "(", (e.inner,), ")" + suffix, indent)]
+        case _:
+            return None
+    return None if any(part is None for part in parts) else [line for part in parts for line in part or ()]
 
 
-def exploded(head: str, items: Sequence[str], tail: str) -> list[str]:
-    """One item a line, each with a trailing comma: black's split of a collection, or of arguments
-    that do not fit on one line."""
-    return [head, *("    " + item + "," for item in items), tail]
+def bracket_lines(head: str, items: Sequence[Expr], tail: str, indent: int, explode: bool = False) -> list[str] | None:
+    """`head` (ending with an opening bracket), `items` and `tail` (starting with the closing one)
+    split at the brackets: the items on a line of their own when they fit (unless `explode`: a
+    display), else one a line, each with a comma (a single one without)."""
+    body: list[str] | None = None
+    if len(items) == 1:
+        body = split_lines("", items[0], indent + 4)
+    elif not explode and fits(", ".join(map(str, items)), indent + 4):
+        body = [", ".join(map(str, items))]
+    elif items:
+        lines = [split_lines("", item, indent + 4, ",") for item in items]
+        body = None if None in lines else [line for item in lines for line in item or ()]
+    if body is None or not fits(head, indent) or not fits(tail, indent):
+        return None
+    return [head, *indented(body), tail]
 
 
-def call(head: str, args: Sequence[str], tail: str, indent: int) -> str:
-    """A call whose `head` ends with its opening bracket (a statement, or the value assigned to a
-    target without brackets): on one line, else the arguments on a line of their own, else one a line."""
-    body = ", ".join(args)
-    return layout(indent, head + body + tail, bracketed(head, body, tail), exploded(head, args, tail))
+def laid_out(flat: str, indent: int, split: Callable[[], list[str] | None]) -> str:
+    """`flat` when it fits at `indent`, else the lines `split` gives, else (None) `flat`, for black."""
+    lines = None if fits(flat, indent) else split()
+    return flat if lines is None else join(lines, indent)
 
 
-def assignment(target: str, value: str, indent: int) -> str:
-    """`target = value` for a `value` without brackets (a name): on one line, else the value in
-    parentheses (when that first line does not fit either, black splits a target with brackets
-    instead, a layout left to it)."""
-    return layout(indent, f"{target} = {value}", [f"{target} = (", "    " + value, ")"])
+def call(head: str, args: Sequence[Expr], tail: str, indent: int) -> str:
+    """A call statement (a `raise`, a `class` line) whose `head` ends with its opening bracket: on one
+    line, else split at its brackets."""
+    return laid_out(f"{head}{', '.join(map(str, args))}{tail}", indent, lambda: bracket_lines(head, args, tail, indent))
 
 
-def frozenset_constant(name: str, items: Sequence[str]) -> str:
-    """`name: Final = frozenset({items})` at the top level: on one line, else the set on a line of
-    its own, else one item a line."""
-    head, inner = f"{name}: Final = frozenset(", "{" + ", ".join(items) + "}"
-    one_a_line = [head, "    {", *(f"        {item}," for item in items), "    }", ")"] if len(items) > 1 else None
-    return layout(0, head + inner + ")", bracketed(head, inner, ")"), one_a_line)
+def assignment(target: str, e: Expr, indent: int) -> str:
+    """`target = e`: on one line; else a conditional, or a name that then fits, in parentheses; a
+    display split at its brackets; a call split at its brackets, or in parentheses when that first
+    line would not fit but the call would."""
+
+    def split() -> list[str] | None:
+        if isinstance(e, (Call, Display)):
+            at_brackets = split_lines(f"{target} = ", e, indent)
+            if at_brackets is not None or isinstance(e, Display) or not fits(str(e), indent + 4):
+                return at_brackets
+        elif not isinstance(e, IfElse) and not (unsplittable(str(e)) and fits(str(e), indent + 4)):
+            return None
+        return bracket_lines(f"{target} = (", (e,), ")", indent)
+
+    return laid_out(f"{target} = {e}", indent, split)
+
+
+def annotated(name: str, ann: Expr, suffix: str, indent: int) -> str:
+    """`name: ann` and `suffix` (` = default,` for a parameter) as black writes it: on one line; else
+    a subscript split at its brackets, a union in parentheses."""
+
+    def split() -> list[str] | None:
+        if isinstance(ann, Subscript):
+            return split_lines(f"{name}: ", ann, indent, suffix)
+        if isinstance(ann, Test) and ann.op == "|":
+            return bracket_lines(f"{name}: (", (ann,), ")" + suffix, indent)
+        return None
+
+    return laid_out(f"{name}: {ann}{suffix}", indent, split)
+
+
+def annotated_assignment(name: str, ann: Expr, value: str, indent: int) -> str:
+    """`name: ann = value`, for a `value` black cannot split (a name): on one line; else the value in
+    parentheses, while that first line fits; else the annotation split as `annotated` splits it."""
+    if fits(f"{name}: {ann} = (", indent) or not unsplittable(value):
+        return assignment(f"{name}: {ann}", value, indent)
+    return annotated(name, ann, f" = {value}", indent)
+
+
+def if_line(test: Expr, indent: int) -> str:
+    """`if test:`: on one line, else the test in parentheses."""
+    return laid_out(f"if {test}:", indent, lambda: bracket_lines("if (", (test,), "):", indent))
+
+
+def def_line(name: str, param: str, returns: str, indent: int) -> str:
+    """`def name(param) -> returns:`, one parameter: on one line, else split at its parentheses,
+    with a comma after the parameter."""
+    return laid_out(f"def {name}({param}) -> {returns}:", indent, lambda: if_fit([f"def {name}(", f"    {param},", f") -> {returns}:"], indent))
+
+
+def if_fit(lines: list[str], indent: int) -> list[str] | None:
+    """`lines` if each fits at `indent`."""
+    return lines if all(fits(line, indent) for line in lines) else None
 
 
 def py_block_docstring(text: str, indent: int) -> str:

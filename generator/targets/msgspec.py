@@ -55,7 +55,7 @@ def check(spec: model.Spec) -> list[Problem]:
 # -- type mapper ------------------------------------------------------------------------------------
 
 
-def annotation(t: model.Type) -> python.Expr:
+def annotation(t: model.Type) -> base.Expr:
     """As a tree, so that a declaration too long for its line can be split as black splits it."""
     match t:
         case model.String():
@@ -69,15 +69,15 @@ def annotation(t: model.Type) -> python.Expr:
         case model.Literal(value=bool()):
             return "bool"  # msgspec has no boolean literals: __post_init__ checks the value
         case model.Literal(value=value):
-            return python.Subscript("Literal", (python.lit(value),))
+            return base.Subscript("Literal", (python.lit(value),))
         case model.Enum(values=values, open=is_open):
-            return "str" if is_open else python.Subscript("Literal", tuple(map(python.lit, values)))
+            return "str" if is_open else base.Subscript("Literal", tuple(map(python.lit, values)))
         case model.Array(item=item):
-            return python.Subscript("tuple", (annotation(item), "..."))
+            return base.Subscript("tuple", (annotation(item), "..."))
         case model.Map(value=value):
-            return python.Subscript("dict", ("str", annotation(value)))
+            return base.Subscript("dict", ("str", annotation(value)))
         case model.Nullable(inner=inner):
-            return python.either(annotation(inner), "None")
+            return base.either(annotation(inner), "None")
         case model.Ref(name=name) | model.Object(name=name):
             return python.class_name(name)
         case _:
@@ -144,13 +144,13 @@ def field_view(f: model.Field) -> MsgField:
     spelled = attr(f.ident)
     renamed = spelled != f.key
     if f.optional and renamed:
-        declaration = base.call(f"{spelled}: {t} | msgspec.UnsetType = msgspec.field(", ("default=msgspec.UNSET", f"name={python.lit(f.key)}"), ")", 4)
+        declaration = base.assignment(f"{spelled}: {t} | msgspec.UnsetType", base.Call("msgspec.field", ("default=msgspec.UNSET", f"name={python.lit(f.key)}")), 4)
     elif f.optional:
-        declaration = python.annotated_assignment(spelled, python.either(t, "msgspec.UnsetType"), "msgspec.UNSET", 4)
+        declaration = base.annotated_assignment(spelled, base.either(t, "msgspec.UnsetType"), "msgspec.UNSET", 4)
     elif renamed:
-        declaration = base.call(f"{spelled}: {t} = msgspec.field(", (f"name={python.lit(f.key)}",), ")", 4)
+        declaration = base.assignment(f"{spelled}: {t}", base.Call("msgspec.field", (f"name={python.lit(f.key)}",)), 4)
     else:
-        declaration = python.annotated(spelled, t, "", 4)
+        declaration = base.annotated(spelled, t, "", 4)
     docstring = base.py_docstring(f.description) if f.description is not None else None
     return MsgField(declaration, docstring)
 
@@ -169,9 +169,7 @@ def struct_view(obj: model.Object, tags: dict[str, tuple[str, str]]) -> MsgStruc
         for f in obj.fields
         if isinstance(f.type, model.Literal) and isinstance(f.type.value, bool)
     )
-    tag_def = ""
-    if tagged is not None:  # black splits a def at its parameters' parentheses, adding a comma
-        tag_def = base.layout(4, f"def {tag_attr}(self) -> Literal[{tag}]:", [f"def {tag_attr}(", "    self,", f") -> Literal[{tag}]:"])
+    tag_def = base.def_line(tag_attr, "self", f"Literal[{tag}]", 4) if tag_attr is not None else ""
     return MsgStruct(
         cls=cls,
         header=base.call(f"class {cls}(", ("_Base", *options), "):", 0),
@@ -191,16 +189,14 @@ def module_view(spec: model.Spec) -> MsgModule:
     entry = None
     if spec.entry is not None:
         cls = python.class_name(spec.entry.name)
-        target, value = f"_DECODER: Final[msgspec.json.Decoder[{cls}]]", f"msgspec.json.Decoder({cls})"
         entry = MsgEntry(
             cls=cls,
             discriminator=python.lit(spec.entry.discriminator),
             discriminator_attr=attr(spec.entry.discriminator),
             discriminator_prose=spec.entry.discriminator,
-            known=base.frozenset_constant("_KNOWN", [python.lit(m.tag) for m in spec.entry.members]),
-            # split at the call's brackets, else (that first line too long) the value in parentheses
-            decoder=base.layout(0, f"{target} = {value}", base.bracketed(f"{target} = msgspec.json.Decoder(", cls, ")"), base.bracketed(f"{target} = (", value, ")")),
-            convert=base.call(f"event: {cls} = msgspec.convert(", ("payload", cls, "strict=True"), ")", 8),
+            known=base.assignment("_KNOWN: Final", base.Call("frozenset", (base.Display("{}", tuple(python.lit(m.tag) for m in spec.entry.members)),)), 0),
+            decoder=base.assignment(f"_DECODER: Final[msgspec.json.Decoder[{cls}]]", base.Call("msgspec.json.Decoder", (cls,)), 0),
+            convert=base.assignment(f"event: {cls}", base.Call("msgspec.convert", ("payload", cls, "strict=True")), 8),
         )
     return MsgModule(
         source=spec.source,

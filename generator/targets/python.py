@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import builtins
 import keyword
-import re
 from dataclasses import dataclass
-from typing import Sequence, assert_never
+from typing import assert_never
 
 import jinja2
 
 from generator import __version__, model, naming
 from generator.problems import Problem
 from generator.targets import base
+from generator.targets.base import Call, Display, Expr, IfElse, Parens, Subscript, Test, either
 
 # -- naming policy --------------------------------------------------------------------------
 
@@ -114,74 +114,8 @@ def check(spec: model.Spec) -> list[Problem]:
 SCALAR_HELPERS = {model.String: "_string", model.Integer: "_integer", model.Float: "_float", model.Boolean: "_boolean"}
 
 
-# Annotations and decode expressions are small trees, so that a line holding one can be printed
-# split as black splits it when it is too long (see split_lines); str() of one is its text.
-
-
-@dataclass(frozen=True)
-class Call:
-    func: str
-    args: tuple[str, ...]
-
-    def __str__(self) -> str:
-        return f"{self.func}({', '.join(self.args)})"
-
-
-@dataclass(frozen=True)
-class Subscript:
-    name: str
-    items: tuple[Expr, ...]
-
-    def __str__(self) -> str:
-        return f"{self.name}[{', '.join(map(str, self.items))}]"
-
-
-@dataclass(frozen=True)
-class Test:
-    """Operands joined by `op`: `and`, `or`, or `|` in an annotation."""
-
-    operands: tuple[Expr, ...]
-    op: str = "and"
-
-    def __str__(self) -> str:
-        return f" {self.op} ".join(map(str, self.operands))
-
-
-@dataclass(frozen=True)
-class Member:
-    """`x in {items}`."""
-
-    x: str
-    items: tuple[str, ...]
-
-    def __str__(self) -> str:
-        return f"{self.x} in {{{', '.join(self.items)}}}"
-
-
-@dataclass(frozen=True)
-class IfElse:
-    value: Expr
-    test: Expr
-    orelse: Expr
-
-    def __str__(self) -> str:
-        return f"{self.value} if {self.test} else {self.orelse}"
-
-
-@dataclass(frozen=True)
-class Parens:
-    inner: Expr
-
-    def __str__(self) -> str:
-        return f"({self.inner})"
-
-
-Expr = str | Call | Subscript | Test | Member | IfElse | Parens
-
-
-def either(*parts: Expr) -> Test:
-    """`a | b | ...`, flattened: black splits a union at each `|` alike."""
-    return Test(tuple(o for p in parts for o in (p.operands if isinstance(p, Test) and p.op == "|" else (p,))), "|")
+# Annotations and decode expressions are built as trees (base.Expr), so that the views can print
+# a line holding one split as black would split it; str() of a tree is its text on one line.
 
 
 def annotation(t: model.Type) -> str:
@@ -242,7 +176,7 @@ def decode_expr(t: model.Type, x: str) -> Expr:
             return IfElse(x, f"type({x}) is str", Call("_fail", ('"a string"', x)))
         case model.Enum(values=values):
             expected = "one of " + ", ".join(base.json_text(v) for v in values)
-            return IfElse(x, Test((f"type({x}) is str", Member(x, tuple(map(lit, values))))), Call("_fail", (lit(expected), x)))
+            return IfElse(x, Test((f"type({x}) is str", Test((x, Display("{}", tuple(map(lit, values)))), "in"))), Call("_fail", (lit(expected), x)))
         case model.Array(item=item):
             return Call("_array", (x, decoder(item)))
         case model.Map(value=value):
@@ -315,124 +249,6 @@ def helpers(t: model.Type) -> frozenset[str]:
             return frozenset()
         case _:
             assert_never(t)
-
-
-# -- black's layout of the lines that grow with names ------------------------------------------
-# Printed as black splits them when they are too long: text already in black's style spares black
-# its second pass (see base.layout).
-
-
-def split_lines(prefix: str, e: Expr, indent: int, suffix: str = "") -> list[str] | None:
-    """`prefix + e + suffix` laid out as black lays out a line of its own inside brackets, at
-    `indent`: whole when it fits, else split at its delimiters of the lowest precedence (`if`/`else`,
-    then `and`, `or`, `|`, then `in`) or, having none, at its last brackets. `prefix` is a keyword
-    like `else `, no place to split; `suffix` ends the last line. The lines after the first are
-    indented relative to it. None where black would split otherwise than this covers."""
-    flat = f"{prefix}{e}{suffix}"
-    if base.fits(flat, indent) or (isinstance(e, str) and not prefix and suffix in ("", ",") and unsplittable(e)):
-        return [flat]
-    parts: list[list[str] | None]
-    match e:
-        case IfElse() if not prefix and not suffix:
-            parts = [split_lines("", e.value, indent), split_lines("if ", e.test, indent), split_lines("else ", e.orelse, indent)]
-        case Test():
-            last = len(e.operands) - 1
-            parts = [split_lines(e.op + " " if i else prefix, o, indent, suffix if i == last else "") for i, o in enumerate(e.operands)]
-        case Member() if not suffix:
-            in_set = f"in {{{', '.join(e.items)}}}"
-            parts = [split_lines(prefix, e.x, indent), [in_set] if base.fits(in_set, indent) else bracket_lines("in {", e.items, "}", indent, explode=True)]
-        case Call():
-            parts = [bracket_lines(f"{prefix}{e.func}(", e.args, ")" + suffix, indent)]
-        case Subscript():
-            parts = [bracket_lines(f"{prefix}{e.name}[", e.items, "]" + suffix, indent)]
-        case Parens():
-            parts = [bracket_lines(prefix + "(", (e.inner,), ")" + suffix, indent)]
-        case _:
-            return None
-    return None if any(part is None for part in parts) else [line for part in parts for line in part or ()]
-
-
-def bracket_lines(head: str, items: Sequence[Expr], tail: str, indent: int, explode: bool = False) -> list[str] | None:
-    """`head` (ending with an opening bracket), `items` and `tail` (starting with the closing one)
-    split at the brackets: the items on a line of their own when they fit (unless `explode`: a
-    collection), else one a line, each with a comma (a single one without)."""
-    body: list[str] | None = None
-    if len(items) == 1:
-        body = split_lines("", items[0], indent + 4)
-    elif not explode and base.fits(", ".join(map(str, items)), indent + 4):
-        body = [", ".join(map(str, items))]
-    elif items:
-        lines = [split_lines("", item, indent + 4, ",") for item in items]
-        body = None if None in lines else [line for item in lines for line in item or ()]
-    if body is None or not base.fits(head, indent) or not base.fits(tail, indent):
-        return None
-    return [head, *base.indented(body), tail]
-
-
-# A name (dotted or not) or a string literal: black leaves it whole, past the line length if need be.
-UNSPLITTABLE = re.compile(r"""[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*|"[^"\\\n]*"|'[^'\\\n]*'""", re.ASCII)
-
-
-def unsplittable(text: str) -> bool:
-    return UNSPLITTABLE.fullmatch(text) is not None
-
-
-def assignment(target: str, e: Expr, indent: int) -> str:
-    """`target = e` (a target without brackets) as black writes it: on one line; else a conditional
-    in parentheses; a call split at its brackets, or in parentheses when that first line would
-    not fit."""
-    flat = f"{target} = {e}"
-    if base.fits(flat, indent):
-        return flat
-    lines: list[str] | None = None
-    match e:
-        case IfElse():
-            lines = bracket_lines(f"{target} = (", (e,), ")", indent)
-        case Call():
-            lines = split_lines(f"{target} = ", e, indent)
-            if lines is None and base.fits(str(e), indent + 4):
-                lines = [f"{target} = (", f"    {e}", ")"]
-    return flat if lines is None else base.join(lines, indent)
-
-
-def annotated(name: str, ann: Expr, suffix: str, indent: int) -> str:
-    """`name: ann` and `suffix` (` = default,` for a parameter) as black writes it: on one line; else
-    a subscript split at its brackets, a union in parentheses."""
-    flat = f"{name}: {ann}{suffix}"
-    if base.fits(flat, indent):
-        return flat
-    lines: list[str] | None = None
-    match ann:
-        case Subscript():
-            lines = split_lines(f"{name}: ", ann, indent, suffix)
-        case Test(op="|"):
-            lines = bracket_lines(f"{name}: (", (ann,), ")" + suffix, indent)
-    return flat if lines is None else base.join(lines, indent)
-
-
-def annotated_assignment(name: str, ann: Expr, value: str, indent: int) -> str:
-    """`name: ann = value`, for a `value` black cannot split (a name): on one line; else the value in
-    parentheses, while that first line is shorter than the limit; else the annotation split as
-    `annotated` splits it."""
-    flat = f"{name}: {ann} = {value}"
-    if base.fits(flat, indent) or not unsplittable(value):
-        return flat
-    head = f"{name}: {ann} = ("
-    if base.fits(head, indent):
-        return base.join([head, f"    {value}", ")"], indent)
-    return annotated(name, ann, f" = {value}", indent)
-
-
-def if_line(test: Test, indent: int) -> str:
-    """`if test:` as black writes it: on one line, else the test in parentheses."""
-    flat = f"if {test}:"
-    lines = None if base.fits(flat, indent) else bracket_lines("if (", (test,), "):", indent)
-    return flat if lines is None else base.join(lines, indent)
-
-
-def decoder_def(cls: str) -> str:
-    """The def line of `_decode_<cls>`: black splits it at its parentheses, adding a comma."""
-    return base.layout(0, f"def _decode_{cls}(d: Any) -> {cls}:", [f"def _decode_{cls}(", "    d: Any,", f") -> {cls}:"])
 
 
 # -- views the templates print ----------------------------------------------------------------
@@ -530,13 +346,13 @@ def field_view(f: model.Field) -> PyField:
     return PyField(
         key=lit(f.key),
         attr=spelled,
-        attribute=annotated(spelled, ann, "", 4),
-        parameter=annotated(spelled, ann, default + ",", 8),
+        attribute=base.annotated(spelled, ann, "", 4),
+        parameter=base.annotated(spelled, ann, default + ",", 8),
         docstring=base.py_docstring(f.description) if f.description is not None else None,
         init=base.call("_object_setattr(", ("self", lit(spelled), spelled), ")", 8),
-        present=if_line(present, 8) if f.optional else "",
-        write=write_optional(lit(f.key), encode(f.type, "self." + spelled)) if f.optional else "",
-        store=assignment(f"o.{spelled}", decode_expr(f.type, "x"), 12 if f.optional else 8),
+        present=base.if_line(present, 8) if f.optional else "",
+        write=base.assignment(f"out[{lit(f.key)}]", encode(f.type, "self." + spelled), 12) if f.optional else "",
+        store=base.assignment(f"o.{spelled}", decode_expr(f.type, "x"), 12 if f.optional else 8),
         encode=encode(f.type, "self." + spelled),
         optional=f.optional,
         nullable=nullable,
@@ -550,30 +366,22 @@ def object_view(obj: model.Object, aliases: tuple[tuple[str, str], ...] = ()) ->
     return PyObject(
         cls=cls,
         docstring=base.py_block_docstring(obj.description, 4) if obj.description is not None else None,
-        # a tuple of several items that does not fit is split one item a line (one item is no tuple here)
-        slots=base.layout(4, f"__slots__ = ({', '.join(slots)})", base.exploded("__slots__ = (", slots, ")") if len(slots) > 1 else None),
+        slots=base.assignment("__slots__", Display("()", tuple(slots)), 4),
         fields=tuple(field_view(f) for f in obj.fields),
         required=sum(1 for f in obj.fields if not f.optional),
         tracks_nulls=tracks_nulls,
-        aliases=tuple(annotated_assignment(relative, Subscript("ClassVar", (Subscript("Type", (full,)),)), full, 4) for relative, full in aliases),
-        fill=base.call(f"_Fill{cls}: Final = _twin(", (cls,), ")", 0),
-        known_keys=base.frozenset_constant(f"_KEYS_{cls}", [lit(f.key) for f in obj.fields]),
-        decoder_def=decoder_def(cls),
-        extras=assignment("o.extra_fields", Call("_extras", ("d", f"_KEYS_{cls}")), 8),
+        aliases=tuple(base.annotated_assignment(relative, Subscript("ClassVar", (Subscript("Type", (full,)),)), full, 4) for relative, full in aliases),
+        fill=base.assignment(f"_Fill{cls}: Final", Call("_twin", (cls,)), 0),
+        known_keys=base.assignment(f"_KEYS_{cls}: Final", Call("frozenset", (Display("{}", tuple(lit(f.key) for f in obj.fields)),)), 0),
+        decoder_def=base.def_line(f"_decode_{cls}", "d: Any", cls, 0),
+        extras=base.assignment("o.extra_fields", Call("_extras", ("d", f"_KEYS_{cls}")), 8),
         register=base.assignment(f"_DECODER_OF[{cls}]", f"_decode_{cls}", 0),
     )
 
 
-def write_optional(key: str, value: str) -> str:
-    """to_dict's `out[key] = value` (in an `if`): a value without brackets goes in parentheses when
-    too long; other values are left to black."""
-    flat = f"out[{key}] = {value}"
-    return base.assignment(f"out[{key}]", value, 12) if unsplittable(value) else flat
-
-
 def dispatch(constant: str) -> str:
     """`decode = ...`: the decoder of the tag in `tag`, from the union's table."""
-    return assignment("decode", IfElse(Call(f"_{constant}_DECODERS.get", ("tag",)), "type(tag) is str", "None"), 4)
+    return base.assignment("decode", IfElse(Call(f"_{constant}_DECODERS.get", ("tag",)), "type(tag) is str", "None"), 4)
 
 
 def union_view(union: model.Union_) -> PyUnion:
@@ -586,8 +394,8 @@ def union_view(union: model.Union_) -> PyUnion:
         discriminator=lit(union.discriminator),
         members=tuple(PyMember(lit(m.tag), class_name(m.object.name)) for m in union.members),
         # a dict whose items end with a comma is always split; when its first line is too long, its annotation too
-        table=base.layout(0, f"{head}{table_type}] = {{", base.bracketed(head, table_type, "] = {")),
-        decoder_def=decoder_def(cls),
+        table=base.laid_out(f"{head}{table_type}] = {{", 0, lambda: base.if_fit([head, f"    {table_type}", "] = {"], 0)),
+        decoder_def=base.def_line(f"_decode_{cls}", "d: Any", cls, 0),
         dispatch=dispatch(union.name.constant),
         bad_tag=base.call("raise _bad_tag(", ("tag", f"_{union.name.constant}_DECODERS", lit(union.discriminator)), ")", 8),
     )
