@@ -339,6 +339,15 @@ def def_line(name: str, param: str, returns: str, indent: int) -> str:
     return laid_out(f"def {name}({param}) -> {returns}:", indent, lambda: if_fit([f"def {name}(", f"    {param},", f") -> {returns}:"], indent))
 
 
+def union_alias(name: str, members: Sequence[str]) -> str:
+    """`name: TypeAlias = Union[...]` at the top level, one member a line: the comma after each keeps
+    black from joining them, except after a single one (no tuple), which black joins when it fits."""
+    one_line = f"{name}: TypeAlias = Union[{members[0]},]"
+    if len(members) == 1 and fits(one_line, 0):
+        return one_line
+    return join([f"{name}: TypeAlias = Union[", *(f"    {member}," for member in members), "]"], 0)
+
+
 def if_fit(lines: list[str], indent: int) -> list[str] | None:
     """`lines` if each fits at `indent`."""
     return lines if all(fits(line, indent) for line in lines) else None

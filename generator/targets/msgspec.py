@@ -114,8 +114,7 @@ class MsgStruct:
 
 @dataclass(frozen=True)
 class MsgUnion:
-    cls: str
-    members: tuple[str, ...]
+    alias: str  # the `<Union>: TypeAlias = Union[...]` statement
     docstring: str | None
 
 
@@ -204,8 +203,7 @@ def module_view(spec: model.Spec) -> MsgModule:
         structs=tuple(struct_view(o, tags) for o in spec.objects),
         unions=tuple(
             MsgUnion(
-                python.class_name(u.name),
-                tuple(python.class_name(m.object.name) for m in u.members),
+                base.union_alias(python.class_name(u.name), [python.class_name(m.object.name) for m in u.members]),
                 base.py_docstring(u.description) if u.description is not None else None,
             )
             for u in spec.unions

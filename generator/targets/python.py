@@ -299,6 +299,7 @@ class PyUnion:
     docstring: str | None
     discriminator: str  # the JSON key, as a Python literal
     members: tuple[PyMember, ...]
+    alias: str  # the `<Union>: TypeAlias = Union[...]` statement
     table: str  # the first line(s) of the `_<CONSTANT>_DECODERS` statement, to its `{`
     decoder_def: str  # the def line of `_decode_<union>`
     dispatch: str  # the decoder's `decode = ...` statement, the member's decoder for the tag
@@ -393,6 +394,7 @@ def union_view(union: model.Union_) -> PyUnion:
         docstring=base.py_docstring(union.description) if union.description is not None else None,
         discriminator=lit(union.discriminator),
         members=tuple(PyMember(lit(m.tag), class_name(m.object.name)) for m in union.members),
+        alias=base.union_alias(cls, [class_name(m.object.name) for m in union.members]),
         # a dict whose items end with a comma is always split; when its first line is too long, its annotation too
         table=base.laid_out(f"{head}{table_type}] = {{", 0, lambda: base.if_fit([head, f"    {table_type}", "] = {"], 0)),
         decoder_def=base.def_line(f"_decode_{cls}", "d: Any", cls, 0),
