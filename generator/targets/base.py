@@ -173,6 +173,18 @@ class Display:
 
 
 @dataclass(frozen=True)
+class Comprehension:
+    """`[element clause]` or `{element clause}`, the clause being `for ... in ...`."""
+
+    brackets: str  # "[]" or "{}"
+    element: Expr
+    clause: str
+
+    def __str__(self) -> str:
+        return f"{self.brackets[0]}{self.element} {self.clause}{self.brackets[1]}"
+
+
+@dataclass(frozen=True)
 class Test:
     """Operands joined by `op`: `and`, `or`, `in`, or `|` in an annotation."""
 
@@ -201,7 +213,7 @@ class Parens:
         return f"({self.inner})"
 
 
-Expr = str | Call | Subscript | Display | Test | IfElse | Parens
+Expr = str | Call | Subscript | Display | Comprehension | Test | IfElse | Parens
 
 
 def either(*parts: Expr) -> Test:
@@ -253,6 +265,11 @@ def split_lines(prefix: str, e: Expr, indent: int, suffix: str = "") -> list[str
             parts = [bracket_lines(f"{prefix}{e.name}[", e.items, "]" + suffix, indent)]
         case Display():
             parts = [bracket_lines(prefix + e.brackets[0], e.items, e.brackets[1] + suffix, indent, explode=True)]
+        case Comprehension():  # inside its brackets, split before `for`
+            inner = f"{e.element} {e.clause}"
+            body = [inner] if fits(inner, indent + 4) else if_fit([str(e.element), e.clause], indent + 4)
+            head_tail = if_fit([prefix + e.brackets[0], e.brackets[1] + suffix], indent)
+            parts = [None] if body is None or head_tail is None else [[head_tail[0], *indented(body), head_tail[1]]]
         case Parens():
             parts = [bracket_lines(prefix + "(", (e.inner,), ")" + suffix, indent)]
         case _:
@@ -264,12 +281,14 @@ def bracket_lines(head: str, items: Sequence[Expr], tail: str, indent: int, expl
     """`head` (ending with an opening bracket), `items` and `tail` (starting with the closing one)
     split at the brackets: the items on a line of their own when they fit (unless `explode`: a
     display), else one a line, each with a comma (a single one without)."""
-    body: list[str] | None = None
+    body: list[str] | None
+    if not items:  # black does not split empty brackets
+        return None
     if len(items) == 1:
         body = split_lines("", items[0], indent + 4)
     elif not explode and fits(", ".join(map(str, items)), indent + 4):
         body = [", ".join(map(str, items))]
-    elif items:
+    else:
         lines = [split_lines("", item, indent + 4, ",") for item in items]
         body = None if None in lines else [line for item in lines for line in item or ()]
     if body is None or not fits(head, indent) or not fits(tail, indent):
@@ -284,18 +303,18 @@ def laid_out(flat: str, indent: int, split: Callable[[], list[str] | None]) -> s
 
 
 def call(head: str, args: Sequence[Expr], tail: str, indent: int) -> str:
-    """A call statement (a `raise`, a `class` line) whose `head` ends with its opening bracket: on one
-    line, else split at its brackets."""
+    """A call statement (a `raise`, a `return`, a `class` line) whose `head` ends with its opening
+    bracket: on one line, else split at its brackets."""
     return laid_out(f"{head}{', '.join(map(str, args))}{tail}", indent, lambda: bracket_lines(head, args, tail, indent))
 
 
 def assignment(target: str, e: Expr, indent: int) -> str:
     """`target = e`: on one line; else a conditional, or a name that then fits, in parentheses; a
-    display split at its brackets; a call split at its brackets, or in parentheses when that first
-    line would not fit but the call would."""
+    display split at its brackets; a call or a comprehension split at its brackets, or in
+    parentheses when that first line would not fit but the value would."""
 
     def split() -> list[str] | None:
-        if isinstance(e, (Call, Display)):
+        if isinstance(e, (Call, Display, Comprehension)):
             at_brackets = split_lines(f"{target} = ", e, indent)
             if at_brackets is not None or isinstance(e, Display) or not fits(str(e), indent + 4):
                 return at_brackets

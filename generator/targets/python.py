@@ -18,7 +18,7 @@ import jinja2
 from generator import __version__, model, naming
 from generator.problems import Problem
 from generator.targets import base
-from generator.targets.base import Call, Display, Expr, IfElse, Parens, Subscript, Test, either
+from generator.targets.base import Call, Comprehension, Display, Expr, IfElse, Parens, Subscript, Test, either
 
 # -- naming policy --------------------------------------------------------------------------
 
@@ -217,17 +217,22 @@ def is_plain(t: model.Type) -> bool:
 
 def encode(t: model.Type, x: str) -> str:
     """An expression that turns the decoded value in `x` back into its JSON value."""
+    return str(encode_expr(t, x))
+
+
+def encode_expr(t: model.Type, x: str) -> Expr:
+    """`encode(t, x)` as a tree."""
     if is_plain(t):
         return x
     match t:
         case model.Array(item=item):
-            return f"list({x})" if is_plain(item) else f"[{encode(item, 'y')} for y in {x}]"
+            return Call("list", (x,)) if is_plain(item) else Comprehension("[]", encode_expr(item, "y"), f"for y in {x}")
         case model.Map(value=value):
-            return f"dict({x})" if is_plain(value) else f"{{k: {encode(value, 'y')} for k, y in {x}.items()}}"
+            return Call("dict", (x,)) if is_plain(value) else Comprehension("{}", f"k: {encode(value, 'y')}", f"for k, y in {x}.items()")
         case model.Nullable(inner=inner):
-            return f"None if {x} is None else {encode(inner, x)}"
+            return IfElse("None", f"{x} is None", encode_expr(inner, x))
         case model.Ref() | model.Object():
-            return f"{x}.to_dict()"
+            return Call(f"{x}.to_dict", ())
         case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Literal() | model.Enum():
             return x
         case _:
@@ -264,8 +269,8 @@ class PyField:
     init: str  # the `_object_setattr(self, ...)` statement of __init__
     present: str  # to_dict's `if` line for an optional field: is there a value to write
     write: str  # to_dict's `out[<key>] = ...` statement for an optional field
+    item: str  # to_dict's `<key>: ...,` item for a required field
     store: str  # the decoder's `o.<attr> = ...` statement, validating the JSON value in `x`
-    encode: str  # the JSON value of `self.<attr>`
     optional: bool
     nullable: bool  # null is a value of its own, remembered in explicit_nulls when optional
 
@@ -316,6 +321,7 @@ class PyEntry:
     discriminator_attr_key: str  # the attribute, as a Python string literal
     raw_properties: tuple[tuple[str, str], ...]  # (name, type) read from the payload when it has them
     dispatch: str  # parse_event's `decode = ...` statement
+    reject: str  # parse_event's last statement, which raises the entry union's error for the tag
 
 
 @dataclass(frozen=True)
@@ -343,6 +349,7 @@ def field_view(f: model.Field) -> PyField:
     elif isinstance(f.type, model.Literal):
         default = f" = {lit(f.type.value)}"
     spelled = attr(f.ident)
+    value = encode_expr(f.type, "self." + spelled)
     present = Test((f"self.{spelled} is not None", f"{lit(f.key)} in self.explicit_nulls") if nullable else (f"self.{spelled} is not None",), "or")
     return PyField(
         key=lit(f.key),
@@ -352,9 +359,9 @@ def field_view(f: model.Field) -> PyField:
         docstring=base.py_docstring(f.description) if f.description is not None else None,
         init=base.call("_object_setattr(", ("self", lit(spelled), spelled), ")", 8),
         present=base.if_line(present, 8) if f.optional else "",
-        write=base.assignment(f"out[{lit(f.key)}]", encode(f.type, "self." + spelled), 12) if f.optional else "",
+        write=base.assignment(f"out[{lit(f.key)}]", value, 12) if f.optional else "",
+        item="" if f.optional else base.laid_out(f"{lit(f.key)}: {value},", 12, lambda: base.split_lines(f"{lit(f.key)}: ", value, 12, ",")),
         store=base.assignment(f"o.{spelled}", decode_expr(f.type, "x"), 12 if f.optional else 8),
-        encode=encode(f.type, "self." + spelled),
         optional=f.optional,
         nullable=nullable,
     )
@@ -416,6 +423,8 @@ def module_view(spec: model.Spec) -> PyModule:
             # What an unknown event still tells, when its payload has it (Standard Webhooks' fields).
             raw_properties=tuple((key, kind) for key, kind in (("id", "str"), ("created_at", "int")) if key != attr(spec.entry.discriminator)),
             dispatch=dispatch(spec.entry.name.constant),
+            # the comment counts in the line's length, and follows the closing bracket when it is split
+            reject=base.call("return _run(", (f"_decode_{class_name(spec.entry.name)}", "data"), ")  # raises the error for this tag", 4),
         )
     taken = taken_class_names(spec)
     aliases = {d.name: nested_aliases(d, taken) for d in spec.definitions if isinstance(d, model.Object)}
