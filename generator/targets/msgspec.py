@@ -55,7 +55,8 @@ def check(spec: model.Spec) -> list[Problem]:
 # -- type mapper ------------------------------------------------------------------------------------
 
 
-def annotation(t: model.Type) -> str:
+def annotation(t: model.Type) -> base.Expr:
+    """As a tree, so that a declaration too long for its line can be split as black splits it."""
     match t:
         case model.String():
             return "str"
@@ -68,15 +69,15 @@ def annotation(t: model.Type) -> str:
         case model.Literal(value=bool()):
             return "bool"  # msgspec has no boolean literals: __post_init__ checks the value
         case model.Literal(value=value):
-            return f"Literal[{value!r}]"
+            return base.Subscript("Literal", (python.lit(value),))
         case model.Enum(values=values, open=is_open):
-            return "str" if is_open else f"Literal[{', '.join(map(repr, values))}]"
+            return "str" if is_open else base.Subscript("Literal", tuple(map(python.lit, values)))
         case model.Array(item=item):
-            return f"tuple[{annotation(item)}, ...]"
+            return base.Subscript("tuple", (annotation(item), "..."))
         case model.Map(value=value):
-            return f"dict[str, {annotation(value)}]"
+            return base.Subscript("dict", ("str", annotation(value)))
         case model.Nullable(inner=inner):
-            return f"{annotation(inner)} | None"
+            return base.either(annotation(inner), "None")
         case model.Ref(name=name) | model.Object(name=name):
             return python.class_name(name)
         case _:
@@ -88,7 +89,7 @@ def annotation(t: model.Type) -> str:
 
 @dataclass(frozen=True)
 class MsgField:
-    declaration: str  # `attr: annotation [= default]`
+    declaration: str  # `attr: annotation [= default]`, laid out at the class body's indentation
     docstring: str | None
 
 
@@ -102,18 +103,18 @@ class BoolCheck:
 @dataclass(frozen=True)
 class MsgStruct:
     cls: str
-    options: str  # the class keywords after msgspec.Struct
+    header: str  # the `class` line: its base and the class keywords of msgspec.Struct
     docstring: str | None
     fields: tuple[MsgField, ...]
     bool_checks: tuple[BoolCheck, ...]
     tag_attr: str | None  # the discriminator, readable as a property (msgspec keeps it in the config)
     tag: str | None  # its value, as a Python literal
+    tag_def: str  # the def line of that property
 
 
 @dataclass(frozen=True)
 class MsgUnion:
-    cls: str
-    members: tuple[str, ...]
+    alias: str  # the `<Union>: TypeAlias = Union[...]` statement
     docstring: str | None
 
 
@@ -123,7 +124,9 @@ class MsgEntry:
     discriminator: str  # the JSON key, as a Python literal
     discriminator_attr: str
     discriminator_prose: str
-    tags: tuple[str, ...]  # as Python literals
+    known: str  # the `_KNOWN = frozenset(...)` statement: the tags of the known events
+    decoder: str  # the `_DECODER = ...` statement
+    convert: str  # parse_event's `event = msgspec.convert(...)` statement
 
 
 @dataclass(frozen=True)
@@ -139,36 +142,42 @@ def field_view(f: model.Field) -> MsgField:
     t = annotation(f.type)
     spelled = attr(f.ident)
     renamed = spelled != f.key
-    if f.optional:
-        default = f"msgspec.field(default=msgspec.UNSET, name={f.key!r})" if renamed else "msgspec.UNSET"
-        declaration = f"{spelled}: {t} | msgspec.UnsetType = {default}"
+    if f.optional and renamed:
+        declaration = base.assignment(f"{spelled}: {t} | msgspec.UnsetType", base.Call("msgspec.field", ("default=msgspec.UNSET", f"name={python.lit(f.key)}")), 4)
+    elif f.optional:
+        declaration = base.annotated_assignment(spelled, base.either(t, "msgspec.UnsetType"), "msgspec.UNSET", 4)
     elif renamed:
-        declaration = f"{spelled}: {t} = msgspec.field(name={f.key!r})"
+        declaration = base.assignment(f"{spelled}: {t}", base.Call("msgspec.field", (f"name={python.lit(f.key)}",)), 4)
     else:
-        declaration = f"{spelled}: {t}"
+        declaration = base.annotated(spelled, t, "", 4)
     docstring = base.py_docstring(f.description) if f.description is not None else None
     return MsgField(declaration, docstring)
 
 
 def struct_view(obj: model.Object, tags: dict[str, tuple[str, str]]) -> MsgStruct:
     tagged = tags.get(obj.name.snake)
-    options = "frozen=True, kw_only=True, gc=False"  # decoded JSON holds no cycles: skip GC tracking
+    cls = python.class_name(obj.name)
+    options = ["frozen=True", "kw_only=True", "gc=False"]  # decoded JSON holds no cycles: skip GC tracking
     if tagged is not None:
-        options += f", tag_field={tagged[0]!r}, tag={tagged[1]!r}"
+        options += [f"tag_field={python.lit(tagged[0])}", f"tag={python.lit(tagged[1])}"]
+    tag_attr = attr(tagged[0]) if tagged is not None else None
+    tag = python.lit(tagged[1]) if tagged is not None else None
     fields = tuple(field_view(f) for f in obj.fields if tagged is None or f.key != tagged[0])
     checks = tuple(
         BoolCheck(attr(f.ident), repr(f.type.value), base.json_text(f.type.value))
         for f in obj.fields
         if isinstance(f.type, model.Literal) and isinstance(f.type.value, bool)
     )
+    tag_def = base.def_line(tag_attr, "self", f"Literal[{tag}]", 4) if tag_attr is not None else ""
     return MsgStruct(
-        cls=python.class_name(obj.name),
-        options=options,
-        docstring=base.py_docstring(obj.description) if obj.description is not None else None,
+        cls=cls,
+        header=base.call(f"class {cls}(", ("_Base", *options), "):", 0),
+        docstring=base.py_block_docstring(obj.description, 4) if obj.description is not None else None,
         fields=fields,
         bool_checks=checks,
-        tag_attr=attr(tagged[0]) if tagged is not None else None,
-        tag=repr(tagged[1]) if tagged is not None else None,
+        tag_attr=tag_attr,
+        tag=tag,
+        tag_def=tag_def,
     )
 
 
@@ -178,12 +187,15 @@ def module_view(spec: model.Spec) -> MsgModule:
     tags = {m.object.name.snake: (u.discriminator, m.tag) for u in spec.unions if len(u.members) > 1 for m in u.members}
     entry = None
     if spec.entry is not None:
+        cls = python.class_name(spec.entry.name)
         entry = MsgEntry(
-            cls=python.class_name(spec.entry.name),
-            discriminator=repr(spec.entry.discriminator),
+            cls=cls,
+            discriminator=python.lit(spec.entry.discriminator),
             discriminator_attr=attr(spec.entry.discriminator),
             discriminator_prose=spec.entry.discriminator,
-            tags=tuple(repr(m.tag) for m in spec.entry.members),
+            known=base.assignment("_KNOWN: Final", base.Call("frozenset", (base.Display("{}", tuple(python.lit(m.tag) for m in spec.entry.members)),)), 0),
+            decoder=base.assignment(f"_DECODER: Final[msgspec.json.Decoder[{cls}]]", base.Call("msgspec.json.Decoder", (cls,)), 0),
+            convert=base.assignment(f"event: {cls}", base.Call("msgspec.convert", ("payload", cls, "strict=True")), 8),
         )
     return MsgModule(
         source=spec.source,
@@ -191,8 +203,7 @@ def module_view(spec: model.Spec) -> MsgModule:
         structs=tuple(struct_view(o, tags) for o in spec.objects),
         unions=tuple(
             MsgUnion(
-                python.class_name(u.name),
-                tuple(python.class_name(m.object.name) for m in u.members),
+                base.union_alias(python.class_name(u.name), [python.class_name(m.object.name) for m in u.members]),
                 base.py_docstring(u.description) if u.description is not None else None,
             )
             for u in spec.unions

@@ -18,6 +18,7 @@ import jinja2
 from generator import __version__, model, naming
 from generator.problems import Problem
 from generator.targets import base
+from generator.targets.base import Call, Comprehension, Display, Expr, IfElse, Parens, Subscript, Test, either
 
 # -- naming policy --------------------------------------------------------------------------
 
@@ -113,7 +114,15 @@ def check(spec: model.Spec) -> list[Problem]:
 SCALAR_HELPERS = {model.String: "_string", model.Integer: "_integer", model.Float: "_float", model.Boolean: "_boolean"}
 
 
+# Annotations and decode expressions are built as trees (base.Expr), so that the views can print
+# a line holding one split as black would split it; str() of a tree is its text on one line.
+
+
 def annotation(t: model.Type) -> str:
+    return str(annotation_expr(t))
+
+
+def annotation_expr(t: model.Type) -> Expr:
     match t:
         case model.String():
             return "str"
@@ -124,15 +133,16 @@ def annotation(t: model.Type) -> str:
         case model.Boolean():
             return "bool"
         case model.Literal(value=value):
-            return f"Literal[{lit(value)}]"
+            return Subscript("Literal", (lit(value),))
         case model.Enum(values=values, open=is_open):
-            return f"Literal[{', '.join(map(lit, values))}]" + (" | str" if is_open else "")
+            literal = Subscript("Literal", tuple(map(lit, values)))
+            return either(literal, "str") if is_open else literal
         case model.Array(item=item):
-            return f"tuple[{annotation(item)}, ...]"
+            return Subscript("tuple", (annotation_expr(item), "..."))
         case model.Map(value=value):
-            return f"dict[str, {annotation(value)}]"
+            return Subscript("dict", ("str", annotation_expr(value)))
         case model.Nullable(inner=inner):
-            return f"{annotation(inner)} | None"
+            return either(annotation_expr(inner), "None")
         case model.Ref(name=name) | model.Object(name=name):
             return class_name(name)
         case _:
@@ -141,35 +151,40 @@ def annotation(t: model.Type) -> str:
 
 def decode(t: model.Type, x: str) -> str:
     """An expression that is the JSON value in `x`, validated, or raises _Invalid."""
+    return str(decode_expr(t, x))
+
+
+def decode_expr(t: model.Type, x: str) -> Expr:
+    """`decode(t, x)` as a tree, for the decoders to print split as black splits it."""
     match t:
         case model.String():
-            return f'{x} if type({x}) is str else _fail("a string", {x})'
+            return IfElse(x, f"type({x}) is str", Call("_fail", ('"a string"', x)))
         case model.Integer():
-            return f'{x} if type({x}) is int else _fail("an integer", {x})'
+            return IfElse(x, f"type({x}) is int", Call("_fail", ('"an integer"', x)))
         case model.Float():
             # x - x == 0.0 is false for inf and nan, which JSON cannot carry
-            return f'{x} if (type({x}) is float and {x} - {x} == 0.0) or type({x}) is int else _fail("a finite number", {x})'
+            return IfElse(x, Test((f"(type({x}) is float and {x} - {x} == 0.0)", f"type({x}) is int"), "or"), Call("_fail", ('"a finite number"', x)))
         case model.Boolean():
-            return f'{x} if {x} is True or {x} is False else _fail("a boolean", {x})'
+            return IfElse(x, Test((f"{x} is True", f"{x} is False"), "or"), Call("_fail", ('"a boolean"', x)))
         case model.Literal(value=bool() as value):
-            return f"{x} if {x} is {lit(value)} else _fail({lit(base.json_text(value))}, {x})"
+            return IfElse(x, f"{x} is {lit(value)}", Call("_fail", (lit(base.json_text(value)), x)))
         case model.Literal(value=str() as value):
-            return f"{x} if {x} == {lit(value)} else _fail({lit(base.json_text(value))}, {x})"
+            return IfElse(x, f"{x} == {lit(value)}", Call("_fail", (lit(base.json_text(value)), x)))
         case model.Literal(value=value):
-            return f"{x} if type({x}) is int and {x} == {lit(value)} else _fail({lit(base.json_text(value))}, {x})"
+            return IfElse(x, Test((f"type({x}) is int", f"{x} == {lit(value)}")), Call("_fail", (lit(base.json_text(value)), x)))
         case model.Enum(open=True):
-            return f'{x} if type({x}) is str else _fail("a string", {x})'
+            return IfElse(x, f"type({x}) is str", Call("_fail", ('"a string"', x)))
         case model.Enum(values=values):
             expected = "one of " + ", ".join(base.json_text(v) for v in values)
-            return f"{x} if type({x}) is str and {x} in {{{', '.join(map(lit, values))}}} else _fail({lit(expected)}, {x})"
+            return IfElse(x, Test((f"type({x}) is str", Test((x, Display("{}", tuple(map(lit, values)))), "in"))), Call("_fail", (lit(expected), x)))
         case model.Array(item=item):
-            return f"_array({x}, {decoder(item)})"
+            return Call("_array", (x, decoder(item)))
         case model.Map(value=value):
-            return f"_map({x}, {decoder(value)})"
+            return Call("_map", (x, decoder(value)))
         case model.Nullable(inner=inner):
-            return f"None if {x} is None else ({decode(inner, x)})"
+            return IfElse("None", f"{x} is None", Parens(decode_expr(inner, x)))
         case model.Ref(name=name) | model.Object(name=name):
-            return f"_decode_{class_name(name)}({x})"
+            return Call(f"_decode_{class_name(name)}", (x,))
         case _:
             assert_never(t)
 
@@ -202,17 +217,22 @@ def is_plain(t: model.Type) -> bool:
 
 def encode(t: model.Type, x: str) -> str:
     """An expression that turns the decoded value in `x` back into its JSON value."""
+    return str(encode_expr(t, x))
+
+
+def encode_expr(t: model.Type, x: str) -> Expr:
+    """`encode(t, x)` as a tree."""
     if is_plain(t):
         return x
     match t:
         case model.Array(item=item):
-            return f"list({x})" if is_plain(item) else f"[{encode(item, 'y')} for y in {x}]"
+            return Call("list", (x,)) if is_plain(item) else Comprehension("[]", encode_expr(item, "y"), f"for y in {x}")
         case model.Map(value=value):
-            return f"dict({x})" if is_plain(value) else f"{{k: {encode(value, 'y')} for k, y in {x}.items()}}"
+            return Call("dict", (x,)) if is_plain(value) else Comprehension("{}", f"k: {encode(value, 'y')}", f"for k, y in {x}.items()")
         case model.Nullable(inner=inner):
-            return f"None if {x} is None else {encode(inner, x)}"
+            return IfElse("None", f"{x} is None", encode_expr(inner, x))
         case model.Ref() | model.Object():
-            return f"{x}.to_dict()"
+            return Call(f"{x}.to_dict", ())
         case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Literal() | model.Enum():
             return x
         case _:
@@ -243,12 +263,14 @@ def helpers(t: model.Type) -> frozenset[str]:
 class PyField:
     key: str  # the JSON key, as a Python string literal
     attr: str
-    key_attr: str  # the attribute, as a Python string literal
-    annotation: str  # what the class declares
-    declaration: str  # `attr: annotation = default`, as __init__ takes it
+    attribute: str  # `attr: annotation`, as the class body declares it
+    parameter: str  # `attr: annotation = default,`, as __init__ takes it
     docstring: str | None
-    decode: str  # validates the JSON value in `x`
-    encode: str  # the JSON value of `self.<attr>`
+    init: str  # the `_object_setattr(self, ...)` statement of __init__
+    present: str  # to_dict's `if` line for an optional field: is there a value to write
+    write: str  # to_dict's `out[<key>] = ...` statement for an optional field
+    item: str  # to_dict's `<key>: ...,` item for a required field
+    store: str  # the decoder's `o.<attr> = ...` statement, validating the JSON value in `x`
     optional: bool
     nullable: bool  # null is a value of its own, remembered in explicit_nulls when optional
 
@@ -257,11 +279,16 @@ class PyField:
 class PyObject:
     cls: str
     docstring: str | None
+    slots: str  # the `__slots__ = ...` statement
     fields: tuple[PyField, ...]
-    keys: str  # the JSON keys, as the items of a set literal
     required: int  # how many keys must be present
     tracks_nulls: bool  # has an optional nullable field: keeps `explicit_nulls`
-    aliases: tuple[tuple[str, str], ...] = ()  # (relative name, class) of its nested classes; see relative_class_name
+    aliases: tuple[str, ...]  # `Relative: ClassVar[...] = Class` of its nested classes; see relative_class_name
+    fill: str  # the `_Fill<class> = _twin(<class>)` statement
+    known_keys: str  # the `_KEYS_<class> = frozenset(...)` statement: the JSON keys it defines
+    decoder_def: str  # the def line of `_decode_<class>`
+    extras: str  # the decoder's `o.extra_fields = _extras(...)` statement
+    register: str  # the `_DECODER_OF[<class>] = ...` statement
 
 
 @dataclass(frozen=True)
@@ -277,6 +304,11 @@ class PyUnion:
     docstring: str | None
     discriminator: str  # the JSON key, as a Python literal
     members: tuple[PyMember, ...]
+    alias: str  # the `<Union>: TypeAlias = Union[...]` statement
+    table: str  # the first line(s) of the `_<CONSTANT>_DECODERS` statement, to its `{`
+    decoder_def: str  # the def line of `_decode_<union>`
+    dispatch: str  # the decoder's `decode = ...` statement, the member's decoder for the tag
+    bad_tag: str  # the decoder's `raise _bad_tag(...)` statement
 
 
 @dataclass(frozen=True)
@@ -288,6 +320,8 @@ class PyEntry:
     discriminator_attr: str
     discriminator_attr_key: str  # the attribute, as a Python string literal
     raw_properties: tuple[tuple[str, str], ...]  # (name, type) read from the payload when it has them
+    dispatch: str  # parse_event's `decode = ...` statement
+    reject: str  # parse_event's last statement, which raises the entry union's error for the tag
 
 
 @dataclass(frozen=True)
@@ -303,47 +337,76 @@ class PyModule:
     helpers: frozenset[str]
 
 
+# The statements below are laid out at the indentation the templates print them at.
+
+
 def field_view(f: model.Field) -> PyField:
     nullable = isinstance(f.type, model.Nullable)
-    annotated = annotation(f.type) + (" | None" if f.optional and not nullable else "")
-    declaration = f"{attr(f.ident)}: {annotated}"
+    ann = either(annotation_expr(f.type), "None") if f.optional and not nullable else annotation_expr(f.type)
+    default = ""
     if f.optional:
-        declaration += " = None"
+        default = " = None"
     elif isinstance(f.type, model.Literal):
-        declaration += f" = {lit(f.type.value)}"
+        default = f" = {lit(f.type.value)}"
+    spelled = attr(f.ident)
+    value = encode_expr(f.type, "self." + spelled)
+    present = Test((f"self.{spelled} is not None", f"{lit(f.key)} in self.explicit_nulls") if nullable else (f"self.{spelled} is not None",), "or")
     return PyField(
         key=lit(f.key),
-        attr=attr(f.ident),
-        key_attr=lit(attr(f.ident)),
-        annotation=annotated,
-        declaration=declaration,
+        attr=spelled,
+        attribute=base.annotated(spelled, ann, "", 4),
+        parameter=base.annotated(spelled, ann, default + ",", 8),
         docstring=base.py_docstring(f.description) if f.description is not None else None,
-        decode=decode(f.type, "x"),
-        encode=encode(f.type, "self." + attr(f.ident)),
+        init=base.call("_object_setattr(", ("self", lit(spelled), spelled), ")", 8),
+        present=base.if_line(present, 8) if f.optional else "",
+        write=base.assignment(f"out[{lit(f.key)}]", value, 12) if f.optional else "",
+        item="" if f.optional else base.laid_out(f"{lit(f.key)}: {value},", 12, lambda: base.split_lines(f"{lit(f.key)}: ", value, 12, ",")),
+        store=base.assignment(f"o.{spelled}", decode_expr(f.type, "x"), 12 if f.optional else 8),
         optional=f.optional,
         nullable=nullable,
     )
 
 
 def object_view(obj: model.Object, aliases: tuple[tuple[str, str], ...] = ()) -> PyObject:
+    cls = class_name(obj.name)
+    tracks_nulls = any(f.optional and isinstance(f.type, model.Nullable) for f in obj.fields)
+    slots = [lit(attr(f.ident)) for f in obj.fields] + ['"extra_fields"'] + (['"explicit_nulls"'] if tracks_nulls else [])
     return PyObject(
-        cls=class_name(obj.name),
-        docstring=base.py_docstring(obj.description) if obj.description is not None else None,
+        cls=cls,
+        docstring=base.py_block_docstring(obj.description, 4) if obj.description is not None else None,
+        slots=base.assignment("__slots__", Display("()", tuple(slots)), 4),
         fields=tuple(field_view(f) for f in obj.fields),
-        keys=", ".join(lit(f.key) for f in obj.fields),
         required=sum(1 for f in obj.fields if not f.optional),
-        tracks_nulls=any(f.optional and isinstance(f.type, model.Nullable) for f in obj.fields),
-        aliases=aliases,
+        tracks_nulls=tracks_nulls,
+        aliases=tuple(base.annotated_assignment(relative, Subscript("ClassVar", (Subscript("Type", (full,)),)), full, 4) for relative, full in aliases),
+        fill=base.assignment(f"_Fill{cls}: Final", Call("_twin", (cls,)), 0),
+        known_keys=base.assignment(f"_KEYS_{cls}: Final", Call("frozenset", (Display("{}", tuple(lit(f.key) for f in obj.fields)),)), 0),
+        decoder_def=base.def_line(f"_decode_{cls}", "d: Any", cls, 0),
+        extras=base.assignment("o.extra_fields", Call("_extras", ("d", f"_KEYS_{cls}")), 8),
+        register=base.assignment(f"_DECODER_OF[{cls}]", f"_decode_{cls}", 0),
     )
 
 
+def dispatch(constant: str) -> str:
+    """`decode = ...`: the decoder of the tag in `tag`, from the union's table."""
+    return base.assignment("decode", IfElse(Call(f"_{constant}_DECODERS.get", ("tag",)), "type(tag) is str", "None"), 4)
+
+
 def union_view(union: model.Union_) -> PyUnion:
+    cls = class_name(union.name)
+    head, table_type = f"_{union.name.constant}_DECODERS: Final[", f"dict[str, Callable[[Any], {cls}]]"
     return PyUnion(
-        cls=class_name(union.name),
+        cls=cls,
         constant=union.name.constant,
         docstring=base.py_docstring(union.description) if union.description is not None else None,
         discriminator=lit(union.discriminator),
         members=tuple(PyMember(lit(m.tag), class_name(m.object.name)) for m in union.members),
+        alias=base.union_alias(cls, [class_name(m.object.name) for m in union.members]),
+        # a dict whose items end with a comma is always split; when its first line is too long, its annotation too
+        table=base.laid_out(f"{head}{table_type}] = {{", 0, lambda: base.if_fit([head, f"    {table_type}", "] = {"], 0)),
+        decoder_def=base.def_line(f"_decode_{cls}", "d: Any", cls, 0),
+        dispatch=dispatch(union.name.constant),
+        bad_tag=base.call("raise _bad_tag(", ("tag", f"_{union.name.constant}_DECODERS", lit(union.discriminator)), ")", 8),
     )
 
 
@@ -359,6 +422,9 @@ def module_view(spec: model.Spec) -> PyModule:
             discriminator_attr_key=lit(attr(spec.entry.discriminator)),
             # What an unknown event still tells, when its payload has it (Standard Webhooks' fields).
             raw_properties=tuple((key, kind) for key, kind in (("id", "str"), ("created_at", "int")) if key != attr(spec.entry.discriminator)),
+            dispatch=dispatch(spec.entry.name.constant),
+            # the comment counts in the line's length, and follows the closing bracket when it is split
+            reject=base.call("return _run(", (f"_decode_{class_name(spec.entry.name)}", "data"), ")  # raises the error for this tag", 4),
         )
     taken = taken_class_names(spec)
     aliases = {d.name: nested_aliases(d, taken) for d in spec.definitions if isinstance(d, model.Object)}
