@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import gc
 import re
 import sys
@@ -119,3 +120,23 @@ def test_a_chunk_the_compiler_refuses_is_reported_at_its_line_in_the_whole_text_
     assert type(ours.value) is type(whole.value) and str(ours.value) == str(whole.value)
     cache = formatting.Cache(cache_dir)
     assert cache.get(formatting.split(source)[2]) is None  # only what compiles is cached
+
+
+@pytest.mark.parametrize("target", ["python", "msgspec"])
+@pytest.mark.parametrize("name", ["openai", "kitchen_sink", "synthetic_25"])
+def test_the_templates_already_write_blacks_style(name: str, target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """black formats a text twice when its first pass changes it: the templates and the targets'
+    layout helpers write what black would, so generation pays one pass. A template edit that is not
+    in black's style fails here (the output stays right, only slower): write it as black would."""
+    from generator.targets import base, msgspec
+
+    paths = {"openai": SPEC, "kitchen_sink": KITCHEN, "synthetic_25": synthetic.write(tmp_path, 25)}
+    rendered: list[str] = []
+    monkeypatch.setattr(base.formatting, "format_str", lambda source: rendered.append(source) or source)
+    {"python": python, "msgspec": msgspec}[target].TARGET.render(spec.load(paths[name]), render.environment())
+    changed = []
+    for chunk in formatting.split(rendered[0]):
+        formatted = black.format_str(chunk, mode=formatting.MODE)
+        if formatted != chunk:
+            changed.append("".join(difflib.unified_diff(chunk.splitlines(True), formatted.splitlines(True), "rendered", "black")))
+    assert not changed, f"{len(changed)} chunks black changes; the first:\n{changed[0]}"
