@@ -4,15 +4,17 @@ For each N (15, 100, 1,000 by default) it builds a synthetic spec from the kitch
 (bench/synthetic.py: every construct of the spec language), then measures, each in a fresh child
 process:
 
-- generation time, cold (empty format cache) and after a one-event edit (warm cache), wall and CPU
+- generation time, cold (empty caches) and after a one-event edit (warm caches), wall and CPU
   (user + sys of the process and its workers), and peak memory (largest resident set of any of them);
+  the median of 5 runs for specs of up to 100 events (`--repeat`), with their range;
 - import time of the generated module (`python -I -S`, bytecode present), median of several starts
   minus an empty interpreter's start;
 - parse_event throughput against bare json.loads on one payload per event type (at most 200),
   interleaved rounds, median of per-round ratios with the spread.
 
 The same for the generator before this work (commit bede277, extracted with `git archive` into a
-temporary folder; it has no cache, so its "edit" figure is its cold one), and generation time and
+temporary folder, on the same spec less the `standalone:` and `json:` keys it predates; it has no
+cache, so its "edit" figure is its cold one), and generation time and
 peak memory of datamodel-code-generator (pydantic v2 models) on an equivalent JSON Schema, with the
 import time of what it generates (pydantic included: it cannot import without it).
 
@@ -33,6 +35,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests")]
@@ -170,6 +174,22 @@ def write_spec(folder: Path, n: int | None, edit: bool = False) -> Path:
     return path
 
 
+def for_before(path: Path, folder: Path) -> Path:
+    """The spec without what the language gained after BEFORE (`standalone:`, `json:`), which that
+    generator refuses: the same types and fields, for the same amount of work."""
+
+    def strip(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: strip(v) for k, v in node.items() if k not in ("standalone", "json")}
+        return [strip(v) for v in node] if isinstance(node, list) else node
+
+    data = strip(yaml.safe_load(path.read_text(encoding="utf-8")))
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / path.name
+    out.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
+    return out
+
+
 # -- JSON Schema for datamodel-code-generator: the JSON Schema target's own document -------------
 
 
@@ -195,14 +215,22 @@ def extract_before(folder: Path) -> Path:
     return folder
 
 
-def fmt_s(r: dict[str, float]) -> str:
-    return f"{r['wall']:.2f} s ({r['cpu']:.2f} s CPU)"
+def median_run(runs: list[dict[str, float]]) -> dict[str, Any]:
+    """The run of median wall time, with the range of all of them."""
+    ordered = sorted(runs, key=lambda r: r["wall"])
+    return {**ordered[len(ordered) // 2], "runs": len(runs), "low": ordered[0]["wall"], "high": ordered[-1]["wall"]}
+
+
+def fmt_s(r: dict[str, Any]) -> str:
+    spread = f", {r['low']:.2f}-{r['high']:.2f} s over {r['runs']} runs" if r.get("runs", 1) > 1 else ""
+    return f"{r['wall']:.2f} s ({r['cpu']:.2f} s CPU{spread})"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="shipped,15,100,1000", help="`shipped` is spec/openai_webhooks.yaml")
     parser.add_argument("--rounds", type=int, default=21, help="interleaved throughput rounds")
+    parser.add_argument("--repeat", type=int, default=5, help="generation runs per spec of up to 100 events (median)")
     parser.add_argument("--imports", type=int, default=11, help="interpreter starts per import figure")
     parser.add_argument("--no-old", action="store_true", help=f"skip the generator of {BEFORE}")
     parser.add_argument("--no-dmcg", action="store_true", help="skip datamodel-code-generator")
@@ -218,17 +246,25 @@ def main() -> None:
             loaded = spec.load(spec_path)
             module = loaded.module
             row: dict[str, Any] = {"n": n, "label": f"{n:,}" if n else f"shipped ({len(loaded.entry.members) if loaded.entry else 0})"}
-            new_out, cache = work / f"new_{n}", work / f"cache_{n}"
-            row["new_cold"] = generate(ROOT, spec_path, new_out, cache)
-            write_spec(work / "specs", n, edit=True)
-            row["new_edit"] = generate(ROOT, spec_path, new_out, cache)
-            write_spec(work / "specs", n)
+            # Small specs generate in about a second, where a busy machine's noise is a large part:
+            # several runs, each with an empty output folder and cache, and their median.
+            repeats = args.repeat if n is None or n <= 100 else 1
+            colds, edits = [], []
+            for i in range(repeats):
+                new_out, cache = work / f"new_{n}_{i}", work / f"cache_{n}_{i}"
+                colds.append(generate(ROOT, spec_path, new_out, cache))
+                write_spec(work / "specs", n, edit=True)
+                edits.append(generate(ROOT, spec_path, new_out, cache))
+                write_spec(work / "specs", n)
+            row["new_cold"], row["new_edit"] = median_run(colds), median_run(edits)
             modules = {"new": new_out / "python"}
             row["new_import_ms"] = import_ms(new_out / "python", module, args.imports)
             row["lines"] = (new_out / "python" / f"{module}.py").read_text().count("\n")
             if old_root is not None:
-                old_out = work / f"old_{n}"
-                row["old_cold"] = generate(old_root, spec_path, old_out, None)
+                before_spec = for_before(spec_path, work / "specs_before")
+                olds = [generate(old_root, before_spec, work / f"old_{n}_{i}", None) for i in range(repeats)]
+                row["old_cold"] = median_run(olds)
+                old_out = work / f"old_{n}_0"
                 modules["old"] = old_out / "python"
                 row["old_import_ms"] = import_ms(old_out / "python", module, args.imports)
             if not args.no_dmcg:

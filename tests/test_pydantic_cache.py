@@ -137,3 +137,21 @@ def test_after_an_edit_only_the_edited_classes_are_run_again(tmp_path: Path, mon
     assert runs and all(n < total for n in runs)  # never the whole schema
     monkeypatch.setenv("WEBHOOKGEN_CACHE_DIR", "")
     assert patched == real(*[pydantic_target.cache_key(after)[0], pydantic_target.header(after)])
+
+
+def test_a_part_the_tool_refuses_falls_back_to_the_whole_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = yaml.safe_load(KITCHEN.read_text(encoding="utf-8"))
+    before = loaded_as(tmp_path / "before", data)
+    document, _ = pydantic_target.cache_key(before)
+    output = pydantic_target.run_generator(document, pydantic_target.header(before))
+    data["types"]["address"]["description"] = "Edited."
+    after = loaded_as(tmp_path / "after", data)
+    new_document, _ = pydantic_target.cache_key(after)
+    whole = pydantic_target.run_generator(new_document, pydantic_target.header(after))
+    assert pydantic_target.patched(document, output, new_document, pydantic_target.header(after)) == whole
+
+    def refuses(document: dict[str, Any], header: str) -> str:
+        raise ValueError("refused")
+
+    monkeypatch.setattr(pydantic_target, "run_generator", refuses)
+    assert pydantic_target.patched(document, output, new_document, pydantic_target.header(after)) is None

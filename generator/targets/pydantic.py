@@ -155,14 +155,18 @@ def patched(before: dict[str, Any], output: str, document: dict[str, Any], heade
     edited = [name for name in new if json.dumps(new[name]) != json.dumps(old[name])]
     if not edited or any(shape(old[name]) != shape(new[name]) for name in edited):
         return None
-    referrers = [name for name in new if references(new[name]) & set(edited)]
-    group = set(edited) | set(referrers)
-    reached = reach(new, group)
-    unreferenced = [name for name in new if name in group and not any(name in references(new[r]) for r in reached)]
+    refers_to = {name: references(definition) for name, definition in new.items()}
+    group = set(edited) | {name for name, targets in refers_to.items() if targets & set(edited)}
+    reached = reach(refers_to, group)
+    referenced = set().union(*(refers_to[name] for name in reached))
+    unreferenced = [name for name in new if name in group and name not in referenced]
     if not unreferenced:
         return None  # a cycle: no definition of the group can be the root of a run
     whole_head, whole_classes = classes(output)
-    runs = [classes(run_generator(part(defs, reached, unreferenced[0]), header_text)) for defs in (old, new)]
+    try:
+        runs = [classes(run_generator(part(defs, reached, unreferenced[0]), header_text)) for defs in (old, new)]
+    except Exception:  # the tool refusing a part of the schema: the whole run decides
+        return None
     (old_head, old_classes), (new_head, new_classes) = runs
     if whole_head is None or old_head is None or new_head is None or old_head != new_head:
         return None  # unparsable output, or the edit changes the imports
@@ -192,14 +196,14 @@ def references(value: Any) -> set[str]:
     return set()
 
 
-def reach(defs: dict[str, Any], names: set[str]) -> set[str]:
+def reach(refers_to: dict[str, set[str]], names: set[str]) -> set[str]:
     seen: set[str] = set()
     todo = list(names)
     while todo:
         name = todo.pop()
-        if name not in seen and name in defs:
+        if name not in seen and name in refers_to:
             seen.add(name)
-            todo.extend(references(defs[name]))
+            todo.extend(refers_to[name])
     return seen
 
 
