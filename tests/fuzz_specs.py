@@ -76,7 +76,7 @@ def mutate(text: str, rng: random.Random) -> str:
 
 def check_one(text: str, stats: Stats) -> None:
     try:
-        loaded = spec.parse(text, "s.yaml", "s.yaml", checks=[t.check for t in render.TARGETS])
+        loaded = spec.parse(text, "s.yaml", "s.yaml", checks=render.checks())
         files = render.render(loaded)
     except SpecError as e:
         bad = [p for p in str(e).split("\n") if not LOCATED.match(p)]

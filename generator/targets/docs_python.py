@@ -17,16 +17,10 @@ from typing import assert_never
 import jinja2
 
 from generator import model
-from generator.problems import Problem
 from generator.targets import base, python
 from generator.targets.docs_cli import Bullet, Section
 
 # -- naming policy: the Python target's -------------------------------------------------------
-
-
-def check(spec: model.Spec) -> list[Problem]:
-    """The page shows the module's names: what the Python target refuses, it refuses too."""
-    return python.check(spec)
 
 
 @dataclass(frozen=True)
@@ -210,4 +204,5 @@ def render(spec: model.Spec, env: jinja2.Environment) -> dict[str, str]:
     return {path(spec): base.render_template(env, "docs/python.md.j2", page=page(spec))}
 
 
-TARGET = base.Target("docs-python", check, render)
+# The page shows the module's names: what the Python target refuses, it refuses too.
+TARGET = base.Target("docs-python", python.check, render)

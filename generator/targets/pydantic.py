@@ -8,6 +8,7 @@ discriminated union named like the spec's union rather than a wrapper around it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -17,12 +18,7 @@ from typing import Any
 import jinja2
 
 from generator import formatting, model
-from generator.problems import Problem
 from generator.targets import base, json_schema
-
-
-def check(spec: model.Spec) -> list[Problem]:
-    return json_schema.check(spec)
 
 
 def generator_input(spec: model.Spec) -> dict[str, Any]:
@@ -65,8 +61,27 @@ _last_key: tuple[model.Spec, dict[str, Any], str] | None = None
 
 
 def cached(spec: model.Spec) -> bool:
+    return cached_output(spec) is not None
+
+
+def cached_output(spec: model.Spec) -> str | None:
+    """The tool's output for this spec from the cache; a hit is kept, so that `source` (in this
+    process or in a worker forked from it) does not read it again."""
+    global _last_hit
     cache = formatting.Cache.default("datamodel-code-generator", salt=cache_salt())
-    return cache is not None and cache.get(cache_key(spec)[1]) is not None
+    if cache is None:
+        return None
+    key = cache_key(spec)[1]
+    entry = cache.path(key)
+    if _last_hit is not None and _last_hit[0] == entry:
+        return _last_hit[1]
+    hit = cache.get(key)
+    if hit is not None:
+        _last_hit = (entry, hit)
+    return hit
+
+
+_last_hit: tuple[Path, str] | None = None  # the entry's path (folder, salt and key) and its text
 
 
 def source(spec: model.Spec) -> str:
@@ -74,12 +89,12 @@ def source(spec: model.Spec) -> str:
     schema was seen before with the same generator version and options (its import alone costs
     about half a second); else patched from the previous run's output after a small edit (see
     `patched`); else from a run on the whole schema."""
+    hit = cached_output(spec)
+    if hit is not None:
+        return hit
     document, key = cache_key(spec)
     header_text = header(spec)
     cache = formatting.Cache.default("datamodel-code-generator", salt=cache_salt())
-    hit = cache.get(key) if cache is not None else None
-    if hit is not None:
-        return hit
     previous_key = f"previous\0{path(spec)}\0{header_text}"
     previous = cache.get(previous_key) if cache is not None else None
     generated = None
@@ -94,6 +109,7 @@ def source(spec: model.Spec) -> str:
     return generated
 
 
+@functools.cache
 def cache_salt() -> str:
     """What the output depends on besides the input: the tool's version and this module (its options)."""
     from importlib.metadata import version
@@ -239,4 +255,5 @@ def render(spec: model.Spec, env: jinja2.Environment) -> dict[str, str]:
     return {path(spec): base.format_python(source(spec), path(spec))}
 
 
-TARGET = base.Target("pydantic", check, render, cached)
+# Its classes are named after the schema's definitions: the JSON Schema target's names.
+TARGET = base.Target("pydantic", json_schema.check, render, cached)

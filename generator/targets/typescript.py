@@ -167,8 +167,6 @@ def checks(t: model.Type, x: str, depth: int) -> list[str]:
             return [f'if (!Number.isFinite({x})) fail("a finite number", {x});']
         case model.Boolean():
             return [f'if (typeof {x} !== "boolean") fail("a boolean", {x});']
-        case model.Literal(value=bool() as value):
-            return [f"if ({x} !== {ts_type(t)}) fail({string(literal_text(value))}, {x});"]
         case model.Literal(value=value):
             return [f"if ({x} !== {ts_type(t)}) fail({string(literal_text(value))}, {x});"]
         case model.Enum(values=values):
