@@ -104,7 +104,11 @@ def plain_yaml(text: str, shown: str) -> None:
     problems = []
     try:
         events = list(yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
-    except (yaml.YAMLError, ValueError):
+    except (yaml.YAMLError, ValueError) as e:
+        if "nesting depth" in str(getattr(e, "problem", "")):
+            # libyaml's limit, said as the pure-Python parser's recursion limit is (which it would
+            # take seconds to reach: its scanner is quadratic in the depth).
+            raise SpecError([Problem(shown, 1, 1, "spec is nested too deeply")]) from None
         # Broken YAML: the pure-Python parser raises the error, so messages read the same everywhere.
         events = list(yaml.parse(text, Loader=yaml.SafeLoader))
     for event in events:
