@@ -18,6 +18,8 @@ GENERATED = ROOT / "generated"
 REFERENCE = ROOT / "tests" / "reference"
 REFERENCE_SPEC = REFERENCE / "openai_webhooks.yaml"  # frozen: the spec the vendor's page documents
 REFERENCE_PAGE = REFERENCE / "webhooks_page.scrape.txt"  # the vendor's page, scraped
+KITCHEN = ROOT / "tests" / "golden" / "kitchen_sink"  # the fixture that uses every construct
+KITCHEN_SPEC = KITCHEN / "spec.yaml"
 
 # Hypothesis example counts are scaled by this (tests/test_spec_changes.py reruns the spec-driven
 # tests on a copy of the repository with a smaller scale, to stay quick).

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from conftest import KITCHEN
 from generator.targets import base
 from generator import render, spec
 
-KITCHEN = Path(__file__).parent / "golden" / "kitchen_sink"
 HOSTILE = 'A second line; "quotes", back\\slashes, `ticks`, {{ braces }}, {% tags %} and """triple""" quotes.'
 
 

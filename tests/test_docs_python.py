@@ -20,12 +20,11 @@ from typing import Any
 
 import pytest
 
-from conftest import GENERATED, SPEC, import_path
+from conftest import GENERATED, KITCHEN, SPEC, import_path
 from examples import example
 from generator import model, render, spec
 from generator.targets import docs_cli, docs_python, python
 
-KITCHEN = Path(__file__).parent / "golden" / "kitchen_sink"
 # (spec, generated module, the Python-flavour page, module name)
 CASES = {
     "openai_webhooks": (SPEC, GENERATED / "python" / "openai_webhooks.py", GENERATED / "docs" / "python" / "resources" / "webhooks" / "index.md"),

@@ -12,14 +12,13 @@ import black
 import pytest
 from black.parsing import InvalidInput
 
-from conftest import ROOT, SPEC
+from conftest import KITCHEN_SPEC, ROOT, SPEC
 from generator import formatting, render, spec
 from generator.targets import python
 
 sys.path.insert(0, str(ROOT / "bench"))
 import synthetic  # noqa: E402
 
-KITCHEN = ROOT / "tests" / "golden" / "kitchen_sink" / "spec.yaml"
 
 
 def rendered(path: Path) -> str:
@@ -30,7 +29,7 @@ def rendered(path: Path) -> str:
 @pytest.fixture(scope="module")
 def sources(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     big = synthetic.write(tmp_path_factory.mktemp("specs"), 25)
-    return {"openai": rendered(SPEC), "kitchen_sink": rendered(KITCHEN), "synthetic_25": rendered(big)}
+    return {"openai": rendered(SPEC), "kitchen_sink": rendered(KITCHEN_SPEC), "synthetic_25": rendered(big)}
 
 
 def squeezed(text: str) -> str:
@@ -130,7 +129,7 @@ def test_the_templates_already_write_blacks_style(name: str, target: str, tmp_pa
     in black's style fails here (the output stays right, only slower): write it as black would."""
     from generator.targets import base, msgspec
 
-    paths = {"openai": SPEC, "kitchen_sink": KITCHEN, "synthetic_25": synthetic.write(tmp_path, 25)}
+    paths = {"openai": SPEC, "kitchen_sink": KITCHEN_SPEC, "synthetic_25": synthetic.write(tmp_path, 25)}
     rendered: list[str] = []
     monkeypatch.setattr(base.formatting, "format_str", lambda source: rendered.append(source) or source)
     {"python": python, "msgspec": msgspec}[target].TARGET.render(spec.load(paths[name]), render.environment())

@@ -9,7 +9,7 @@ from typing import Any, Iterator
 import pytest
 import yaml
 
-from conftest import SPEC
+from conftest import KITCHEN_SPEC, SPEC
 from generator import formatting, model, spec
 from generator.problems import SpecError
 from generator.targets import pydantic as pydantic_target
@@ -55,7 +55,6 @@ def test_rendering_in_a_worker_process_gives_the_same_files(tmp_path: Path, monk
 
 # -- regenerating after an edit: the previous output patched, or the whole schema run ----------------
 
-KITCHEN = Path(__file__).resolve().parent / "golden" / "kitchen_sink" / "spec.yaml"
 
 
 def edits(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -96,7 +95,7 @@ def loaded_as(folder: Path, data: dict[str, Any]) -> model.Spec:
     return spec.load(path)
 
 
-@pytest.mark.parametrize("fixture", [KITCHEN, SPEC], ids=["kitchen_sink", "openai"])
+@pytest.mark.parametrize("fixture", [KITCHEN_SPEC, SPEC], ids=["kitchen_sink", "openai"])
 def test_a_patched_output_is_the_output_of_a_whole_run(fixture: Path, tmp_path: Path) -> None:
     data = yaml.safe_load(fixture.read_text(encoding="utf-8"))
     before = loaded_as(tmp_path / "before", data)
@@ -140,7 +139,7 @@ def test_after_an_edit_only_the_edited_classes_are_run_again(tmp_path: Path, mon
 
 
 def test_a_part_the_tool_refuses_falls_back_to_the_whole_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    data = yaml.safe_load(KITCHEN.read_text(encoding="utf-8"))
+    data = yaml.safe_load(KITCHEN_SPEC.read_text(encoding="utf-8"))
     before = loaded_as(tmp_path / "before", data)
     document, _ = pydantic_target.cache_key(before)
     output = pydantic_target.run_generator(document, pydantic_target.header(before))

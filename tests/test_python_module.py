@@ -14,12 +14,11 @@ from typing import Any
 
 import pytest
 
-from conftest import GENERATED, SPEC, import_path
+from conftest import GENERATED, KITCHEN, SPEC, import_path
 from examples import events, example
 from generator import model, spec
 from generator.targets import python
 
-KITCHEN = Path(__file__).parent / "golden" / "kitchen_sink"
 ow = import_path(GENERATED / "python" / "openai_webhooks.py", "openai_webhooks")
 ks = import_path(KITCHEN / "expected" / "python" / "kitchen_sink.py", "kitchen_sink")
 OPENAI = spec.load(SPEC)

@@ -22,11 +22,10 @@ import jsonschema
 import pydantic
 import pytest
 
-from conftest import GENERATED, SPEC, import_path
+from conftest import GENERATED, KITCHEN, SPEC, import_path
 from corpus import Case, corpus
 from generator import model, spec
 
-KITCHEN = Path(__file__).parent / "golden" / "kitchen_sink"
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,10 @@ from typing import Any
 
 import pytest
 
-from conftest import GENERATED, ROOT, SPEC, import_path
+from conftest import GENERATED, KITCHEN, ROOT, SPEC, import_path
 from examples import example
 from generator import model, spec
 
-KITCHEN = ROOT / "tests" / "golden" / "kitchen_sink"
 ow = import_path(GENERATED / "python" / "openai_webhooks.py", "openai_webhooks")
 ks = import_path(KITCHEN / "expected" / "python" / "kitchen_sink.py", "kitchen_sink")
 MODULES = {"openai_webhooks": ow, "kitchen_sink": ks}
