@@ -3,7 +3,7 @@
 `spec_text(n)` is a YAML spec with `n` event types: event i copies the fixture's rich event (every
 field shape) when i is a multiple of 10 and its small one (a nested object, a nullable) otherwise,
 each under its own name and `type` literal; the shared types (an address, a nested union of payments, keys
-that are Python keywords) appear once. `edited(n)` is the same spec with one event's description
+that are Python keywords) appear once. `spec_text(n, edit=i)` is the same spec with event i's description
 changed, for timing a regeneration after a small edit.
 """
 
