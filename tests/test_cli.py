@@ -4,50 +4,25 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from conftest import GENERATED, ROOT, SPEC
+from conftest import GENERATED, ROOT, SPEC, SPEC_ARGS, run, snapshot
 from examples import events
 from generator import spec
 
 
-def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=120
-    )
-
-
-def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
-    return {
-        str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.rglob("*")) if p.is_file()
-    }
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the shipped spec and generated/ that a test may change."""
-    (tmp_path / "spec").mkdir()
-    shutil.copy(SPEC, tmp_path / "spec" / SPEC.name)
-    shutil.copytree(GENERATED, tmp_path / "generated")
-    return tmp_path
-
-
 def test_check_passes_on_the_committed_output(project: Path) -> None:
-    result = run("check", "--spec", "spec/openai_webhooks.yaml", "--out", "generated", cwd=project)
+    result = run("check", *SPEC_ARGS, cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == ""
 
 
 def test_generate_on_fresh_output_changes_nothing(project: Path) -> None:
     before = snapshot(project / "generated")
-    result = run("generate", "--spec", "spec/openai_webhooks.yaml", "--out", "generated", cwd=project)
+    result = run("generate", *SPEC_ARGS, cwd=project)
     assert result.returncode == 0, result.stderr
     assert snapshot(project / "generated") == before
 
@@ -71,19 +46,19 @@ def test_a_description_edit_makes_check_fail_then_generate_carries_it(project: P
     spec_file.write_text(text.replace(old, new))
     before = snapshot(project / "generated")
 
-    check = run("check", "--spec", "spec/openai_webhooks.yaml", "--out", "generated", cwd=project)
+    check = run("check", *SPEC_ARGS, cwd=project)
     assert check.returncode == 1
     assert "docs/cli/resources/webhooks/index.md" in check.stderr
     assert "python/openai_webhooks.py" in check.stderr
     assert f"+  {new}" in check.stdout  # the unified diff shows the edit in the page
     assert snapshot(project / "generated") == before  # check writes nothing
 
-    generate = run("generate", "--spec", "spec/openai_webhooks.yaml", "--out", "generated", cwd=project)
+    generate = run("generate", *SPEC_ARGS, cwd=project)
     assert generate.returncode == 0, generate.stderr
     page = (project / "generated/docs/cli/resources/webhooks/index.md").read_text()
     assert page.count(new) == 2  # the event's own section and its copy under the union
     assert new in (project / "generated/python/openai_webhooks.py").read_text()
-    assert run("check", "--spec", "spec/openai_webhooks.yaml", "--out", "generated", cwd=project).returncode == 0
+    assert run("check", *SPEC_ARGS, cwd=project).returncode == 0
 
 
 def test_output_is_identical_across_hash_seeds(tmp_path: Path) -> None:
@@ -288,7 +263,7 @@ def test_outputs_are_readable_by_others_as_the_umask_allows(tmp_path: Path) -> N
 
 
 def test_a_missing_templates_folder_is_an_error(project: Path) -> None:
-    result = run("check", "--spec", "spec/openai_webhooks.yaml", "--out", "generated", "--templates", "nope", cwd=project)
+    result = run("check", *SPEC_ARGS, "--templates", "nope", cwd=project)
     assert result.returncode == 2
     assert "nope: --templates is not a folder" in result.stderr
 
@@ -329,7 +304,7 @@ def test_a_broken_custom_template_exits_2_with_its_location(project: Path, templ
     custom.mkdir(parents=True)
     (custom / "page.md.j2").write_text(template)
     before = snapshot(project / "generated")
-    result = run("generate", "--spec", "spec/openai_webhooks.yaml", "--out", "generated", "--templates", "my_templates", cwd=project)
+    result = run("generate", *SPEC_ARGS, "--templates", "my_templates", cwd=project)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert words in result.stderr
@@ -340,7 +315,7 @@ def test_a_custom_python_template_that_emits_broken_code_exits_2(project: Path) 
     custom = project / "my_templates" / "python"
     custom.mkdir(parents=True)
     (custom / "module.py.j2").write_text("def broken(:\n")
-    result = run("generate", "--spec", "spec/openai_webhooks.yaml", "--out", "generated", "--templates", "my_templates", cwd=project)
+    result = run("generate", *SPEC_ARGS, "--templates", "my_templates", cwd=project)
     assert result.returncode == 2
     assert "python/module.py.j2: rendered code does not parse" in result.stderr
     assert "Traceback" not in result.stderr
@@ -360,7 +335,7 @@ def test_a_custom_template_that_raises_or_is_not_utf8_exits_2(project: Path, tem
     data = template if isinstance(template, bytes) else template.encode()
     (custom / "page.md.j2").write_bytes(data)
     before = snapshot(project / "generated")
-    result = run("generate", "--spec", "spec/openai_webhooks.yaml", "--out", "generated", "--templates", "my_templates", cwd=project)
+    result = run("generate", *SPEC_ARGS, "--templates", "my_templates", cwd=project)
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert words in result.stderr
@@ -372,7 +347,7 @@ def test_a_template_that_emits_a_nul_in_a_string_is_caught_before_writing(projec
     custom.mkdir(parents=True)
     (custom / "module.py.j2").write_text('X = "a\x00b"\n')
     before = snapshot(project / "generated")
-    result = run("generate", "--spec", "spec/openai_webhooks.yaml", "--out", "generated", "--templates", "my_templates", cwd=project)
+    result = run("generate", *SPEC_ARGS, "--templates", "my_templates", cwd=project)
     assert result.returncode == 2, result.stderr
     assert "python/module.py.j2" in result.stderr and "does not " in result.stderr
     assert "Traceback" not in result.stderr

@@ -8,12 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import import_path
 from generator import render, spec
 from generator.targets import msgspec as msgspec_target
-from test_cli import project, run, snapshot  # noqa: F401 - `project` is a fixture
+from conftest import SPEC_ARGS, import_path, run, snapshot
 
-SPEC_ARGS = ("--spec", "spec/openai_webhooks.yaml", "--out", "generated")
 
 
 def tiny(fields: str, union: str = "[a, b]") -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator import spec
-from test_cli import project, run, snapshot  # noqa: F401 - `project` is a fixture
+from conftest import run, snapshot
 
 HEAD = """\
 title: T

@@ -12,11 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
 from generator import output
-from test_cli import project, run, snapshot  # noqa: F401 - `project` is a fixture
+from conftest import ROOT, SPEC_ARGS, run, snapshot
 
-SPEC_ARGS = ("--spec", "spec/openai_webhooks.yaml", "--out", "generated")
 
 
 def rename_module(project: Path, new: str) -> None:
