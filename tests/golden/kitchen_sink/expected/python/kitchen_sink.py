@@ -1622,8 +1622,13 @@ def _hmac_states(secret: str | bytes) -> tuple[_Hash, _Hash]:
     if isinstance(secret, bytes):
         key = secret
     elif secret.startswith("whsec_"):
+        encoded = secret[6:]
         try:
-            key = base64.b64decode(secret[6:], validate=True)
+            # Padded to whole groups of four and no further (RFC 4648, section 3.2), as the
+            # TypeScript module reads it: b64decode(validate=True) skips "=" after a whole group.
+            if len(encoded) % 4 or len(encoded) - len(encoded.rstrip("=")) > 2:
+                raise ValueError("excess padding")
+            key = base64.b64decode(encoded, validate=True)
         except (binascii.Error, ValueError):
             raise InvalidWebhookSignatureError(
                 "secret is not valid base64 after its whsec_ prefix"
