@@ -53,6 +53,13 @@ async function run(c) {
         .then(() => ({ ok: true }), (e) => ({ ok: false, error: e instanceof OpenAI.InvalidWebhookSignatureError ? "InvalidWebhookSignatureError" : e.constructor.name, message: String(e.message) }));
       return { ours, sdk: theirs };
     }
+    case "arguments": {
+      // Arguments JSON cannot carry (NaN, Infinity) are named; `body` is any JSON value, used as is.
+      const named = { NaN, Infinity, "-Infinity": -Infinity };
+      const tolerance = c.toleranceName !== undefined ? named[c.toleranceName] : c.tolerance;
+      const body = "body" in c ? c.body : input(c);
+      return m.verifySignature(body, c.headers, { secret: c.secret, tolerance }).then(() => ({ ok: true }), (e) => failure(m, e));
+    }
     default:
       throw new Error(`unknown call ${c.call}`);
   }
