@@ -337,3 +337,26 @@ test("describing a huge string in an error reads a bounded part of it", () => {
   assert.match(results[1].text, new RegExp(`^WebhookDecodeError: \\$\\.type: expected one of .*, got a string \\(${shown.replace(/[\\.]/g, "\\$&")}\\)$`));
   for (const { ms } of results) assert.ok(ms < 1000, `${ms} ms`);
 });
+
+test("a lone surrogate in any string is refused, as the Python module, msgspec and pydantic do", () => {
+  const body = (string) => JSON.stringify(realtime()).replace('"object"', `"note": ${string}, "object"`);
+  const refused = [
+    ['"a\\ud83d"', "\\ud83d"],
+    ['"\\uDC00"', "\\udc00"],
+    ['"\\ud83d\\ud83d\\ude00"', "\\ud83d"],
+    ['"\\\\\\ud800"', "\\ud800"], // an escaped backslash, then the escape
+    ['"\ud800"', "\\ud800"], // outright, in a string payload
+  ];
+  for (const [string, shown] of refused) {
+    const payloads = [body(string), `{"type": "some.new.event", ${string}: 1}`];
+    if (!string.includes("\ud800")) payloads.push(...payloads.map((text) => Buffer.from(text)));
+    for (const payload of payloads) {
+      const e = decodeError(() => ow.parseEvent(payload));
+      assert.equal(e.path, "$");
+      assert.equal(e.message, `payload is not valid JSON: lone surrogate ${shown} in a string`);
+    }
+  }
+  assert.equal(ow.parseEvent(body('"\\uD83D\\ude00"')).note, "😀");
+  assert.equal(ow.parseEvent(body('"\\\\ud800"')).note, "\\ud800"); // an escaped backslash: text
+  assert.equal(ow.parseEvent(body('"😀"')).note, "😀");
+});

@@ -92,6 +92,9 @@ function isPlainObject(v: unknown): v is JsonObject {
   return proto === Object.prototype || proto === null;
 }
 
+/** Half of a UTF-16 pair, alone: no character (in `u` mode, a whole pair is one code point). */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
 function hasOwn(v: JsonObject, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(v, key);
 }
@@ -937,7 +940,7 @@ function utf8Text(bytes: Uint8Array): string {
 // (it is neither finite nor an integer); under a key the spec does not define it stays Infinity,
 // which JSON.stringify writes as null. Python refuses such a payload whole. Scanning every payload
 // for one would cost a third of parseEvent's time, for numbers no sender writes.
-function parseJson(text: string): unknown {
+function parseJson(text: string, fromBytes: boolean): unknown {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -945,7 +948,49 @@ function parseJson(text: string): unknown {
     throw new WebhookDecodeError(`payload is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
   if (mayNestTooDeeply(text) && nestsTooDeeply(data, 0)) throw new WebhookDecodeError("payload is not valid JSON: nested too deeply");
+  const lone = loneSurrogate(text, !fromBytes);
+  if (lone !== undefined) throw new WebhookDecodeError(`payload is not valid JSON: lone surrogate ${lone} in a string`);
   return data;
+}
+
+// A lone surrogate is no character: I-JSON (RFC 7493) refuses one, and so do the Python module and
+// the libraries that hold strings as UTF-8. JSON.parse reads a `\ud800` escape into one, and a
+// string payload may hold one outright. An escape is one after an odd run of backslashes (an even
+// run is escaped backslashes, then text); a high one is paired when a low one follows at once.
+const SURROGATE_ESCAPE = /\\(\\*)u([dD][89a-fA-F][0-9a-fA-F]{2})/g;
+
+/** No lone surrogate in `text`: ES2024's native check where the runtime has it (Node 20+), a regular expression elsewhere. */
+function wellFormed(text: string): boolean {
+  const native = (text as { isWellFormed?: () => boolean }).isWellFormed;
+  return typeof native === "function" ? native.call(text) : !LONE_SURROGATE.test(text);
+}
+
+/** The first lone surrogate in the strings of the JSON `text`, as a character (`outright`) or an escape: `\udxxx`. */
+function loneSurrogate(text: string, outright: boolean): string | undefined {
+  if (outright && !wellFormed(text)) {
+    const found = LONE_SURROGATE.exec(text);
+    if (found !== null) return "\\u" + found[0].charCodeAt(0).toString(16);
+  }
+  if (text.indexOf("\\ud") < 0 && text.indexOf("\\uD") < 0) return undefined;
+  let lone = "";
+  let highEnd = -1;
+  SURROGATE_ESCAPE.lastIndex = 0;
+  for (let m = SURROGATE_ESCAPE.exec(text); m !== null; m = SURROGATE_ESCAPE.exec(text)) {
+    const [escape, backslashes = "", hex = ""] = m;
+    if (backslashes.length % 2 === 1) continue;
+    const code = hex.toLowerCase();
+    const start = m.index + escape.length - 6;
+    if (lone !== "" && code >= "dc00" && start === highEnd) lone = ""; // a pair: one character
+    else if (lone !== "") break;
+    else if (code < "dc00") {
+      lone = code;
+      highEnd = start + 6;
+    } else {
+      lone = code;
+      break;
+    }
+  }
+  return lone === "" ? undefined : "\\u" + lone;
 }
 
 // Python's json reader stops at the interpreter's recursion limit (1000 by default); deeper JSON is
@@ -989,9 +1034,9 @@ export function parseEvent(
   options?: ParseOptions,
 ): SinkEvent | UnknownWebhookEvent {
   let data: unknown;
-  if (typeof body === "string") data = parseJson(body);
-  else if (body instanceof Uint8Array) data = parseJson(utf8Text(body));
-  else if (body instanceof ArrayBuffer) data = parseJson(utf8Text(new Uint8Array(body)));
+  if (typeof body === "string") data = parseJson(body, false);
+  else if (body instanceof Uint8Array) data = parseJson(utf8Text(body), true);
+  else if (body instanceof ArrayBuffer) data = parseJson(utf8Text(new Uint8Array(body)), true);
   else data = body;
   if (!isObject(data) || (data === body && !isPlainObject(data))) {
     throw new WebhookDecodeError(`expected an object, got ${describe(data)}`);
@@ -1053,7 +1098,6 @@ function header(headers: HeadersLike, name: string): string {
 const UTF8_ENCODER = new platform.TextEncoder();
 const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const BASE64_STRICT = /^[A-Za-z0-9+/]*={0,2}$/;
-const LONE_SURROGATE = /\p{Surrogate}/u;
 // What Python's str.split() splits on.
 const WHITESPACE = /[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
 
