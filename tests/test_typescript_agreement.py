@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import json
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -371,6 +372,21 @@ def test_documented_differences(name: str, compiled: None) -> None:
     case = {"module": "openai_webhooks", "call": "parse", **difference.case}
     assert python_result(case) == difference.python
     assert comparable(node([case])[0]) == difference.typescript
+
+
+def test_nesting_differs_only_where_pythons_limit_moves_with_the_stack(compiled: None) -> None:
+    """Python's json stops where the nesting and the frames under it reach the recursion limit (1000
+    by default); the TypeScript module's limit is 1000 levels, fixed. The top-level object is a level."""
+    too_deep = {"ok": False, "error": "WebhookDecodeError", "path": "$", "message": "payload is not valid JSON: nested too deeply"}
+    assert sys.getrecursionlimit() == 1000
+    for levels, python_accepts, typescript_accepts in ((500, True, True), (1000, False, True), (1001, False, False)):
+        case = {"module": "openai_webhooks", "call": "parse", "text": '{"type": "some.new.event", "deep": ' + nested(levels - 1) + "}"}
+        if python_accepts:
+            assert isinstance(ow.parse_event(case["text"]), ow.UnknownWebhookEvent)
+        else:
+            assert python_result(case) == too_deep
+        typescript = comparable(node([{**case, "verdictOnly": True}])[0])
+        assert typescript == ({"ok": True} if typescript_accepts else too_deep), levels
 
 
 def test_invalid_json_is_rejected_at_the_top_by_both(compiled: None) -> None:
