@@ -1123,7 +1123,6 @@ function base64Encode(bytes: Uint8Array): string {
 function base64Decode(text: string): Uint8Array | undefined {
   if (text.length % 4 !== 0 || !BASE64_STRICT.test(text)) return undefined;
   const data = text.replace(/=+$/, "");
-  if (data.length % 4 === 1) return undefined;
   const out = new Uint8Array(Math.floor((data.length * 3) / 4));
   let bits = 0;
   let n = 0;
