@@ -100,6 +100,10 @@ SAME_VERDICT: dict[str, tuple[Case, bool]] = {
         True,
     ),
     "signature of another body": (edit(signed(), webhook_signature="v1," + sign("{}", "msg_1", str(NOW))), False),
+    "whsec_ key padded with ==": (
+        Case(headers=edit(signed(), webhook_signature="v1," + sign(BODY, "msg_1", str(NOW), b"A")).headers, secret="whsec_QQ=="),
+        True,
+    ),
 }
 
 # Where we are stricter: the SDK accepts these (or fails with another exception type).
@@ -114,6 +118,7 @@ STRICTER: dict[str, Case] = {
     "malformed secret (SDK: binascii.Error)": signed(secret="whsec_not*base64!"),
     "empty secret": Case(headers=edit(signed(), webhook_signature="v1," + sign(BODY, "msg_1", str(NOW), b"")).headers, secret=""),
     "whsec_ with an empty key": Case(headers=edit(signed(), webhook_signature="v1," + sign(BODY, "msg_1", str(NOW), b"")).headers, secret="whsec_"),
+    "whsec_ with excess padding": Case(headers=edit(signed(), webhook_signature="v1," + sign(BODY, "msg_1", str(NOW), b"AAA")).headers, secret="whsec_QUFB===="),
 }
 
 
@@ -181,6 +186,10 @@ def test_header_objects_of_web_frameworks(name: str) -> None:
         (edit(signed(), webhook_timestamp="0" * 4400 + str(NOW)), "webhook-timestamp has too many digits"),
         (signed(ts=NOW + 301), "webhook-timestamp is too new"),
         (signed(secret="whsec_%%%"), "secret is not valid base64 after its whsec_ prefix"),
+        (signed(secret="whsec_QUFB===="), "secret is not valid base64 after its whsec_ prefix"),  # b64decode: b"AAA"
+        (signed(secret="whsec_QUFB="), "secret is not valid base64 after its whsec_ prefix"),
+        (signed(secret="whsec_QUE=="), "secret is not valid base64 after its whsec_ prefix"),
+        (signed(secret="whsec_QUE"), "secret is not valid base64 after its whsec_ prefix"),
         (signed(secret="whsec_"), "secret is empty"),
         (edit(signed(), webhook_signature="v2,abc"), "webhook-signature has no v1 signature"),
         (signed(secret=OTHER_SECRET), "no signature in webhook-signature matches the payload"),

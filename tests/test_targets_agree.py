@@ -195,3 +195,30 @@ def test_generated_module_is_clean_under_mypy_strict(name: str, target: str) -> 
         timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# A lone surrogate is no character: msgspec and pydantic hold strings as UTF-8 and cannot take one,
+# and the stdlib module refuses one too (I-JSON, RFC 7493), escaped or, in a str payload, outright.
+# JSON Schema has no word for it: a validator sees only the decoded strings.
+SURROGATES = {
+    "lone high surrogate, escaped": ('"a\\ud83d"', False),
+    "lone low surrogate, escaped upper-case": ('"\\uDC00"', False),
+    "high surrogate before a pair": ('"\\ud83d\\ud83d\\ude00"', False),
+    "an escaped backslash before a lone surrogate": ('"\\\\\\ud800"', False),
+    "a lone surrogate outright": ('"\ud800"', False),
+    "an escaped pair": ('"\\ud83d\\ude00"', True),
+    "an escaped backslash, then u and hex digits": ('"\\\\ud800"', True),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LOADED))
+@pytest.mark.parametrize("surrogate", sorted(SURROGATES))
+def test_lone_surrogates_refused_by_every_python_module(name: str, surrogate: str) -> None:
+    o = LOADED[name]
+    string, valid = SURROGATES[surrogate]
+    case = next(c for n, c in CASES if n == name and c.valid)
+    body = json.dumps(case.payload)
+    for text in (body[:-1] + f', "zz_note": {string}}}', body[:-1] + f', {string}: 1}}'):  # a value, a key
+        assert (stdlib_decode(o, text) is not None) is valid, text
+        assert (pydantic_decode(o, text) is not None) is valid, text
+        assert (msgspec_decode(o, text) is not None) is valid, text

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import json
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -207,6 +208,11 @@ def realtime(**changes: Any) -> dict[str, Any]:
     return {**event, **changes}
 
 
+def nested(depth: int) -> str:
+    """JSON arrays `depth` levels deep (the object holding them is one level more)."""
+    return "[" * depth + "]" * depth
+
+
 def raw(text: str) -> dict[str, str]:
     return {"text": text}
 
@@ -227,6 +233,13 @@ SAME_BOTH_WAYS: dict[str, dict[str, str]] = {
     "underflow to zero is fine": raw(json.dumps({**realtime(), "x": 1.0}).replace("1.0", "1e-400")),
     "non-ASCII and astral keys": raw(json.dumps({**realtime(), "ключ ☕": "😀", "\ud83d\ude00": 1})),
     "lone surrogate in a value": raw('{"type": "batch.failed", "id": "\\ud800", "created_at": 1, "data": {"id": "b"}}'),
+    "lone low surrogate in a key": raw('{"type": "batch.failed", "id": "e", "created_at": 1, "data": {"id": "b"}, "\\uDC00": 1}'),
+    "lone surrogate in an unknown event": raw('{"type": "some.new.event", "x": [{"y": "a\\ud83db"}]}'),
+    "high surrogate, then a pair": raw('{"type": "batch.failed", "id": "\\ud83d\\ud83d\\ude00", "created_at": 1, "data": {"id": "b"}}'),
+    "escaped surrogate pair: one character": raw('{"type": "batch.failed", "id": "\\uD83D\\ude00", "created_at": 1, "data": {"id": "b"}}'),
+    "an escaped backslash, then u and hex digits: text": raw('{"type": "batch.failed", "id": "\\\\ud800", "created_at": 1, "data": {"id": "b"}}'),
+    "an escaped backslash, then a lone surrogate": raw('{"type": "batch.failed", "id": "\\\\\\ud800", "created_at": 1, "data": {"id": "b"}}'),
+    "lone surrogate as a character in a text payload": raw('{"type": "batch.failed", "id": "\ud800", "created_at": 1, "data": {"id": "b"}}'),
     "long string in an error": raw(json.dumps(realtime(id=["é" * 60]))),
     "long string shown cut at 37 code points": raw(json.dumps(realtime(created_at="😀" * 45))),
     "control characters in an error": raw(json.dumps(realtime(created_at="a\u0000b\u007f\u2028\"\\"))),
@@ -242,6 +255,11 @@ SAME_BOTH_WAYS: dict[str, dict[str, str]] = {
     "bad continuation": utf8(b'{"type": "\xe2\x28\xa1"}'),
     "beyond U+10FFFF": utf8(b'{"type": "\xf4\x90\x80\x80"}'),
     "valid multi-byte": utf8(json.dumps(realtime(id="€𝄞ü"), ensure_ascii=False).encode()),
+    "nested 500 deep under a key the spec does not define": raw(json.dumps(realtime()).replace('"object"', f'"deep": {nested(499)}, "object"')),
+    "nested 1,001 deep under a key the spec does not define": raw(json.dumps(realtime()).replace('"object"', f'"deep": {nested(1000)}, "object"')),
+    "nested 100,000 deep in an unknown event": raw('{"type": "some.new.event", "deep": ' + "[" * 100_000 + "]" * 100_000 + "}"),
+    "nested 100,000 deep at the top": raw("[" * 100_000 + "]" * 100_000),
+    "nested 100,000 deep, objects": raw('{"a": ' * 100_000 + "1" + "}" * 100_000),
 }
 
 
@@ -356,6 +374,21 @@ def test_documented_differences(name: str, compiled: None) -> None:
     assert comparable(node([case])[0]) == difference.typescript
 
 
+def test_nesting_differs_only_where_pythons_limit_moves_with_the_stack(compiled: None) -> None:
+    """Python's json stops where the nesting and the frames under it reach the recursion limit (1000
+    by default); the TypeScript module's limit is 1000 levels, fixed. The top-level object is a level."""
+    too_deep = {"ok": False, "error": "WebhookDecodeError", "path": "$", "message": "payload is not valid JSON: nested too deeply"}
+    assert sys.getrecursionlimit() == 1000
+    for levels, python_accepts, typescript_accepts in ((500, True, True), (1000, False, True), (1001, False, False)):
+        case = {"module": "openai_webhooks", "call": "parse", "text": '{"type": "some.new.event", "deep": ' + nested(levels - 1) + "}"}
+        if python_accepts:
+            assert isinstance(ow.parse_event(case["text"]), ow.UnknownWebhookEvent)
+        else:
+            assert python_result(case) == too_deep
+        typescript = comparable(node([{**case, "verdictOnly": True}])[0])
+        assert typescript == ({"ok": True} if typescript_accepts else too_deep), levels
+
+
 def test_invalid_json_is_rejected_at_the_top_by_both(compiled: None) -> None:
     """The engines' own parser messages differ; the path and the start of the message do not."""
     cases = [{"module": "openai_webhooks", "call": "parse", **case} for case in JSON_SYNTAX]
@@ -400,6 +433,7 @@ NPM_SDK_ON_STRICTER = {
     "malformed secret (SDK: binascii.Error)": "InvalidWebhookSignatureError",  # lenient base64, then no match
     "empty secret": "Error",
     "whsec_ with an empty key": "DOMException",
+    "whsec_ with excess padding": "accepted",
 }
 
 
@@ -462,6 +496,9 @@ def test_signature_failures_have_the_python_modules_messages(compiled: None) -> 
         (ts.signed(ts=NOW + 301), "webhook-timestamp is too new"),
         (ts.signed(secret="whsec_%%%"), "secret is not valid base64 after its whsec_ prefix"),
         (ts.signed(secret="whsec_abc"), "secret is not valid base64 after its whsec_ prefix"),
+        (ts.signed(secret="whsec_QUFB===="), "secret is not valid base64 after its whsec_ prefix"),
+        (ts.signed(secret="whsec_QUFB=="), "secret is not valid base64 after its whsec_ prefix"),
+        (ts.signed(secret="whsec_QUE=="), "secret is not valid base64 after its whsec_ prefix"),
         (ts.signed(secret="whsec_"), "secret is empty"),
         (ts.edit(ts.signed(), webhook_signature="v2,abc"), "webhook-signature has no v1 signature"),
         (ts.signed(secret=ts.OTHER_SECRET), "no signature in webhook-signature matches the payload"),
@@ -478,6 +515,98 @@ def test_signature_failures_have_the_python_modules_messages(compiled: None) -> 
         finally:
             time.time = real  # type: ignore[assignment]
         assert str(e.value) == words
+
+
+NOT_A_NUMBER = {"tolerance": float("nan")}, {"toleranceName": "NaN"}
+
+# Wrong arguments, raised before any check: the Python module's TypeError or ValueError, the
+# TypeScript module's TypeError or RangeError, in the same words but for each language's type names.
+ARGUMENT_ERRORS: dict[str, tuple[dict[str, Any], dict[str, Any], tuple[str, str], tuple[str, str]]] = {
+    "NaN tolerance": (
+        *NOT_A_NUMBER,
+        ("ValueError", "tolerance must be a finite number of seconds, not nan"),
+        ("RangeError", "tolerance must be a finite number of seconds, not NaN"),
+    ),
+    "infinite tolerance": (
+        {"tolerance": float("inf")},
+        {"toleranceName": "Infinity"},
+        ("ValueError", "tolerance must be a finite number of seconds, not inf"),
+        ("RangeError", "tolerance must be a finite number of seconds, not Infinity"),
+    ),
+    "negative tolerance": ({"tolerance": -1}, {"tolerance": -1}, ("ValueError", "tolerance must not be negative"), ("RangeError", "tolerance must not be negative")),
+    "null tolerance": (
+        {"tolerance": None},
+        {"tolerance": None},
+        ("TypeError", "tolerance must be a number of seconds, not NoneType"),
+        ("TypeError", "tolerance must be a number of seconds, not null"),
+    ),
+    "tolerance as text": (
+        {"tolerance": "300"},
+        {"tolerance": "300"},
+        ("TypeError", "tolerance must be a number of seconds, not str"),
+        ("TypeError", "tolerance must be a number of seconds, not string"),
+    ),
+    "null body": (
+        {"payload": None},
+        {"body": None},
+        ("TypeError", "payload must be the raw request body (bytes, bytearray or str), not NoneType"),
+        ("TypeError", "payload must be the raw request body (string, Uint8Array or ArrayBuffer), not null"),
+    ),
+    "already-parsed body": (
+        {"payload": json.loads(json.dumps(realtime()))},
+        {"body": realtime()},
+        ("TypeError", "payload must be the raw request body (bytes, bytearray or str), not dict"),
+        ("TypeError", "payload must be the raw request body (string, Uint8Array or ArrayBuffer), not Object"),
+    ),
+    "a number as body": (
+        {"payload": 12},
+        {"body": 12},
+        ("TypeError", "payload must be the raw request body (bytes, bytearray or str), not int"),
+        ("TypeError", "payload must be the raw request body (string, Uint8Array or ArrayBuffer), not number"),
+    ),
+    "null headers": (
+        {"headers": None},
+        {"headers": None},
+        ("TypeError", "headers must be a mapping or a header object with get() and items(), not NoneType"),
+        ("TypeError", "headers must be a Headers object or a record of header values, not null"),
+    ),
+    "headers as a list": (
+        {"headers": ["webhook-id", "msg_1"]},
+        {"headers": ["webhook-id", "msg_1"]},
+        ("TypeError", "headers must be a mapping or a header object with get() and items(), not list"),
+        ("TypeError", "headers must be a Headers object or a record of header values, not Array"),
+    ),
+    "null secret": (
+        {"secret": None},
+        {"secret": None},
+        ("TypeError", "secret must be a str or bytes, not NoneType"),
+        ("TypeError", "secret must be a string or Uint8Array, not null"),
+    ),
+    "a number as secret": (
+        {"secret": 0},
+        {"secret": 0},
+        ("TypeError", "secret must be a str or bytes, not int"),
+        ("TypeError", "secret must be a string or Uint8Array, not number"),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ARGUMENT_ERRORS))
+def test_wrong_arguments_raise_before_any_check_in_both(name: str, compiled: None) -> None:
+    import test_signature as ts
+
+    python_change, typescript_change, (python_error, python_words), typescript_error = ARGUMENT_ERRORS[name]
+    for delivery in (ts.signed(ts=NOW), ts.signed(ts=1)):  # fresh, and correctly signed in 1970
+        arguments = {"payload": delivery.payload, "headers": delivery.headers, "secret": delivery.secret, "tolerance": 300, **python_change}
+        for call in (ow.verify_signature, ow.unwrap):
+            with pytest.raises((TypeError, ValueError)) as e:
+                call(arguments["payload"], arguments["headers"], secret=arguments["secret"], tolerance=arguments["tolerance"])
+            assert (type(e.value).__name__, str(e.value)) == (python_error, python_words)
+        case = {**signature_case(delivery), "call": "arguments", "tolerance": 300, **typescript_change}
+        if "toleranceName" in case:
+            del case["tolerance"]
+        result = node([case])[0]
+        assert (result["ok"], result["error"], result["message"]) == (False, *typescript_error)
 
 
 def test_the_built_files_are_where_the_tests_expect_them(compiled: None) -> None:

@@ -75,6 +75,7 @@ import hashlib
 import hmac
 import json
 import math
+import re
 import time
 from types import MappingProxyType
 from typing import (
@@ -3182,6 +3183,42 @@ def _json(text: str) -> Any:
         ) from None
 
 
+# A lone surrogate (half of a UTF-16 pair) is no character: I-JSON (RFC 7493) refuses one, and so
+# must the libraries that hold strings as UTF-8. json reads a `\ud800` escape into one, and a str
+# payload may hold one outright. An escape is one after an odd run of backslashes (an even run is
+# escaped backslashes, then text); a high one is paired when a low one follows at once.
+_SURROGATE_ESCAPE: Final = re.compile(r"\\(\\*)u([dD][89a-fA-F][0-9a-fA-F]{2})")
+
+
+def _refuse_lone_surrogates(text: str, outright: bool) -> None:
+    """Raise if a string of the JSON `text` holds a lone surrogate: as a character (`outright`:
+    in a str, one is never part of a pair), or as an escape."""
+    lone, high_end = "", -1
+    if outright:
+        try:
+            text.encode("utf-8")  # in C: many times faster than a regular expression
+        except UnicodeEncodeError as e:
+            lone = f"{ord(text[e.start]):04x}"
+    if not lone and ("\\ud" in text or "\\uD" in text):
+        for m in _SURROGATE_ESCAPE.finditer(text):
+            if len(m.group(1)) % 2:
+                continue
+            code = m.group(2).lower()
+            if lone and code >= "dc00" and m.start(2) - 2 == high_end:
+                lone = ""  # a pair: one character
+            elif lone:
+                break
+            elif code < "dc00":
+                lone, high_end = code, m.end()
+            else:
+                lone = code
+                break
+    if lone:
+        raise WebhookDecodeError(
+            f"payload is not valid JSON: lone surrogate \\u{lone} in a string"
+        )
+
+
 def parse_event(
     payload: bytes | bytearray | memoryview | str | Mapping[str, Any],
     *,
@@ -3217,6 +3254,9 @@ def parse_event(
         else:
             if end != len(text):
                 data = _json(text)  # trailing whitespace, or extra data
+        outright = text is payload and not text.isascii()
+        if outright or "\\ud" in text or "\\uD" in text:
+            _refuse_lone_surrogates(text, outright)
     if type(data) is not dict:
         data = _run(_object, data)
     tag = data.get("type")
@@ -3285,8 +3325,13 @@ def _hmac_states(secret: str | bytes) -> tuple[_Hash, _Hash]:
     if isinstance(secret, bytes):
         key = secret
     elif secret.startswith("whsec_"):
+        encoded = secret[6:]
         try:
-            key = base64.b64decode(secret[6:], validate=True)
+            # Padded to whole groups of four and no further (RFC 4648, section 3.2), as the
+            # TypeScript module reads it: b64decode(validate=True) skips "=" after a whole group.
+            if len(encoded) % 4 or len(encoded) - len(encoded.rstrip("=")) > 2:
+                raise ValueError("excess padding")
+            key = base64.b64decode(encoded, validate=True)
         except (binascii.Error, ValueError):
             raise InvalidWebhookSignatureError(
                 "secret is not valid base64 after its whsec_ prefix"

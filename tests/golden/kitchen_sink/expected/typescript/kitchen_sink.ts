@@ -92,6 +92,9 @@ function isPlainObject(v: unknown): v is JsonObject {
   return proto === Object.prototype || proto === null;
 }
 
+/** Half of a UTF-16 pair, alone: no character (in `u` mode, a whole pair is one code point). */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
 function hasOwn(v: JsonObject, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(v, key);
 }
@@ -149,10 +152,20 @@ function describe(value: unknown): string {
   }
 }
 
-/** At most 40 characters (code points, as Python counts them): the first 37 and `...`. */
+/**
+ * At most 40 characters (code points, as Python counts them): the first 37 and `...`. Reads no more
+ * than 41 code points, however long the string (a field can be megabytes).
+ */
 function shorten(value: string): string {
-  const chars = Array.from(value);
-  return chars.length <= 40 ? value : chars.slice(0, 37).join("") + "...";
+  let i = 0;
+  let cut = 0;
+  for (let n = 0; n <= 40; n++) {
+    if (i >= value.length) return value;
+    if (n === 37) cut = i;
+    const c = value.charCodeAt(i);
+    i += c >= 0xd800 && c <= 0xdbff && (value.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+  }
+  return value.slice(0, cut) + "...";
 }
 
 const IDENTIFIER = /^[\p{XID_Start}_]\p{XID_Continue}*$/u;
@@ -927,12 +940,84 @@ function utf8Text(bytes: Uint8Array): string {
 // (it is neither finite nor an integer); under a key the spec does not define it stays Infinity,
 // which JSON.stringify writes as null. Python refuses such a payload whole. Scanning every payload
 // for one would cost a third of parseEvent's time, for numbers no sender writes.
-function parseJson(text: string): unknown {
+function parseJson(text: string, fromBytes: boolean): unknown {
+  let data: unknown;
   try {
-    return JSON.parse(text);
+    data = JSON.parse(text);
   } catch (e) {
     throw new WebhookDecodeError(`payload is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
+  if (mayNestTooDeeply(text) && nestsTooDeeply(data, 0)) throw new WebhookDecodeError("payload is not valid JSON: nested too deeply");
+  const lone = loneSurrogate(text, !fromBytes);
+  if (lone !== undefined) throw new WebhookDecodeError(`payload is not valid JSON: lone surrogate ${lone} in a string`);
+  return data;
+}
+
+// A lone surrogate is no character: I-JSON (RFC 7493) refuses one, and so do the Python module and
+// the libraries that hold strings as UTF-8. JSON.parse reads a `\ud800` escape into one, and a
+// string payload may hold one outright. An escape is one after an odd run of backslashes (an even
+// run is escaped backslashes, then text); a high one is paired when a low one follows at once.
+const SURROGATE_ESCAPE = /\\(\\*)u([dD][89a-fA-F][0-9a-fA-F]{2})/g;
+
+/** No lone surrogate in `text`: ES2024's native check where the runtime has it (Node 20+), a regular expression elsewhere. */
+function wellFormed(text: string): boolean {
+  const native = (text as { isWellFormed?: () => boolean }).isWellFormed;
+  return typeof native === "function" ? native.call(text) : !LONE_SURROGATE.test(text);
+}
+
+/** The first lone surrogate in the strings of the JSON `text`, as a character (`outright`) or an escape: `\udxxx`. */
+function loneSurrogate(text: string, outright: boolean): string | undefined {
+  if (outright && !wellFormed(text)) {
+    const found = LONE_SURROGATE.exec(text);
+    if (found !== null) return "\\u" + found[0].charCodeAt(0).toString(16);
+  }
+  if (text.indexOf("\\ud") < 0 && text.indexOf("\\uD") < 0) return undefined;
+  let lone = "";
+  let highEnd = -1;
+  SURROGATE_ESCAPE.lastIndex = 0;
+  for (let m = SURROGATE_ESCAPE.exec(text); m !== null; m = SURROGATE_ESCAPE.exec(text)) {
+    const [escape, backslashes = "", hex = ""] = m;
+    if (backslashes.length % 2 === 1) continue;
+    const code = hex.toLowerCase();
+    const start = m.index + escape.length - 6;
+    if (lone !== "" && code >= "dc00" && start === highEnd) lone = ""; // a pair: one character
+    else if (lone !== "") break;
+    else if (code < "dc00") {
+      lone = code;
+      highEnd = start + 6;
+    } else {
+      lone = code;
+      break;
+    }
+  }
+  return lone === "" ? undefined : "\\u" + lone;
+}
+
+// Python's json reader stops at the interpreter's recursion limit (1000 by default); deeper JSON is
+// refused here too, with its words, rather than kept as data that JSON.stringify cannot write back.
+const MAX_DEPTH = 1000;
+
+/** Only text with more than MAX_DEPTH brackets can nest deeper: counted up to that, so cheap. */
+function mayNestTooDeeply(text: string): boolean {
+  let count = 0;
+  for (const bracket of ["[", "{"]) {
+    for (let i = text.indexOf(bracket); i >= 0; i = text.indexOf(bracket, i + 1)) {
+      if (++count > MAX_DEPTH) return true;
+    }
+  }
+  return false;
+}
+
+/** Whether `value`, inside `outer` arrays and objects, holds more than MAX_DEPTH levels of them. */
+function nestsTooDeeply(value: unknown, outer: number): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  if (outer >= MAX_DEPTH) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (nestsTooDeeply(item, outer + 1)) return true;
+  } else {
+    for (const key of Object.keys(value)) if (nestsTooDeeply((value as JsonObject)[key], outer + 1)) return true;
+  }
+  return false;
 }
 
 /**
@@ -949,9 +1034,9 @@ export function parseEvent(
   options?: ParseOptions,
 ): SinkEvent | UnknownWebhookEvent {
   let data: unknown;
-  if (typeof body === "string") data = parseJson(body);
-  else if (body instanceof Uint8Array) data = parseJson(utf8Text(body));
-  else if (body instanceof ArrayBuffer) data = parseJson(utf8Text(new Uint8Array(body)));
+  if (typeof body === "string") data = parseJson(body, false);
+  else if (body instanceof Uint8Array) data = parseJson(utf8Text(body), true);
+  else if (body instanceof ArrayBuffer) data = parseJson(utf8Text(new Uint8Array(body)), true);
   else data = body;
   if (!isObject(data) || (data === body && !isPlainObject(data))) {
     throw new WebhookDecodeError(`expected an object, got ${describe(data)}`);
@@ -983,7 +1068,7 @@ export type HeadersLike =
 export interface VerifyOptions {
   /** `whsec_<base64>` (decoded strictly) or, without that prefix, raw UTF-8; or the key's bytes. */
   readonly secret: string | Uint8Array;
-  /** How far `webhook-timestamp` may be from now, in seconds (300 unless given). */
+  /** How far `webhook-timestamp` may be from now, in seconds (300 unless given): finite, not negative. */
   readonly tolerance?: number;
 }
 
@@ -1013,7 +1098,6 @@ function header(headers: HeadersLike, name: string): string {
 const UTF8_ENCODER = new platform.TextEncoder();
 const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const BASE64_STRICT = /^[A-Za-z0-9+/]*={0,2}$/;
-const LONE_SURROGATE = /\p{Surrogate}/u;
 // What Python's str.split() splits on.
 const WHITESPACE = /[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
 
@@ -1032,13 +1116,13 @@ function base64Encode(bytes: Uint8Array): string {
   return out;
 }
 
-/** Base64 as Python's `b64decode(validate=True)` reads it; undefined where that raises. */
+/**
+ * Base64 as the Python module reads a secret: its alphabet only, padded to whole groups of four
+ * characters and no further (RFC 4648, section 3.2); undefined where that module raises.
+ */
 function base64Decode(text: string): Uint8Array | undefined {
-  if (!BASE64_STRICT.test(text)) return undefined;
+  if (text.length % 4 !== 0 || !BASE64_STRICT.test(text)) return undefined;
   const data = text.replace(/=+$/, "");
-  const pad = text.length - data.length;
-  const rest = data.length % 4;
-  if (rest === 1 || (rest === 2 && pad < 2) || (rest === 3 && pad < 1)) return undefined;
   const out = new Uint8Array(Math.floor((data.length * 3) / 4));
   let bits = 0;
   let n = 0;
@@ -1071,8 +1155,46 @@ function hmacKey(secret: string | Uint8Array): Promise<unknown> {
   if (typeof secret === "string") {
     if (KEYS.size >= 16) KEYS.clear();
     KEYS.set(secret, key);
+    // A failure is not remembered: a cached rejection would refuse the secret for the process's life.
+    key.catch(() => {
+      if (KEYS.get(secret) === key) KEYS.delete(secret);
+    });
   }
   return key;
+}
+
+/** A value's type, as an argument error names it: `null`, `number`, `Object`, `Array`, `Map`, ... */
+function typeName(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value !== "object") return typeof value;
+  const name: unknown = (Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+  return typeof name === "string" && name !== "" ? name : "Object";
+}
+
+/**
+ * A wrong argument is the caller's bug, not a bad delivery: TypeError or RangeError, thrown before
+ * any check, so that it can never pass silently (a NaN tolerance would disable the replay check:
+ * every comparison with NaN is false). Returns the tolerance, 300 when absent.
+ */
+function checkArguments(body: unknown, headers: unknown, options: unknown): number {
+  if (typeof body !== "string" && !(body instanceof Uint8Array) && !(body instanceof ArrayBuffer)) {
+    throw new TypeError(`payload must be the raw request body (string, Uint8Array or ArrayBuffer), not ${typeName(body)}`);
+  }
+  if (typeof headers !== "object" || headers === null || Array.isArray(headers)) {
+    throw new TypeError(`headers must be a Headers object or a record of header values, not ${typeName(headers)}`);
+  }
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`options must be an object with a secret, not ${typeName(options)}`);
+  }
+  const { secret, tolerance } = options as { secret?: unknown; tolerance?: unknown };
+  if (typeof secret !== "string" && !(secret instanceof Uint8Array)) {
+    throw new TypeError(`secret must be a string or Uint8Array, not ${typeName(secret)}`);
+  }
+  if (tolerance === undefined) return 300;
+  if (typeof tolerance !== "number") throw new TypeError(`tolerance must be a number of seconds, not ${typeName(tolerance)}`);
+  if (!Number.isFinite(tolerance)) throw new RangeError(`tolerance must be a finite number of seconds, not ${tolerance}`);
+  if (tolerance < 0) throw new RangeError("tolerance must not be negative");
+  return tolerance;
 }
 
 /** Constant-time comparison (for equal lengths; the length of a signature is no secret). */
@@ -1089,14 +1211,18 @@ function sameText(a: string, b: string): boolean {
  * `body` is the raw request body, exactly as received. The `webhook-timestamp` must be whole seconds
  * within `tolerance` of now, either way. Any `v1,<base64>` entry of `webhook-signature` may match
  * (secret rotation); entries of other versions, or without a version, are ignored.
+ *
+ * Wrong arguments reject with TypeError (a body, headers, secret or tolerance of the wrong type) or
+ * RangeError (a tolerance that is negative, NaN or infinite) before any check, never with
+ * InvalidWebhookSignatureError.
  */
-export async function verifySignature(body: string | Uint8Array, headers: HeadersLike, options: VerifyOptions): Promise<void> {
+export async function verifySignature(body: string | Uint8Array | ArrayBuffer, headers: HeadersLike, options: VerifyOptions): Promise<void> {
+  const tolerance = checkArguments(body, headers, options);
   const webhookId = header(headers, "webhook-id");
   const timestamp = header(headers, "webhook-timestamp");
   const signatures = header(headers, "webhook-signature");
   if (!/^[0-9]+$/.test(timestamp)) throw new InvalidWebhookSignatureError("webhook-timestamp is not a whole number of seconds");
   if (timestamp.length > 15) throw new InvalidWebhookSignatureError("webhook-timestamp has too many digits");
-  const tolerance = options.tolerance ?? 300;
   const age = Math.floor(Date.now() / 1000) - Number(timestamp);
   if (age > tolerance) throw new InvalidWebhookSignatureError("webhook-timestamp is too old");
   if (-age > tolerance) throw new InvalidWebhookSignatureError("webhook-timestamp is too new");
@@ -1104,7 +1230,7 @@ export async function verifySignature(body: string | Uint8Array, headers: Header
     throw new InvalidWebhookSignatureError("payload or webhook-id is not valid text");
   }
   const prefix = UTF8_ENCODER.encode(`${webhookId}.${timestamp}.`);
-  const payload = typeof body === "string" ? UTF8_ENCODER.encode(body) : body;
+  const payload = typeof body === "string" ? UTF8_ENCODER.encode(body) : body instanceof Uint8Array ? body : new Uint8Array(body);
   const signed = new Uint8Array(prefix.length + payload.length);
   signed.set(prefix);
   signed.set(payload, prefix.length);
@@ -1129,7 +1255,7 @@ export async function verifySignature(body: string | Uint8Array, headers: Header
  * with WebhookDecodeError if a signed payload does not match the spec.
  */
 export async function unwrap(
-  body: string | Uint8Array,
+  body: string | Uint8Array | ArrayBuffer,
   headers: HeadersLike,
   options: UnwrapOptions,
 ): Promise<SinkEvent | UnknownWebhookEvent> {
