@@ -92,7 +92,7 @@ def spec_text(title: str, descriptions: list[str], keys: list[str] = KEYS, value
     fields = [f"      f{i}: {{type: string, description: {q(d)}}}" for i, d in enumerate(descriptions)]
     fields += [f"      k{i}: {{type: integer, json: {q(k)}}}" for i, k in enumerate(keys)]
     fields += [f"      v{i}: {{literal: {q(v)}, description: {q(v)}}}" for i, v in enumerate(values)]
-    enum = ", ".join(q(v) for v in values)
+    enum = ", ".join(q(v) for v in values or ["plain"])
     return f"""title: {q(title)}
 page: hostile/index.md
 module: hostile

@@ -10,6 +10,7 @@ no Chromium (`.ci/run` installs Debian's) or no Playwright.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -24,6 +25,7 @@ from typing import Any
 
 import pytest
 
+import fuzz_docs
 from conftest import ROOT, SPEC
 from generator import spec
 from generator.targets import docs_cli, docs_python, python
@@ -61,6 +63,25 @@ def chromium() -> str:
     return found
 
 
+@contextlib.contextmanager
+def served(directory: Path) -> Iterator[str]:
+    """`directory` served on 127.0.0.1 on a free port; yields its base URL."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The built site, served on 127.0.0.1 on a free port; yields its base URL."""
@@ -73,20 +94,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
     assert result.returncode == 0, result.stdout + result.stderr
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(out)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with served(out) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -246,3 +255,105 @@ def test_site_config_nests_lists_by_two_spaces() -> None:
     """The check above would catch it in a browser; this says why where there is none."""
     config = (ROOT / "docs-site" / "mkdocs.yml").read_text(encoding="utf-8")
     assert re.search(r"mdx_truly_sane_lists:\s*\n\s+nested_indent: 2", config)
+
+
+# -- hostile spec text: nothing on the site may run script ---------------------------------------
+
+HOSTILE_TITLE = "<img src=x onerror=alert(document.domain)></title><script>alert(1)</script>"
+HOSTILE_SPEC = fuzz_docs.spec_text(HOSTILE_TITLE, fuzz_docs.PAYLOADS + fuzz_docs.MEANT)
+HOSTILE_LOADED = spec.parse(HOSTILE_SPEC, "hostile.yaml", "hostile.yaml")
+HOSTILE_PAGES = [url_path(docs_cli.path(HOSTILE_LOADED)), url_path(docs_python.path(HOSTILE_LOADED)), ""]
+
+# Anything in the DOM that could run script or leave the site for a non-http(s) address: handlers,
+# such addresses, scripts made of spec text, and elements no Markdown page makes.
+LIVE_MARKUP = """
+(marker) => {
+  const found = [];
+  for (const e of document.querySelectorAll("*")) {
+    for (const a of e.attributes) {
+      if (a.name.startsWith("on") || a.name === "srcdoc") found.push(`<${e.localName} ${a.name}>`);
+      if (["href", "src", "action", "formaction", "data"].includes(a.name)
+          && /^[\\s\\u0000-\\u001f]*(javascript|data|vbscript):/i.test(a.value.replace(/[\\t\\n\\r]/g, ""))) {
+        found.push(`<${e.localName} ${a.name}=${a.value}>`);
+      }
+    }
+    if (e.localName === "script" && (e.textContent.includes(marker) || e.textContent.includes("alert("))) {
+      found.push(`<script> ${e.textContent.slice(0, 60)}`);
+    }
+  }
+  for (const e of document.querySelectorAll("article script, article iframe, article object, article embed, article style, article svg, article details")) {
+    found.push(`<${e.localName}> in the article`);
+  }
+  return found;
+}
+"""
+
+
+def build_hostile_site(tmp: Path, raw_pages: bool) -> Path:
+    """The site of the hostile spec; with `raw_pages`, its pages replaced by the payloads as raw
+    Markdown, as no generated page carries them: the site on its own must refuse them."""
+    out = tmp / "out"
+    spec_path = fuzz_docs.write_pages(HOSTILE_SPEC, out)
+    if raw_pages:
+        raw = f"# {HOSTILE_TITLE}\n\n" + "\n\n".join(fuzz_docs.PAYLOADS) + "\n"
+        for target in (docs_cli, docs_python):
+            (out / target.path(HOSTILE_LOADED)).write_text(raw, encoding="utf-8")
+    site = tmp / "site"
+    fuzz_docs.build_site(spec_path, out, site)
+    return site
+
+
+def assert_no_script_runs(page: Any, url: str) -> str:
+    """Open `url`; no dialog, no console message from spec text, no live markup. Returns the article's text."""
+    dialogs: list[str] = []
+    console: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.on("console", lambda message: console.append(message.text))
+    page.on("pageerror", lambda error: console.append(str(error)))
+    open_page(page, url)
+    page.mouse.move(200, 300)  # handlers that wait for the pointer
+    page.wait_for_timeout(300)  # an image's error event, a toggle event: each fires after load
+    assert dialogs == [], f"{url}: a script from spec text opened a dialog"
+    assert [m for m in console if fuzz_docs.MARKER in m] == [], url
+    assert page.evaluate(LIVE_MARKUP, fuzz_docs.MARKER) == [], url
+    text: str = page.locator("article").inner_text()
+    return text
+
+
+@pytest.mark.parametrize("raw_pages", [False, True], ids=["generated", "raw-markdown"])
+def test_hostile_spec_text_runs_no_script_on_the_site(raw_pages: bool, browser: Any, tmp_path: Path) -> None:
+    with served(build_hostile_site(tmp_path, raw_pages)) as base_url:
+        for path in HOSTILE_PAGES:
+            context = browser.new_context()
+            page = context.new_page()
+            page.set_default_timeout(TIMEOUT_MS)
+            try:
+                text = assert_no_script_runs(page, base_url + path)
+                if path:
+                    # Escaped, not dropped: the reader sees the text the spec holds.
+                    assert "<img src=x onerror=alert(document.domain)>" in text, path
+                    assert page.title().startswith(HOSTILE_TITLE), path
+                    nav = page.locator(".md-nav__link", has_text=HOSTILE_TITLE)
+                    assert nav.count() >= 1, "the title shows in the navigation as text"
+            finally:
+                context.close()
+
+
+def test_markdown_meant_as_markdown_renders_on_the_site(browser: Any, tmp_path: Path) -> None:
+    with served(build_hostile_site(tmp_path, raw_pages=False)) as base_url:
+        context = browser.new_context()
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        try:
+            open_page(page, base_url + HOSTILE_PAGES[0])
+            article = page.locator("article")
+            assert article.locator("em", has_text="emphasis").count() >= 1
+            assert article.locator("a[href='https://example.com/?a=1&b=2']").count() >= 1
+            assert article.locator("li p, li li", has_text="two").count() >= 1
+        finally:
+            context.close()
