@@ -85,16 +85,16 @@ def hostile_description(rng: random.Random) -> str:
     return "".join(part + rng.choice(JOINS) for part in parts).strip(" ") or "x"
 
 
-def spec_text(title: str, descriptions: list[str], keys: list[str] = KEYS, values: list[str] = VALUES) -> str:
+def spec_text(title: str, descriptions: list[str], keys: list[str] = KEYS, values: list[str] = VALUES, page: str = "hostile/index.md") -> str:
     """A spec showing `title`, each description (on a field of its own), each key (`json:`) and each
-    value (an enum's, and a literal's)."""
+    value (an enum's, and a literal's), on the page `page`."""
     q = yaml_quoted
     fields = [f"      f{i}: {{type: string, description: {q(d)}}}" for i, d in enumerate(descriptions)]
     fields += [f"      k{i}: {{type: integer, json: {q(k)}}}" for i, k in enumerate(keys)]
     fields += [f"      v{i}: {{literal: {q(v)}, description: {q(v)}}}" for i, v in enumerate(values)]
     enum = ", ".join(q(v) for v in values or ["plain"])
     return f"""title: {q(title)}
-page: hostile/index.md
+page: {q(page)}
 module: hostile
 entry: hostile_event
 types:

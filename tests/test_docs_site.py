@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -263,9 +264,11 @@ def test_site_config_nests_lists_by_two_spaces() -> None:
 # -- hostile spec text: nothing on the site may run script ---------------------------------------
 
 HOSTILE_TITLE = "<img src=x onerror=alert(document.domain)></title><script>alert(1)</script>"
-HOSTILE_SPEC = fuzz_docs.spec_text(HOSTILE_TITLE, fuzz_docs.PAYLOADS + fuzz_docs.MEANT)
+# The page's path lands in the site's URLs and file names.
+HOSTILE_PAGE = "x\"'><img src=x onerror=alert(document.domain)>/index.md"
+HOSTILE_SPEC = fuzz_docs.spec_text(HOSTILE_TITLE, fuzz_docs.PAYLOADS + fuzz_docs.MEANT, page=HOSTILE_PAGE)
 HOSTILE_LOADED = spec.parse(HOSTILE_SPEC, "hostile.yaml", "hostile.yaml")
-HOSTILE_PAGES = [url_path(docs_cli.path(HOSTILE_LOADED)), url_path(docs_python.path(HOSTILE_LOADED)), ""]
+HOSTILE_PAGES = [urllib.parse.quote(url_path(t.path(HOSTILE_LOADED))) for t in (docs_cli, docs_python)] + [""]
 
 # Anything in the DOM that could run script or leave the site for a non-http(s) address: handlers,
 # such addresses, scripts made of spec text, and elements no Markdown page makes.
