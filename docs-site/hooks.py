@@ -92,10 +92,14 @@ def safe_url(url: str) -> bool:
     return scheme is None or scheme.group(0)[:-1].lower() in SAFE_SCHEMES
 
 
+ADDRESS = {"a": "href", "img": "src"}  # the elements Markdown links with, and where the address is
+
+
 class SafeLinks(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         for element in root.iter():
-            url = element.get("href" if element.tag == "a" else "src" if element.tag == "img" else "")
+            attribute = ADDRESS.get(element.tag)
+            url = element.get(attribute) if attribute is not None else None
             if url is not None and not safe_url(url):
                 # Shown as text: a link's text, an image's description.
                 text = element.get("alt") if element.tag == "img" else None

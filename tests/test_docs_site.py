@@ -27,10 +27,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import markdown
 import pytest
 
 import fuzz_docs
-from conftest import ROOT, SPEC
+from conftest import ROOT, SPEC, import_path
 from generator import spec
 from generator.targets import docs_cli, docs_python, python
 from generator.targets.docs_cli import Bullet
@@ -370,3 +371,17 @@ def test_markdown_meant_as_markdown_renders_on_the_site(browser: Any, tmp_path: 
             assert article.locator("li p, li li", has_text="two").count() >= 1
         finally:
             context.close()
+
+
+def test_site_markdown_refuses_raw_html_on_its_own() -> None:
+    """The site's Markdown extension (docs-site/hooks.py) without a browser: raw payloads, not escaped
+    by the generator, come out as text; links to http(s) and relative addresses stay links."""
+    hooks = import_path(ROOT / "docs-site" / "hooks.py", "docs_site_hooks")
+    for payload in fuzz_docs.PAYLOADS:
+        rendered = markdown.Markdown(extensions=["tables", hooks.NoRawHtml()]).convert(payload)
+        scan = fuzz_docs.Scan(payload)
+        scan.feed(f"<article>{rendered}</article>")
+        scan.close()
+        assert scan.problems == []
+    rendered = markdown.Markdown(extensions=[hooks.NoRawHtml()]).convert("[a](https://example.com/) [b](../b.md) [c](mailto:a@b.c)")
+    assert rendered.count("<a href=") == 3
