@@ -6,7 +6,6 @@ import ast
 import html
 import re
 
-import markdown
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -89,7 +88,7 @@ def test_any_description_compiles_and_survives(description: str) -> None:
     assert " ".join(found["EData"].split()) == " ".join(description.split())
     page = files["docs/p.md"]
     # The title is plain text: rendered, the heading has the title's words (on one line).
-    heading = re.search(r"<h1>(.*?)</h1>", site_markdown(page), re.S)
+    heading = re.search(r"<h1>(.*?)</h1>", fuzz_docs.plain_markdown(page), re.S)
     assert heading is not None
     assert html.unescape(heading.group(1)).split() == markdown_text.normalise(description).split()
     first, *rest = markdown_text.description(description).split("\n")
@@ -99,26 +98,9 @@ def test_any_description_compiles_and_survives(description: str) -> None:
 # -- spec text in the docs pages: Markdown that carries no HTML, script or unsafe link ------------
 
 
-def site_markdown(page: str) -> str:
-    """A page as the docs site's Markdown renders it, without the site's own refusal of raw HTML
-    (docs-site/hooks.py): what the page itself carries, as any Markdown renderer would show it."""
-    md = markdown.Markdown(
-        extensions=["tables", "fenced_code", "mdx_truly_sane_lists"],
-        extension_configs={"mdx_truly_sane_lists": {"nested_indent": 2, "truly_sane": False}},
-    )
-    return md.convert(page)
-
-
 def docs_pages(text: str) -> dict[str, str]:
     loaded = spec.parse(text, "t.yaml", "t.yaml")
     return render.render(loaded, targets=(docs_cli.TARGET, docs_python.TARGET))
-
-
-def live_markup(page: str) -> list[str]:
-    scan = fuzz_docs.Scan("page")
-    scan.feed(f"<article>{site_markdown(page)}</article>")
-    scan.close()
-    return scan.problems
 
 
 @pytest.mark.parametrize("payload", fuzz_docs.PAYLOADS)
@@ -128,7 +110,7 @@ def test_hostile_spec_text_is_no_markup_in_the_docs_pages(payload: str) -> None:
     key = payload.replace("\\", "/").replace('"', "'").replace("\n", " ").replace("\t", " ")[:100]
     key = "".join(c if c.isprintable() else "?" for c in key)
     for name, page in docs_pages(fuzz_docs.spec_text(payload, [payload], keys=[key], values=[payload])).items():
-        assert live_markup(page) == [], name
+        assert fuzz_docs.scan_markdown(page, name) == []
     shown = docs_pages(fuzz_docs.spec_text("T", [payload], keys=[], values=[]))["docs/hostile/index.md"]
     if payload.startswith("<img src=x"):
         assert "&lt;img src=x onerror=alert(document.domain)>" in shown  # escaped, not dropped
@@ -137,7 +119,7 @@ def test_hostile_spec_text_is_no_markup_in_the_docs_pages(payload: str) -> None:
 def test_markdown_meant_as_markdown_still_renders() -> None:
     text = "Some *emphasis*, `code`, [a link](https://example.com/?a=1&b=2), [another](../other.md):\n\n- one\n- two"
     page = docs_pages(fuzz_docs.spec_text("T", [text], keys=[], values=[]))["docs/hostile/index.md"]
-    rendered = site_markdown(page)
+    rendered = fuzz_docs.plain_markdown(page)
     assert "<em>emphasis</em>" in rendered and "<code>code</code>" in rendered
     assert '<a href="https://example.com/?a=1&amp;b=2">a link</a>' in rendered
     assert '<a href="../other.md">another</a>' in rendered
@@ -160,4 +142,4 @@ def test_code_span_fence_is_longer_than_any_backtick_run(label: str) -> None:
 def test_json_key_with_backticks_stays_inside_its_code_span() -> None:
     key = "a`b``<img src=x onerror=alert(1)>"
     page = docs_pages(fuzz_docs.spec_text("T", ["d"], keys=[key], values=[]))["docs/hostile/index.md"]
-    assert f"<code>{html.escape(key, quote=False)}: number</code>" in site_markdown(page)
+    assert f"<code>{html.escape(key, quote=False)}: number</code>" in fuzz_docs.plain_markdown(page)
