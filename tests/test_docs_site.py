@@ -339,38 +339,45 @@ def assert_no_script_runs(page: Any, url: str, query: str | None = None) -> str:
     return text
 
 
-@pytest.mark.parametrize("raw_pages", [False, True], ids=["generated", "raw-markdown"])
-def test_hostile_spec_text_runs_no_script_on_the_site(raw_pages: bool, browser: Any, tmp_path: Path) -> None:
-    with served(build_hostile_site(tmp_path, raw_pages)) as base_url:
-        for path in HOSTILE_PAGES:
-            context = browser.new_context()
-            page = context.new_page()
-            page.set_default_timeout(TIMEOUT_MS)
-            try:
-                text = assert_no_script_runs(page, base_url + path, query=None if path else "onerror")
-                if path:
-                    # Escaped, not dropped: the reader sees the text the spec holds.
-                    assert "<img src=x onerror=alert(document.domain)>" in text, path
-                    assert page.title().startswith(HOSTILE_TITLE), path
-                    nav = page.locator(".md-nav__link", has_text=HOSTILE_TITLE)
-                    assert nav.count() >= 1, "the title shows in the navigation as text"
-            finally:
-                context.close()
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The hostile spec's site, served; yields its base URL."""
+    with served(build_hostile_site(tmp_path_factory.mktemp("hostile"), raw_pages=False)) as url:
+        yield url
 
 
-def test_markdown_meant_as_markdown_renders_on_the_site(browser: Any, tmp_path: Path) -> None:
-    with served(build_hostile_site(tmp_path, raw_pages=False)) as base_url:
+@pytest.fixture(scope="module")
+def raw_hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The same with the payloads as raw pages; yields its base URL."""
+    with served(build_hostile_site(tmp_path_factory.mktemp("raw"), raw_pages=True)) as url:
+        yield url
+
+
+@pytest.mark.parametrize("site_fixture", ["hostile_site", "raw_hostile_site"])
+def test_hostile_spec_text_runs_no_script_on_the_site(site_fixture: str, request: pytest.FixtureRequest, browser: Any) -> None:
+    base_url: str = request.getfixturevalue(site_fixture)
+    for path in HOSTILE_PAGES:
         context = browser.new_context()
         page = context.new_page()
         page.set_default_timeout(TIMEOUT_MS)
         try:
-            open_page(page, base_url + HOSTILE_PAGES[0])
-            article = page.locator("article")
-            assert article.locator("em", has_text="emphasis").count() >= 1
-            assert article.locator("a[href='https://example.com/?a=1&b=2']").count() >= 1
-            assert article.locator("li p, li li", has_text="two").count() >= 1
+            text = assert_no_script_runs(page, base_url + path, query=None if path else "onerror")
+            if path:
+                # Escaped, not dropped: the reader sees the text the spec holds.
+                assert "<img src=x onerror=alert(document.domain)>" in text, path
+                assert page.title().startswith(HOSTILE_TITLE), path
+                nav = page.locator(".md-nav__link", has_text=HOSTILE_TITLE)
+                assert nav.count() >= 1, "the title shows in the navigation as text"
         finally:
             context.close()
+
+
+def test_markdown_meant_as_markdown_renders_on_the_site(hostile_site: str, page: Any) -> None:
+    open_page(page, hostile_site + HOSTILE_PAGES[0])
+    article = page.locator("article")
+    assert article.locator("em", has_text="emphasis").count() >= 1
+    assert article.locator("a[href='https://example.com/?a=1&b=2']").count() >= 1
+    assert article.locator("li p, li li", has_text="two").count() >= 1
 
 
 def test_site_markdown_refuses_raw_html_on_its_own() -> None:
