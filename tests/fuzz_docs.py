@@ -45,6 +45,8 @@ PAYLOADS = [
     "[x](java&#115;cript:alert(1))",
     "[x](java\tscript:alert(1))",
     "[x](java\nscript:alert(1))",
+    "[x](\u00a0javascript:alert(1))",
+    "[x](\u2003java\u00a0script:alert(1))",
     "![x](javascript:alert(1))",
     "[x](data:text/html,<script>alert(1)</script>)",
     "[x][r]\n\n[r]: javascript:alert(1)",

@@ -14,7 +14,7 @@ Three places, three rules (the docs templates use them as filters):
   holds neither `<` nor such a link: a renderer that does not see the span (a GFM table row splits
   it at `|`) reads the content as Markdown, so that content must be harmless either way.
 
-Every backslash escape written here is one both CommonMark and Python-Markdown (the docs site's
+Every backslash escape added here is one both CommonMark and Python-Markdown (the docs site's
 renderer, which knows fewer escapes) read as the character itself. Control characters become
 U+FFFD (CommonMark does so for NUL; Python-Markdown drops some, which would join what they
 separate), and a CR or CRLF becomes LF: Markdown ends a line there, and the page indents a
@@ -32,6 +32,7 @@ SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 LINE_ENDING = re.compile(r"\r\n?")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # all but tab and LF
 BACKTICKS = re.compile(r"`+")
+DESTINATION_LIMIT = 2048  # how far a link's `)` is looked for: bounds the work per `]`
 # In a title or heading, the characters Markdown would read as markup; CommonMark and Python-Markdown
 # both read each escaped with a backslash as the character itself.
 PLAIN_SPECIAL = frozenset("\\`*_[]#")
@@ -66,33 +67,30 @@ def plain_text(text: str) -> str:
     return "".join(out)
 
 
-def skip_whitespace(text: str, i: int) -> int:
-    while i < len(text) and text[i] in " \t\n":
-        i += 1
-    return i
-
-
 def unsafe_bracket(text: str, i: int) -> bool:
     """Whether the `]` at `i` could close a link or image to somewhere other than http(s) or a
-    relative address, or a link reference definition (those are refused whatever they point to).
+    relative address, or end the label of a link reference definition (refused whatever it points to).
 
-    Conservative: whitespace is allowed where a renderer might allow it, and a destination whose
-    scheme part holds a character reference or an escape is refused, since a renderer decodes those.
+    Both renderers want the `(` or `:` right after the `]`. The destination is read conservatively:
+    up to the first `)` (within DESTINATION_LIMIT characters; further than that, or with no `)`, the
+    `]` is refused, which costs nothing as no link could follow), without any whitespace (Python-
+    Markdown skips Unicode whitespace before it, and a browser drops tabs and line breaks inside a
+    URL: `java<TAB>script:` is `javascript:`), and refused when what would be its scheme holds a
+    character reference, an escape or a percent sign, since those are decoded before it is read.
     """
-    j = skip_whitespace(text, i + 1)
-    if j < len(text) and text[j] == ":":
+    after = text[i + 1 : i + 2]
+    if after == ":":
         return True
-    if j >= len(text) or text[j] != "(":
+    if after != "(":
         return False
-    j = skip_whitespace(text, j + 1)
-    end = text.find(")", j)
-    # Up to the first `)`, spaces included: a renderer may take them in, and a browser drops any tab
-    # or line break from a URL (`java<TAB>script:` is `javascript:`).
-    destination = re.sub(r"[\t\n]", "", text[j : len(text) if end < 0 else end])
+    end = text.find(")", i + 2, i + 2 + DESTINATION_LIMIT)
+    if end < 0:
+        return True
+    destination = "".join(c for c in text[i + 2 : end] if not c.isspace())
     if destination.startswith("<"):
         return True
     scheme_part = re.split(r"[:/?#]", destination, maxsplit=1)[0]
-    if any(c in scheme_part for c in " &\\%"):
+    if any(c in scheme_part for c in "&\\%"):
         return True
     scheme = SCHEME.match(destination)
     return scheme is not None and scheme.group(0)[:-1].lower() not in SAFE_SCHEMES
