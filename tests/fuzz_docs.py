@@ -60,6 +60,7 @@ PAYLOADS = [
     "<!-- x --><svg onload=alert(1)>",
     "<div>\n<img src=x onerror=alert(1)>\n</div>",
     "x\r<script>alert(1)</script>",
+    "x\r\n```\r\n<script>alert(1)</script>\r\n```",
     "x\r```\r<script>alert(1)</script>\r```",
     "\x02<img src=x onerror=alert(1)>\x03",
     '<a href="javascript:alert(1)">x</a>',

@@ -141,6 +141,16 @@ def test_code_span_fence_is_longer_than_any_backtick_run(label: str) -> None:
     assert inner == label
 
 
+def test_every_line_of_a_description_stays_inside_its_bullet() -> None:
+    """Markdown ends a line at a CR too; the page indents after LF: a lone CR must not leave a line
+    unindented (`# x` there would end the list)."""
+    page = docs_pages(fuzz_docs.spec_text("T", ["first\rsecond\r\nthird\n# fourth"], keys=[], values=[]))["docs/hostile/index.md"]
+    lines = page.split("\n")
+    k = next(n for n, line in enumerate(lines) if line.strip() == "- `f0: string`")
+    pad = " " * (len(lines[k]) - len(lines[k].lstrip()) + 2)
+    assert lines[k + 1 : k + 6] == ["", pad + "first", pad + "second\r", pad + "third", pad + "# fourth"]
+
+
 def test_json_key_with_backticks_stays_inside_its_code_span() -> None:
     key = "a`b``<img src=x onerror=alert(1)>"
     page = docs_pages(fuzz_docs.spec_text("T", ["d"], keys=[key], values=[]))["docs/hostile/index.md"]

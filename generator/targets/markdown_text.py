@@ -17,8 +17,8 @@ Three places, three rules (the docs templates use them as filters):
 Every backslash escape added here is one both CommonMark and Python-Markdown (the docs site's
 renderer, which knows fewer escapes) read as the character itself. Control characters become
 U+FFFD (CommonMark does so for NUL; Python-Markdown drops some, which would join what they
-separate), and a CR or CRLF becomes LF: Markdown ends a line there, and the page indents a
-description after each LF.
+separate), and a CR not followed by LF becomes LF: Markdown ends a line there, and the page indents
+a description after each LF (a CRLF stays as it is).
 """
 
 from __future__ import annotations
@@ -29,8 +29,9 @@ ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 ENTITIES = {"<": "&lt;", "&": "&amp;"}
 SAFE_SCHEMES = frozenset({"http", "https"})
 SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
-LINE_ENDING = re.compile(r"\r\n?")
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # all but tab and LF
+LONE_CR = re.compile(r"\r(?!\n)")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # all but tab, LF and CR
+LINE_BREAK = re.compile(r"\r?\n")
 BACKTICKS = re.compile(r"`+")
 DESTINATION_LIMIT = 2048  # how far a link's `)` is looked for: bounds the work per `]`
 # In a title or heading, the characters Markdown would read as markup; CommonMark and Python-Markdown
@@ -39,13 +40,13 @@ PLAIN_SPECIAL = frozenset("\\`*_[]#")
 
 
 def normalise(text: str) -> str:
-    return CONTROL.sub("\ufffd", LINE_ENDING.sub("\n", text))
+    return CONTROL.sub("\ufffd", LONE_CR.sub("\n", text))
 
 
 def code_span(text: str) -> str:
     """`text` as one inline code span, shown exactly (a line break shows as a space, as CommonMark
     renders one inside a code span)."""
-    text = normalise(text).replace("\n", " ")
+    text = LINE_BREAK.sub(" ", normalise(text))
     longest = max((len(run) for run in BACKTICKS.findall(text)), default=0)
     fence = "`" * (longest + 1)
     # CommonMark strips one space from each end of a span that has one at both ends.
@@ -57,7 +58,7 @@ def code_span(text: str) -> str:
 def plain_text(text: str) -> str:
     """A title or heading: one line, every character shown as it is, nothing read as markup."""
     out = []
-    for c in normalise(text).replace("\n", " "):
+    for c in LINE_BREAK.sub(" ", normalise(text)):
         if c in ENTITIES:
             out.append(ENTITIES[c])
         elif c in PLAIN_SPECIAL:
