@@ -12,7 +12,7 @@ import jinja2
 
 from generator import model
 from generator.problems import Problem, SpecError
-from generator.targets import docs_cli, docs_python, json_schema, msgspec, pydantic, python, typescript
+from generator.targets import docs_cli, docs_python, json_schema, markdown_text, msgspec, pydantic, python, typescript
 from generator.targets.base import RenderError, Target, indent_block
 
 __all__ = ["BUILTIN_TEMPLATES", "TARGETS", "RenderError", "check", "checks", "environment", "render"]
@@ -36,7 +36,8 @@ TARGETS: tuple[Target, ...] = (
 def environment(templates: Path | None = None) -> jinja2.Environment:
     """Templates from `templates` (a user's overrides) first, then the built-in ones.
 
-    Templates only lay out what the targets' mappers decided, so the only filter is indentation.
+    Templates only lay out what the targets' mappers decided, so the filters are indentation and,
+    for the docs pages, how spec text is written into Markdown (generator/targets/markdown_text.py).
     """
     search = [str(templates)] if templates is not None else []
     env = jinja2.Environment(
@@ -48,6 +49,9 @@ def environment(templates: Path | None = None) -> jinja2.Environment:
         autoescape=False,
     )
     env.filters["indent_block"] = indent_block
+    env.filters["md_code"] = markdown_text.code_span
+    env.filters["md_text"] = markdown_text.plain_text
+    env.filters["md_description"] = markdown_text.description
     return env
 
 

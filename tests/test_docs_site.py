@@ -4,12 +4,16 @@ otherwise, and the pages nest by two: rendered wrongly, a description falls out 
 field lands under the previous one. So the DOM's list tree is compared with the docs targets' own
 bullet trees, built from the spec.
 
+A site built from a hostile spec (tests/fuzz_docs.py's payloads) is opened too: no script from spec
+text may run, whether the generator escaped it or the page came raw to the site.
+
 Screenshots of each flavour's page go to test-artifacts/. Skipped, saying why, only where there is
 no Chromium (`.ci/run` installs Debian's) or no Playwright.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -18,13 +22,16 @@ import shutil
 import subprocess
 import sys
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import markdown
 import pytest
 
-from conftest import ROOT, SPEC
+import fuzz_docs
+from conftest import ROOT, SPEC, import_path
 from generator import spec
 from generator.targets import docs_cli, docs_python, python
 from generator.targets.docs_cli import Bullet
@@ -61,6 +68,25 @@ def chromium() -> str:
     return found
 
 
+@contextlib.contextmanager
+def served(directory: Path) -> Iterator[str]:
+    """`directory` served on 127.0.0.1 on a free port; yields its base URL."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The built site, served on 127.0.0.1 on a free port; yields its base URL."""
@@ -73,20 +99,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
     assert result.returncode == 0, result.stdout + result.stderr
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(out)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with served(out) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -246,3 +260,135 @@ def test_site_config_nests_lists_by_two_spaces() -> None:
     """The check above would catch it in a browser; this says why where there is none."""
     config = (ROOT / "docs-site" / "mkdocs.yml").read_text(encoding="utf-8")
     assert re.search(r"mdx_truly_sane_lists:\s*\n\s+nested_indent: 2", config)
+
+
+# -- hostile spec text: nothing on the site may run script ---------------------------------------
+
+HOSTILE_TITLE = "<img src=x onerror=alert(document.domain)></title><script>alert(1)</script>"
+# The page's path lands in the site's URLs and file names.
+HOSTILE_PAGE = "x\"'><img src=x onerror=alert(document.domain)>/index.md"
+HOSTILE_SPEC = fuzz_docs.spec_text(HOSTILE_TITLE, fuzz_docs.PAYLOADS + fuzz_docs.MEANT, page=HOSTILE_PAGE)
+HOSTILE_LOADED = spec.parse(HOSTILE_SPEC, "hostile.yaml", "hostile.yaml")
+HOSTILE_PAGES = [urllib.parse.quote(url_path(t.path(HOSTILE_LOADED))) for t in (docs_cli, docs_python)] + [""]
+
+# Anything in the DOM that could run script or leave the site for a non-http(s) address: handlers,
+# such addresses, scripts made of spec text, and elements no Markdown page makes.
+LIVE_MARKUP = """
+(marker) => {
+  const found = [];
+  for (const e of document.querySelectorAll("*")) {
+    for (const a of e.attributes) {
+      if (a.name.startsWith("on") || a.name === "srcdoc") found.push(`<${e.localName} ${a.name}>`);
+      if (["href", "src", "action", "formaction", "data"].includes(a.name)
+          && /^[\\s\\u0000-\\u001f]*(javascript|data|vbscript):/i.test(a.value.replace(/[\\t\\n\\r]/g, ""))) {
+        found.push(`<${e.localName} ${a.name}=${a.value}>`);
+      }
+    }
+    if (e.localName === "script" && (e.textContent.includes(marker) || e.textContent.includes("alert("))) {
+      found.push(`<script> ${e.textContent.slice(0, 60)}`);
+    }
+  }
+  for (const e of document.querySelectorAll("article script, article iframe, article object, article embed, article style, article svg, article details")) {
+    found.push(`<${e.localName}> in the article`);
+  }
+  return found;
+}
+"""
+
+
+def build_hostile_site(tmp: Path, raw_pages: bool) -> Path:
+    """The site of the hostile spec; with `raw_pages`, its pages replaced by the payloads as raw
+    Markdown, as no generated page carries them: the site on its own must refuse them."""
+    out = tmp / "out"
+    spec_path = fuzz_docs.write_pages(HOSTILE_SPEC, out)
+    if raw_pages:
+        raw = f"# {HOSTILE_TITLE}\n\n" + "\n\n".join(fuzz_docs.PAYLOADS) + "\n"
+        for target in (docs_cli, docs_python):
+            (out / target.path(HOSTILE_LOADED)).write_text(raw, encoding="utf-8")
+    site = tmp / "site"
+    fuzz_docs.build_site(spec_path, out, site)
+    return site
+
+
+def assert_no_script_runs(page: Any, url: str, query: str | None = None) -> str:
+    """Open `url` (and search the site for `query`); no dialog, no console message from spec text,
+    no live markup. Returns the article's text."""
+    dialogs: list[str] = []
+    console: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.on("console", lambda message: console.append(message.text))
+    page.on("pageerror", lambda error: console.append(str(error)))
+    open_page(page, url)
+    if query is not None:
+        # The theme's search shows matching text from its index as HTML.
+        search = page.locator("input.md-search__input")
+        search.click()
+        search.press_sequentially(query, delay=20)  # the theme searches on key events
+        page.locator(".md-search-result__item").first.wait_for()
+    page.mouse.move(200, 300)  # handlers that wait for the pointer
+    page.wait_for_timeout(300)  # an image's error event, a toggle event: each fires after load
+    assert dialogs == [], f"{url}: a script from spec text opened a dialog"
+    assert [m for m in console if fuzz_docs.MARKER in m] == [], url
+    assert page.evaluate(LIVE_MARKUP, fuzz_docs.MARKER) == [], url
+    text: str = page.locator("article.md-content__inner").inner_text()
+    return text
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The hostile spec's site, served; yields its base URL."""
+    with served(build_hostile_site(tmp_path_factory.mktemp("hostile"), raw_pages=False)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def raw_hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The same with the payloads as raw pages; yields its base URL."""
+    with served(build_hostile_site(tmp_path_factory.mktemp("raw"), raw_pages=True)) as url:
+        yield url
+
+
+@pytest.mark.parametrize("site_fixture", ["hostile_site", "raw_hostile_site"])
+def test_hostile_spec_text_runs_no_script_on_the_site(site_fixture: str, request: pytest.FixtureRequest, browser: Any) -> None:
+    base_url: str = request.getfixturevalue(site_fixture)
+    for path in HOSTILE_PAGES:
+        context = browser.new_context()
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        try:
+            text = assert_no_script_runs(page, base_url + path, query=None if path else "onerror")
+            if path:
+                # Escaped, not dropped: the reader sees the text the spec holds.
+                assert "<img src=x onerror=alert(document.domain)>" in text, path
+                assert page.title().startswith(HOSTILE_TITLE), path
+                nav = page.locator(".md-nav__link", has_text=HOSTILE_TITLE)
+                assert nav.count() >= 1, "the title shows in the navigation as text"
+        finally:
+            context.close()
+
+
+def test_markdown_meant_as_markdown_renders_on_the_site(hostile_site: str, page: Any) -> None:
+    open_page(page, hostile_site + HOSTILE_PAGES[0])
+    article = page.locator("article")
+    assert article.locator("em", has_text="emphasis").count() >= 1
+    assert article.locator("a[href='https://example.com/?a=1&b=2']").count() >= 1
+    assert article.locator("li p, li li", has_text="two").count() >= 1
+
+
+def test_site_markdown_refuses_raw_html_on_its_own() -> None:
+    """The site's Markdown extension (docs-site/hooks.py) without a browser: raw payloads, not escaped
+    by the generator, come out as text; links to http(s) and relative addresses stay links."""
+    hooks = import_path(ROOT / "docs-site" / "hooks.py", "docs_site_hooks")
+    for payload in fuzz_docs.PAYLOADS:
+        rendered = markdown.Markdown(extensions=["tables", hooks.NoRawHtml()]).convert(payload)
+        scan = fuzz_docs.Scan(payload)
+        scan.feed(f"<article>{rendered}</article>")
+        scan.close()
+        assert scan.problems == []
+    rendered = markdown.Markdown(extensions=[hooks.NoRawHtml()]).convert("[a](https://example.com/) [b](../b.md) [c](mailto:a@b.c)")
+    assert rendered.count("<a href=") == 3
