@@ -13,10 +13,13 @@ exactly when it compiles in place: chunks are whole top-level statements, and th
 holds any `from __future__` import, starts the file.)
 
 The cache is content-addressed: one file per chunk, named by the SHA-256 of black's version, the
-mode, the Python version (whose compiler accepted it) and the chunk's text, holding the formatted
-text after its own SHA-256 (an entry that does not match it is ignored). It lives in
-$WEBHOOKGEN_CACHE_DIR (empty: no cache), else $XDG_CACHE_HOME/webhookgen, else
-~/.cache/webhookgen.
+mode, the Python version (whose compiler accepted it) and the chunk's text, holding that name and
+the formatted text's own SHA-256, then the text (an entry that does not match both is ignored). It
+lives in $WEBHOOKGEN_CACHE_DIR (empty: no cache), else $XDG_CACHE_HOME/webhookgen, else
+~/.cache/webhookgen. It is not trusted: anyone who can write there could put any code in an entry,
+with hashes that match. So a formatted chunk read from it is used only if it is the chunk itself or
+means the same code (black's own safety check: equal syntax trees, up to the normalizations black
+makes, and the same comments), and if it compiles; else the chunk is formatted again.
 """
 
 from __future__ import annotations
@@ -25,17 +28,19 @@ import concurrent.futures
 import contextlib
 import gc
 import hashlib
+import io
 import multiprocessing
 import os
 import re
 import sys
 import tempfile
+import tokenize
 from pathlib import Path
 from typing import Iterator
 
 import black
 from black.mode import Mode, TargetVersion
-from black.parsing import InvalidInput
+from black.parsing import InvalidInput, parse_ast, stringify_ast
 
 MODE = Mode(target_versions={TargetVersion.PY310})
 
@@ -93,7 +98,7 @@ def format_str(source: str) -> str:
     todo: list[int] = []
     for i, chunk in enumerate(chunks):
         hit = cache.get(chunk) if cache else None
-        if hit is None:
+        if hit is None or not same_code(chunk, hit):
             todo.append(i)
         else:
             done[i] = hit
@@ -105,6 +110,29 @@ def format_str(source: str) -> str:
     except (InvalidInput, _DoesNotCompile):
         return whole(source)  # raises with the position in the whole text
     return "\n\n".join(done[i] for i in range(len(chunks)) if done[i])
+
+
+def same_code(chunk: str, cached: str) -> bool:
+    """Whether a formatted chunk read from the cache may stand for black's output on `chunk`: it is
+    the chunk itself (the templates print black's layout), or the same syntax tree (as black checks
+    its own output) with the same comments (a comment can be an encoding declaration); and it
+    compiles, as every chunk black formats must."""
+    try:
+        if cached != chunk and (
+            list(stringify_ast(parse_ast(chunk))) != list(stringify_ast(parse_ast(cached)))
+            or comments(chunk) != comments(cached)
+        ):
+            return False
+        compile(cached, "<cached>", "exec", dont_inherit=True)
+    except Exception:  # unparsable, too deep, ...: black formats it again and reports what it finds
+        return False
+    return True
+
+
+def comments(text: str) -> list[str]:
+    """The text of each comment, as black leaves it (it only spaces the start and strips the end)."""
+    tokens = tokenize.generate_tokens(io.StringIO(text).readline)
+    return [token.string[1:].strip() for token in tokens if token.type == tokenize.COMMENT]
 
 
 def whole(source: str) -> str:
@@ -174,17 +202,22 @@ class Cache:
         return cls((Path(xdg) if xdg else Path.home() / ".cache") / "webhookgen", kind, salt)
 
     def path(self, chunk: str) -> Path:
-        key = hashlib.sha256(self.salt + chunk.encode("utf-8", "surrogatepass")).hexdigest()
+        key = self.key(chunk)
         return self.folder / self.kind / key[:2] / key[2:]
 
+    def key(self, chunk: str) -> str:
+        return hashlib.sha256(self.salt + chunk.encode("utf-8", "surrogatepass")).hexdigest()
+
     def get(self, chunk: str) -> str | None:
+        """The text stored for `chunk`, if the entry is whole and was stored for this very input (an
+        entry copied to another name is ignored); what the text says is for the caller to check."""
         try:
             data = self.path(chunk).read_bytes()
         except OSError:
             return None
-        digest, _, body = data.partition(b"\n")
-        if hashlib.sha256(body).hexdigest().encode() != digest:
-            return None  # torn or corrupt: format again
+        head, _, body = data.partition(b"\n")
+        if head != f"{self.key(chunk)} {hashlib.sha256(body).hexdigest()}".encode():
+            return None  # torn, corrupt, stored for another input or by an older version: format again
         try:
             return body.decode("utf-8", "surrogatepass")
         except UnicodeDecodeError:
@@ -198,7 +231,7 @@ class Cache:
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             try:
                 with os.fdopen(fd, "wb") as f:
-                    f.write(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+                    f.write(f"{self.key(chunk)} {hashlib.sha256(body).hexdigest()}\n".encode() + body)
                 os.replace(tmp, path)
             except BaseException:
                 with contextlib.suppress(OSError):
