@@ -106,6 +106,35 @@ def test_a_tampered_cache_entry_never_lands_in_the_output(
     assert "from the cache" not in formatting.format_str(source)
 
 
+def test_what_black_wrote_passes_the_check_on_the_cache(
+    sources: dict[str, str], cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # datamodel-code-generator does not write black's layout: its pieces come back from the cache
+    # changed, and must still be found the same code as what was rendered.
+    from generator.targets import pydantic
+
+    texts = [sources["kitchen_sink"], pydantic.source(spec.load(KITCHEN_SPEC))]
+    formatted = [formatting.format_str(text) for text in texts]
+    assert any(chunk not in formatted[1] for chunk in formatting.split(texts[1]))  # black changed pieces
+
+    def no_formatting(chunks: list[str]) -> list[str]:
+        assert not chunks, f"{len(chunks)} cached pieces were not trusted"
+        return []
+
+    monkeypatch.setattr(formatting, "format_many", no_formatting)
+    assert [formatting.format_str(text) for text in texts] == formatted
+
+
+def test_checking_cached_pieces_in_parallel_gives_the_same_verdicts(sources: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    chunks = formatting.split(sources["kitchen_sink"])
+    pairs = [(chunk, chunk if i % 3 else chunk + f"{INJECTED}\n") for i, chunk in enumerate(chunks)]
+    serial = formatting.check_many(pairs)
+    assert serial == [bool(i % 3) for i in range(len(chunks))]
+    monkeypatch.setattr(formatting, "CHECK_PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(formatting, "usable_cpus", lambda: 2)
+    assert formatting.check_many(pairs) == serial
+
+
 def test_a_cache_entry_stored_for_another_input_is_ignored(sources: dict[str, str], cache_dir: Path) -> None:
     source = sources["kitchen_sink"]
     whole = black.format_str(source, mode=formatting.MODE)
