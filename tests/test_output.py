@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -150,6 +151,28 @@ def test_after_a_kill_check_says_so_and_the_next_generate_rolls_back(project: Pa
     assert generate.returncode == 0, generate.stderr
     assert "rolled back an interrupted generate" in generate.stderr
     assert fuzz_writes.on_disk(out) == fuzz_writes.expected(old)  # the shipped spec's files: the old ones
+
+
+@pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
+@pytest.mark.parametrize("when", [3, 11])  # among the renames of the files; the journal's last
+def test_the_cli_killed_at_a_rename_by_strace_is_rolled_back_by_the_next_run(tmp_path: Path, when: int) -> None:
+    env = {"WEBHOOKGEN_CACHE_DIR": str(tmp_path / "cache")}
+    edited = tmp_path / "b.yaml"
+    edited.write_text(KITCHEN_SPEC.read_text().replace("A postal address, referenced by name.", "An edited address."))
+    assert run("generate", "--spec", "b.yaml", "--out", "warm", cwd=tmp_path, env=env).returncode == 0  # no cache writes below
+    assert run("generate", "--spec", str(KITCHEN_SPEC), "--out", "o", cwd=tmp_path, env=env).returncode == 0
+    old = snapshot(tmp_path / "o")
+    command = [sys.executable, "-m", "generator", "generate", "--spec", "b.yaml", "--out", "o"]
+    killed = subprocess.run(
+        ["strace", "-f", "-o", os.devnull, "-e", "trace=rename", "-e", f"inject=rename:signal=SIGKILL:when={when}", *command],
+        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT), **env}, capture_output=True, timeout=120,
+    )
+    if b"ptrace" in killed.stderr:
+        pytest.skip("strace cannot trace here")
+    assert b"wrote" not in killed.stderr  # killed before it finished
+    again = run("generate", "--spec", str(KITCHEN_SPEC), "--out", "o", cwd=tmp_path, env=env)
+    assert again.returncode == 0, again.stderr
+    assert {rel: data for rel, (data, _) in snapshot(tmp_path / "o").items()} == {rel: data for rel, (data, _) in old.items()}
 
 
 def test_a_file_the_manifest_does_not_list_is_never_replaced_without_force(tmp_path: Path) -> None:
