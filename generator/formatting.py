@@ -19,11 +19,12 @@ lives in $WEBHOOKGEN_CACHE_DIR (empty: no cache), else $XDG_CACHE_HOME/webhookge
 ~/.cache/webhookgen. It is not trusted: anyone who can write there could put any code in an entry,
 with hashes that match. So a formatted chunk read from it is used only if it compiles and is the
 chunk itself or compiles to the same code (the same bytecode, names and constants; black changes
-only the layout) with the same comments; else the chunk is formatted again.
+only the layout) with the same words and comments; else the chunk is formatted again.
 """
 
 from __future__ import annotations
 
+import collections
 import concurrent.futures
 import contextlib
 import gc
@@ -115,16 +116,22 @@ def same_code(chunk: str, cached: str) -> bool:
     """Whether a formatted chunk read from the cache may stand for black's output on `chunk`: it
     compiles, as every chunk black formats must; and it is the chunk itself (the templates print
     black's layout), or compiles to the same code as the chunk, line numbers aside (black changes
-    only the layout), with the same comments (a comment can be an encoding declaration)."""
+    only the layout), with the same words (so no dead code was added: the compiler drops it) and
+    the same comments (a comment can be an encoding declaration)."""
     try:
         code = compile(cached, "<cached>", "exec", dont_inherit=True)
         if cached == chunk:
             return True
         if not same_bytecode(compile(chunk, "<chunk>", "exec", dont_inherit=True), code):
             return False
+        if collections.Counter(_WORD.findall(chunk)) != collections.Counter(_WORD.findall(cached)):
+            return False
         return ("#" not in chunk and "#" not in cached) or comments(chunk) == comments(cached)
     except Exception:  # unparsable, too deep, ...: black formats it again and reports what it finds
         return False
+
+
+_WORD = re.compile(r"[^\W\d]\w*")  # names, keywords and the words of strings and comments
 
 
 def same_bytecode(a: CodeType, b: CodeType) -> bool:

@@ -85,8 +85,9 @@ INJECTED = '__import__("os").system("echo from the cache")'
         lambda chunk, formatted: f"{INJECTED}\n" + formatted,  # ... before it
         lambda chunk, formatted: formatted.replace("(", f"({INJECTED} or ", 1),  # ... inside it
         lambda chunk, formatted: formatted.replace("# ", "# -*- coding: utf-7 -*- from the cache ", 1),  # a comment
+        lambda chunk, formatted: formatted + "if False:\n    import os\n",  # dead code, which the compiler drops
     ],
-    ids=["after", "before", "inside", "comment"],
+    ids=["after", "before", "inside", "comment", "dead code"],
 )
 def test_a_tampered_cache_entry_never_lands_in_the_output(
     sources: dict[str, str], cache_dir: Path, tamper: Callable[[str, str], str]
@@ -133,6 +134,14 @@ def test_checking_cached_pieces_in_parallel_gives_the_same_verdicts(sources: dic
     monkeypatch.setattr(formatting, "CHECK_PARALLEL_MIN_CHARS", 0)
     monkeypatch.setattr(formatting, "usable_cpus", lambda: 2)
     assert formatting.check_many(pairs) == serial
+
+
+def test_dead_code_the_compiler_drops_is_refused_too() -> None:
+    chunk = "def f(x):\n    return len(x)\n"
+    cached = chunk + "    len(x)\n"  # after the return: no bytecode at all
+    assert formatting.same_bytecode(compile(chunk, "<a>", "exec"), compile(cached, "<b>", "exec"))
+    assert not formatting.same_code(chunk, cached)
+    assert formatting.same_code(chunk, "def f(x):\n    return len(\n        x\n    )\n")  # a layout of its own is fine
 
 
 def test_a_cache_entry_stored_for_another_input_is_ignored(sources: dict[str, str], cache_dir: Path) -> None:
