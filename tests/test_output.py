@@ -154,7 +154,7 @@ def test_after_a_kill_check_says_so_and_the_next_generate_rolls_back(project: Pa
 
 
 @pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
-@pytest.mark.parametrize("when", [3, 11])  # among the renames of the files; the journal's last
+@pytest.mark.parametrize("when", [3, 11])  # the first file's rename (after two of the journal); the journal's last
 def test_the_cli_killed_at_a_rename_by_strace_is_rolled_back_by_the_next_run(tmp_path: Path, when: int) -> None:
     env = {"WEBHOOKGEN_CACHE_DIR": str(tmp_path / "cache")}
     edited = tmp_path / "b.yaml"
