@@ -2,7 +2,7 @@
 
 Exit status: 0 done (or up to date), 1 `check` found stale files or `generate` refused to overwrite
 a file changed by hand, 2 the spec, a template or the output folder is unusable (one located line
-per problem, no traceback).
+per problem, no traceback), a file the generator did not write among them.
 """
 
 from __future__ import annotations
@@ -78,13 +78,25 @@ def main(argv: list[str] | None = None, prog: str = "python -m generator") -> in
 
 def check(files: dict[str, bytes], args: argparse.Namespace, prog: str) -> int:
     p = output.plan(files, args.out)
-    if not p.stale and not p.orphans:
+    interrupted = (args.out / output.JOURNAL).exists()
+    if interrupted:
+        print(
+            f"{shown(args.out / output.JOURNAL)}: a generate is running or was interrupted; the next generate finishes "
+            "or rolls it back",
+            file=sys.stderr,
+        )
+    if not p.stale and not p.orphans and not interrupted:
         print(f"{shown(args.out)} is up to date ({len(files)} files)", file=sys.stderr)
         return 0
     sys.stdout.write(output.unified_diff(files, p))
     print(f"\n{shown(args.out)} is out of date; run `{fix_command(prog, args)}`:", file=sys.stderr)
     for rel in p.stale:
-        note = " (edited by hand)" if rel in p.edited else " (not known to be generated: no manifest)" if rel in p.unknown else ""
+        note = (
+            " (edited by hand)" if rel in p.edited
+            else " (not known to be generated: no manifest)" if rel in p.unknown
+            else " (not written by the generator)" if rel in p.foreign
+            else ""
+        )
         print(f"  stale: {rel}{note}", file=sys.stderr)
     for rel in p.orphans:
         print(f"  no longer generated: {rel}{' (edited by hand)' if rel in p.edited else ''}", file=sys.stderr)
@@ -92,8 +104,19 @@ def check(files: dict[str, bytes], args: argparse.Namespace, prog: str) -> int:
 
 
 def generate(files: dict[str, bytes], args: argparse.Namespace) -> int:
-    output.remove_stale_temporaries(args.out)
+    recovered = output.recover(args.out)
+    if recovered:
+        print(recovered, file=sys.stderr)
     p = output.plan(files, args.out)
+    if p.foreign and not args.force:
+        for rel in p.foreign:
+            print(
+                f"{shown(args.out / rel)}: exists, and the generator did not write it ({output.MANIFEST} does not list "
+                "it); not overwritten",
+                file=sys.stderr,
+            )
+        print("Nothing was written. Move the file away, or pass --force to replace it.", file=sys.stderr)
+        return 2
     if (p.edited or p.unknown) and not args.force:
         for rel in p.edited:
             print(f"{shown(args.out / rel)}: edited by hand since it was generated; not overwritten", file=sys.stderr)

@@ -13,24 +13,31 @@ exactly when it compiles in place: chunks are whole top-level statements, and th
 holds any `from __future__` import, starts the file.)
 
 The cache is content-addressed: one file per chunk, named by the SHA-256 of black's version, the
-mode, the Python version (whose compiler accepted it) and the chunk's text, holding the formatted
-text after its own SHA-256 (an entry that does not match it is ignored). It lives in
-$WEBHOOKGEN_CACHE_DIR (empty: no cache), else $XDG_CACHE_HOME/webhookgen, else
-~/.cache/webhookgen.
+mode, the Python version (whose compiler accepted it) and the chunk's text, holding that name and
+the formatted text's own SHA-256, then the text (an entry that does not match both is ignored). It
+lives in $WEBHOOKGEN_CACHE_DIR (empty: no cache), else $XDG_CACHE_HOME/webhookgen, else
+~/.cache/webhookgen. It is not trusted: anyone who can write there could put any code in an entry,
+with hashes that match. So a formatted chunk read from it is used only if it compiles and is the
+chunk itself or compiles to the same code (the same bytecode, names and constants; black changes
+only the layout) with the same words and comments; else the chunk is formatted again.
 """
 
 from __future__ import annotations
 
+import collections
 import concurrent.futures
 import contextlib
 import gc
 import hashlib
+import io
 import multiprocessing
 import os
 import re
 import sys
 import tempfile
+import tokenize
 from pathlib import Path
+from types import CodeType
 from typing import Iterator
 
 import black
@@ -41,6 +48,8 @@ MODE = Mode(target_versions={TargetVersion.PY310})
 
 # Below this much text to format, a process pool costs more than it saves.
 PARALLEL_MIN_CHARS = 40_000
+# Below this much cached text to check, the same.
+CHECK_PARALLEL_MIN_CHARS = 1_000_000
 # Collect the young generation once per this much formatted text (the GC is otherwise off).
 COLLECT_EVERY_CHARS = 200_000
 
@@ -89,14 +98,10 @@ def format_str(source: str) -> str:
     if len(chunks) < 2:
         return whole(source)
     cache = Cache.default()
-    done: dict[int, str] = {}
-    todo: list[int] = []
-    for i, chunk in enumerate(chunks):
-        hit = cache.get(chunk) if cache else None
-        if hit is None:
-            todo.append(i)
-        else:
-            done[i] = hit
+    hits = {i: hit for i, hit in enumerate(cache.get(chunk) for chunk in chunks) if hit is not None} if cache else {}
+    trusted = check_many([(chunks[i], hit) for i, hit in hits.items()])
+    done = {i: hit for (i, hit), ok in zip(hits.items(), trusted) if ok}
+    todo = [i for i in range(len(chunks)) if i not in done]
     try:
         for i, text in zip(todo, format_many([chunks[i] for i in todo])):
             done[i] = text
@@ -105,6 +110,86 @@ def format_str(source: str) -> str:
     except (InvalidInput, _DoesNotCompile):
         return whole(source)  # raises with the position in the whole text
     return "\n\n".join(done[i] for i in range(len(chunks)) if done[i])
+
+
+def same_code(chunk: str, cached: str) -> bool:
+    """Whether a formatted chunk read from the cache may stand for black's output on `chunk`: it
+    compiles, as every chunk black formats must; and it is the chunk itself (the templates print
+    black's layout), or compiles to the same code as the chunk, line numbers aside (black changes
+    only the layout), with the same words (so no dead code was added: the compiler drops it) and
+    the same comments (a comment can be an encoding declaration)."""
+    try:
+        code = compile(cached, "<cached>", "exec", dont_inherit=True)
+        if cached == chunk:
+            return True
+        if not same_bytecode(compile(chunk, "<chunk>", "exec", dont_inherit=True), code):
+            return False
+        if collections.Counter(_WORD.findall(chunk)) != collections.Counter(_WORD.findall(cached)):
+            return False
+        return ("#" not in chunk and "#" not in cached) or comments(chunk) == comments(cached)
+    except Exception:  # unparsable, too deep, ...: black formats it again and reports what it finds
+        return False
+
+
+_WORD = re.compile(r"[^\W\d]\w*")  # names, keywords and the words of strings and comments
+
+
+def same_bytecode(a: CodeType, b: CodeType) -> bool:
+    """The same instructions, names and constants, in every nested code object (lines may differ)."""
+    pairs = [(a, b)]
+    while pairs:
+        x, y = pairs.pop()
+        if _shape(x) != _shape(y):
+            return False
+        for const_x, const_y in zip(x.co_consts, y.co_consts):
+            if isinstance(const_x, CodeType) and isinstance(const_y, CodeType):
+                pairs.append((const_x, const_y))
+            elif type(const_x) is not type(const_y) or repr(const_x) != repr(const_y):  # repr: -0.0 is not 0.0
+                return False
+    return True
+
+
+def _shape(code: CodeType) -> tuple[object, ...]:
+    return (
+        code.co_code, code.co_names, code.co_varnames, code.co_freevars, code.co_cellvars, code.co_argcount,
+        code.co_posonlyargcount, code.co_kwonlyargcount, code.co_flags, code.co_name,
+        getattr(code, "co_qualname", None), getattr(code, "co_exceptiontable", None), len(code.co_consts),
+    )
+
+
+def check_many(pairs: list[tuple[str, str]]) -> list[bool]:
+    """same_code for each (chunk, cached text): across forked processes when there is much to check
+    (compiling is most of it: a second or two for the 5.6 MB module of 1,000 events)."""
+    global _to_check
+    workers = usable_cpus()
+    if workers < 2 or sum(len(cached) for _, cached in pairs) < CHECK_PARALLEL_MIN_CHARS or "fork" not in multiprocessing.get_all_start_methods():
+        return [same_code(chunk, cached) for chunk, cached in pairs]
+    _to_check = pairs  # inherited by the forked workers rather than sent to them
+    try:
+        context = multiprocessing.get_context("fork")
+        with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            slices = [range(i, len(pairs), workers * 4) for i in range(workers * 4)]  # interleaved: even sizes
+            results = list(pool.map(check_slice, slices))
+    finally:
+        _to_check = []
+    out = [False] * len(pairs)
+    for indexes, oks in zip(slices, results):
+        for i, ok in zip(indexes, oks):
+            out[i] = ok
+    return out
+
+
+_to_check: list[tuple[str, str]] = []
+
+
+def check_slice(indexes: range) -> list[bool]:
+    return [same_code(*_to_check[i]) for i in indexes]
+
+
+def comments(text: str) -> list[str]:
+    """The text of each comment, as black leaves it (it only spaces the start and strips the end)."""
+    tokens = tokenize.generate_tokens(io.StringIO(text).readline)
+    return [token.string[1:].strip() for token in tokens if token.type == tokenize.COMMENT]
 
 
 def whole(source: str) -> str:
@@ -174,17 +259,22 @@ class Cache:
         return cls((Path(xdg) if xdg else Path.home() / ".cache") / "webhookgen", kind, salt)
 
     def path(self, chunk: str) -> Path:
-        key = hashlib.sha256(self.salt + chunk.encode("utf-8", "surrogatepass")).hexdigest()
+        key = self.key(chunk)
         return self.folder / self.kind / key[:2] / key[2:]
 
+    def key(self, chunk: str) -> str:
+        return hashlib.sha256(self.salt + chunk.encode("utf-8", "surrogatepass")).hexdigest()
+
     def get(self, chunk: str) -> str | None:
+        """The text stored for `chunk`, if the entry is whole and was stored for this very input (an
+        entry copied to another name is ignored); what the text says is for the caller to check."""
         try:
             data = self.path(chunk).read_bytes()
         except OSError:
             return None
-        digest, _, body = data.partition(b"\n")
-        if hashlib.sha256(body).hexdigest().encode() != digest:
-            return None  # torn or corrupt: format again
+        head, _, body = data.partition(b"\n")
+        if head != f"{self.key(chunk)} {hashlib.sha256(body).hexdigest()}".encode():
+            return None  # torn, corrupt, stored for another input or by an older version: format again
         try:
             return body.decode("utf-8", "surrogatepass")
         except UnicodeDecodeError:
@@ -198,7 +288,7 @@ class Cache:
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             try:
                 with os.fdopen(fd, "wb") as f:
-                    f.write(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+                    f.write(f"{self.key(chunk)} {hashlib.sha256(body).hexdigest()}\n".encode() + body)
                 os.replace(tmp, path)
             except BaseException:
                 with contextlib.suppress(OSError):

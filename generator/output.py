@@ -2,26 +2,30 @@
 
 A manifest (`.webhookgen-manifest.json`) records each file the generator wrote with the sha256 of
 its bytes. It tells a file we wrote and nobody changed (safe to replace or remove) from a file
-changed by hand since (never overwritten without `--force`) or a file we never wrote (never removed).
+changed by hand since, or a file we never wrote (neither overwritten without `--force`, nor removed).
 Files are compared and written as bytes: no newline translation, so any description round-trips.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import difflib
 import fcntl
 import hashlib
 import json
 import os
+import re
+import secrets
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 MANIFEST = ".webhookgen-manifest.json"
+JOURNAL = ".webhookgen-journal.json"  # there only while a generate runs, or after one was killed
 TMP_MARK = ".webhookgen-tmp-"  # in every temporary name: hidden, and never the name of an output
+JOURNAL_NEXT = JOURNAL + TMP_MARK + "next"  # the journal's own temporary
 
 
 class OutputError(Exception):
@@ -63,7 +67,7 @@ def read_manifest(out: Path) -> dict[str, str] | None:
 
 def safe_relative(rel: str) -> bool:
     parts = Path(rel).parts
-    return bool(parts) and not Path(rel).is_absolute() and ".." not in parts and "\0" not in rel and rel != MANIFEST
+    return bool(parts) and not Path(rel).is_absolute() and ".." not in parts and "\0" not in rel and rel not in (MANIFEST, JOURNAL)
 
 
 def through_link(out: Path, rel: str) -> bool:
@@ -76,10 +80,8 @@ def through_link(out: Path, rel: str) -> bool:
     return False
 
 
-def manifest_bytes(files: dict[str, bytes], kept: dict[str, str] | None = None) -> bytes:
-    """The manifest of `files`, plus `kept`: orphans that could not be removed, still ours to track."""
+def manifest_bytes(files: dict[str, bytes]) -> bytes:
     entries = {rel: digest(data) for rel, data in files.items()}
-    entries.update(kept or {})
     body = {"generator": "webhookgen", "files": dict(sorted(entries.items()))}
     return (json.dumps(body, indent=2, sort_keys=True) + "\n").encode()
 
@@ -92,6 +94,7 @@ class Plan:
     orphans: list[str] = field(default_factory=list)  # we wrote them, nothing produces them now
     edited: list[str] = field(default_factory=list)  # changed by hand since we wrote them
     unknown: list[str] = field(default_factory=list)  # there, different, and no manifest says we wrote them
+    foreign: list[str] = field(default_factory=list)  # there, different, and the manifest does not list them
     current: dict[str, bytes | None] = field(default_factory=dict)  # what is on disk now
     hashes: dict[str, str] = field(default_factory=dict)  # the manifest's entries for the orphans
 
@@ -110,6 +113,8 @@ def plan(files: dict[str, bytes], out: Path) -> Plan:
             p.stale.append(rel)
             if now is not None and manifest is None:
                 p.unknown.append(rel)
+            elif now is not None and manifest is not None and rel not in manifest:
+                p.foreign.append(rel)
             elif now is not None and manifest is not None and rel in manifest and digest(now) != manifest[rel]:
                 p.edited.append(rel)
     for rel in sorted(set(manifest or {}) - set(files)):
@@ -159,94 +164,228 @@ def locked(out: Path) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
-def remove_stale_temporaries(out: Path) -> None:
-    """A killed run may leave temporary files behind; they are ours by their name."""
-    for path in out.rglob(f"*{TMP_MARK}*"):
-        with contextlib.suppress(OSError):
-            path.unlink()
+# -- all-or-nothing writes, with a journal ---------------------------------------------------------
+#
+# A run writes every new file to a temporary beside its target and links a backup to every file it
+# replaces or removes; only then does the journal (phase "renaming") reach the disk, and only then
+# does the first rename happen. A run killed at any point leaves the journal behind, and the next
+# run reads it before anything else: before the renames it removes the temporaries and backups; during
+# them it puts every backup back and removes the files that were new; after them (phase "done") it
+# only removes the backups. So the folder reads entirely old or entirely new, and so does the
+# manifest, which is one of the files renamed. The journal names only targets; the temporaries and
+# backups are derived from them and its random token, so cleaning up can never touch anything else.
+
+
+@dataclass
+class Journal:
+    token: str  # in every temporary and backup name of the run
+    writes: dict[str, tuple[str | None, str]]  # path: (sha256 of the file it replaces or None, sha256 of the new file)
+    removes: dict[str, str]  # orphan path: sha256 of the file removed
+    phase: str = "writing"  # "writing" (no rename yet), "renaming", "done" (every rename made)
+
+    def to_bytes(self) -> bytes:
+        body = {
+            "generator": "webhookgen",
+            "phase": self.phase,
+            "token": self.token,
+            "writes": {rel: {"old": old, "new": new} for rel, (old, new) in self.writes.items()},
+            "removes": self.removes,
+        }
+        return (json.dumps(body, indent=2, sort_keys=True) + "\n").encode()
+
+
+def temporary(out: Path, rel: str, token: str) -> Path:
+    target = out / rel
+    return target.parent / f".{target.name[:80]}{TMP_MARK}{token}"
+
+
+def backup(out: Path, rel: str, token: str) -> Path:
+    return temporary(out, rel, token).with_name(temporary(out, rel, token).name + ".old")
+
+
+def parse_journal(out: Path, data: bytes) -> Journal:
+    """The journal of an interrupted run, checked: every path in it one the generator could write."""
+    bad = OutputError(
+        f"{out / JOURNAL}: not a journal this generator wrote; nothing was changed (remove it to go on)"
+    )
+    try:
+        body = json.loads(data.decode("utf-8"))
+        token, phase, writes, removes = body["token"], body["phase"], body["writes"], body["removes"]
+        journal = Journal(
+            token,
+            {rel: (entry["old"], entry["new"]) for rel, entry in writes.items()},
+            dict(removes),
+            phase,
+        )
+    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
+        raise bad from None
+    if not isinstance(token, str) or not _TOKEN.fullmatch(token) or phase not in ("writing", "renaming", "done"):
+        raise bad
+    hashes = [new for _, new in journal.writes.values()] + list(journal.removes.values())
+    hashes += [old for old, _ in journal.writes.values() if old is not None]
+    if not all(isinstance(h, str) and _SHA256.fullmatch(h) for h in hashes):
+        raise bad
+    for rel in [*journal.writes, *journal.removes]:
+        if not (safe_relative(rel) or rel == MANIFEST) or through_link(out, rel):
+            raise bad
+    return journal
+
+
+_TOKEN = re.compile(r"[0-9a-f]{16}")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def save_journal(out: Path, journal: Journal, phase: str) -> None:
+    """The journal on disk (fsynced, then renamed into place, then the folder fsynced) in `phase`."""
+    tmp = out / JOURNAL_NEXT  # a fixed name: one run at a time holds the lock
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(tmp)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    with os.fdopen(fd, "wb") as f:
+        f.write(dataclasses.replace(journal, phase=phase).to_bytes())
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, out / JOURNAL)
+    journal.phase = phase  # what the next run would read now
+    sync_folders([out])
+
+
+def sync_folders(folders: Iterable[Path]) -> None:
+    """fsync each folder, so that the names created, renamed or removed in it are on disk."""
+    for folder in dict.fromkeys(folders):
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def recover(out: Path) -> str | None:
+    """Finish or roll back a run that was killed part way, from its journal; what was done, if anything.
+
+    Removes nothing but the journal's own temporaries and backups (and the journal)."""
+    if not out.is_dir():
+        return None
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(out / JOURNAL_NEXT)
+    data = read(out / JOURNAL)
+    if data is None:
+        return None
+    journal = parse_journal(out, data)
+    try:
+        if journal.phase == "done":
+            finish(out, journal)
+            return f"{out / JOURNAL}: finished cleaning up after an interrupted generate (its files were all written)"
+        undo(out, journal)
+        os.unlink(out / JOURNAL)
+        sync_folders([out])
+    except OSError as e:
+        raise OutputError(f"{e.filename or out}: cannot roll back an interrupted generate: {e.strerror}") from None
+    return f"{out / JOURNAL}: rolled back an interrupted generate; the files are those of the run before it"
 
 
 def write_all(out: Path, files: dict[str, bytes], p: Plan, mode: int) -> None:
-    """Write every stale file and the manifest, or none of them, then remove the orphans.
+    """Write every stale file and the manifest and remove the orphans, or change nothing.
 
-    Everything is written to temporary files beside its target first; only when all are on disk
-    are they renamed into place. If a rename fails, the ones already renamed are put back.
+    Everything is written to temporary files beside its target first, and each file replaced or
+    removed gets a backup (a hard link); only when all are on disk, and the journal says so, are
+    the temporaries renamed into place. A failure puts the backups back; a kill leaves the journal
+    for the next run (see `recover`).
     """
     writes = {rel: files[rel] for rel in p.stale}
     writes[MANIFEST] = manifest_bytes(files)
-    temporaries: dict[str, str] = {}
+    currents = {rel: p.current.get(rel) for rel in writes}
+    currents[MANIFEST] = read(out / MANIFEST)
+    journal = Journal(
+        secrets.token_hex(8),
+        {rel: (None if currents[rel] is None else digest(currents[rel] or b""), digest(data)) for rel, data in writes.items()},
+        {rel: digest(p.current[rel] or b"") for rel in p.orphans},
+    )
     try:
+        save_journal(out, journal, "writing")
         for rel, data in writes.items():
             target = out / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:80]}{TMP_MARK}")
-            temporaries[rel] = tmp
+            tmp = temporary(out, rel, journal.token)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
                 f.flush()
+                os.fchmod(f.fileno(), mode)  # outputs are meant to be copied and published
                 os.fsync(f.fileno())
-            os.chmod(tmp, mode)  # mkstemp makes it private; outputs are meant to be copied and published
-        rename_all(out, temporaries)
+        replaced = [rel for rel, (old, _) in journal.writes.items() if old is not None] + list(journal.removes)
+        for rel in replaced:
+            try:
+                os.link(out / rel, backup(out, rel, journal.token))
+            except OSError:  # a filesystem without hard links: a copy does as well
+                shutil.copy2(out / rel, backup(out, rel, journal.token))
+        folders = [(out / rel).parent for rel in [*journal.writes, *journal.removes]]
+        sync_folders(folders)
+        save_journal(out, journal, "renaming")
+        for rel in journal.writes:
+            os.replace(temporary(out, rel, journal.token), out / rel)
+        for rel in journal.removes:
+            os.unlink(out / rel)
+        sync_folders(folders)
+        save_journal(out, journal, "done")
     except OSError as e:
-        raise OutputError(f"{e.filename or out}: cannot write: {e.strerror}; nothing was changed") from None
-    finally:
-        for tmp in temporaries.values():
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-    kept: dict[str, str] = {}
-    for rel in p.orphans:
-        try:
-            (out / rel).unlink()
-        except FileNotFoundError:
-            pass
-        except OSError:
-            kept[rel] = p.hashes[rel]  # still ours: the next run tries again
-            continue
-        prune_empty_folders(out, (out / rel).parent)
-    if kept:
-        write_manifest(out, manifest_bytes(files, kept), mode)
-
-
-def write_manifest(out: Path, data: bytes, mode: int) -> None:
-    fd, tmp = tempfile.mkstemp(dir=out, prefix=f"{MANIFEST}{TMP_MARK}")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, mode)
-        os.replace(tmp, out / MANIFEST)
-    except OSError as e:
+        if journal.phase == "done":
+            return finish_or_report(out, journal)
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise OutputError(f"{out / MANIFEST}: cannot write: {e.strerror}") from None
+            remove_if_there(out / JOURNAL_NEXT)
+            undo(out, journal)  # if this fails too, the journal stays for the next run to finish it
+            remove_if_there(out / JOURNAL)
+        raise OutputError(f"{e.filename or out}: cannot write: {e.strerror}; nothing was changed") from None
+    finish_or_report(out, journal)
 
 
-def rename_all(out: Path, temporaries: dict[str, str]) -> None:
-    backups: dict[str, str] = {}  # rel -> a hard link to the file it replaces
-    done: list[str] = []
+def finish_or_report(out: Path, journal: Journal) -> None:
     try:
-        for rel, tmp in temporaries.items():
-            target = out / rel
-            if target.exists():
-                backup = f"{tmp}.old"
-                try:
-                    os.link(target, backup)
-                except OSError:  # a filesystem without hard links: a copy does as well
-                    shutil.copy2(target, backup)
-                backups[rel] = backup
-            os.replace(tmp, target)
-            done.append(rel)
-    except OSError:
-        for rel in reversed(done):
-            with contextlib.suppress(OSError):
-                if rel in backups:
-                    os.replace(backups.pop(rel), out / rel)
-                else:
-                    os.unlink(out / rel)
-        raise
-    finally:
-        for backup in backups.values():
-            with contextlib.suppress(OSError):
-                os.unlink(backup)
+        finish(out, journal)
+    except OSError as e:  # every file is written; the next run removes what is left
+        raise OutputError(f"{e.filename or out}: wrote every file, but cannot clean up: {e.strerror}") from None
+
+
+def undo(out: Path, journal: Journal) -> None:
+    """Put back what a run in phase "writing" or "renaming" changed, and remove its temporaries."""
+    renaming = journal.phase == "renaming"
+    for rel, (old, new) in journal.writes.items():
+        target, tmp, saved = out / rel, temporary(out, rel, journal.token), backup(out, rel, journal.token)
+        if renaming and old is not None and saved.exists():
+            now = read(target)
+            if now is None or digest(now) in (old, new):  # a file changed since the kill is left as it is
+                os.replace(saved, target)
+        elif renaming and old is None and not tmp.exists():  # renamed into place: it was not there before
+            now = read(target)
+            if now is not None and digest(now) == new:
+                os.unlink(target)
+        remove_if_there(tmp)
+        remove_if_there(saved)
+        if old is None:
+            prune_empty_folders(out, target.parent)
+    for rel, old in journal.removes.items():
+        target, saved = out / rel, backup(out, rel, journal.token)
+        if renaming and saved.exists() and not target.exists():
+            os.replace(saved, target)
+        remove_if_there(saved)
+    sync_folders(dict.fromkeys((out / rel).parent for rel in [*journal.writes, *journal.removes] if (out / rel).parent.is_dir()))
+
+
+def finish(out: Path, journal: Journal) -> None:
+    """After every rename: remove the backups, the folders the orphans leave empty, and the journal."""
+    for rel in journal.writes:
+        remove_if_there(temporary(out, rel, journal.token))
+        remove_if_there(backup(out, rel, journal.token))
+    for rel in journal.removes:
+        remove_if_there(backup(out, rel, journal.token))
+        prune_empty_folders(out, (out / rel).parent)
+    os.unlink(out / JOURNAL)
+    sync_folders([out])
+
+
+def remove_if_there(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
 
 
 def prune_empty_folders(out: Path, folder: Path) -> None:

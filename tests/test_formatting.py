@@ -7,6 +7,7 @@ import gc
 import re
 import sys
 from pathlib import Path
+from typing import Callable
 
 import black
 import pytest
@@ -72,6 +73,96 @@ def test_a_corrupt_cache_entry_is_ignored_and_replaced(sources: dict[str, str], 
     cache = formatting.Cache(cache_dir)
     for chunk in formatting.split(source):
         assert cache.get(chunk) is not None  # every entry readable again
+
+
+INJECTED = '__import__("os").system("echo from the cache")'
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda chunk, formatted: formatted + f"{INJECTED}\n",  # code added after the piece
+        lambda chunk, formatted: f"{INJECTED}\n" + formatted,  # ... before it
+        lambda chunk, formatted: formatted.replace("(", f"({INJECTED} or ", 1),  # ... inside it
+        lambda chunk, formatted: formatted.replace("# ", "# -*- coding: utf-7 -*- from the cache ", 1),  # a comment
+        lambda chunk, formatted: formatted + "if False:\n    import os\n",  # dead code, which the compiler drops
+    ],
+    ids=["after", "before", "inside", "comment", "dead code"],
+)
+def test_a_tampered_cache_entry_never_lands_in_the_output(
+    sources: dict[str, str], cache_dir: Path, tamper: Callable[[str, str], str]
+) -> None:
+    # Whoever can write to the cache can also write entries whose hashes match: the Cache's own
+    # put() writes them here, exactly as the generator would.
+    source = sources["kitchen_sink"]
+    whole = black.format_str(source, mode=formatting.MODE)
+    assert formatting.format_str(source) == whole
+    cache = formatting.Cache(cache_dir)
+    chunks = formatting.split(source)
+    for chunk in chunks:
+        formatted = cache.get(chunk)
+        assert formatted is not None
+        cache.put(chunk, tamper(chunk, formatted))
+    assert formatting.format_str(source) == whole
+    assert "from the cache" not in formatting.format_str(source)
+
+
+def test_what_black_wrote_passes_the_check_on_the_cache(
+    sources: dict[str, str], cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # datamodel-code-generator does not write black's layout: its pieces come back from the cache
+    # changed, and must still be found the same code as what was rendered.
+    from generator.targets import pydantic
+
+    texts = [sources["kitchen_sink"], pydantic.source(spec.load(KITCHEN_SPEC))]
+    formatted = [formatting.format_str(text) for text in texts]
+    assert any(chunk not in formatted[1] for chunk in formatting.split(texts[1]))  # black changed pieces
+
+    def no_formatting(chunks: list[str]) -> list[str]:
+        assert not chunks, f"{len(chunks)} cached pieces were not trusted"
+        return []
+
+    monkeypatch.setattr(formatting, "format_many", no_formatting)
+    assert [formatting.format_str(text) for text in texts] == formatted
+
+
+def test_checking_cached_pieces_in_parallel_gives_the_same_verdicts(sources: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    chunks = formatting.split(sources["kitchen_sink"])
+    pairs = [(chunk, chunk if i % 3 else chunk + f"{INJECTED}\n") for i, chunk in enumerate(chunks)]
+    serial = formatting.check_many(pairs)
+    assert serial == [bool(i % 3) for i in range(len(chunks))]
+    monkeypatch.setattr(formatting, "CHECK_PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(formatting, "usable_cpus", lambda: 2)
+    assert formatting.check_many(pairs) == serial
+
+
+def test_dead_code_the_compiler_drops_is_refused_too() -> None:
+    chunk = "def f(x):\n    return len(x)\n"
+    cached = chunk + "    len(x)\n"  # after the return: no bytecode at all
+    assert formatting.same_bytecode(compile(chunk, "<a>", "exec"), compile(cached, "<b>", "exec"))
+    assert not formatting.same_code(chunk, cached)
+    assert formatting.same_code(chunk, "def f(x):\n    return len(\n        x\n    )\n")  # a layout of its own is fine
+
+
+def test_a_cache_entry_stored_for_another_input_is_ignored(sources: dict[str, str], cache_dir: Path) -> None:
+    source = sources["kitchen_sink"]
+    whole = black.format_str(source, mode=formatting.MODE)
+    assert formatting.format_str(source) == whole
+    cache = formatting.Cache(cache_dir)
+    first, second = formatting.split(source)[1:3]
+    cache.path(second).write_bytes(cache.path(first).read_bytes())  # a whole, well-formed entry
+    assert cache.get(second) is None
+    assert formatting.format_str(source) == whole
+
+
+def test_a_cached_piece_that_does_not_compile_is_not_trusted(cache_dir: Path) -> None:
+    # An entry may claim that black leaves a piece as it is; the piece must still compile.
+    source = "x = 1\n\n\ndef f():\n    return 2\n\n\ndef g():\n    return 'a\x00b'\n"
+    cache = formatting.Cache(cache_dir)
+    for chunk in formatting.split(source):
+        cache.put(chunk, chunk)
+    with pytest.raises((SyntaxError, ValueError)):
+        formatting.format_str(source)
 
 
 def test_a_cut_inside_a_string_falls_back_to_the_whole_text(cache_dir: Path) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 import yaml
@@ -154,3 +155,78 @@ def test_a_part_the_tool_refuses_falls_back_to_the_whole_run(tmp_path: Path, mon
 
     monkeypatch.setattr(pydantic_target, "run_generator", refuses)
     assert pydantic_target.patched(document, output, new_document, pydantic_target.header(after)) is None
+
+
+# -- a cache entry is not trusted: whoever can write the cache folder can also make its hashes match --
+
+
+def in_first_model(line: str) -> Callable[[str], str]:
+    """A tampering that adds `line` to the body of the output's first model (Address, which an edit
+    of odd_keys leaves as it was, so a patch would keep it)."""
+
+    def tamper(text: str) -> str:
+        at = text.index("    model_config = ConfigDict(")
+        return text[:at] + f"    {line}\n" + text[at:]
+
+    return tamper
+
+
+TAMPERINGS: dict[str, Callable[[str], str]] = {
+    "a call in a default": in_first_model('pid: int = __import__("os").getpid()'),
+    "code in a string annotation": in_first_model("""pid: "__import__('os').getpid()\""""),
+    "a default factory": in_first_model("pid: int = Field(default_factory=breakpoint)"),
+    "a statement": lambda text: text + '\n__import__("os").system("echo from the cache")\n',
+    "a decorator": lambda text: text.replace("\n\n\nclass ", "\n\n\n@print\nclass ", 1),
+    "another import": lambda text: text.replace("from typing import", "from os import system\nfrom typing import", 1),
+}
+
+
+def stored(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[formatting.Cache, str]]:
+    """What the pydantic target stores from now on, by what it is: {"output" or "previous": (its
+    cache, the entry's key)}; the test then rewrites entries with the Cache's own put(), as anyone
+    who can write the cache folder could (every hash in an entry is computable)."""
+    keys: dict[str, tuple[formatting.Cache, str]] = {}
+    real_put = formatting.Cache.put
+
+    def put(cache: formatting.Cache, chunk: str, text: str) -> None:
+        if cache.kind == "datamodel-code-generator":
+            keys["previous" if text.startswith("{") else "output"] = (cache, chunk)
+        real_put(cache, chunk, text)
+
+    monkeypatch.setattr(formatting.Cache, "put", put)
+    return keys
+
+
+@pytest.mark.parametrize("tamper", TAMPERINGS.values(), ids=TAMPERINGS)
+def test_a_cached_output_with_code_of_its_own_is_a_miss(
+    tamper: Callable[[str], str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loaded = spec.load(KITCHEN_SPEC)
+    monkeypatch.setenv("WEBHOOKGEN_CACHE_DIR", str(tmp_path))
+    keys = stored(monkeypatch)
+    good = pydantic_target.source(loaded)
+    monkeypatch.setattr(pydantic_target, "_last_hit", None)
+    assert pydantic_target.cached(loaded)  # the tool's own output passes the check
+    assert tamper(good) != good
+    cache, key = keys["output"]
+    cache.put(key, tamper(good))
+    monkeypatch.setattr(pydantic_target, "_last_hit", None)
+    assert not pydantic_target.cached(loaded)
+    assert pydantic_target.source(loaded) == good
+
+
+@pytest.mark.parametrize("tamper", [t for name, t in TAMPERINGS.items() if name != "a statement"], ids=[n for n in TAMPERINGS if n != "a statement"])
+def test_a_previous_output_with_code_of_its_own_is_not_patched_from(
+    tamper: Callable[[str], str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = yaml.safe_load(KITCHEN_SPEC.read_text(encoding="utf-8"))
+    monkeypatch.setenv("WEBHOOKGEN_CACHE_DIR", str(tmp_path / "cache"))
+    keys = stored(monkeypatch)
+    pydantic_target.source(loaded_as(tmp_path / "before", data))
+    cache, key = keys["previous"]
+    previous = json.loads(cache.get(key) or "")
+    cache.put(key, json.dumps({**previous, "output": tamper(previous["output"])}))
+    data["types"]["odd_keys"]["description"] = "Edited."
+    after = loaded_as(tmp_path / "after", data)
+    whole = pydantic_target.run_generator(pydantic_target.cache_key(after)[0], pydantic_target.header(after))
+    assert pydantic_target.source(after) == whole

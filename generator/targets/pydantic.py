@@ -8,6 +8,7 @@ discriminated union named like the spec's union rather than a wrapper around it.
 
 from __future__ import annotations
 
+import ast
 import functools
 import hashlib
 import json
@@ -76,6 +77,8 @@ def cached_output(spec: model.Spec) -> str | None:
     if _last_hit is not None and _last_hit[0] == entry:
         return _last_hit[1]
     hit = cache.get(key)
+    if hit is not None and not plain_models(hit, header(spec)):
+        hit = None  # not the shape of the tool's output: run the tool
     if hit is not None:
         _last_hit = (entry, hit)
     return hit
@@ -98,8 +101,8 @@ def source(spec: model.Spec) -> str:
     previous_key = f"previous\0{path(spec)}\0{header_text}"
     previous = cache.get(previous_key) if cache is not None else None
     generated = None
-    if previous is not None:
-        before = json.loads(previous)
+    before = previous_run(previous, header_text) if previous is not None else None
+    if before is not None:
         generated = patched(before["schema"], before["output"], document, header_text)
     if generated is None:
         generated = run_generator(document, header_text)
@@ -107,6 +110,120 @@ def source(spec: model.Spec) -> str:
         cache.put(key, generated)
         cache.put(previous_key, json.dumps({"schema": document, "output": generated}))
     return generated
+
+
+def previous_run(entry: str, header_text: str) -> dict[str, Any] | None:
+    """The previous run's schema and output from its cache entry, if the output has the tool's shape."""
+    try:
+        before = json.loads(entry)
+    except ValueError:
+        return None
+    if not isinstance(before, dict) or not isinstance(before.get("schema"), dict) or not isinstance(before.get("output"), str):
+        return None
+    return before if plain_models(before["output"], header_text) else None
+
+
+# -- what a cached output may hold -----------------------------------------------------------------
+#
+# The cache holds the tool's output by its input's hash, but anyone who can write to the cache folder
+# could put any text there, and nothing short of running the tool again (what the cache saves) shows
+# that the text is the tool's output for this schema. So a cached output, whole or the previous one
+# a patch starts from, is used only when it has the shape of what the tool writes for our schemas:
+# the header; names imported from pydantic and typing; classes without decorators whose bodies hold
+# docstrings, annotated fields and `model_config`, whose only calls are Field(...) and ConfigDict(...)
+# with constant arguments, and whose strings in annotations are Literal values or class names.
+# Importing such a module runs nothing but pydantic building those classes. Anything else is a miss.
+
+PLAIN_IMPORTS = frozenset({"__future__", "pydantic", "typing"})
+PLAIN_CALLS = frozenset({"Field", "ConfigDict"})
+BUILTIN_TYPES = frozenset({"str", "int", "float", "bool", "bytes", "list", "dict", "tuple", "set", "frozenset"})
+
+
+def plain_models(text: str, header_text: str) -> bool:
+    """Whether `text` has only the shape of the tool's output (see above); walked without recursion,
+    so a union of thousands of members is no deeper for it than one of two."""
+    if not text.startswith(header_text + "\n"):
+        return False
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    names = set(BUILTIN_TYPES)
+    classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+    names |= classes
+    todo: list[tuple[ast.AST, str]] = []  # expressions, and what they may be: "type", "literal", "data", "value"
+    for node in tree.body:
+        if isinstance(node, ast.Expr) and _is_text(node.value):
+            continue
+        if isinstance(node, ast.ImportFrom):
+            if node.module not in PLAIN_IMPORTS or node.level or any(alias.name == "*" for alias in node.names):
+                return False
+            names.update(alias.asname or alias.name for alias in node.names)
+        elif isinstance(node, ast.ClassDef):
+            if node.decorator_list or node.keywords or getattr(node, "type_params", None):
+                return False
+            todo += [(base, "type") for base in node.bases]
+            for item in node.body:
+                if isinstance(item, ast.Pass) or (isinstance(item, ast.Expr) and _is_text(item.value)):
+                    continue
+                if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name) and item.simple:
+                    todo.append((item.annotation, "type"))
+                    if item.value is not None:
+                        todo.append((item.value, "value"))
+                elif isinstance(item, ast.Assign) and len(item.targets) == 1 and isinstance(item.targets[0], ast.Name):
+                    todo.append((item.value, "value"))
+                else:
+                    return False
+        elif not _is_rebuild(node, classes):
+            return False
+    while todo:
+        expr, what = todo.pop()
+        if isinstance(expr, ast.Constant):
+            # A string in an annotation is evaluated by pydantic: only a class's name may be one.
+            if what == "type" and isinstance(expr.value, str) and not expr.value.isidentifier():
+                return False
+        elif isinstance(expr, ast.Name):
+            if what != "type" or expr.id not in names:
+                return False
+        elif isinstance(expr, ast.Subscript) and what == "type":
+            literal = isinstance(expr.value, ast.Name) and expr.value.id == "Literal"
+            todo += [(expr.value, "type"), (expr.slice, "literal" if literal else "type")]
+        elif isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr) and what == "type":
+            todo += [(expr.left, "type"), (expr.right, "type")]
+        elif isinstance(expr, ast.Call) and what in ("type", "value"):
+            if not (isinstance(expr.func, ast.Name) and expr.func.id in PLAIN_CALLS and expr.func.id in names):
+                return False
+            if any(keyword.arg is None for keyword in expr.keywords):
+                return False
+            todo += [(arg, "data") for arg in expr.args] + [(keyword.value, "data") for keyword in expr.keywords]
+        elif isinstance(expr, (ast.Tuple, ast.List, ast.Set)) and (what != "type" or isinstance(expr, ast.Tuple)):
+            todo += [(element, what if what != "value" else "data") for element in expr.elts]
+        elif isinstance(expr, ast.Dict) and what in ("data", "value") and None not in expr.keys:
+            todo += [(part, "data") for part in [*expr.keys, *expr.values] if part is not None]
+        elif isinstance(expr, ast.UnaryOp) and isinstance(expr.op, (ast.USub, ast.UAdd)) and isinstance(expr.operand, ast.Constant):
+            pass
+        else:
+            return False
+    return True
+
+
+def _is_text(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+def _is_rebuild(node: ast.stmt, classes: set[str]) -> bool:
+    """`Model.model_rebuild()`, which the tool writes after classes that refer to later ones."""
+    if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)):
+        return False
+    call = node.value
+    return (
+        isinstance(call.func, ast.Attribute)
+        and call.func.attr == "model_rebuild"
+        and isinstance(call.func.value, ast.Name)
+        and call.func.value.id in classes
+        and not call.args
+        and not call.keywords
+    )
 
 
 @functools.cache
