@@ -12,25 +12,14 @@ import jinja2
 
 from generator import model
 from generator.problems import Problem, SpecError
-from generator.targets import docs_cli, docs_python, json_schema, msgspec, pydantic, python, typescript
-from generator.targets.base import RenderError, Target, indent_block
+from generator.targets import TARGETS, Target
+from generator.targets.base import RenderError, indent_block
 
 __all__ = ["BUILTIN_TEMPLATES", "TARGETS", "RenderError", "check", "checks", "environment", "render"]
 
 # Installed from a wheel, the templates are package data; in the checkout, a folder beside the package.
 _PACKAGED = Path(__file__).resolve().parent / "templates"
 BUILTIN_TEMPLATES = _PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parent.parent / "templates"
-
-# In the order they are rendered; each writes its own files.
-TARGETS: tuple[Target, ...] = (
-    docs_cli.TARGET,
-    docs_python.TARGET,
-    python.TARGET,
-    json_schema.TARGET,
-    pydantic.TARGET,
-    msgspec.TARGET,
-    typescript.TARGET,
-)
 
 
 def environment(templates: Path | None = None) -> jinja2.Environment:
@@ -92,7 +81,7 @@ def render(
             rendered: dict[str, dict[str, str]] = {}
             for target in targets:
                 if target.name not in futures:
-                    rendered[target.name] = target.render(spec, env)
+                    rendered[target.name] = produce(target, spec, env)
             for name, future in futures.items():
                 rendered[name] = future.result()
     finally:
@@ -112,4 +101,14 @@ def render_alone(name: str) -> dict[str, str]:
     assert _inherited is not None
     spec, templates = _inherited
     target = next(t for t in TARGETS if t.name == name)
-    return target.render(spec, environment(templates))
+    return produce(target, spec, environment(templates))
+
+
+def produce(target: Target, spec: model.Spec, env: jinja2.Environment) -> dict[str, str]:
+    """A target's files, through its formatting step if it has one."""
+    files = target.render(spec, env)
+    if target.format is None:
+        return files
+    # An error names the template the text came from, or (from another tool) the output file.
+    return {rel: target.format(text, target.templates[0] if target.templates else rel) for rel, text in files.items()}
+

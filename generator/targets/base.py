@@ -21,14 +21,14 @@ class RenderError(Exception):
 
 @dataclass(frozen=True)
 class Target:
-    """One output of the spec: its own name checks, and the files it renders."""
+    """One output of the spec, as the contract in generator/targets/__init__.py describes it."""
 
     name: str
     check: Callable[[model.Spec], list[Problem]]
+    mapper: Callable[[model.Type], object]
     render: Callable[[model.Spec, jinja2.Environment], dict[str, str]]
-    # For a target whose work is slow and cached (datamodel-code-generator): whether this spec's
-    # output is in the cache. When it is not, the target renders in a process of its own, in
-    # parallel with the others.
+    format: Callable[[str, str], str] | None = None
+    templates: tuple[str, ...] = ()
     cached: Callable[[model.Spec], bool] | None = None
 
 

@@ -146,4 +146,4 @@ def render(spec: model.Spec, env: jinja2.Environment) -> dict[str, str]:
     return {path(spec): base.render_template(env, "docs/page.md.j2", page=page(spec))}
 
 
-TARGET = base.Target("docs-cli", check, render)
+TARGET = base.Target("docs-cli", check, summary, render)

@@ -205,4 +205,4 @@ def render(spec: model.Spec, env: jinja2.Environment) -> dict[str, str]:
 
 
 # The page shows the module's names: what the Python target refuses, it refuses too.
-TARGET = base.Target("docs-python", python.check, render)
+TARGET = base.Target("docs-python", python.check, lambda t: annotation(t, Scope(None, frozenset())), render)

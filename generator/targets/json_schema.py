@@ -121,4 +121,4 @@ def render(spec: model.Spec, env: jinja2.Environment) -> dict[str, str]:
     return {path(spec): text(spec)}
 
 
-TARGET = base.Target("json-schema", check, render)
+TARGET = base.Target("json-schema", check, schema, render)

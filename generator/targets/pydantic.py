@@ -252,8 +252,8 @@ def path(spec: model.Spec) -> str:
 
 
 def render(spec: model.Spec, env: jinja2.Environment) -> dict[str, str]:
-    return {path(spec): base.format_python(source(spec), path(spec))}
+    return {path(spec): source(spec)}
 
 
 # Its classes are named after the schema's definitions: the JSON Schema target's names.
-TARGET = base.Target("pydantic", json_schema.check, render, cached)
+TARGET = base.Target("pydantic", json_schema.check, json_schema.schema, render, base.format_python, cached=cached)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import builtins
 import keyword
+import re
 from dataclasses import dataclass
 from typing import assert_never
 
@@ -459,11 +460,12 @@ def path(spec: model.Spec) -> str:
 def render(spec: model.Spec, env: jinja2.Environment) -> dict[str, str]:
     view = module_view(spec)
     template = "python/module.py.j2"
-    text = base.format_python(base.render_template(env, template, module=view), template)
-    missing = sorted(h for h in view.helpers if f"\ndef {h}(" not in text)
+    text = base.render_template(env, template, module=view)
+    missing = sorted(h for h in view.helpers if not re.search(rf"^def\s+{re.escape(h)}\s*\(", text, re.MULTILINE))
     if missing:
+        base.format_python(text, template)  # code that does not parse is reported as that first
         raise base.RenderError(f"{template}: the decoders call runtime helpers the module does not define: {', '.join(missing)}")
     return {path(spec): text}
 
 
-TARGET = base.Target("python", check, render)
+TARGET = base.Target("python", check, annotation_expr, render, base.format_python, ("python/module.py.j2",))

@@ -351,4 +351,4 @@ def render(spec: model.Spec, env: jinja2.Environment) -> dict[str, str]:
     return {path(spec): text.rstrip("\n") + "\n"}
 
 
-TARGET = base.Target("typescript", check, render)
+TARGET = base.Target("typescript", check, ts_type, render)
