@@ -16,6 +16,15 @@ from generator import model
 from generator.problems import Problem
 
 
+class Prepared(Protocol):
+    """A slow target's work on one spec, begun: whether its output is in the cache, and its files."""
+
+    @property
+    def cached(self) -> bool: ...
+
+    def render(self, env: jinja2.Environment) -> dict[str, str]: ...
+
+
 class Target(Protocol):
     """One output of the spec."""
 
@@ -45,9 +54,10 @@ class Target(Protocol):
         first; an output from another tool has none)."""
 
     @property
-    def cached(self) -> Callable[[model.Spec], bool] | None:
-        """For a slow target whose work is cached: whether this spec's output is in the cache.
-        When it is not, the target renders in a process of its own, in parallel with the others."""
+    def prepare(self) -> Callable[[model.Spec], Prepared] | None:
+        """For a slow target whose work is cached: that work begun (what `render` would compute
+        first). When its output is not cached yet, it renders in a process of its own, in parallel
+        with the other targets."""
 
 
 from generator.targets import docs_cli, docs_python, json_schema, msgspec, pydantic, python, typescript  # noqa: E402

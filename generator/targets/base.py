@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 import jinja2
 from black.parsing import InvalidInput
@@ -13,6 +13,9 @@ from black.strings import fix_multiline_docstring, str_width
 
 from generator import formatting, model
 from generator.problems import Problem
+
+if TYPE_CHECKING:
+    from generator.targets import Prepared
 
 
 class RenderError(Exception):
@@ -29,7 +32,7 @@ class Target:
     render: Callable[[model.Spec, jinja2.Environment], dict[str, str]]
     format: Callable[[str, str], str] | None = None
     templates: tuple[str, ...] = ()
-    cached: Callable[[model.Spec], bool] | None = None
+    prepare: Callable[[model.Spec], Prepared] | None = None
 
 
 # -- naming checks, run after loading with each target's spelling ---------------------------
