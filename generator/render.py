@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import jinja2
+import jinja2.meta
 
 from generator import model
 from generator.problems import Problem, SpecError
@@ -70,18 +71,20 @@ def render(
     if not names_checked:
         check(spec, targets)
     env = environment(templates)
+    users = user_templates(templates)
+    builtin = {t.name: t.format is not None and builtin_only(env, t.templates, users) for t in targets}
     can_fork = "fork" in multiprocessing.get_all_start_methods()
     prepared = {t.name: t.prepare(spec) for t in targets if t.prepare is not None}
     with contextlib.ExitStack() as stack:
         apart = {
-            t.name: stack.enter_context(Forked(produce, t, spec, env, prepared[t.name]))
+            t.name: stack.enter_context(Forked(produce, t, spec, env, builtin[t.name], prepared[t.name]))
             for t in targets
             if can_fork and t.name in prepared and not prepared[t.name].cached
         }
         rendered: dict[str, dict[str, str]] = {}
         for target in targets:
             if target.name not in apart:
-                rendered[target.name] = produce(target, spec, env, prepared.get(target.name))
+                rendered[target.name] = produce(target, spec, env, builtin[target.name], prepared.get(target.name))
         for name, worker in apart.items():
             rendered[name] = worker.result()
     files: dict[str, str] = {}
@@ -97,7 +100,7 @@ class Forked:
     def __init__(self, function: Callable[..., dict[str, str]], *args: Any) -> None:
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=self._child, args=(send, function, args), daemon=True)
+        self._process = context.Process(target=self._child, args=(send, function, args))
         self._process.start()
         send.close()
 
@@ -134,11 +137,42 @@ class Forked:
             self._process.join()
 
 
-def produce(target: Target, spec: model.Spec, env: jinja2.Environment, prepared: Prepared | None = None) -> dict[str, str]:
-    """A target's files (from its work begun, if it began it), through its formatting step if it has one."""
+def produce(target: Target, spec: model.Spec, env: jinja2.Environment, builtin: bool, prepared: Prepared | None = None) -> dict[str, str]:
+    """A target's files (from its work begun, if it began it), through its formatting step if it
+    has one; `builtin`: only built-in templates wrote them."""
     files = target.render(spec, env) if prepared is None else prepared.render(env)
     if target.format is None:
         return files
     # An error names the template the text came from, or (from another tool) the output file.
-    return {rel: target.format(text, target.templates[0] if target.templates else rel) for rel, text in files.items()}
+    return {rel: target.format(text, target.templates[0] if target.templates else rel, builtin) for rel, text in files.items()}
+
+
+def user_templates(templates: Path | None) -> frozenset[str]:
+    """The names of the templates in a user's folder, each of which replaces the built-in one."""
+    return frozenset(jinja2.FileSystemLoader(str(templates)).list_templates()) if templates is not None else frozenset()
+
+
+def builtin_only(env: jinja2.Environment, entries: tuple[str, ...], users: frozenset[str]) -> bool:
+    """Whether rendering the templates `entries` reads only built-in templates: none of them, and
+    none that they import or include (by a name written in them), is in `users`."""
+    if not entries or env.loader is None:
+        return False
+    seen: set[str] = set()
+    todo = list(entries)
+    while todo:
+        name = todo.pop()
+        if name in users:
+            return False
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            source, _, _ = env.loader.get_source(env, name)
+            referenced = list(jinja2.meta.find_referenced_templates(env.parse(source)))
+        except jinja2.TemplateError:
+            return False  # rendering reports it
+        if None in referenced:
+            return False  # a name computed while rendering
+        todo += [r for r in referenced if r is not None]
+    return True
 

@@ -40,7 +40,7 @@ def test_a_target_s_formatting_step_is_applied_to_its_outputs() -> None:
 
     seen: list[tuple[str, str]] = []
 
-    def shout(text: str, where: str) -> str:
+    def shout(text: str, where: str, builtin: bool) -> str:
         seen.append((text, where))
         return text.upper()
 

@@ -44,14 +44,18 @@ class Target(Protocol):
         """The outputs, as {path relative to the output folder: text}, before `format`."""
 
     @property
-    def format(self) -> Callable[[str, str], str] | None:
-        """The formatting step, if any: (text, its name for messages) -> the formatted text,
-        raising RenderError for code that does not parse."""
+    def format(self) -> Callable[[str, str, bool], str] | None:
+        """The formatting step, if any: (text, its name for messages, whether the built-in
+        templates wrote it) -> the formatted text, raising RenderError for code that does not
+        parse. What the built-in templates wrote is in the formatter's style already, but where
+        they left a line for it (see formatting.left_for_black); what a user's templates or
+        another tool wrote is not."""
 
     @property
     def templates(self) -> tuple[str, ...]:
         """The templates `render` starts from, where it has a formatting step (its errors name the
-        first; an output from another tool has none)."""
+        first; an output from another tool has none). When none of them, nor any template they
+        import or include, is a user's, the formatting step is told the built-in ones wrote it."""
 
     @property
     def prepare(self) -> Callable[[model.Spec], Prepared] | None:

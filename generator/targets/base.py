@@ -30,7 +30,7 @@ class Target:
     check: Callable[[model.Spec], list[Problem]]
     mapper: Callable[[model.Type], object]
     render: Callable[[model.Spec, jinja2.Environment], dict[str, str]]
-    format: Callable[[str, str], str] | None = None
+    format: Callable[[str, str, bool], str] | None = None
     templates: tuple[str, ...] = ()
     prepare: Callable[[model.Spec], Prepared] | None = None
 
@@ -433,11 +433,12 @@ def template_location(error: BaseException, fallback: str) -> str:
     return location
 
 
-def format_python(source: str, template: str) -> str:
+def format_python(source: str, template: str, laid_out: bool = False) -> str:
     """black's output for `source`, which CPython's compiler accepts (in top-level chunks, cached
-    and in parallel: see formatting.py)."""
+    and in parallel: see formatting.py). `laid_out`: the built-in templates wrote `source`, in
+    black's layout, so black runs only on the chunks where a line was left for it."""
     try:
-        return formatting.format_str(source)
+        return formatting.format_str(source, laid_out)
     except InvalidInput as e:
         raise RenderError(f"{template}: rendered code does not parse: {e}") from None
     except (SyntaxError, ValueError) as e:
