@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, assert_never
 
 import jinja2
 from black.parsing import InvalidInput
@@ -48,11 +48,22 @@ def named_things(spec: model.Spec) -> Iterator[tuple[model.Name, model.Loc, str]
         yield d.name, d.loc, f"type {d.name.snake!r}"
     for obj in spec.objects:
         for f in obj.fields:
-            inner = f.type
-            while isinstance(inner, (model.Array, model.Map, model.Nullable)):
-                inner = inner.item if isinstance(inner, model.Array) else inner.value if isinstance(inner, model.Map) else inner.inner
-            if isinstance(inner, model.Object):
+            inner = inline_object(f.type)
+            if inner is not None:
                 yield inner.name, inner.loc, f"the object of field {f.key!r}"
+
+
+def inline_object(t: model.Type) -> model.Object | None:
+    """The object a field's type defines in place, inside any arrays, maps and nullables."""
+    match t:
+        case model.Object():
+            return t
+        case model.Array(item=inner) | model.Map(value=inner) | model.Nullable(inner=inner):
+            return inline_object(inner)
+        case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Literal() | model.Enum() | model.Ref():
+            return None
+        case _:
+            assert_never(t)
 
 
 def distinct_class_names(

@@ -112,9 +112,6 @@ def check(spec: model.Spec) -> list[Problem]:
 # Scalar checks are inlined rather than calling the runtime's _string & co.: a call per field
 # would cost a third of parse_event's time. Keep the two in step (tests/test_targets.py does).
 
-SCALAR_HELPERS = {model.String: "_string", model.Integer: "_integer", model.Float: "_float", model.Boolean: "_boolean"}
-
-
 # Annotations and decode expressions are built as trees (base.Expr), so that the views can print
 # a line holding one split as black would split it; str() of a tree is its text on one line.
 
@@ -190,11 +187,29 @@ def decode_expr(t: model.Type, x: str) -> Expr:
             assert_never(t)
 
 
+def runtime_decoder(t: model.Type) -> str | None:
+    """The runtime's function that decodes a value of `t` on its own (an array's item, a map's
+    value), where the runtime has one."""
+    match t:
+        case model.String():
+            return "_string"
+        case model.Integer():
+            return "_integer"
+        case model.Float():
+            return "_float"
+        case model.Boolean():
+            return "_boolean"
+        case model.Literal() | model.Enum() | model.Array() | model.Map() | model.Nullable() | model.Ref() | model.Object():
+            return None
+        case _:
+            assert_never(t)
+
+
 def decoder(t: model.Type) -> str:
     """A callable doing what `decode` does, for array items and map values."""
     match t:
         case model.String() | model.Integer() | model.Float() | model.Boolean():
-            return SCALAR_HELPERS[type(t)]
+            return runtime_decoder(t) or f"lambda x: {decode(t, 'x')}"
         case model.Ref(name=name) | model.Object(name=name):
             return f"_decode_{class_name(name)}"
         case model.Literal() | model.Enum() | model.Array() | model.Map() | model.Nullable():
@@ -245,10 +260,9 @@ def helpers(t: model.Type) -> frozenset[str]:
     match t:
         case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Literal() | model.Enum():
             return frozenset({"_fail"})
-        case model.Array(item=item):
-            return frozenset({"_array"}) | helpers(item) | ({SCALAR_HELPERS[type(item)]} if type(item) in SCALAR_HELPERS else set())
-        case model.Map(value=value):
-            return frozenset({"_map"}) | helpers(value) | ({SCALAR_HELPERS[type(value)]} if type(value) in SCALAR_HELPERS else set())
+        case model.Array(item=inner) | model.Map(value=inner):
+            own = runtime_decoder(inner)
+            return frozenset({"_array" if isinstance(t, model.Array) else "_map"}) | helpers(inner) | ({own} if own is not None else set())
         case model.Nullable(inner=inner):
             return helpers(inner)
         case model.Ref() | model.Object():
