@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Union, assert_never
 
-from generator import naming
+from . import naming
 
 
 @dataclass(frozen=True)

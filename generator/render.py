@@ -11,10 +11,10 @@ from typing import Any, Callable
 import jinja2
 import jinja2.meta
 
-from generator import model
-from generator.problems import Problem, SpecError
-from generator.targets import TARGETS, Prepared, Target
-from generator.targets.base import RenderError, indent_block
+from . import model
+from .problems import Problem, SpecError
+from .targets import TARGETS, Prepared, Target
+from .targets.base import RenderError, indent_block
 
 __all__ = ["BUILTIN_TEMPLATES", "TARGETS", "RenderError", "check", "checks", "environment", "render"]
 

@@ -15,8 +15,8 @@ from typing import Literal, assert_never
 
 import yaml
 
-from generator import model, naming
-from generator.problems import Problem, SpecError
+from . import model, naming
+from .problems import Problem, SpecError
 
 __all__ = ["Problem", "SpecError", "load", "parse"]
 

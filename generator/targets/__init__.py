@@ -12,8 +12,8 @@ from typing import Callable, Protocol
 
 import jinja2
 
-from generator import model
-from generator.problems import Problem
+from .. import model
+from ..problems import Problem
 
 
 class Prepared(Protocol):
@@ -64,7 +64,7 @@ class Target(Protocol):
         with the other targets."""
 
 
-from generator.targets import docs_cli, docs_python, json_schema, msgspec, pydantic, python, typescript  # noqa: E402
+from . import docs_cli, docs_python, json_schema, msgspec, pydantic, python, typescript  # noqa: E402
 
 # In the order they are rendered; each writes its own files.
 TARGETS: tuple[Target, ...] = (

@@ -11,11 +11,11 @@ import jinja2
 from black.parsing import InvalidInput
 from black.strings import fix_multiline_docstring, str_width
 
-from generator import formatting, model
-from generator.problems import Problem
+from .. import formatting, model
+from ..problems import Problem
 
 if TYPE_CHECKING:
-    from generator.targets import Prepared
+    from . import Prepared
 
 
 class RenderError(Exception):

@@ -11,9 +11,9 @@ from typing import assert_never
 
 import jinja2
 
-from generator import model
-from generator.problems import Problem
-from generator.targets import base
+from .. import model
+from ..problems import Problem
+from . import base
 
 
 @dataclass(frozen=True)

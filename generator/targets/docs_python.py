@@ -16,9 +16,9 @@ from typing import assert_never
 
 import jinja2
 
-from generator import model
-from generator.targets import base, python
-from generator.targets.docs_cli import Bullet, Section
+from .. import model
+from . import base, python
+from .docs_cli import Bullet, Section
 
 # -- naming policy: the Python target's -------------------------------------------------------
 

@@ -11,9 +11,9 @@ from typing import Any, assert_never
 
 import jinja2
 
-from generator import model
-from generator.problems import Problem
-from generator.targets import base
+from .. import model
+from ..problems import Problem
+from . import base
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

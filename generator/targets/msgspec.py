@@ -13,9 +13,9 @@ from typing import assert_never
 
 import jinja2
 
-from generator import model
-from generator.problems import Problem
-from generator.targets import base, python
+from .. import model
+from ..problems import Problem
+from . import base, python
 
 # -- naming policy: the Python target's spellings, plus the names this module defines ------------
 

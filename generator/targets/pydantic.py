@@ -18,8 +18,8 @@ from typing import Any
 
 import jinja2
 
-from generator import formatting, model
-from generator.targets import base, json_schema
+from .. import formatting, model
+from . import base, json_schema
 
 
 def generator_input(spec: model.Spec) -> dict[str, Any]:

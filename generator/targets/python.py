@@ -16,10 +16,10 @@ from typing import assert_never
 
 import jinja2
 
-from generator import __version__, model, naming
-from generator.problems import Problem
-from generator.targets import base
-from generator.targets.base import Call, Comprehension, Display, Expr, IfElse, Parens, Subscript, Test, either
+from .. import __version__, model, naming
+from ..problems import Problem
+from . import base
+from .base import Call, Comprehension, Display, Expr, IfElse, Parens, Subscript, Test, either
 
 # -- naming policy --------------------------------------------------------------------------
 
