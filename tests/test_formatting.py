@@ -230,3 +230,21 @@ def test_a_name_too_long_for_the_layout_leaves_its_line_to_black(tmp_path: Path,
     (out,) = render.render(loaded, targets=(python.TARGET,)).values()
     assert calls[1:] == left
     assert out == black.format_str(raw, mode=formatting.MODE) != raw
+
+
+def test_objects_of_few_fields_are_laid_out_in_blacks_style(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An object without required fields (to_dict starts from `{}`), a union member with a
+    description and no field but its tag (the struct's body is its docstring and its tag)."""
+    text = KITCHEN_SPEC.read_text(encoding="utf-8")
+    text = text.replace("      last4: {type: string, description: Last four digits.}\n", "")
+    text = text.replace("street: {type: string,", "street: {type: string, optional: true,").replace("city: {type: string}", "city: {type: string, optional: true}")
+    (tmp_path / "spec.yaml").write_text(text, encoding="utf-8")
+    loaded = spec.load(tmp_path / "spec.yaml")
+    shapes = {o.name.snake: o.fields for o in loaded.objects}
+    assert all(f.optional for f in shapes["address"]) and [f.key for f in shapes["card_payment"]] == ["kind"]
+    monkeypatch.setenv("WEBHOOKGEN_CACHE_DIR", str(tmp_path / "cache"))
+    from generator.targets import msgspec
+
+    for chosen in (python.TARGET, msgspec.TARGET):
+        (out,) = render.render(loaded, targets=(chosen,)).values()
+        assert black.format_str(out, mode=formatting.MODE) == out, chosen.name
