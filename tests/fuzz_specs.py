@@ -41,6 +41,7 @@ SNIPPETS = [
     '"\\ud800"', '"\\x00"', "\t", "é", "\u2028", "x" * 300, "__slots__", "class", "from", "type", "raw",
     "{type: string}", "{literal: a}", "{enum: []}", "{items: {items: nope}}", "{fields: {}}", "{values: address}",
     "optional: true", "nullable: maybe", "open: true", "json: content-type", "standalone: true", "name: Bad Name",
+    "'a''b\"c'", "{literal: 'it''s \"q\" \\'}", "{enum: ['x''y\"z', b]}",
     # names too long for the layout's rules on one line (still within the spec's limit)
     "long_" * 12 + "name", "longer_" * 13 + "name", "{type: " + "long_" * 12 + "name}",
 ]

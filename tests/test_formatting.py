@@ -248,3 +248,19 @@ def test_objects_of_few_fields_are_laid_out_in_blacks_style(tmp_path: Path, monk
     for chosen in (python.TARGET, msgspec.TARGET):
         (out,) = render.render(loaded, targets=(chosen,)).values()
         assert black.format_str(out, mode=formatting.MODE) == out, chosen.name
+
+
+def test_strings_with_both_quotes_are_in_the_quotes_black_chooses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = KITCHEN_SPEC.read_text(encoding="utf-8")
+    text = text.replace("kind: {literal: card}", "kind: {literal: 'it''s \"x\" \\\\ y'}")
+    text = text.replace("enum: [s, m, l]", "enum: [s, \"m'\\\"\", 'l\\', '\"q\"']")
+    (tmp_path / "spec.yaml").write_text(text, encoding="utf-8")
+    loaded = spec.load(tmp_path / "spec.yaml")
+    values = {v for o in loaded.objects for f in o.fields for v in getattr(f.type, "values", (getattr(f.type, "value", None),))}
+    assert {"it's \"x\" \\\\ y", "m'\"", '"q"'} <= values  # both quotes, backslashes
+    monkeypatch.setenv("WEBHOOKGEN_CACHE_DIR", str(tmp_path / "cache"))
+    from generator.targets import msgspec
+
+    for chosen in (python.TARGET, msgspec.TARGET):
+        (out,) = render.render(loaded, targets=(chosen,)).values()
+        assert black.format_str(out, mode=formatting.MODE) == out, chosen.name

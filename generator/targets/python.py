@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import assert_never
 
 import jinja2
+from black.strings import normalize_string_quotes
 
 from .. import __version__, model, naming
 from ..problems import Problem
@@ -51,11 +52,10 @@ def attr(key: str) -> str:
 
 
 def lit(value: object) -> str:
-    """A Python literal, with the quotes black would choose (so black has less to change)."""
+    """A Python literal; a string in the quotes black chooses (double, unless that takes more
+    backslashes), so that black has nothing to change."""
     text = repr(value)
-    if isinstance(value, str) and text.startswith("'") and '"' not in value:
-        return '"' + text[1:-1] + '"'
-    return text
+    return normalize_string_quotes(text) if isinstance(value, str) else text
 
 
 def class_name(name: model.Name) -> str:
