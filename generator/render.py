@@ -108,7 +108,7 @@ class Forked:
     def _child(send: Connection, function: Callable[..., dict[str, str]], args: tuple[Any, ...]) -> None:
         try:
             outcome: tuple[bool, object] = (True, function(*args))
-        except BaseException as e:  # every error goes back to the caller, as it is where it can be
+        except BaseException as e:  # every error goes back, to be raised in the caller as it is
             outcome = (False, e)
         try:
             send.send(outcome)
