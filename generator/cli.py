@@ -13,7 +13,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from generator import __version__, output, render, spec
+from . import __version__, output, render, spec
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SPEC = spec.DEFAULT

@@ -12,6 +12,12 @@ sends the whole formatted text through compile(), for its line number. (A chunk 
 exactly when it compiles in place: chunks are whole top-level statements, and the first one, which
 holds any `from __future__` import, starts the file.)
 
+Text the built-in layout wrote (generator/targets/base.py and the built-in templates) is already
+black's output, which tests/test_formatting.py and tests/fuzz_specs.py check against black: such a
+chunk goes through black only where a line of code in it is longer than black's limit, which is
+where the layout left a line for black to split (`left_for_black`). Every chunk goes through
+CPython's compiler.
+
 The cache is content-addressed: one file per chunk, named by the SHA-256 of black's version, the
 mode, the Python version (whose compiler accepted it) and the chunk's text, holding that name and
 the formatted text's own SHA-256, then the text (an entry that does not match both is ignored). It
@@ -24,6 +30,7 @@ only the layout) with the same words and comments; else the chunk is formatted a
 
 from __future__ import annotations
 
+import ast
 import collections
 import concurrent.futures
 import contextlib
@@ -43,6 +50,7 @@ from typing import Iterator
 import black
 from black.mode import Mode, TargetVersion
 from black.parsing import InvalidInput
+from black.strings import str_width
 
 MODE = Mode(target_versions={TargetVersion.PY310})
 
@@ -90,17 +98,28 @@ class _DoesNotCompile(Exception):
     """A formatted chunk that CPython's compiler refuses."""
 
 
-def format_str(source: str) -> str:
+def format_str(source: str, laid_out: bool = False) -> str:
     """What `black.format_str(source, mode=MODE)` returns, faster, once compile() accepts it.
+    `laid_out`: the built-in layout wrote `source`, so a chunk of it that has no line left for
+    black (see `left_for_black`) is black's output already, and is only compiled.
 
     Raises black's InvalidInput, or compile()'s SyntaxError or ValueError for the whole text."""
     chunks = split(source)
     if len(chunks) < 2:
+        if laid_out and chunks and not left_for_black(chunks[0]) and compiles(chunks[0]):
+            return chunks[0]
         return whole(source)
     cache = Cache.default()
-    hits = {i: hit for i, hit in enumerate(cache.get(chunk) for chunk in chunks) if hit is not None} if cache else {}
+    done: dict[int, str] = {}
+    for i, chunk in enumerate(chunks):
+        if laid_out and not left_for_black(chunk):
+            if not compiles(chunk):
+                return whole(source)  # raises with the position in the whole text
+            done[i] = chunk
+    rest = [i for i in range(len(chunks)) if i not in done]
+    hits = {i: hit for i in rest if (hit := cache.get(chunks[i])) is not None} if cache else {}
     trusted = check_many([(chunks[i], hit) for i, hit in hits.items()])
-    done = {i: hit for (i, hit), ok in zip(hits.items(), trusted) if ok}
+    done.update({i: hit for (i, hit), ok in zip(hits.items(), trusted) if ok})
     todo = [i for i in range(len(chunks)) if i not in done]
     try:
         for i, text in zip(todo, format_many([chunks[i] for i in todo])):
@@ -190,6 +209,58 @@ def comments(text: str) -> list[str]:
     """The text of each comment, as black leaves it (it only spaces the start and strips the end)."""
     tokens = tokenize.generate_tokens(io.StringIO(text).readline)
     return [token.string[1:].strip() for token in tokens if token.type == tokenize.COMMENT]
+
+
+def left_for_black(chunk: str) -> bool:
+    """Whether a line of code in `chunk` is longer than black's limit. The layout leaves a line
+    whole for black to split where its rules do not cover black's split, and then that line does not
+    fit; a name or a string too long to split stays past the limit in black's output too, so its
+    chunk goes through black all the same. A comment alone on its line, or a string alone on its
+    lines (a docstring), does not count: black splits neither."""
+    lines = chunk.split("\n")
+    long = [n for n, line in enumerate(lines, 1) if str_width(line) > MODE.line_length and not line.lstrip().startswith("#")]
+    if not long:
+        return False
+    try:
+        tree = ast.parse(chunk)
+    except (SyntaxError, ValueError):
+        return True  # black reports it
+    strings = {number for node in statements(tree.body) if isinstance(node, ast.Expr) for number in string_lines(node, lines)}
+    return any(number not in strings for number in long)
+
+
+def statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """The statements of a block and of the blocks inside it (not the expressions: faster than
+    ast.walk; a block missed here only sends a chunk through black)."""
+    for node in body:
+        yield node
+        for name in ("body", "orelse", "finalbody"):
+            inner = getattr(node, name, None)
+            if isinstance(inner, list):
+                yield from statements(inner)
+
+
+def string_lines(statement: ast.Expr, lines: list[str]) -> range:
+    """The lines of `statement` if it is one triple-quoted string literal alone on its lines."""
+    end, end_col = statement.end_lineno, statement.end_col_offset
+    if end is None or end_col is None or not isinstance(statement.value, ast.Constant) or not isinstance(statement.value.value, str):
+        return range(0)
+    first, last = lines[statement.lineno - 1].encode(), lines[end - 1].encode()  # the offsets count UTF-8 bytes
+    if first[: statement.col_offset].strip() or last[end_col:].strip():
+        return range(0)  # code before or after it on a line
+    literal = "\n".join(lines[statement.lineno - 1 : end]).strip()
+    # the escaping of descriptions leaves no two quotes together inside one literal
+    if not (literal.startswith('"""') and literal.endswith('"""') and literal.count('"""') == 2):
+        return range(0)
+    return range(statement.lineno, end + 1)
+
+
+def compiles(chunk: str) -> bool:
+    try:
+        compile(chunk, "<chunk>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return False
+    return True
 
 
 def whole(source: str) -> str:

@@ -8,9 +8,9 @@ adding a class here makes mypy point at every target that does not handle it yet
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Union, assert_never
 
-from generator import naming
+from . import naming
 
 
 @dataclass(frozen=True)
@@ -164,15 +164,16 @@ Definition = Union[Object, Union_]
 
 
 def _collect_objects(t: Type, found: list[Object]) -> None:
-    if isinstance(t, Object):
-        found.extend(t.nested)
-        found.append(t)
-    elif isinstance(t, Array):
-        _collect_objects(t.item, found)
-    elif isinstance(t, Map):
-        _collect_objects(t.value, found)
-    elif isinstance(t, Nullable):
-        _collect_objects(t.inner, found)
+    match t:
+        case Object():
+            found.extend(t.nested)
+            found.append(t)
+        case Array(item=inner) | Map(value=inner) | Nullable(inner=inner):
+            _collect_objects(inner, found)
+        case String() | Integer() | Float() | Boolean() | Literal() | Enum() | Ref():
+            pass
+        case _:
+            assert_never(t)
 
 
 @dataclass(frozen=True)

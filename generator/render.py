@@ -2,35 +2,25 @@
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import multiprocessing
+from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import jinja2
+import jinja2.meta
 
-from generator import model
-from generator.problems import Problem, SpecError
-from generator.targets import docs_cli, docs_python, json_schema, markdown_text, msgspec, pydantic, python, typescript
-from generator.targets.base import RenderError, Target, indent_block
+from . import model
+from .problems import Problem, SpecError
+from .targets import TARGETS, Prepared, Target, markdown_text
+from .targets.base import RenderError, indent_block
 
 __all__ = ["BUILTIN_TEMPLATES", "TARGETS", "RenderError", "check", "checks", "environment", "render"]
 
 # Installed from a wheel, the templates are package data; in the checkout, a folder beside the package.
 _PACKAGED = Path(__file__).resolve().parent / "templates"
 BUILTIN_TEMPLATES = _PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parent.parent / "templates"
-
-# In the order they are rendered; each writes its own files.
-TARGETS: tuple[Target, ...] = (
-    docs_cli.TARGET,
-    docs_python.TARGET,
-    python.TARGET,
-    json_schema.TARGET,
-    pydantic.TARGET,
-    msgspec.TARGET,
-    typescript.TARGET,
-)
 
 
 def environment(templates: Path | None = None) -> jinja2.Environment:
@@ -82,38 +72,111 @@ def render(
     costs a fifth of a second and loses what the targets computed of it already.
     `names_checked`: the targets' name checks already ran (as `spec.load(checks=...)` runs them).
     """
-    global _inherited
     if not names_checked:
         check(spec, targets)
     env = environment(templates)
+    users = user_templates(templates)
+    builtin = {t.name: t.format is not None and builtin_only(env, t.templates, users) for t in targets}
     can_fork = "fork" in multiprocessing.get_all_start_methods()
-    apart = [t for t in targets if can_fork and t.cached is not None and not t.cached(spec)]
-    _inherited = (spec, templates)
-    try:
-        context = multiprocessing.get_context("fork") if apart else None
-        with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context) if apart else contextlib.nullcontext() as pool:
-            futures = {t.name: pool.submit(render_alone, t.name) for t in apart} if pool else {}
-            rendered: dict[str, dict[str, str]] = {}
-            for target in targets:
-                if target.name not in futures:
-                    rendered[target.name] = target.render(spec, env)
-            for name, future in futures.items():
-                rendered[name] = future.result()
-    finally:
-        _inherited = None
+    prepared = {t.name: t.prepare(spec) for t in targets if t.prepare is not None}
+    with contextlib.ExitStack() as stack:
+        apart = {
+            t.name: stack.enter_context(Forked(produce, t, spec, env, builtin[t.name], prepared[t.name]))
+            for t in targets
+            if can_fork and t.name in prepared and not prepared[t.name].cached
+        }
+        rendered: dict[str, dict[str, str]] = {}
+        for target in targets:
+            if target.name not in apart:
+                rendered[target.name] = produce(target, spec, env, builtin[target.name], prepared.get(target.name))
+        for name, worker in apart.items():
+            rendered[name] = worker.result()
     files: dict[str, str] = {}
     for target in targets:
         files.update(rendered[target.name])
     return files
 
 
-# What a forked worker renders: set by `render` before the fork.
-_inherited: tuple[model.Spec, Path | None] | None = None
+class Forked:
+    """`function(*args)` in a forked child process, which inherits the arguments (nothing is
+    pickled but the result); `result()` returns it, or raises what the call raised."""
+
+    def __init__(self, function: Callable[..., dict[str, str]], *args: Any) -> None:
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=self._child, args=(send, function, args))
+        self._process.start()
+        send.close()
+
+    @staticmethod
+    def _child(send: Connection, function: Callable[..., dict[str, str]], args: tuple[Any, ...]) -> None:
+        try:
+            outcome: tuple[bool, object] = (True, function(*args))
+        except BaseException as e:  # every error goes back, to be raised in the caller as it is
+            outcome = (False, e)
+        try:
+            send.send(outcome)
+        except Exception as e:  # an error that cannot be pickled
+            send.send((False, RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]} ({e})")))
+
+    def result(self) -> dict[str, str]:
+        try:
+            ok, value = self._receive.recv()
+        except EOFError:
+            raise RuntimeError(f"the worker process ended without a result (exit code {self._process.exitcode})") from None
+        if not ok:
+            assert isinstance(value, BaseException)
+            raise value
+        assert isinstance(value, dict)
+        return value
+
+    def __enter__(self) -> Forked:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._receive.close()
+        self._process.join(timeout=None if exc[0] is None else 0)
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join()
 
 
-def render_alone(name: str) -> dict[str, str]:
-    """One target, in a worker process (its errors come back to the caller as they are)."""
-    assert _inherited is not None
-    spec, templates = _inherited
-    target = next(t for t in TARGETS if t.name == name)
-    return target.render(spec, environment(templates))
+def produce(target: Target, spec: model.Spec, env: jinja2.Environment, builtin: bool, prepared: Prepared | None = None) -> dict[str, str]:
+    """A target's files (from its work begun, if it began it), through its formatting step if it
+    has one; `builtin`: only built-in templates wrote them."""
+    files = target.render(spec, env) if prepared is None else prepared.render(env)
+    if target.format is None:
+        return files
+    # An error names the template the text came from, or (from another tool) the output file.
+    return {rel: target.format(text, target.templates[0] if target.templates else rel, builtin) for rel, text in files.items()}
+
+
+def user_templates(templates: Path | None) -> frozenset[str]:
+    """The names of the templates in a user's folder, each of which replaces the built-in one."""
+    return frozenset(jinja2.FileSystemLoader(str(templates)).list_templates()) if templates is not None else frozenset()
+
+
+def builtin_only(env: jinja2.Environment, entries: tuple[str, ...], users: frozenset[str]) -> bool:
+    """Whether rendering the templates `entries` reads only built-in templates: none of them, and
+    none that they import or include (by a name written in them), is in `users`."""
+    if not entries or env.loader is None:
+        return False
+    seen: set[str] = set()
+    todo = list(entries)
+    while todo:
+        name = todo.pop()
+        if name in users:
+            return False
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            source, _, _ = env.loader.get_source(env, name)
+            referenced = list(jinja2.meta.find_referenced_templates(env.parse(source)))
+        except jinja2.TemplateError:
+            return False  # rendering reports it
+        if None in referenced:
+            return False  # a name computed while rendering
+        todo += [r for r in referenced if r is not None]
+    return True
+

@@ -11,11 +11,12 @@ import hashlib
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
+from typing import Literal, assert_never
 
 import yaml
 
-from generator import model, naming
-from generator.problems import Problem, SpecError
+from . import model, naming
+from .problems import Problem, SpecError
 
 __all__ = ["Problem", "SpecError", "load", "parse"]
 
@@ -31,7 +32,8 @@ OBJECT_KEYS = ("description", "fields", "standalone")
 UNION_KEYS = ("description", "union", "discriminator", "standalone")
 TYPE_KEYS = ("type", "literal", "enum", "open", "fields", "items", "values", "nullable", "name")
 FIELD_KEYS = TYPE_KEYS + ("description", "optional", "json")
-SHAPES = ("type", "literal", "enum", "fields", "items", "values")
+Shape = Literal["type", "literal", "enum", "fields", "items", "values"]  # the keys that declare a type
+SHAPES: tuple[Shape, ...] = ("type", "literal", "enum", "fields", "items", "values")
 INTEGER = re.compile(r"-?(0|[1-9][0-9]{0,17})")  # bounded, so every target's integer type holds it
 MAX_NAME = 100  # type, module and field names: keeps every output path within filesystem limits
 MAX_PAGE_PART = 100
@@ -150,8 +152,10 @@ def refs(t: model.Type) -> set[str]:
             return refs(inner)
         case model.Object(fields=fields):
             return set().union(*(refs(f.type) for f in fields)) if fields else set()
-        case _:
+        case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Literal() | model.Enum():
             return set()
+        case _:
+            assert_never(t)
 
 
 def loc(node: yaml.Node) -> model.Loc:
@@ -437,25 +441,28 @@ class _Builder:
         if "name" in m and shape != "fields":
             self.problem(m["name"][0], "'name' only applies to a nested object (fields)")
         t: model.Type | None
-        if shape == "type":
-            t = self.named_type(value, value.value if isinstance(value, yaml.ScalarNode) else None)
-        elif shape == "literal":
-            t = self.literal(value)
-        elif shape == "enum":
-            t = self.enum(value, self.flag(m["open"][1], "open") if "open" in m else False)
-        elif shape == "fields":
-            name = default_name
-            if "name" in m:
-                name = self.text(m["name"][1], "name") or name
-                if not naming.SNAKE.match(name):
-                    self.problem(m["name"][1], f"name {name!r} must be snake_case")
-            t = model.Object(model.Name(name), description, self.fields(name, value), loc(node))
-        elif shape == "items":
-            item = self.type_node(value, naming.singular(default_name), "items")
-            t = model.Array(item) if item is not None else None
-        else:
-            inner = self.type_node(value, default_name + "_value", "values")
-            t = model.Map(inner) if inner is not None else None
+        match shape:
+            case "type":
+                t = self.named_type(value, value.value if isinstance(value, yaml.ScalarNode) else None)
+            case "literal":
+                t = self.literal(value)
+            case "enum":
+                t = self.enum(value, self.flag(m["open"][1], "open") if "open" in m else False)
+            case "fields":
+                name = default_name
+                if "name" in m:
+                    name = self.text(m["name"][1], "name") or name
+                    if not naming.SNAKE.match(name):
+                        self.problem(m["name"][1], f"name {name!r} must be snake_case")
+                t = model.Object(model.Name(name), description, self.fields(name, value), loc(node))
+            case "items":
+                item = self.type_node(value, naming.singular(default_name), "items")
+                t = model.Array(item) if item is not None else None
+            case "values":
+                inner = self.type_node(value, default_name + "_value", "values")
+                t = model.Map(inner) if inner is not None else None
+            case _:
+                assert_never(shape)
         if t is not None and "nullable" in m and self.flag(m["nullable"][1], "nullable"):
             t = model.Nullable(t)
         return t

@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 import json
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterator, assert_never
 
 from examples import example
 from generator import model
@@ -62,6 +62,8 @@ def bad_values(t: model.Type, spec: model.Spec) -> Iterator[tuple[str, Any]]:
             yield "wrong type", "x"
         case model.Ref(name=name):
             yield from bad_values(resolve(spec, name), spec)
+        case _:
+            assert_never(t)
 
 
 def resolve(spec: model.Spec, name: model.Name) -> model.Object:
@@ -73,38 +75,48 @@ def resolve(spec: model.Spec, name: model.Name) -> model.Object:
 
 def mutations(t: model.Type | model.Union_, value: Any, spec: model.Spec, path: str) -> Iterator[tuple[str, str, Any, bool]]:
     """(kind, where, the whole value mutated, the key may be absent) for every mutation inside `value`."""
-    if isinstance(t, model.Nullable):
-        if value is not None:
-            yield from mutations(t.inner, value, spec, path)
-        return
-    if isinstance(t, model.Ref):
-        d = spec.definition(t.name)
-        t = d
-    if isinstance(t, model.Union_):
-        member = next((m.object for m in t.members if isinstance(value, dict) and value.get(t.discriminator) == m.tag), None)
-        if member is None:
-            return
-        t = member
-    if isinstance(t, model.Array) and isinstance(value, list) and value:
-        for kind, where, bad, opt in mutations(t.item, value[0], spec, path + "[0]"):
-            yield kind, where, [bad] + value[1:], opt
-    elif isinstance(t, model.Map) and isinstance(value, dict) and value:
-        key = next(iter(value))
-        for kind, where, bad, opt in mutations(t.value, value[key], spec, f"{path}.{key}"):
-            yield kind, where, {**value, key: bad}, opt
-    elif isinstance(t, model.Object) and isinstance(value, dict):
-        for f in t.fields:
-            where = f"{path}.{f.key}"
-            if f.key not in value:
-                continue
-            if not f.optional:
-                yield "missing key", where, {k: v for k, v in value.items() if k != f.key}, False
-            if not isinstance(f.type, model.Nullable):
-                yield "null where not nullable", where, {**value, f.key: None}, f.optional
-            for kind, bad in bad_values(f.type, spec):
-                yield kind, where, {**value, f.key: bad}, f.optional
-            for kind, inner_where, bad, opt in mutations(f.type, value[f.key], spec, where):
-                yield kind, inner_where, {**value, f.key: bad}, opt
+    match t:
+        case model.Nullable(inner=inner):
+            if value is not None:
+                yield from mutations(inner, value, spec, path)
+        case model.Ref(name=name):
+            yield from mutations(spec.definition(name), value, spec, path)
+        case model.Union_():
+            member = next((m.object for m in t.members if isinstance(value, dict) and value.get(t.discriminator) == m.tag), None)
+            if member is not None:
+                yield from mutations(member, value, spec, path)
+        case model.Array(item=item):
+            if isinstance(value, list) and value:
+                for kind, where, bad, opt in mutations(item, value[0], spec, path + "[0]"):
+                    yield kind, where, [bad] + value[1:], opt
+        case model.Map(value=inner):
+            if isinstance(value, dict) and value:
+                key = next(iter(value))
+                for kind, where, bad, opt in mutations(inner, value[key], spec, f"{path}.{key}"):
+                    yield kind, where, {**value, key: bad}, opt
+        case model.Object():
+            if isinstance(value, dict):
+                yield from field_mutations(t, value, spec, path)
+        case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Literal() | model.Enum():
+            pass  # a value without parts: bad_values replaces it whole
+        case _:
+            assert_never(t)
+
+
+def field_mutations(t: model.Object, value: dict[str, Any], spec: model.Spec, path: str) -> Iterator[tuple[str, str, Any, bool]]:
+    """Each field of an object's value removed, nulled, replaced by a bad value, and mutated inside."""
+    for f in t.fields:
+        where = f"{path}.{f.key}"
+        if f.key not in value:
+            continue
+        if not f.optional:
+            yield "missing key", where, {k: v for k, v in value.items() if k != f.key}, False
+        if not isinstance(f.type, model.Nullable):
+            yield "null where not nullable", where, {**value, f.key: None}, f.optional
+        for kind, bad in bad_values(f.type, spec):
+            yield kind, where, {**value, f.key: bad}, f.optional
+        for kind, inner_where, bad, opt in mutations(f.type, value[f.key], spec, where):
+            yield kind, inner_where, {**value, f.key: bad}, opt
 
 
 def corpus(spec: model.Spec, variants: int = 4) -> list[Case]:

@@ -14,7 +14,7 @@ import pytest
 from black.parsing import InvalidInput
 
 from conftest import KITCHEN_SPEC, ROOT, SPEC
-from generator import formatting, render, spec
+from generator import formatting, naming, render, spec
 from generator.targets import python
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -214,19 +214,144 @@ def test_a_chunk_the_compiler_refuses_is_reported_at_its_line_in_the_whole_text_
 
 @pytest.mark.parametrize("target", ["python", "msgspec"])
 @pytest.mark.parametrize("name", ["openai", "kitchen_sink", "synthetic_25"])
-def test_the_templates_already_write_blacks_style(name: str, target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_templates_already_write_blacks_style(name: str, target: str, tmp_path: Path) -> None:
     """black formats a text twice when its first pass changes it: the templates and the targets'
     layout helpers write what black would, so generation pays one pass. A template edit that is not
     in black's style fails here (the output stays right, only slower): write it as black would."""
-    from generator.targets import base, msgspec
+    from generator.targets import msgspec
 
     paths = {"openai": SPEC, "kitchen_sink": KITCHEN_SPEC, "synthetic_25": synthetic.write(tmp_path, 25)}
-    rendered: list[str] = []
-    monkeypatch.setattr(base.formatting, "format_str", lambda source: rendered.append(source) or source)
-    {"python": python, "msgspec": msgspec}[target].TARGET.render(spec.load(paths[name]), render.environment())
+    # a target's render is its text before its formatting step
+    (rendered,) = {"python": python, "msgspec": msgspec}[target].TARGET.render(spec.load(paths[name]), render.environment()).values()
     changed = []
-    for chunk in formatting.split(rendered[0]):
+    for chunk in formatting.split(rendered):
         formatted = black.format_str(chunk, mode=formatting.MODE)
         if formatted != chunk:
             changed.append("".join(difflib.unified_diff(chunk.splitlines(True), formatted.splitlines(True), "rendered", "black")))
     assert not changed, f"{len(changed)} chunks black changes; the first:\n{changed[0]}"
+
+
+# -- black is the oracle: the built-in layout is trusted where it laid a chunk out, and checked --------
+
+GOLDEN_SPECS = sorted((ROOT / "tests" / "golden").glob("*/spec.yaml"))
+
+
+@pytest.mark.parametrize("path", [SPEC, *GOLDEN_SPECS], ids=lambda p: p.parent.name if p.name == "spec.yaml" else p.stem)
+def test_black_changes_no_generated_python_file(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEBHOOKGEN_CACHE_DIR", str(tmp_path))  # every chunk formatted now or trusted
+    files = render.render(spec.load(path))
+    python_files = {rel: text for rel, text in files.items() if rel.endswith(".py")}
+    assert len(python_files) >= 3  # the stdlib, msgspec and pydantic modules
+    for rel, text in python_files.items():
+        formatted = black.format_str(text, mode=formatting.MODE)
+        assert formatted == text, "".join(difflib.unified_diff(text.splitlines(True), formatted.splitlines(True), rel, "black"))
+
+
+def black_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    calls: list[str] = []
+    real = black.format_str
+    monkeypatch.setattr(formatting.black, "format_str", lambda source, mode: calls.append(source) or real(source, mode=mode))
+    monkeypatch.setattr(formatting, "PARALLEL_MIN_CHARS", 10**9)  # in this process, where the calls are seen
+    monkeypatch.setenv("WEBHOOKGEN_CACHE_DIR", "")
+    return calls
+
+
+@pytest.mark.parametrize("target", ["python", "msgspec"])
+def test_black_runs_only_on_the_chunks_the_layout_left_for_it(target: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.targets import msgspec
+
+    chosen = {"python": python, "msgspec": msgspec}[target].TARGET
+    loaded = spec.load(KITCHEN_SPEC)
+    (raw,) = chosen.render(loaded, render.environment()).values()
+    chunks = formatting.split(raw)
+    left = [chunk for chunk in chunks if formatting.left_for_black(chunk)]
+    assert len(left) < len(chunks) // 4
+    calls = black_calls(monkeypatch)
+    (text,) = render.render(loaded, targets=(chosen,)).values()
+    assert calls == left
+    assert text == black.format_str(raw, mode=formatting.MODE)
+
+
+def test_what_black_leaves_long_does_not_send_a_chunk_to_it() -> None:
+    docstring = 'class A:\n    x: int\n    """' + "word " * 30 + '"""\n    # ' + "comment " * 15 + "\n"
+    assert not formatting.left_for_black(docstring)
+    assert formatting.left_for_black(docstring.replace('    """', '    y = """'))  # a string in code
+    assert formatting.left_for_black(docstring.replace('    """', '    """a""" """'))  # two strings
+    assert formatting.left_for_black(docstring.replace("    # ", "    z = 1  # "))  # a comment after code
+
+
+def test_a_user_template_sends_the_output_it_reaches_through_black(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An override of a template the module's template imports, written in another style."""
+    folder = tmp_path / "templates" / "python"
+    folder.mkdir(parents=True)
+    builtin = (render.BUILTIN_TEMPLATES / "python" / "union.py.j2").read_text(encoding="utf-8")
+    (folder / "union.py.j2").write_text(builtin + "{# a user's copy #}\n", encoding="utf-8")
+    (tmp_path / "templates" / "docs").mkdir()
+    (tmp_path / "templates" / "docs" / "page.md.j2").write_text("{{ page.title }}\n", encoding="utf-8")
+    env = render.environment(tmp_path / "templates")
+    users = render.user_templates(tmp_path / "templates")
+    assert users == {"python/union.py.j2", "docs/page.md.j2"}
+    assert not render.builtin_only(env, python.TARGET.templates, users)
+    from generator.targets import msgspec
+
+    assert render.builtin_only(env, msgspec.TARGET.templates, users)
+    assert render.builtin_only(render.environment(), python.TARGET.templates, frozenset())
+    loaded = spec.load(KITCHEN_SPEC)
+    calls = black_calls(monkeypatch)
+    (text,) = render.render(loaded, tmp_path / "templates", targets=(python.TARGET,)).values()
+    assert len(calls) == len(formatting.split(text))  # every chunk
+    assert text == render.render(loaded, targets=(python.TARGET,))["python/kitchen_sink.py"]
+    # written in another style: black formats it
+    (tmp_path / "templates" / "msgspec").mkdir()
+    (tmp_path / "templates" / "msgspec" / "module.py.j2").write_text("x  =  ( 1,\n  2 )\n", encoding="utf-8")
+    (text,) = render.render(loaded, tmp_path / "templates", targets=(msgspec.TARGET,)).values()
+    assert text == "x = (1, 2)\n"
+
+
+def test_a_name_too_long_for_the_layout_leaves_its_line_to_black(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    long_name = "very_long_" * 9 + "event"
+    text = KITCHEN_SPEC.read_text(encoding="utf-8").replace("order_cancelled_event", long_name)
+    assert long_name in text
+    (tmp_path / "spec.yaml").write_text(text, encoding="utf-8")
+    loaded = spec.load(tmp_path / "spec.yaml")
+    (raw,) = python.TARGET.render(loaded, render.environment()).values()
+    left = [chunk for chunk in formatting.split(raw)[1:] if formatting.left_for_black(chunk)]
+    assert any(naming.pascal(long_name) in chunk for chunk in left)
+    calls = black_calls(monkeypatch)
+    (out,) = render.render(loaded, targets=(python.TARGET,)).values()
+    assert calls[1:] == left
+    assert out == black.format_str(raw, mode=formatting.MODE) != raw
+
+
+def test_objects_of_few_fields_are_laid_out_in_blacks_style(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An object without required fields (to_dict starts from `{}`), a union member with a
+    description and no field but its tag (the struct's body is its docstring and its tag)."""
+    text = KITCHEN_SPEC.read_text(encoding="utf-8")
+    text = text.replace("      last4: {type: string, description: Last four digits.}\n", "")
+    text = text.replace("street: {type: string,", "street: {type: string, optional: true,").replace("city: {type: string}", "city: {type: string, optional: true}")
+    (tmp_path / "spec.yaml").write_text(text, encoding="utf-8")
+    loaded = spec.load(tmp_path / "spec.yaml")
+    shapes = {o.name.snake: o.fields for o in loaded.objects}
+    assert all(f.optional for f in shapes["address"]) and [f.key for f in shapes["card_payment"]] == ["kind"]
+    monkeypatch.setenv("WEBHOOKGEN_CACHE_DIR", str(tmp_path / "cache"))
+    from generator.targets import msgspec
+
+    for chosen in (python.TARGET, msgspec.TARGET):
+        (out,) = render.render(loaded, targets=(chosen,)).values()
+        assert black.format_str(out, mode=formatting.MODE) == out, chosen.name
+
+
+def test_strings_with_both_quotes_are_in_the_quotes_black_chooses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = KITCHEN_SPEC.read_text(encoding="utf-8")
+    text = text.replace("kind: {literal: card}", "kind: {literal: 'it''s \"x\" \\\\ y'}")
+    text = text.replace("enum: [s, m, l]", "enum: [s, \"m'\\\"\", 'l\\', '\"q\"']")
+    (tmp_path / "spec.yaml").write_text(text, encoding="utf-8")
+    loaded = spec.load(tmp_path / "spec.yaml")
+    values = {v for o in loaded.objects for f in o.fields for v in getattr(f.type, "values", (getattr(f.type, "value", None),))}
+    assert {"it's \"x\" \\\\ y", "m'\"", '"q"'} <= values  # both quotes, backslashes
+    monkeypatch.setenv("WEBHOOKGEN_CACHE_DIR", str(tmp_path / "cache"))
+    from generator.targets import msgspec
+
+    for chosen in (python.TARGET, msgspec.TARGET):
+        (out,) = render.render(loaded, targets=(chosen,)).values()
+        assert black.format_str(out, mode=formatting.MODE) == out, chosen.name

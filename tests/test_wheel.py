@@ -1,4 +1,6 @@
 """The installable tool: a wheel, installed into a fresh venv, runs `webhookgen` from an empty folder.
+The package installs as `webhookgen` (its folder in the checkout is generator/, a name too common to
+claim in anyone's site-packages): `python -m webhookgen` and the console script both work.
 
 The wheel is built without network (hatchling comes with the dev environment) and installed without
 its dependencies, which the fresh venv borrows from the test environment's site-packages. What is
@@ -64,10 +66,25 @@ def test_the_wheel_works_from_an_empty_folder(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (work / "gen" / "python" / "my_hooks.py").is_file()
     assert (work / "gen" / "docs" / "hooks" / "index.md").read_text().startswith("# My Hooks\n")
-    where = subprocess.run([str(python), "-c", "import generator, generator.render as r; print(generator.__file__); print(r.BUILTIN_TEMPLATES)"], cwd=work, capture_output=True, text=True, env=env, check=True).stdout.split("\n")
+    where = subprocess.run([str(python), "-c", "import webhookgen, webhookgen.render as r; print(webhookgen.__file__); print(r.BUILTIN_TEMPLATES)"], cwd=work, capture_output=True, text=True, env=env, check=True).stdout.split("\n")
     assert where[0].startswith(str(env_dir)) and where[1].startswith(str(env_dir)), where
+    assert Path(where[1]) == Path(where[0]).parent / "templates"
+    # no top-level package of another name: only webhookgen and its metadata
+    installed = {p.name for p in site.iterdir()} - {"borrowed-dependencies.pth", "_virtualenv.py", "_virtualenv.pth", "__pycache__"}
+    assert {name for name in installed if not name.startswith("webhookgen-")} == {"webhookgen"}, installed
+    no_generator = subprocess.run([str(python), "-c", "import generator"], cwd=work, capture_output=True, text=True, env=env, timeout=60)
+    assert no_generator.returncode != 0 and "No module named 'generator'" in no_generator.stderr
+    as_module = subprocess.run([str(python), "-m", "webhookgen", "generate", "--spec", "my.yaml", "--out", "gen_m"], cwd=work, capture_output=True, text=True, timeout=300, env=env)
+    assert as_module.returncode == 0, as_module.stderr
+    assert contents(work / "gen_m") == contents(work / "gen")
+    usage = subprocess.run([str(python), "-m", "webhookgen", "--help"], cwd=work, capture_output=True, text=True, timeout=60, env=env)
+    assert usage.returncode == 0 and usage.stdout.startswith("usage: python -m webhookgen "), usage.stdout
     check = subprocess.run([str(env_dir / "bin" / "webhookgen"), "check", "--spec", "my.yaml", "--out", "gen"], cwd=work, capture_output=True, text=True, timeout=300, env=env)
     assert check.returncode == 0, check.stderr
     # Outside the checkout there is no default spec: the flags are required, and say so.
     bare = subprocess.run([str(env_dir / "bin" / "webhookgen"), "generate"], cwd=work, capture_output=True, text=True, timeout=60, env=env)
     assert bare.returncode == 2 and "--spec" in bare.stderr and "Traceback" not in bare.stderr
+
+
+def contents(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

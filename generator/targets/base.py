@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, assert_never
 
 import jinja2
 from black.parsing import InvalidInput
 from black.strings import fix_multiline_docstring, str_width
 
-from generator import formatting, model
-from generator.problems import Problem
+from .. import formatting, model
+from ..problems import Problem
+
+if TYPE_CHECKING:
+    from . import Prepared
 
 
 class RenderError(Exception):
@@ -21,15 +24,15 @@ class RenderError(Exception):
 
 @dataclass(frozen=True)
 class Target:
-    """One output of the spec: its own name checks, and the files it renders."""
+    """One output of the spec, as the contract in generator/targets/__init__.py describes it."""
 
     name: str
     check: Callable[[model.Spec], list[Problem]]
+    mapper: Callable[[model.Type], object]
     render: Callable[[model.Spec, jinja2.Environment], dict[str, str]]
-    # For a target whose work is slow and cached (datamodel-code-generator): whether this spec's
-    # output is in the cache. When it is not, the target renders in a process of its own, in
-    # parallel with the others.
-    cached: Callable[[model.Spec], bool] | None = None
+    format: Callable[[str, str, bool], str] | None = None
+    templates: tuple[str, ...] = ()
+    prepare: Callable[[model.Spec], Prepared] | None = None
 
 
 # -- naming checks, run after loading with each target's spelling ---------------------------
@@ -45,11 +48,22 @@ def named_things(spec: model.Spec) -> Iterator[tuple[model.Name, model.Loc, str]
         yield d.name, d.loc, f"type {d.name.snake!r}"
     for obj in spec.objects:
         for f in obj.fields:
-            inner = f.type
-            while isinstance(inner, (model.Array, model.Map, model.Nullable)):
-                inner = inner.item if isinstance(inner, model.Array) else inner.value if isinstance(inner, model.Map) else inner.inner
-            if isinstance(inner, model.Object):
+            inner = inline_object(f.type)
+            if inner is not None:
                 yield inner.name, inner.loc, f"the object of field {f.key!r}"
+
+
+def inline_object(t: model.Type) -> model.Object | None:
+    """The object a field's type defines in place, inside any arrays, maps and nullables."""
+    match t:
+        case model.Object():
+            return t
+        case model.Array(item=inner) | model.Map(value=inner) | model.Nullable(inner=inner):
+            return inline_object(inner)
+        case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Literal() | model.Enum() | model.Ref():
+            return None
+        case _:
+            assert_never(t)
 
 
 def distinct_class_names(
@@ -430,11 +444,12 @@ def template_location(error: BaseException, fallback: str) -> str:
     return location
 
 
-def format_python(source: str, template: str) -> str:
+def format_python(source: str, template: str, laid_out: bool = False) -> str:
     """black's output for `source`, which CPython's compiler accepts (in top-level chunks, cached
-    and in parallel: see formatting.py)."""
+    and in parallel: see formatting.py). `laid_out`: the built-in templates wrote `source`, in
+    black's layout, so black runs only on the chunks where a line was left for it."""
     try:
-        return formatting.format_str(source)
+        return formatting.format_str(source, laid_out)
     except InvalidInput as e:
         raise RenderError(f"{template}: rendered code does not parse: {e}") from None
     except (SyntaxError, ValueError) as e:

@@ -11,9 +11,9 @@ from typing import assert_never
 
 import jinja2
 
-from generator import model
-from generator.problems import Problem
-from generator.targets import base
+from .. import model
+from ..problems import Problem
+from . import base
 
 
 @dataclass(frozen=True)
@@ -146,4 +146,4 @@ def render(spec: model.Spec, env: jinja2.Environment) -> dict[str, str]:
     return {path(spec): base.render_template(env, "docs/page.md.j2", page=page(spec))}
 
 
-TARGET = base.Target("docs-cli", check, render)
+TARGET = base.Target("docs-cli", check, summary, render)

@@ -16,9 +16,9 @@ from typing import assert_never
 
 import jinja2
 
-from generator import model
-from generator.targets import base, python
-from generator.targets.docs_cli import Bullet, Section
+from .. import model
+from . import base, python
+from .docs_cli import Bullet, Section
 
 # -- naming policy: the Python target's -------------------------------------------------------
 
@@ -205,4 +205,4 @@ def render(spec: model.Spec, env: jinja2.Environment) -> dict[str, str]:
 
 
 # The page shows the module's names: what the Python target refuses, it refuses too.
-TARGET = base.Target("docs-python", python.check, render)
+TARGET = base.Target("docs-python", python.check, lambda t: annotation(t, Scope(None, frozenset())), render)

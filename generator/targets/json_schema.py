@@ -11,9 +11,9 @@ from typing import Any, assert_never
 
 import jinja2
 
-from generator import model
-from generator.problems import Problem
-from generator.targets import base
+from .. import model
+from ..problems import Problem
+from . import base
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -121,4 +121,4 @@ def render(spec: model.Spec, env: jinja2.Environment) -> dict[str, str]:
     return {path(spec): text(spec)}
 
 
-TARGET = base.Target("json-schema", check, render)
+TARGET = base.Target("json-schema", check, schema, render)

@@ -13,9 +13,9 @@ from typing import assert_never
 
 import jinja2
 
-from generator import model
-from generator.problems import Problem
-from generator.targets import base, python
+from .. import model
+from ..problems import Problem
+from . import base, python
 
 # -- naming policy: the Python target's spellings, plus the names this module defines ------------
 
@@ -221,7 +221,7 @@ def path(spec: model.Spec) -> str:
 
 def render(spec: model.Spec, env: jinja2.Environment) -> dict[str, str]:
     template = "msgspec/module.py.j2"
-    return {path(spec): base.format_python(base.render_template(env, template, module=module_view(spec)), template)}
+    return {path(spec): base.render_template(env, template, module=module_view(spec))}
 
 
-TARGET = base.Target("msgspec", check, render)
+TARGET = base.Target("msgspec", check, annotation, render, base.format_python, ("msgspec/module.py.j2",))

@@ -12,14 +12,14 @@ import ast
 import functools
 import hashlib
 import json
-import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from generator import formatting, model
-from generator.targets import base, json_schema
+from .. import formatting, model
+from . import base, json_schema
 
 
 def generator_input(spec: model.Spec) -> dict[str, Any]:
@@ -48,54 +48,53 @@ def header(spec: model.Spec) -> str:
 
 
 def cache_key(spec: model.Spec) -> tuple[dict[str, Any], str]:
-    """The tool's input, and the cache key of its output. Computed once per spec: the parent
-    process asks whether the output is cached, and the worker (a fork of it) then needs both."""
-    global _last_key
-    if _last_key is None or _last_key[0] is not spec:
-        document = generator_input(spec)
-        key = header(spec) + "\0" + json.dumps(document)  # key order matters: it is the fields' order
-        _last_key = (spec, document, key)
-    return _last_key[1], _last_key[2]
+    """The tool's input, and the cache key of its output."""
+    document = generator_input(spec)
+    return document, header(spec) + "\0" + json.dumps(document)  # key order matters: it is the fields' order
 
 
-_last_key: tuple[model.Spec, dict[str, Any], str] | None = None
+@dataclass(frozen=True)
+class Job:
+    """The tool's work on one spec, begun: its input and cache key, computed once, and the cache
+    read once. The parent process asks it whether the output is cached; a worker forked from it
+    then renders with it, inheriting what it holds."""
+
+    spec: model.Spec
+    document: dict[str, Any]
+    key: str
+    hit: str | None  # the output, from the cache
+
+    @property
+    def cached(self) -> bool:
+        return self.hit is not None
+
+    def render(self, env: jinja2.Environment) -> dict[str, str]:
+        return {path(self.spec): source(self)}
+
+
+def prepare(spec: model.Spec) -> Job:
+    document, key = cache_key(spec)
+    cache = formatting.Cache.default("datamodel-code-generator", salt=cache_salt())
+    hit = cache.get(key) if cache is not None else None
+    if hit is not None and not plain_models(hit, header(spec)):
+        hit = None  # not the shape of the tool's output: run the tool
+    return Job(spec, document, key, hit)
 
 
 def cached(spec: model.Spec) -> bool:
-    return cached_output(spec) is not None
+    return prepare(spec).cached
 
 
-def cached_output(spec: model.Spec) -> str | None:
-    """The tool's output for this spec from the cache; a hit is kept, so that `source` (in this
-    process or in a worker forked from it) does not read it again."""
-    global _last_hit
-    cache = formatting.Cache.default("datamodel-code-generator", salt=cache_salt())
-    if cache is None:
-        return None
-    key = cache_key(spec)[1]
-    entry = cache.path(key)
-    if _last_hit is not None and _last_hit[0] == entry:
-        return _last_hit[1]
-    hit = cache.get(key)
-    if hit is not None and not plain_models(hit, header(spec)):
-        hit = None  # not the shape of the tool's output: run the tool
-    if hit is not None:
-        _last_hit = (entry, hit)
-    return hit
-
-
-_last_hit: tuple[Path, str] | None = None  # the entry's path (folder, salt and key) and its text
-
-
-def source(spec: model.Spec) -> str:
+def source(job: Job | model.Spec) -> str:
     """datamodel-code-generator's module for the spec, from the content-addressed cache when this
     schema was seen before with the same generator version and options (its import alone costs
     about half a second); else patched from the previous run's output after a small edit (see
     `patched`); else from a run on the whole schema."""
-    hit = cached_output(spec)
-    if hit is not None:
-        return hit
-    document, key = cache_key(spec)
+    if isinstance(job, model.Spec):
+        job = prepare(job)
+    if job.hit is not None:
+        return job.hit
+    spec, document, key = job.spec, job.document, job.key
     header_text = header(spec)
     cache = formatting.Cache.default("datamodel-code-generator", salt=cache_salt())
     previous_key = f"previous\0{path(spec)}\0{header_text}"
@@ -346,21 +345,25 @@ def part(defs: dict[str, Any], names: set[str], root: str) -> dict[str, Any]:
     return {"$schema": json_schema.DIALECT, "$defs": kept, **defs[root]}
 
 
-_CLASS = re.compile(r"\n\n\n(?=class \w+\()")
-
-
 def classes(output: str) -> tuple[str | None, dict[str, str]]:
-    """The header and each class's text, in order; (None, {}) if the output has another shape
-    (anything else at the top level)."""
-    head, *blocks = _CLASS.split(output.rstrip("\n"))
-    found: dict[str, str] = {}
-    for block in blocks:
-        name = block[6 : block.index("(")]
-        if name in found or re.search(r"\n(?=\S)", block):
-            return None, {}
-        found[name] = block
-    if re.search(r"^class ", head, re.MULTILINE):
+    """The header and each class's text, in order, where Python's parser puts them (so no text
+    inside a class, a docstring's included, can be taken for the start of another); (None, {}) if
+    the output has another shape: anything but undecorated classes after the header, or anything
+    but two blank lines between them (a comment, say)."""
+    try:
+        tree = ast.parse(output)
+    except (SyntaxError, ValueError):
         return None, {}
+    first = next((i for i, node in enumerate(tree.body) if isinstance(node, ast.ClassDef)), len(tree.body))
+    lines = output.rstrip("\n").split("\n")
+    head = "\n".join(lines[: tree.body[first].lineno - 1]).rstrip("\n") if first < len(tree.body) else "\n".join(lines)
+    found: dict[str, str] = {}
+    for node in tree.body[first:]:
+        if not isinstance(node, ast.ClassDef) or node.decorator_list or node.name in found or node.end_lineno is None:
+            return None, {}
+        found[node.name] = "\n".join(lines[node.lineno - 1 : node.end_lineno])
+    if "\n\n\n".join([head, *found.values()]) != "\n".join(lines):
+        return None, {}  # lines between the classes, or the parser's lines are not the "\n"-separated ones
     return head, found
 
 
@@ -369,8 +372,8 @@ def path(spec: model.Spec) -> str:
 
 
 def render(spec: model.Spec, env: jinja2.Environment) -> dict[str, str]:
-    return {path(spec): base.format_python(source(spec), path(spec))}
+    return prepare(spec).render(env)
 
 
 # Its classes are named after the schema's definitions: the JSON Schema target's names.
-TARGET = base.Target("pydantic", json_schema.check, render, cached)
+TARGET = base.Target("pydantic", json_schema.check, json_schema.schema, render, base.format_python, prepare=prepare)

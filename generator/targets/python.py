@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import builtins
 import keyword
+import re
 from dataclasses import dataclass
 from typing import assert_never
 
 import jinja2
+from black.strings import normalize_string_quotes
 
-from generator import __version__, model, naming
-from generator.problems import Problem
-from generator.targets import base
-from generator.targets.base import Call, Comprehension, Display, Expr, IfElse, Parens, Subscript, Test, either
+from .. import __version__, model, naming
+from ..problems import Problem
+from . import base
+from .base import Call, Comprehension, Display, Expr, IfElse, Parens, Subscript, Test, either
 
 # -- naming policy --------------------------------------------------------------------------
 
@@ -50,11 +52,10 @@ def attr(key: str) -> str:
 
 
 def lit(value: object) -> str:
-    """A Python literal, with the quotes black would choose (so black has less to change)."""
+    """A Python literal; a string in the quotes black chooses (double, unless that takes more
+    backslashes), so that black has nothing to change."""
     text = repr(value)
-    if isinstance(value, str) and text.startswith("'") and '"' not in value:
-        return '"' + text[1:-1] + '"'
-    return text
+    return normalize_string_quotes(text) if isinstance(value, str) else text
 
 
 def class_name(name: model.Name) -> str:
@@ -110,9 +111,6 @@ def check(spec: model.Spec) -> list[Problem]:
 # -- type mapper ----------------------------------------------------------------------------
 # Scalar checks are inlined rather than calling the runtime's _string & co.: a call per field
 # would cost a third of parse_event's time. Keep the two in step (tests/test_targets.py does).
-
-SCALAR_HELPERS = {model.String: "_string", model.Integer: "_integer", model.Float: "_float", model.Boolean: "_boolean"}
-
 
 # Annotations and decode expressions are built as trees (base.Expr), so that the views can print
 # a line holding one split as black would split it; str() of a tree is its text on one line.
@@ -189,11 +187,29 @@ def decode_expr(t: model.Type, x: str) -> Expr:
             assert_never(t)
 
 
+def runtime_decoder(t: model.Type) -> str | None:
+    """The runtime's function that decodes a value of `t` on its own (an array's item, a map's
+    value), where the runtime has one."""
+    match t:
+        case model.String():
+            return "_string"
+        case model.Integer():
+            return "_integer"
+        case model.Float():
+            return "_float"
+        case model.Boolean():
+            return "_boolean"
+        case model.Literal() | model.Enum() | model.Array() | model.Map() | model.Nullable() | model.Ref() | model.Object():
+            return None
+        case _:
+            assert_never(t)
+
+
 def decoder(t: model.Type) -> str:
     """A callable doing what `decode` does, for array items and map values."""
     match t:
         case model.String() | model.Integer() | model.Float() | model.Boolean():
-            return SCALAR_HELPERS[type(t)]
+            return runtime_decoder(t) or f"lambda x: {decode(t, 'x')}"
         case model.Ref(name=name) | model.Object(name=name):
             return f"_decode_{class_name(name)}"
         case model.Literal() | model.Enum() | model.Array() | model.Map() | model.Nullable():
@@ -244,10 +260,9 @@ def helpers(t: model.Type) -> frozenset[str]:
     match t:
         case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Literal() | model.Enum():
             return frozenset({"_fail"})
-        case model.Array(item=item):
-            return frozenset({"_array"}) | helpers(item) | ({SCALAR_HELPERS[type(item)]} if type(item) in SCALAR_HELPERS else set())
-        case model.Map(value=value):
-            return frozenset({"_map"}) | helpers(value) | ({SCALAR_HELPERS[type(value)]} if type(value) in SCALAR_HELPERS else set())
+        case model.Array(item=inner) | model.Map(value=inner):
+            own = runtime_decoder(inner)
+            return frozenset({"_array" if isinstance(t, model.Array) else "_map"}) | helpers(inner) | ({own} if own is not None else set())
         case model.Nullable(inner=inner):
             return helpers(inner)
         case model.Ref() | model.Object():
@@ -459,11 +474,12 @@ def path(spec: model.Spec) -> str:
 def render(spec: model.Spec, env: jinja2.Environment) -> dict[str, str]:
     view = module_view(spec)
     template = "python/module.py.j2"
-    text = base.format_python(base.render_template(env, template, module=view), template)
-    missing = sorted(h for h in view.helpers if f"\ndef {h}(" not in text)
+    text = base.render_template(env, template, module=view)
+    missing = sorted(h for h in view.helpers if not re.search(rf"^def\s+{re.escape(h)}\s*\(", text, re.MULTILINE))
     if missing:
+        base.format_python(text, template)  # code that does not parse is reported as that first
         raise base.RenderError(f"{template}: the decoders call runtime helpers the module does not define: {', '.join(missing)}")
     return {path(spec): text}
 
 
-TARGET = base.Target("python", check, render)
+TARGET = base.Target("python", check, annotation_expr, render, base.format_python, ("python/module.py.j2",))

@@ -19,9 +19,9 @@ from typing import assert_never
 
 import jinja2
 
-from generator import model
-from generator.problems import Problem
-from generator.targets import base
+from .. import model
+from ..problems import Problem
+from . import base
 
 # -- naming policy --------------------------------------------------------------------------
 
@@ -351,4 +351,4 @@ def render(spec: model.Spec, env: jinja2.Environment) -> dict[str, str]:
     return {path(spec): text.rstrip("\n") + "\n"}
 
 
-TARGET = base.Target("typescript", check, render)
+TARGET = base.Target("typescript", check, ts_type, render)
