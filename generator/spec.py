@@ -48,9 +48,16 @@ def load(path: Path, display: str | None = None, checks: Sequence[Check] = ()) -
     """
     shown = display if display is not None else str(path)
     try:
-        text = path.read_bytes().decode("utf-8")  # no newline translation: the sha256 is of the file as it is
-    except (OSError, UnicodeDecodeError) as e:
+        data = path.read_bytes()
+    except OSError as e:
         raise SpecError([Problem(shown, 1, 1, f"cannot read spec: {e}")]) from None
+    try:
+        text = data.decode("utf-8")  # no newline translation: the sha256 is of the file as it is
+    except UnicodeDecodeError as e:
+        before = data[: e.start].decode("utf-8")
+        line, column = line_column(before, len(before))
+        message = f"the spec is not UTF-8: byte 0x{data[e.start]:02x} {e.reason}; save the file as UTF-8"
+        raise SpecError([Problem(shown, line, column, message)]) from None
     return parse(text, shown, source=path.name, checks=checks)
 
 
@@ -79,6 +86,8 @@ def parse(text: str, shown: str, source: str, checks: Sequence[Check] = ()) -> m
         if "nesting depth" in (e.problem or ""):  # libyaml's limit; the pure-Python parser recurses instead
             message = "spec is nested too deeply"
         raise SpecError([Problem(shown, line, col, message)]) from None
+    except yaml.reader.ReaderError as e:
+        raise SpecError([unacceptable_character(text, shown, e)]) from None
     except yaml.YAMLError as e:
         raise SpecError([Problem(shown, 1, 1, f"YAML error: {e}")]) from None
     if root is None:
@@ -125,6 +134,28 @@ def plain_yaml(text: str, shown: str) -> None:
             break
     if problems:
         raise SpecError(problems)
+
+
+def line_column(text: str, index: int) -> tuple[int, int]:
+    """The 1-based line and column of `text[index]` (`index` may be `len(text)`), counting line
+    breaks as YAML does, so they agree with the marks of every other problem."""
+    breaks = list(YAML_BREAK.finditer(text, 0, index))
+    start = breaks[-1].end() if breaks else 0
+    return len(breaks) + 1, index - start + 1
+
+
+YAML_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def unacceptable_character(text: str, shown: str, error: yaml.reader.ReaderError) -> Problem:
+    """A character YAML refuses anywhere in a file (a control character, U+FFFE), where it is.
+    PyYAML's message names only its offset, on a second line."""
+    code = int(error.character)
+    line, column = line_column(text, error.position)
+    escape = f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return Problem(
+        shown, line, column, f"character U+{code:04X} is not allowed in YAML; in a double-quoted string, write it as {escape}"
+    )
 
 
 def yaml_hint(text: str, error: yaml.MarkedYAMLError) -> str:

@@ -97,3 +97,24 @@ def test_hostile_specs_exit_2_through_the_cli(project: Path, bad: str) -> None:
         assert "Traceback" not in result.stderr
         assert result.stderr.startswith("spec/bad.yaml:10:")
     assert snapshot(project / "generated") == before
+
+
+@pytest.mark.parametrize("char", ["\0", "\a", "\x1b", "\x7f", "\ufffe"], ids=["NUL", "BEL", "ESC", "DEL", "U+FFFE"])
+def test_a_character_yaml_refuses_is_reported_where_it_is_on_one_line(project: Path, char: str) -> None:
+    lines = "      f: {type: string}\r\n      g: {type: string, description: ab" + char + "cd}"
+    column = len("      g: {type: string, description: ab") + 1
+    (project / "spec" / "bad.yaml").write_bytes(broken(lines).encode("utf-8"))
+    before = snapshot(project / "generated")
+    result = run("generate", "--spec", "spec/bad.yaml", "--out", "generated", cwd=project)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"spec/bad.yaml:11:{column}: character U+{ord(char):04X} is not allowed in YAML")
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert snapshot(project / "generated") == before
+
+
+def test_a_spec_that_is_not_utf8_is_reported_where_the_bad_byte_is(project: Path) -> None:
+    before = "      f: {type: string, description: caf"
+    (project / "spec" / "bad.yaml").write_bytes(broken(before + "\xe9}").encode("latin-1"))
+    result = run("check", "--spec", "spec/bad.yaml", "--out", "generated", cwd=project)
+    assert result.returncode == 2
+    assert result.stderr == f"spec/bad.yaml:10:{len(before) + 1}: the spec is not UTF-8: byte 0xe9 invalid continuation byte; save the file as UTF-8\n"
