@@ -270,11 +270,16 @@ class _Builder:
         if top is None:
             return None
         title = self.top_text(top, root, "title")
+        if title is not None and not title.isprintable():
+            # A heading, a docstring's first line and a comment's: a line break would start a
+            # Markdown section, end the comment early, or confuse datamodel-code-generator.
+            self.problem(top["title"][1], "title must be one line of printable text (no line breaks or control characters)")
+            title = None
         page = self.top_text(top, root, "page")
         if page is not None and not self.page_ok(page):
             self.problem(
                 top["page"][1],
-                f"page {page!r} must be a relative path to a .md file, without '..', each part at most {MAX_PAGE_PART} characters",
+                f"page {page!r} must be a relative path to a .md file, without '..', '\\' or control characters, each part at most {MAX_PAGE_PART} characters",
             )
         module = self.top_text(top, root, "module")
         if module is not None and (not naming.SNAKE.match(module) or len(module) > MAX_NAME):
@@ -322,7 +327,8 @@ class _Builder:
             page.endswith(".md")
             and not path.is_absolute()
             and ".." not in path.parts
-            and not any(c in page for c in "\\\0")
+            and "\\" not in page
+            and page.isprintable()
             and path.name != ".md"
             and all(len(part) <= MAX_PAGE_PART for part in path.parts)
             and len(path.parts) <= 10

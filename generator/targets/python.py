@@ -437,7 +437,7 @@ def module_view(spec: model.Spec) -> PyModule:
         public += ["InvalidWebhookSignatureError", "HeadersLike", "UnknownWebhookEvent", "parse_event", "verify_signature", "unwrap"]
     public += [class_name(d.name) for d in spec.unions] + [class_name(o.name) for o in spec.objects]
     return PyModule(
-        source=spec.source,
+        source=base.comment_text(spec.source),
         version=__version__,
         spec_sha256=spec.sha256,
         public=tuple(lit(name) for name in public),
