@@ -35,6 +35,11 @@ SHAPES = ("type", "literal", "enum", "fields", "items", "values")
 INTEGER = re.compile(r"-?(0|[1-9][0-9]{0,17})")  # bounded, so every target's integer type holds it
 MAX_NAME = 100  # type, module and field names: keeps every output path within filesystem limits
 MAX_PAGE_PART = 100
+# Levels of objects, arrays and maps in an event, through `type:` references too: pydantic builds a
+# model's validator recursively (at 150 levels its module fails to import), as every target's
+# decoder recurses per level. A type that refers to itself is not deeper for it: each target names
+# the cycle.
+MAX_DEPTH = 32
 
 
 Check = Callable[[model.Spec], list[Problem]]
@@ -109,21 +114,38 @@ def parse(text: str, shown: str, source: str, checks: Sequence[Check] = ()) -> m
 def plain_yaml(text: str, shown: str) -> None:
     """The spec language uses plain YAML only. Anchors and aliases would let a small file expand
     without bound (reuse a type with `type: <name>` instead); tags would build values the language
-    has no kind for. Both are refused before anything is built."""
-    problems = []
+    has no kind for. Both are refused before anything is built, as is YAML nested deeper than any
+    spec within MAX_DEPTH can be (so nothing after recurses without bound)."""
+    fast = getattr(yaml, "CSafeLoader", None)
     try:
-        events = list(yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
-    except (yaml.YAMLError, ValueError) as e:
-        if "nesting depth" in str(getattr(e, "problem", "")):
-            # libyaml's limit, said as the pure-Python parser's recursion limit is (which it would
-            # take seconds to reach: its scanner is quadratic in the depth).
-            raise SpecError([Problem(shown, 1, 1, "spec is nested too deeply")]) from None
+        problems = plain_yaml_problems(text, shown, fast or yaml.SafeLoader)
+    except (yaml.YAMLError, ValueError):
+        if fast is None:
+            raise
         # Broken YAML: the pure-Python parser raises the error, so messages read the same everywhere.
-        events = list(yaml.parse(text, Loader=yaml.SafeLoader))
-    for event in events:
+        problems = plain_yaml_problems(text, shown, yaml.SafeLoader)
+    if problems:
+        raise SpecError(problems)
+
+
+# Two levels of YAML (`fields:` and the field's mapping) make a level of nesting; the rest is margin.
+MAX_YAML_DEPTH = 4 * MAX_DEPTH + 16
+
+
+def plain_yaml_problems(text: str, shown: str, loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader]) -> list[Problem]:
+    problems = []
+    depth = 0
+    for event in yaml.parse(text, Loader=loader):  # streamed: a deep spec stops here before the parser's own limit
         mark = event.start_mark
         where = (shown, mark.line + 1, mark.column + 1) if mark is not None else (shown, 1, 1)
         tag = getattr(event, "tag", None) if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)) else None
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                problems.append(Problem(*where, f"spec is nested too deeply: types nest at most {MAX_DEPTH} levels"))
+                break
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
         if isinstance(event, yaml.AliasEvent):
             problems.append(Problem(*where, "YAML aliases (*name) are not part of the spec language; refer to a type by name"))
         elif getattr(event, "anchor", None) is not None:
@@ -132,8 +154,7 @@ def plain_yaml(text: str, shown: str) -> None:
             problems.append(Problem(*where, f"YAML tags ({tag}) are not part of the spec language; quote the value to make it a string"))
         if len(problems) >= 50:
             break
-    if problems:
-        raise SpecError(problems)
+    return problems
 
 
 def line_column(text: str, index: int) -> tuple[int, int]:
@@ -296,10 +317,12 @@ class _Builder:
             if entry_name is not None and entry is None:
                 self.problem(entry_node, f"entry {entry_name!r} is not a union defined under types{self.suggest(entry_name, 'union')}")
         self.unreferenced(definitions, entry)
+        self.too_deep(definitions)
         if title is None or page is None or module is None:
             return None
         entry_loc = loc(top["entry"][1]) if "entry" in top else model.Loc()
-        return model.Spec(self.source, title, page, module, entry, tuple(definitions), self.shown, entry_loc, self.sha256)
+        module_loc = loc(top["module"][1])
+        return model.Spec(self.source, title, page, module, entry, tuple(definitions), self.shown, entry_loc, self.sha256, module_loc)
 
     def unreferenced(self, definitions: list[model.Definition], entry: model.Union_ | None) -> None:
         """A type that no union holds and nothing refers to is usually a slip (a member left out of
@@ -319,6 +342,64 @@ class _Builder:
                     f"type {d.name.snake!r} is in no union and nothing refers to it; add it to a union, "
                     "refer to it, or mark it `standalone: true`",
                 )
+
+    def too_deep(self, definitions: list[model.Definition]) -> None:
+        """Report, once for each outermost type that holds it, where nesting passes MAX_DEPTH levels."""
+        by_name = {d.name.snake: d for d in definitions}
+        memo: dict[tuple[str, int], int] = {}
+        active: set[str] = set()  # the references being followed: one back to them closes a cycle
+
+        def levels(t: model.Type | model.Union_, budget: int) -> int:
+            """How many levels `t` nests, or budget + 1 if more (it looks no deeper than that)."""
+            match t:
+                case model.Object(fields=fields):
+                    return 1 + (max((levels(f.type, budget - 1) for f in fields), default=0) if budget else 0)
+                case model.Array(item=inner) | model.Map(value=inner):
+                    return 1 + (levels(inner, budget - 1) if budget else 0)
+                case model.Nullable(inner=inner):
+                    return levels(inner, budget)
+                case model.Union_(members=members):
+                    return max((levels(m.object, budget) for m in members), default=0)
+                case model.Ref(name=name) if name.snake in by_name and name.snake not in active:
+                    if (name.snake, budget) not in memo:
+                        active.add(name.snake)
+                        memo[name.snake, budget] = levels(by_name[name.snake], budget)
+                        active.discard(name.snake)
+                    return memo[name.snake, budget]
+                case _:
+                    return 0
+
+        def crossing(t: model.Type | model.Union_, budget: int) -> list[model.Field]:
+            """The fields from `t` down to the level past the budget (where `levels` found it)."""
+            match t:
+                case model.Object(fields=fields) if budget:
+                    f = next((f for f in fields if levels(f.type, budget - 1) == budget), None)
+                    return [f, *crossing(f.type, budget - 1)] if f is not None else []
+                case model.Array(item=inner) | model.Map(value=inner) if budget:
+                    return crossing(inner, budget - 1)
+                case model.Nullable(inner=inner):
+                    return crossing(inner, budget)
+                case model.Union_(members=members):
+                    member = next((m.object for m in members if levels(m.object, budget) > budget), None)
+                    return crossing(member, budget) if member is not None else []
+                case model.Ref(name=name) if name.snake in by_name:
+                    return crossing(by_name[name.snake], budget)
+                case _:
+                    return []
+
+        deep = [d for d in definitions if isinstance(d, model.Object) and levels(d, MAX_DEPTH) > MAX_DEPTH]
+        inside = set().union(*(refs(f.type) for d in deep for f in d.fields))
+        for d in [d for d in deep if d.name.snake not in inside] or deep[:1]:
+            path = crossing(d, MAX_DEPTH)
+            if not path:
+                continue
+            keys = [f.ident for f in path]
+            shown = ".".join(keys) if len(keys) <= 6 else ".".join(keys[:3]) + "..." + ".".join(keys[-2:])
+            self.problem_at(
+                path[-1].loc,
+                f"type {d.name.snake!r} nests objects, arrays and maps more than {MAX_DEPTH} levels deep "
+                f"(through {shown}); types nest at most {MAX_DEPTH} levels",
+            )
 
     @staticmethod
     def page_ok(page: str) -> bool:

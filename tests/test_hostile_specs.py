@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import ast
 import io
+import json
+import re
 import subprocess
 import textwrap
 import time
 import tokenize
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from generator import render, spec
@@ -17,7 +20,7 @@ from generator.targets import msgspec as msgspec_target
 from generator.targets import pydantic as pydantic_target
 from generator.targets import python as python_target
 from generator.targets import typescript as typescript_target
-from conftest import KITCHEN_SPEC, ROOT, run, snapshot
+from conftest import KITCHEN_SPEC, ROOT, import_path, run, snapshot
 
 HEAD = """\
 title: T
@@ -180,3 +183,166 @@ def test_a_page_path_has_no_control_characters(page: str) -> None:
     with pytest.raises(spec.SpecError) as e:
         spec.parse(broken("").replace("page: t/index.md", f"page: {page}"), "s.yaml", "s.yaml")
     assert str(e.value).startswith("s.yaml:2:7: page ") and "control characters" in str(e.value)
+
+
+def imported_modules(source: str) -> set[str]:
+    """The top-level modules a Python file imports, anywhere in it (under `if TYPE_CHECKING:` too)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.partition(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module is not None and node.level == 0:
+            found.add(node.module.partition(".")[0])
+    return found
+
+
+@pytest.fixture(scope="module")
+def modules_the_outputs_import() -> set[str]:
+    loaded = spec.load(KITCHEN_SPEC)
+    files = render.render(loaded, targets=(python_target.TARGET, msgspec_target.TARGET, pydantic_target.TARGET))
+    found = set().union(*(imported_modules(text) for rel, text in files.items() if rel.endswith(".py")))
+    assert {"json", "hmac", "typing", "msgspec", "pydantic"} <= found  # the walk sees what is there
+    return {name for name in found if name.isidentifier() and name == name.lower() and not name.startswith("_")}
+
+
+def test_a_module_named_like_one_the_outputs_import_is_refused(modules_the_outputs_import: set[str]) -> None:
+    refused = set()
+    for name in sorted(modules_the_outputs_import):
+        with pytest.raises(spec.SpecError) as e:
+            spec.parse(broken("").replace("module: m", f"module: {name}"), "s.yaml", "s.yaml", checks=render.checks())
+        assert str(e.value).startswith(f"s.yaml:3:9: module {name!r} would shadow"), str(e.value)
+        refused.add(name)
+    assert refused == modules_the_outputs_import
+
+
+@pytest.mark.parametrize("name", ["json", "typing", "re", "enum", "hmac", "base64", "email", "typing_extensions"])
+def test_a_module_named_like_a_library_module_exits_2_located(project: Path, name: str) -> None:
+    text = (project / "spec" / "openai_webhooks.yaml").read_text(encoding="utf-8")
+    line = next(i for i, row in enumerate(text.split("\n"), 1) if row.startswith("module:"))
+    (project / "spec" / "bad.yaml").write_text(re.sub(r"(?m)^module: \w+", f"module: {name}", text), encoding="utf-8")
+    before = snapshot(project / "generated")
+    result = run("generate", "--spec", "spec/bad.yaml", "--out", "generated", cwd=project)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"spec/bad.yaml:{line}:9: module {name!r} would shadow"), result.stderr
+    assert snapshot(project / "generated") == before
+
+
+# -- nesting ------------------------------------------------------------------------------------
+
+
+def nested_spec(levels: int, how: str) -> tuple[str, dict[str, object], int]:
+    """A spec whose event nests `levels` levels (the event itself is the first), the payload that
+    reaches the deepest level, and the line of the field that holds the last level. `how`: nested
+    `fields:`, a chain of `type:` references, or `items:` inside `items:`."""
+    lines = HEAD.split("\n")[:-1]
+    payload: dict[str, object] = {"type": "a"}
+    if how == "fields":
+        indent, inner = "      ", payload
+        for i in range(levels - 1):
+            lines += [f"{indent}f{i}:", f"{indent}  fields:"]
+            inner[f"f{i}"] = inner = {}
+            indent += "    "
+        lines.append(f"{indent}leaf: {{type: string}}")
+        inner["leaf"] = "x"
+        return "\n".join(lines) + "\n", payload, len(lines) - 2 if levels > 1 else 0
+    if how == "references":
+        lines.append("      f0: {type: t1}")
+        inner = payload
+        for i in range(1, levels):
+            last = i == levels - 1
+            lines += [f"  t{i}:", "    fields:", "      leaf: {type: string}" if last else f"      f{i}: {{type: t{i + 1}}}"]
+            inner[f"f{i - 1}"] = inner = {}
+        inner["leaf"] = "x"
+        return "\n".join(lines) + "\n", payload, len(lines) - 3
+    lines.append("      f0: " + "{items: " * (levels - 1) + "string" + "}" * (levels - 1))
+    value: object = "x"
+    for _ in range(levels - 1):
+        value = [value]
+    payload["f0"] = value
+    return "\n".join(lines) + "\n", payload, len(lines)
+
+
+@pytest.mark.parametrize("how", ["fields", "references", "items"])
+def test_nesting_past_the_limit_is_refused_where_it_passes_it(how: str) -> None:
+    text, _, line = nested_spec(spec.MAX_DEPTH + 1, how)
+    with pytest.raises(spec.SpecError) as e:
+        spec.parse(text, "s.yaml", "s.yaml", checks=render.checks())
+    (problem,) = e.value.problems
+    assert (problem.line, f"more than {spec.MAX_DEPTH} levels deep" in problem.message) == (line, True), str(problem)
+    for levels in (150, 5000):  # far past it: still one located problem, never a RecursionError
+        with pytest.raises(spec.SpecError) as e:
+            spec.parse(nested_spec(levels, how)[0], "s.yaml", "s.yaml", checks=render.checks())
+        (problem,) = e.value.problems
+        assert problem.line > 1 and problem.message.endswith(f"nest at most {spec.MAX_DEPTH} levels"), str(problem)
+
+
+@pytest.mark.parametrize("how", ["fields", "references", "items"])
+def test_nesting_at_the_limit_works_in_every_python_target(tmp_path: Path, how: str) -> None:
+    text, payload, _ = nested_spec(spec.MAX_DEPTH, how)
+    loaded = spec.parse(text.replace("module: m", f"module: deep_{how}"), "s.yaml", "s.yaml", checks=render.checks())
+    files = render.render(loaded, targets=(python_target.TARGET, msgspec_target.TARGET, pydantic_target.TARGET))
+    body = json.dumps(payload)
+    for rel, source in files.items():
+        name = Path(rel).stem
+        (tmp_path / f"{name}.py").write_text(source, encoding="utf-8")
+        module = import_path(tmp_path / f"{name}.py", name)
+        if rel.startswith("pydantic/"):
+            event = module.A.model_validate_json(body)
+            assert event.model_dump(mode="json", exclude_unset=True) == payload
+        else:
+            assert module.parse_event(body).to_dict() == payload
+
+
+def test_a_type_that_refers_to_itself_is_not_too_deep() -> None:
+    text = broken("      child: {type: a, optional: true}\n      children: {items: a, optional: true}")
+    loaded = spec.parse(text, "s.yaml", "s.yaml", checks=render.checks())
+    assert [f.ident for f in loaded.objects[0].fields] == ["type", "child", "children"]
+
+
+# -- a long union -------------------------------------------------------------------------------
+
+LONG_UNION_MEMBERS = 3000
+
+
+def test_a_union_of_thousands_of_members_works_in_every_target(tmp_path: Path) -> None:
+    """`A | B | ...` of ~3,000 names is past CPython's compiler recursion limit, and tsc gives up on
+    the union it infers for an array of ~2,000 differently typed entries: every target must still
+    render in bounded time, load, and decode the last member."""
+    tags = [f"e{i}" for i in range(LONG_UNION_MEMBERS)]
+    lines = ["title: Long", "page: long/index.md", "module: long_union", "entry: ev", "types:", "  ev:", "    discriminator: type", "    union:"]
+    lines += [f"      - {tag}" for tag in tags] + [f"  {tag}:\n    fields:\n      type: {{literal: {tag}}}" for tag in tags]
+    loaded = spec.parse("\n".join(lines) + "\n", "s.yaml", "s.yaml", checks=render.checks())
+    started = time.monotonic()
+    files = render.render(loaded)
+    assert time.monotonic() - started < 240
+    last = json.dumps({"type": tags[-1]})
+    for rel, text in files.items():
+        (tmp_path / Path(rel).name).write_text(text, encoding="utf-8")
+    for name in ("long_union", "long_union_msgspec"):
+        module = import_path(tmp_path / f"{name}.py", name)
+        assert type(module.parse_event(last)).__name__ == f"E{LONG_UNION_MEMBERS - 1}"
+        assert type(module.parse_event('{"type": "new"}')).__name__ == "UnknownWebhookEvent"
+    pydantic_module = import_path(tmp_path / "long_union_pydantic.py", "long_union_pydantic")
+    assert type(pydantic_module.Ev.model_validate_json(last).root).__name__ == f"E{LONG_UNION_MEMBERS - 1}"
+    schema = json.loads(files["schema/long_union.schema.json"])
+    jsonschema.validate(json.loads(last), schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"type": "new"}, schema)
+    assert all(f"e{LONG_UNION_MEMBERS - 1}" in text for rel, text in files.items() if rel.startswith("docs/"))
+    config = json.loads((ROOT / "tsconfig.json").read_text())
+    config["compilerOptions"].update(outDir=str(tmp_path / "out"), rootDir=str(tmp_path))
+    config["files"] = [str(tmp_path / "long_union.ts")]
+    config.pop("include", None)
+    (tmp_path / "tsconfig.json").write_text(json.dumps(config))
+    (tmp_path / "package.json").write_text('{"type": "module"}')
+    tsc = subprocess.run([str(ROOT / "node_modules" / ".bin" / "tsc"), "-p", str(tmp_path / "tsconfig.json")], capture_output=True, text=True, timeout=300)
+    assert tsc.returncode == 0, tsc.stdout + tsc.stderr
+    script = "const m = await import(process.argv[1]); console.log(JSON.stringify(m.parseEvent(process.argv[2])));"
+    node = subprocess.run(["node", "--input-type=module", "-e", script, str(tmp_path / "out" / "long_union.js"), last], capture_output=True, text=True, timeout=60)
+    assert (node.returncode, node.stdout.strip()) == (0, last.replace(" ", "")), node.stderr
+
+
+def test_the_spec_language_reference_states_the_limits() -> None:
+    reference = (ROOT / "spec" / "README.md").read_text(encoding="utf-8")
+    assert f"at most {spec.MAX_DEPTH} levels deep" in reference
+    assert f"more than {pydantic_target.LONG_UNION} members" in reference
