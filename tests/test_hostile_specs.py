@@ -346,3 +346,15 @@ def test_the_spec_language_reference_states_the_limits() -> None:
     reference = (ROOT / "spec" / "README.md").read_text(encoding="utf-8")
     assert f"at most {spec.MAX_DEPTH} levels deep" in reference
     assert f"more than {pydantic_target.LONG_UNION} members" in reference
+
+
+def test_a_description_that_looks_like_a_long_union_is_kept_verbatim(tmp_path: Path) -> None:
+    """The pydantic module's long unions are rewritten as code, never inside strings or comments."""
+    words = " | ".join(f"w{i}" for i in range(pydantic_target.LONG_UNION + 5))
+    text = broken(f'      f: {{type: string, description: "{words}"}}').replace("module: m", "module: words_union")
+    loaded = spec.parse(text, "s.yaml", "s.yaml", checks=render.checks())
+    (source,) = render.render(loaded, targets=(pydantic_target.TARGET,)).values()
+    assert "Union[" not in source and f"\n    {words}\n" in source  # the field's docstring
+    (tmp_path / "words_union_pydantic.py").write_text(source, encoding="utf-8")
+    module = import_path(tmp_path / "words_union_pydantic.py", "words_union_pydantic")
+    assert module.A.model_validate({"type": "a", "f": words}).f == words
