@@ -187,6 +187,7 @@ class Spec:
     shown: str = field(default="", compare=False)  # the spec's path as problems name it
     entry_loc: Loc = field(default=Loc(), compare=False)
     sha256: str = field(default="", compare=False)  # of the spec file's bytes: generated code names its source
+    module_loc: Loc = field(default=Loc(), compare=False)
 
     @property
     def objects(self) -> tuple[Object, ...]:

@@ -37,6 +37,11 @@ SHAPES: tuple[Shape, ...] = ("type", "literal", "enum", "fields", "items", "valu
 INTEGER = re.compile(r"-?(0|[1-9][0-9]{0,17})")  # bounded, so every target's integer type holds it
 MAX_NAME = 100  # type, module and field names: keeps every output path within filesystem limits
 MAX_PAGE_PART = 100
+# Levels of objects, arrays and maps in an event, through `type:` references too: pydantic builds a
+# model's validator recursively (at 150 levels its module fails to import), as every target's
+# decoder recurses per level. A type that refers to itself is not deeper for it: each target names
+# the cycle.
+MAX_DEPTH = 32
 
 
 Check = Callable[[model.Spec], list[Problem]]
@@ -50,9 +55,16 @@ def load(path: Path, display: str | None = None, checks: Sequence[Check] = ()) -
     """
     shown = display if display is not None else str(path)
     try:
-        text = path.read_bytes().decode("utf-8")  # no newline translation: the sha256 is of the file as it is
-    except (OSError, UnicodeDecodeError) as e:
+        data = path.read_bytes()
+    except OSError as e:
         raise SpecError([Problem(shown, 1, 1, f"cannot read spec: {e}")]) from None
+    try:
+        text = data.decode("utf-8")  # no newline translation: the sha256 is of the file as it is
+    except UnicodeDecodeError as e:
+        before = data[: e.start].decode("utf-8")
+        line, column = line_column(before, len(before))
+        message = f"the spec is not UTF-8: byte 0x{data[e.start]:02x} {e.reason}; save the file as UTF-8"
+        raise SpecError([Problem(shown, line, column, message)]) from None
     return parse(text, shown, source=path.name, checks=checks)
 
 
@@ -81,6 +93,8 @@ def parse(text: str, shown: str, source: str, checks: Sequence[Check] = ()) -> m
         if "nesting depth" in (e.problem or ""):  # libyaml's limit; the pure-Python parser recurses instead
             message = "spec is nested too deeply"
         raise SpecError([Problem(shown, line, col, message)]) from None
+    except yaml.reader.ReaderError as e:
+        raise SpecError([unacceptable_character(text, shown, e)]) from None
     except yaml.YAMLError as e:
         raise SpecError([Problem(shown, 1, 1, f"YAML error: {e}")]) from None
     if root is None:
@@ -102,21 +116,38 @@ def parse(text: str, shown: str, source: str, checks: Sequence[Check] = ()) -> m
 def plain_yaml(text: str, shown: str) -> None:
     """The spec language uses plain YAML only. Anchors and aliases would let a small file expand
     without bound (reuse a type with `type: <name>` instead); tags would build values the language
-    has no kind for. Both are refused before anything is built."""
-    problems = []
+    has no kind for. Both are refused before anything is built, as is YAML nested deeper than any
+    spec within MAX_DEPTH can be (so nothing after recurses without bound)."""
+    fast = getattr(yaml, "CSafeLoader", None)
     try:
-        events = list(yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
-    except (yaml.YAMLError, ValueError) as e:
-        if "nesting depth" in str(getattr(e, "problem", "")):
-            # libyaml's limit, said as the pure-Python parser's recursion limit is (which it would
-            # take seconds to reach: its scanner is quadratic in the depth).
-            raise SpecError([Problem(shown, 1, 1, "spec is nested too deeply")]) from None
+        problems = plain_yaml_problems(text, shown, fast or yaml.SafeLoader)
+    except (yaml.YAMLError, ValueError):
+        if fast is None:
+            raise
         # Broken YAML: the pure-Python parser raises the error, so messages read the same everywhere.
-        events = list(yaml.parse(text, Loader=yaml.SafeLoader))
-    for event in events:
+        problems = plain_yaml_problems(text, shown, yaml.SafeLoader)
+    if problems:
+        raise SpecError(problems)
+
+
+# Two levels of YAML (`fields:` and the field's mapping) make a level of nesting; the rest is margin.
+MAX_YAML_DEPTH = 4 * MAX_DEPTH + 16
+
+
+def plain_yaml_problems(text: str, shown: str, loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader]) -> list[Problem]:
+    problems = []
+    depth = 0
+    for event in yaml.parse(text, Loader=loader):  # streamed: a deep spec stops here before the parser's own limit
         mark = event.start_mark
         where = (shown, mark.line + 1, mark.column + 1) if mark is not None else (shown, 1, 1)
         tag = getattr(event, "tag", None) if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)) else None
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                problems.append(Problem(*where, f"spec is nested too deeply: types nest at most {MAX_DEPTH} levels"))
+                break
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
         if isinstance(event, yaml.AliasEvent):
             problems.append(Problem(*where, "YAML aliases (*name) are not part of the spec language; refer to a type by name"))
         elif getattr(event, "anchor", None) is not None:
@@ -125,8 +156,29 @@ def plain_yaml(text: str, shown: str) -> None:
             problems.append(Problem(*where, f"YAML tags ({tag}) are not part of the spec language; quote the value to make it a string"))
         if len(problems) >= 50:
             break
-    if problems:
-        raise SpecError(problems)
+    return problems
+
+
+def line_column(text: str, index: int) -> tuple[int, int]:
+    """The 1-based line and column of `text[index]` (`index` may be `len(text)`), counting line
+    breaks as YAML does, so they agree with the marks of every other problem."""
+    breaks = list(YAML_BREAK.finditer(text, 0, index))
+    start = breaks[-1].end() if breaks else 0
+    return len(breaks) + 1, index - start + 1
+
+
+YAML_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def unacceptable_character(text: str, shown: str, error: yaml.reader.ReaderError) -> Problem:
+    """A character YAML refuses anywhere in a file (a control character, U+FFFE), where it is.
+    PyYAML's message names only its offset, on a second line."""
+    code = int(error.character)
+    line, column = line_column(text, error.position)
+    escape = f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return Problem(
+        shown, line, column, f"character U+{code:04X} is not allowed in YAML; in a double-quoted string, write it as {escape}"
+    )
 
 
 def yaml_hint(text: str, error: yaml.MarkedYAMLError) -> str:
@@ -243,11 +295,16 @@ class _Builder:
         if top is None:
             return None
         title = self.top_text(top, root, "title")
+        if title is not None and not title.isprintable():
+            # A heading, a docstring's first line and a comment's: a line break would start a
+            # Markdown section, end the comment early, or confuse datamodel-code-generator.
+            self.problem(top["title"][1], "title must be one line of printable text (no line breaks or control characters)")
+            title = None
         page = self.top_text(top, root, "page")
         if page is not None and not self.page_ok(page):
             self.problem(
                 top["page"][1],
-                f"page {page!r} must be a relative path to a .md file, without '..', each part at most {MAX_PAGE_PART} characters",
+                f"page {page!r} must be a relative path to a .md file, without '..', '\\' or control characters, each part at most {MAX_PAGE_PART} characters",
             )
         module = self.top_text(top, root, "module")
         if module is not None and (not naming.SNAKE.match(module) or len(module) > MAX_NAME):
@@ -264,10 +321,12 @@ class _Builder:
             if entry_name is not None and entry is None:
                 self.problem(entry_node, f"entry {entry_name!r} is not a union defined under types{self.suggest(entry_name, 'union')}")
         self.unreferenced(definitions, entry)
+        self.too_deep(definitions)
         if title is None or page is None or module is None:
             return None
         entry_loc = loc(top["entry"][1]) if "entry" in top else model.Loc()
-        return model.Spec(self.source, title, page, module, entry, tuple(definitions), self.shown, entry_loc, self.sha256)
+        module_loc = loc(top["module"][1])
+        return model.Spec(self.source, title, page, module, entry, tuple(definitions), self.shown, entry_loc, self.sha256, module_loc)
 
     def unreferenced(self, definitions: list[model.Definition], entry: model.Union_ | None) -> None:
         """A type that no union holds and nothing refers to is usually a slip (a member left out of
@@ -288,6 +347,64 @@ class _Builder:
                     "refer to it, or mark it `standalone: true`",
                 )
 
+    def too_deep(self, definitions: list[model.Definition]) -> None:
+        """Report, once for each outermost type that holds it, where nesting passes MAX_DEPTH levels."""
+        by_name = {d.name.snake: d for d in definitions}
+        memo: dict[tuple[str, int], int] = {}
+        active: set[str] = set()  # the references being followed: one back to them closes a cycle
+
+        def levels(t: model.Type | model.Union_, budget: int) -> int:
+            """How many levels `t` nests, or budget + 1 if more (it looks no deeper than that)."""
+            match t:
+                case model.Object(fields=fields):
+                    return 1 + (max((levels(f.type, budget - 1) for f in fields), default=0) if budget else 0)
+                case model.Array(item=inner) | model.Map(value=inner):
+                    return 1 + (levels(inner, budget - 1) if budget else 0)
+                case model.Nullable(inner=inner):
+                    return levels(inner, budget)
+                case model.Union_(members=members):
+                    return max((levels(m.object, budget) for m in members), default=0)
+                case model.Ref(name=name) if name.snake in by_name and name.snake not in active:
+                    if (name.snake, budget) not in memo:
+                        active.add(name.snake)
+                        memo[name.snake, budget] = levels(by_name[name.snake], budget)
+                        active.discard(name.snake)
+                    return memo[name.snake, budget]
+                case _:
+                    return 0
+
+        def crossing(t: model.Type | model.Union_, budget: int) -> list[model.Field]:
+            """The fields from `t` down to the level past the budget (where `levels` found it)."""
+            match t:
+                case model.Object(fields=fields) if budget:
+                    f = next((f for f in fields if levels(f.type, budget - 1) == budget), None)
+                    return [f, *crossing(f.type, budget - 1)] if f is not None else []
+                case model.Array(item=inner) | model.Map(value=inner) if budget:
+                    return crossing(inner, budget - 1)
+                case model.Nullable(inner=inner):
+                    return crossing(inner, budget)
+                case model.Union_(members=members):
+                    member = next((m.object for m in members if levels(m.object, budget) > budget), None)
+                    return crossing(member, budget) if member is not None else []
+                case model.Ref(name=name) if name.snake in by_name:
+                    return crossing(by_name[name.snake], budget)
+                case _:
+                    return []
+
+        deep = [d for d in definitions if isinstance(d, model.Object) and levels(d, MAX_DEPTH) > MAX_DEPTH]
+        inside = set().union(*(refs(f.type) for d in deep for f in d.fields))
+        for d in [d for d in deep if d.name.snake not in inside] or deep[:1]:
+            path = crossing(d, MAX_DEPTH)
+            if not path:
+                continue
+            keys = [f.ident for f in path]
+            shown = ".".join(keys) if len(keys) <= 6 else ".".join(keys[:3]) + "..." + ".".join(keys[-2:])
+            self.problem_at(
+                path[-1].loc,
+                f"type {d.name.snake!r} nests objects, arrays and maps more than {MAX_DEPTH} levels deep "
+                f"(through {shown}); types nest at most {MAX_DEPTH} levels",
+            )
+
     @staticmethod
     def page_ok(page: str) -> bool:
         path = PurePosixPath(page)
@@ -295,7 +412,8 @@ class _Builder:
             page.endswith(".md")
             and not path.is_absolute()
             and ".." not in path.parts
-            and not any(c in page for c in "\\\0")
+            and "\\" not in page
+            and page.isprintable()
             and path.name != ".md"
             and all(len(part) <= MAX_PAGE_PART for part in path.parts)
             and len(path.parts) <= 10

@@ -225,12 +225,12 @@ BROKEN = {
               __slots__: {type: string}
         """,
         [
-            "2:7: page '../outside.md' must be a relative path to a .md file, without '..', each part at most 100 characters",
+            "2:7: page '../outside.md' must be a relative path to a .md file, without '..', '\\' or control characters, each part at most 100 characters",
             "8:7: fields 'from' and 'from_' would both be the Python attribute 'from_'",
             "9:7: field key '__slots__' must be snake_case, at most 100 characters, and not start with '__' (use `json:` for the key on the wire)",
         ],
     ),
-    "nested too deeply": ("a: " + "[" * 5000 + "]" * 5000 + "\n", ["1:1: spec is nested too deeply"]),
+    "nested too deeply": ("a: " + "[" * 5000 + "]" * 5000 + "\n", [f"1:{len('a: ') + spec.MAX_YAML_DEPTH}: spec is nested too deeply: types nest at most {spec.MAX_DEPTH} levels"]),
 }
 
 

@@ -1699,21 +1699,21 @@ export type UnwrapWebhookEvent =
   | ResponseIncompleteWebhookEvent;
 
 const UNWRAP_WEBHOOK_EVENT_DECODERS: ReadonlyMap<string, (v: unknown) => UnwrapWebhookEvent> = new Map<string, (v: unknown) => UnwrapWebhookEvent>([
-  ["batch.cancelled", checkBatchCancelledWebhookEvent],
-  ["batch.completed", checkBatchCompletedWebhookEvent],
-  ["batch.expired", checkBatchExpiredWebhookEvent],
-  ["batch.failed", checkBatchFailedWebhookEvent],
-  ["eval.run.canceled", checkEvalRunCanceledWebhookEvent],
-  ["eval.run.failed", checkEvalRunFailedWebhookEvent],
-  ["eval.run.succeeded", checkEvalRunSucceededWebhookEvent],
-  ["fine_tuning.job.cancelled", checkFineTuningJobCancelledWebhookEvent],
-  ["fine_tuning.job.failed", checkFineTuningJobFailedWebhookEvent],
-  ["fine_tuning.job.succeeded", checkFineTuningJobSucceededWebhookEvent],
-  ["realtime.call.incoming", checkRealtimeCallIncomingWebhookEvent],
-  ["response.cancelled", checkResponseCancelledWebhookEvent],
-  ["response.completed", checkResponseCompletedWebhookEvent],
-  ["response.failed", checkResponseFailedWebhookEvent],
-  ["response.incomplete", checkResponseIncompleteWebhookEvent],
+  ["batch.cancelled", checkBatchCancelledWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
+  ["batch.completed", checkBatchCompletedWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
+  ["batch.expired", checkBatchExpiredWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
+  ["batch.failed", checkBatchFailedWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
+  ["eval.run.canceled", checkEvalRunCanceledWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
+  ["eval.run.failed", checkEvalRunFailedWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
+  ["eval.run.succeeded", checkEvalRunSucceededWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
+  ["fine_tuning.job.cancelled", checkFineTuningJobCancelledWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
+  ["fine_tuning.job.failed", checkFineTuningJobFailedWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
+  ["fine_tuning.job.succeeded", checkFineTuningJobSucceededWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
+  ["realtime.call.incoming", checkRealtimeCallIncomingWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
+  ["response.cancelled", checkResponseCancelledWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
+  ["response.completed", checkResponseCompletedWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
+  ["response.failed", checkResponseFailedWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
+  ["response.incomplete", checkResponseIncompleteWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
 ]);
 
 /** Validate an already-parsed JSON value as UnwrapWebhookEvent; throws WebhookDecodeError with the path of the first problem. */

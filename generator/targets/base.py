@@ -127,13 +127,28 @@ def py_escape(text: str) -> str:
             out.append('\\"' if i + 1 == len(text) or text[i + 1] == '"' else ch)
         elif ch.isprintable() or ch in "\n\t":
             out.append(ch)
-        elif ord(ch) < 0x100:
-            out.append(f"\\x{ord(ch):02x}")
-        elif ord(ch) < 0x10000:
-            out.append(f"\\u{ord(ch):04x}")
         else:
-            out.append(f"\\U{ord(ch):08x}")
+            out.append(char_escape(ch))
     return "".join(out)
+
+
+def char_escape(ch: str) -> str:
+    """A character as the escape Python (and, below U+10000, JavaScript) reads it as."""
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def comment_text(text: str) -> str:
+    """Text for a one-line comment (`#` or `//`) in a generated file's header, such as the spec's
+    file name, which may hold any character but `/` and NUL. Backslashes are doubled and characters
+    that are not printable (line breaks among them) become escapes, so the text stays on its line;
+    and `coding:` loses its colon, so the comment is never the encoding declaration Python reads in
+    a module's first two lines (`# -*- coding: latin-1 -*-` would change how the module decodes)."""
+    escaped = "".join("\\\\" if ch == "\\" else ch if ch.isprintable() else char_escape(ch) for ch in text)
+    return _ENCODING_DECLARATION.sub(lambda m: "coding" + char_escape(m[1]), escaped)
+
+
+_ENCODING_DECLARATION = re.compile(r"coding([:=])")  # PEP 263's pattern, whose match is case-sensitive
 
 
 def py_docstring(text: str) -> str:

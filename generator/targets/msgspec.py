@@ -198,7 +198,7 @@ def module_view(spec: model.Spec) -> MsgModule:
             convert=base.assignment(f"event: {cls}", base.Call("msgspec.convert", ("payload", cls, "strict=True")), 8),
         )
     return MsgModule(
-        source=spec.source,
+        source=base.comment_text(spec.source),
         title=base.py_escape(spec.title),
         structs=tuple(struct_view(o, tags) for o in spec.objects),
         unions=tuple(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import builtins
 import keyword
 import re
+import sys
 from dataclasses import dataclass
 from typing import assert_never
 
@@ -41,6 +42,12 @@ MODULE_NAMES = frozenset(
     | {"ClassVar", "Type"}
     | {name for name in dir(builtins) if name[:1].isupper()}
 )
+
+# python/<module>.py named like a module the generated modules import would import itself
+# (`json.py` running `import json`), and one named like any standard-library module would shadow
+# it for the code beside it. The modules they import are the standard library's and these.
+IMPORTED_MODULES = frozenset({"typing_extensions", "msgspec", "pydantic"})
+SHADOWED_MODULES = frozenset(sys.stdlib_module_names) | IMPORTED_MODULES
 
 # UnknownWebhookEvent keeps the payload in `raw`, beside an attribute named after the discriminator.
 UNKNOWN_EVENT_NAMES = frozenset({"raw", "to_dict"})
@@ -96,6 +103,16 @@ def nested_aliases(top: model.Object, taken: frozenset[str]) -> tuple[tuple[str,
 def check(spec: model.Spec) -> list[Problem]:
     problems = base.distinct_class_names(spec, class_name, MODULE_NAMES, "the Python class", "the module")
     problems += base.distinct_attributes(spec, attr, "the Python attribute")
+    if spec.module in SHADOWED_MODULES:
+        library = "the standard library's" if spec.module in sys.stdlib_module_names else "the"
+        problems.append(
+            base.problem(
+                spec,
+                spec.module_loc,
+                f"module {spec.module!r} would shadow {library} module {spec.module!r} "
+                f"(python/{spec.module}.py would import itself, or hide it from the code beside it); choose another name",
+            )
+        )
     if spec.entry is not None and attr(spec.entry.discriminator) in UNKNOWN_EVENT_NAMES:
         problems.append(
             base.problem(
@@ -452,7 +469,7 @@ def module_view(spec: model.Spec) -> PyModule:
         public += ["InvalidWebhookSignatureError", "HeadersLike", "UnknownWebhookEvent", "parse_event", "verify_signature", "unwrap"]
     public += [class_name(d.name) for d in spec.unions] + [class_name(o.name) for o in spec.objects]
     return PyModule(
-        source=spec.source,
+        source=base.comment_text(spec.source),
         version=__version__,
         spec_sha256=spec.sha256,
         public=tuple(lit(name) for name in public),

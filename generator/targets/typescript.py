@@ -330,7 +330,7 @@ def module_view(spec: model.Spec) -> TsModule:
             read=read(key, "data"),
         )
     return TsModule(
-        source=spec.source,
+        source=base.comment_text(spec.source),
         title=spec.title.replace("*/", "*\\/"),
         objects=tuple(object_view(o) for o in spec.objects),
         unions=tuple(union_view(u) for u in spec.unions),

@@ -827,8 +827,8 @@ export type Payment =
   | CashPayment;
 
 const PAYMENT_DECODERS: ReadonlyMap<string, (v: unknown) => Payment> = new Map<string, (v: unknown) => Payment>([
-  ["card", checkCardPayment],
-  ["cash", checkCashPayment],
+  ["card", checkCardPayment as (v: unknown) => Payment],
+  ["cash", checkCashPayment as (v: unknown) => Payment],
 ]);
 
 /** Validate an already-parsed JSON value as Payment; throws WebhookDecodeError with the path of the first problem. */
@@ -853,8 +853,8 @@ export type SinkEvent =
   | OrderCancelledEvent;
 
 const SINK_EVENT_DECODERS: ReadonlyMap<string, (v: unknown) => SinkEvent> = new Map<string, (v: unknown) => SinkEvent>([
-  ["order.placed", checkOrderPlacedEvent],
-  ["order.cancelled", checkOrderCancelledEvent],
+  ["order.placed", checkOrderPlacedEvent as (v: unknown) => SinkEvent],
+  ["order.cancelled", checkOrderCancelledEvent as (v: unknown) => SinkEvent],
 ]);
 
 /** Validate an already-parsed JSON value as SinkEvent; throws WebhookDecodeError with the path of the first problem. */
