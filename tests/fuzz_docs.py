@@ -95,6 +95,8 @@ def spec_text(title: str, descriptions: list[str], keys: list[str] = KEYS, value
     """A spec showing `title`, each description (on a field of its own), each key (`json:`) and each
     value (an enum's, and a literal's), on the page `page`."""
     q = yaml_quoted
+    # A title is one line of printable text (the loader refuses any other): its markup stays hostile.
+    title = "".join(c if c.isprintable() else " " for c in title).strip() or "T"
     fields = [f"      f{i}: {{type: string, description: {q(d)}}}" for i, d in enumerate(descriptions)]
     fields += [f"      k{i}: {{type: integer, json: {q(k)}}}" for i, k in enumerate(keys)]
     fields += [f"      v{i}: {{literal: {q(v)}, description: {q(v)}}}" for i, v in enumerate(values)]

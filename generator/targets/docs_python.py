@@ -5,8 +5,8 @@ Names come from the Python target (generator/targets/python.py), so every name t
 one the module defines: a nested class appears by its name relative to the top-level class that
 holds it (`Data` under `class BatchCancelledWebhookEvent: …`), which the module makes a class
 attribute of that class. The mapper builds the same tree of bullets as the CLI flavour's; the
-template adds a usage part before `## Domain Types`. The format's rules are in
-/work/shared/docs-format.md ("The Python flavour") and spec/README.md.
+template adds a usage part before `## Domain Types`. The format's rules are in spec/README.md
+("The Python flavour" of the docs pages).
 """
 
 from __future__ import annotations
