@@ -52,6 +52,8 @@ check: $(STAMP)
 test: $(STAMP) $(NODE_STAMP)
 	$(PY) -m generator check
 	$(PY) -m mypy --strict generator
+	$(PY) -m black --check --quiet generator
+	$(PY) -m ruff check --quiet generator
 	$(MAKE) --no-print-directory ts-build
 	$(PY) -m pytest
 	node --test $(NODE_TESTS)

@@ -31,7 +31,12 @@ def shown(path: Path) -> str:
 
 def fix_command(prog: str, args: argparse.Namespace) -> str:
     """The command that brings this output folder up to date."""
-    if IN_CHECKOUT and args.spec.resolve() == DEFAULT_SPEC and args.out.resolve() == DEFAULT_OUT and args.templates is None:
+    if (
+        IN_CHECKOUT
+        and args.spec.resolve() == DEFAULT_SPEC
+        and args.out.resolve() == DEFAULT_OUT
+        and args.templates is None
+    ):
         return "make generate"
     words = ["generate", "--spec", shown(args.spec), "--out", shown(args.out)]
     if args.templates is not None:
@@ -52,9 +57,15 @@ def parser(prog: str) -> argparse.ArgumentParser:
         s.add_argument("--spec", type=Path, help="the YAML spec (default: %(default)s)", **default_spec)
         default_out = {"default": DEFAULT_OUT} if IN_CHECKOUT else {"required": True}
         s.add_argument("--out", type=Path, help="the output folder (default: %(default)s)", **default_out)
-        s.add_argument("--templates", type=Path, default=None, help="a folder of templates that override the built-in ones")
+        s.add_argument(
+            "--templates", type=Path, default=None, help="a folder of templates that override the built-in ones"
+        )
         if name == "generate":
-            s.add_argument("--force", action="store_true", help="overwrite or remove generated files even if they were edited by hand")
+            s.add_argument(
+                "--force",
+                action="store_true",
+                help="overwrite or remove generated files even if they were edited by hand",
+            )
     return p
 
 
@@ -92,10 +103,13 @@ def check(files: dict[str, bytes], args: argparse.Namespace, prog: str) -> int:
     print(f"\n{shown(args.out)} is out of date; run `{fix_command(prog, args)}`:", file=sys.stderr)
     for rel in p.stale:
         note = (
-            " (edited by hand)" if rel in p.edited
-            else " (not known to be generated: no manifest)" if rel in p.unknown
-            else " (not written by the generator)" if rel in p.foreign
-            else ""
+            " (edited by hand)"
+            if rel in p.edited
+            else (
+                " (not known to be generated: no manifest)"
+                if rel in p.unknown
+                else " (not written by the generator)" if rel in p.foreign else ""
+            )
         )
         print(f"  stale: {rel}{note}", file=sys.stderr)
     for rel in p.orphans:

@@ -170,9 +170,19 @@ def same_bytecode(a: CodeType, b: CodeType) -> bool:
 
 def _shape(code: CodeType) -> tuple[object, ...]:
     return (
-        code.co_code, code.co_names, code.co_varnames, code.co_freevars, code.co_cellvars, code.co_argcount,
-        code.co_posonlyargcount, code.co_kwonlyargcount, code.co_flags, code.co_name,
-        getattr(code, "co_qualname", None), getattr(code, "co_exceptiontable", None), len(code.co_consts),
+        code.co_code,
+        code.co_names,
+        code.co_varnames,
+        code.co_freevars,
+        code.co_cellvars,
+        code.co_argcount,
+        code.co_posonlyargcount,
+        code.co_kwonlyargcount,
+        code.co_flags,
+        code.co_name,
+        getattr(code, "co_qualname", None),
+        getattr(code, "co_exceptiontable", None),
+        len(code.co_consts),
     )
 
 
@@ -181,7 +191,11 @@ def check_many(pairs: list[tuple[str, str]]) -> list[bool]:
     (compiling is most of it: a second or two for the 5.6 MB module of 1,000 events)."""
     global _to_check
     workers = usable_cpus()
-    if workers < 2 or sum(len(cached) for _, cached in pairs) < CHECK_PARALLEL_MIN_CHARS or "fork" not in multiprocessing.get_all_start_methods():
+    if (
+        workers < 2
+        or sum(len(cached) for _, cached in pairs) < CHECK_PARALLEL_MIN_CHARS
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
         return [same_code(chunk, cached) for chunk, cached in pairs]
     _to_check = pairs  # inherited by the forked workers rather than sent to them
     try:
@@ -218,14 +232,18 @@ def left_for_black(chunk: str) -> bool:
     chunk goes through black all the same. A comment alone on its line, or a string alone on its
     lines (a docstring), does not count: black splits neither."""
     lines = chunk.split("\n")
-    long = [n for n, line in enumerate(lines, 1) if str_width(line) > MODE.line_length and not line.lstrip().startswith("#")]
+    long = [
+        n for n, line in enumerate(lines, 1) if str_width(line) > MODE.line_length and not line.lstrip().startswith("#")
+    ]
     if not long:
         return False
     try:
         tree = ast.parse(chunk)
     except (SyntaxError, ValueError):
         return True  # black reports it
-    strings = {number for node in statements(tree.body) if isinstance(node, ast.Expr) for number in string_lines(node, lines)}
+    strings = {
+        number for node in statements(tree.body) if isinstance(node, ast.Expr) for number in string_lines(node, lines)
+    }
     return any(number not in strings for number in long)
 
 
@@ -243,7 +261,12 @@ def statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
 def string_lines(statement: ast.Expr, lines: list[str]) -> range:
     """The lines of `statement` if it is one triple-quoted string literal alone on its lines."""
     end, end_col = statement.end_lineno, statement.end_col_offset
-    if end is None or end_col is None or not isinstance(statement.value, ast.Constant) or not isinstance(statement.value.value, str):
+    if (
+        end is None
+        or end_col is None
+        or not isinstance(statement.value, ast.Constant)
+        or not isinstance(statement.value.value, str)
+    ):
         return range(0)
     first, last = lines[statement.lineno - 1].encode(), lines[end - 1].encode()  # the offsets count UTF-8 bytes
     if first[: statement.col_offset].strip() or last[end_col:].strip():
@@ -273,9 +296,13 @@ def whole(source: str) -> str:
 def format_many(chunks: list[str]) -> list[str]:
     """Each chunk through black: in this process, or across a pool of forked ones when worth it."""
     workers = usable_cpus()
-    if workers < 2 or sum(map(len, chunks)) < PARALLEL_MIN_CHARS or "fork" not in multiprocessing.get_all_start_methods():
+    if (
+        workers < 2
+        or sum(map(len, chunks)) < PARALLEL_MIN_CHARS
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
         return format_batch(chunks)
-    batches = [chunks[i::workers * 4] for i in range(workers * 4)]  # interleaved: even sizes
+    batches = [chunks[i :: workers * 4] for i in range(workers * 4)]  # interleaved: even sizes
     context = multiprocessing.get_context("fork")  # the children inherit black, already imported
     with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         results = list(pool.map(format_batch, batches))

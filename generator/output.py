@@ -67,7 +67,13 @@ def read_manifest(out: Path) -> dict[str, str] | None:
 
 def safe_relative(rel: str) -> bool:
     parts = Path(rel).parts
-    return bool(parts) and not Path(rel).is_absolute() and ".." not in parts and "\0" not in rel and rel not in (MANIFEST, JOURNAL)
+    return (
+        bool(parts)
+        and not Path(rel).is_absolute()
+        and ".." not in parts
+        and "\0" not in rel
+        and rel not in (MANIFEST, JOURNAL)
+    )
 
 
 def through_link(out: Path, rel: str) -> bool:
@@ -205,9 +211,7 @@ def backup(out: Path, rel: str, token: str) -> Path:
 
 def parse_journal(out: Path, data: bytes) -> Journal:
     """The journal of an interrupted run, checked: every path in it one the generator could write."""
-    bad = OutputError(
-        f"{out / JOURNAL}: not a journal this generator wrote; nothing was changed (remove it to go on)"
-    )
+    bad = OutputError(f"{out / JOURNAL}: not a journal this generator wrote; nothing was changed (remove it to go on)")
     try:
         body = json.loads(data.decode("utf-8"))
         token, phase, writes, removes = body["token"], body["phase"], body["writes"], body["removes"]
@@ -298,7 +302,10 @@ def write_all(out: Path, files: dict[str, bytes], p: Plan, mode: int) -> None:
     currents[MANIFEST] = read(out / MANIFEST)
     journal = Journal(
         secrets.token_hex(8),
-        {rel: (None if currents[rel] is None else digest(currents[rel] or b""), digest(data)) for rel, data in writes.items()},
+        {
+            rel: (None if currents[rel] is None else digest(currents[rel] or b""), digest(data))
+            for rel, data in writes.items()
+        },
         {rel: digest(p.current[rel] or b"") for rel in p.orphans},
     )
     try:
@@ -368,7 +375,9 @@ def undo(out: Path, journal: Journal) -> None:
         if renaming and saved.exists() and not target.exists():
             os.replace(saved, target)
         remove_if_there(saved)
-    sync_folders(dict.fromkeys((out / rel).parent for rel in [*journal.writes, *journal.removes] if (out / rel).parent.is_dir()))
+    sync_folders(
+        dict.fromkeys((out / rel).parent for rel in [*journal.writes, *journal.removes] if (out / rel).parent.is_dir())
+    )
 
 
 def finish(out: Path, journal: Journal) -> None:

@@ -123,7 +123,9 @@ class Forked:
         try:
             ok, value = self._receive.recv()
         except EOFError:
-            raise RuntimeError(f"the worker process ended without a result (exit code {self._process.exitcode})") from None
+            raise RuntimeError(
+                f"the worker process ended without a result (exit code {self._process.exitcode})"
+            ) from None
         if not ok:
             assert isinstance(value, BaseException)
             raise value
@@ -141,14 +143,19 @@ class Forked:
             self._process.join()
 
 
-def produce(target: Target, spec: model.Spec, env: jinja2.Environment, builtin: bool, prepared: Prepared | None = None) -> dict[str, str]:
+def produce(
+    target: Target, spec: model.Spec, env: jinja2.Environment, builtin: bool, prepared: Prepared | None = None
+) -> dict[str, str]:
     """A target's files (from its work begun, if it began it), through its formatting step if it
     has one; `builtin`: only built-in templates wrote them."""
     files = target.render(spec, env) if prepared is None else prepared.render(env)
     if target.format is None:
         return files
     # An error names the template the text came from, or (from another tool) the output file.
-    return {rel: target.format(text, target.templates[0] if target.templates else rel, builtin) for rel, text in files.items()}
+    return {
+        rel: target.format(text, target.templates[0] if target.templates else rel, builtin)
+        for rel, text in files.items()
+    }
 
 
 def user_templates(templates: Path | None) -> frozenset[str]:
@@ -179,4 +186,3 @@ def builtin_only(env: jinja2.Environment, entries: tuple[str, ...], users: froze
             return False  # a name computed while rendering
         todo += [r for r in referenced if r is not None]
     return True
-

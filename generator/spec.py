@@ -149,11 +149,19 @@ def plain_yaml_problems(text: str, shown: str, loader: type[yaml.SafeLoader] | t
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
         if isinstance(event, yaml.AliasEvent):
-            problems.append(Problem(*where, "YAML aliases (*name) are not part of the spec language; refer to a type by name"))
+            problems.append(
+                Problem(*where, "YAML aliases (*name) are not part of the spec language; refer to a type by name")
+            )
         elif getattr(event, "anchor", None) is not None:
-            problems.append(Problem(*where, "YAML anchors (&name) are not part of the spec language; refer to a type by name"))
+            problems.append(
+                Problem(*where, "YAML anchors (&name) are not part of the spec language; refer to a type by name")
+            )
         elif tag is not None:
-            problems.append(Problem(*where, f"YAML tags ({tag}) are not part of the spec language; quote the value to make it a string"))
+            problems.append(
+                Problem(
+                    *where, f"YAML tags ({tag}) are not part of the spec language; quote the value to make it a string"
+                )
+            )
         if len(problems) >= 50:
             break
     return problems
@@ -177,7 +185,10 @@ def unacceptable_character(text: str, shown: str, error: yaml.reader.ReaderError
     line, column = line_column(text, error.position)
     escape = f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
     return Problem(
-        shown, line, column, f"character U+{code:04X} is not allowed in YAML; in a double-quoted string, write it as {escape}"
+        shown,
+        line,
+        column,
+        f"character U+{code:04X} is not allowed in YAML; in a double-quoted string, write it as {escape}",
     )
 
 
@@ -234,7 +245,9 @@ class _Builder:
     def problem_at(self, where: model.Loc, message: str) -> None:
         self.problems.append(Problem(self.shown, where.line, where.column, message))
 
-    def mapping(self, node: yaml.Node, allowed: tuple[str, ...], what: str) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
+    def mapping(
+        self, node: yaml.Node, allowed: tuple[str, ...], what: str
+    ) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
         """A mapping node as {key: (key node, value node)}; reports duplicates and unknown keys."""
         if not isinstance(node, yaml.MappingNode):
             self.problem(node, f"{what} must be a mapping")
@@ -282,7 +295,9 @@ class _Builder:
     def description(self, m: dict[str, tuple[yaml.Node, yaml.Node]]) -> str | None:
         return self.text(m["description"][1], "description") if "description" in m else None
 
-    def require(self, m: dict[str, tuple[yaml.Node, yaml.Node]], node: yaml.Node, key: str, what: str) -> yaml.Node | None:
+    def require(
+        self, m: dict[str, tuple[yaml.Node, yaml.Node]], node: yaml.Node, key: str, what: str
+    ) -> yaml.Node | None:
         if key not in m:
             self.problem(node, f"{what} is missing required key {key!r}")
             return None
@@ -298,17 +313,23 @@ class _Builder:
         if title is not None and not title.isprintable():
             # A heading, a docstring's first line and a comment's: a line break would start a
             # Markdown section, end the comment early, or confuse datamodel-code-generator.
-            self.problem(top["title"][1], "title must be one line of printable text (no line breaks or control characters)")
+            self.problem(
+                top["title"][1], "title must be one line of printable text (no line breaks or control characters)"
+            )
             title = None
         page = self.top_text(top, root, "page")
         if page is not None and not self.page_ok(page):
             self.problem(
                 top["page"][1],
-                f"page {page!r} must be a relative path to a .md file, without '..', '\\' or control characters, each part at most {MAX_PAGE_PART} characters",
+                f"page {page!r} must be a relative path to a .md file, without '..', '\\' or control "
+                f"characters, each part at most {MAX_PAGE_PART} characters",
             )
         module = self.top_text(top, root, "module")
         if module is not None and (not naming.SNAKE.match(module) or len(module) > MAX_NAME):
-            self.problem(top["module"][1], f"module {module!r} must be a snake_case Python module name of at most {MAX_NAME} characters")
+            self.problem(
+                top["module"][1],
+                f"module {module!r} must be a snake_case Python module name of at most {MAX_NAME} characters",
+            )
         types_node = self.require(top, root, "types", "spec")
         definitions: list[model.Definition] = []
         if types_node is not None:
@@ -319,14 +340,19 @@ class _Builder:
             entry_name = self.text(entry_node, "entry")
             entry = next((d for d in definitions if isinstance(d, model.Union_) and d.name.snake == entry_name), None)
             if entry_name is not None and entry is None:
-                self.problem(entry_node, f"entry {entry_name!r} is not a union defined under types{self.suggest(entry_name, 'union')}")
+                self.problem(
+                    entry_node,
+                    f"entry {entry_name!r} is not a union defined under types{self.suggest(entry_name, 'union')}",
+                )
         self.unreferenced(definitions, entry)
         self.too_deep(definitions)
         if title is None or page is None or module is None:
             return None
         entry_loc = loc(top["entry"][1]) if "entry" in top else model.Loc()
         module_loc = loc(top["module"][1])
-        return model.Spec(self.source, title, page, module, entry, tuple(definitions), self.shown, entry_loc, self.sha256, module_loc)
+        return model.Spec(
+            self.source, title, page, module, entry, tuple(definitions), self.shown, entry_loc, self.sha256, module_loc
+        )
 
     def unreferenced(self, definitions: list[model.Definition], entry: model.Union_ | None) -> None:
         """A type that no union holds and nothing refers to is usually a slip (a member left out of
@@ -437,7 +463,11 @@ class _Builder:
         # built in the second pass know which of their fields is a union's tag.
         for name, (key_node, value_node) in types.items():
             if not naming.SNAKE.match(name) or len(name) > MAX_NAME:
-                self.problem(key_node, f"type name {name!r} must be snake_case (e.g. batch_cancelled_webhook_event), at most {MAX_NAME} characters")
+                self.problem(
+                    key_node,
+                    f"type name {name!r} must be snake_case (e.g. batch_cancelled_webhook_event), at most "
+                    f"{MAX_NAME} characters",
+                )
             is_union = isinstance(value_node, yaml.MappingNode) and any(k.value == "union" for k, _ in value_node.value)
             self.kinds[name] = "union" if is_union else "object"
             self.locs[name] = loc(key_node)
@@ -494,11 +524,17 @@ class _Builder:
         json_keys: dict[str, str] = {}
         for key, (key_node, value_node) in fields_map.items():
             if not naming.FIELD_KEY.match(key) or key.startswith("__") or len(key) > MAX_NAME:
-                self.problem(key_node, f"field key {key!r} must be snake_case, at most {MAX_NAME} characters, and not start with '__' (use `json:` for the key on the wire)")
+                self.problem(
+                    key_node,
+                    f"field key {key!r} must be snake_case, at most {MAX_NAME} characters, and not start with "
+                    "'__' (use `json:` for the key on the wire)",
+                )
             field = self.field(owner, key, key_node, value_node)
             if field is not None:
                 if field.key in json_keys:
-                    self.problem(key_node, f"fields {json_keys[field.key]!r} and {key!r} have the same JSON key {field.key!r}")
+                    self.problem(
+                        key_node, f"fields {json_keys[field.key]!r} and {key!r} have the same JSON key {field.key!r}"
+                    )
                 json_keys[field.key] = key
                 out.append(field)
         return tuple(out)
@@ -517,14 +553,23 @@ class _Builder:
         if "json" in m:
             written = self.text(m["json"][1], "json")
             json_key = written if written is not None else key
-            if not json_key or len(json_key) > MAX_NAME or any(c in json_key for c in '"\\') or not json_key.isprintable():
-                self.problem(m["json"][1], f"json key must be 1 to {MAX_NAME} printable characters, without '\"' or '\\'")
+            if (
+                not json_key
+                or len(json_key) > MAX_NAME
+                or any(c in json_key for c in '"\\')
+                or not json_key.isprintable()
+            ):
+                self.problem(
+                    m["json"][1], f"json key must be 1 to {MAX_NAME} printable characters, without '\"' or '\\'"
+                )
         # A union dispatches on the JSON key: a field is its tag whether the spec names it so or `json:` does.
         is_tag = (owner, key) in self.tags or (owner, json_key) in self.tags
         if is_tag and (optional or not isinstance(t, model.Literal) or not isinstance(t.value, str)):
             self.problem(node, f"{what} is the discriminator of a union, so it must be a required string literal")
         if is_tag and "json" in m:
-            self.problem(m["json"][0], f"{what} is the discriminator of a union: its key is the JSON key, without 'json:'")
+            self.problem(
+                m["json"][0], f"{what} is the discriminator of a union: its key is the JSON key, without 'json:'"
+            )
         return model.Field(json_key, t, description, optional, is_tag, loc(key_node), key)
 
     def type_node(self, node: yaml.Node, default_name: str, what: str) -> model.Type | None:
@@ -610,9 +655,13 @@ class _Builder:
             return model.Literal(text == "true")
         if INTEGER.fullmatch(text):
             return model.Literal(int(text))
-        kind = {"tag:yaml.org,2002:timestamp": "a date", "tag:yaml.org,2002:float": "a float", "tag:yaml.org,2002:null": "null"}
+        kind = {
+            "tag:yaml.org,2002:timestamp": "a date",
+            "tag:yaml.org,2002:float": "a float",
+            "tag:yaml.org,2002:null": "null",
+        }
         what = kind.get(node.tag, "not a string, a decimal integer (18 digits at most) or true/false")
-        self.problem(node, f"literal {text!r} is {what} in YAML; quote it to make it a string (literal: \"{text}\")")
+        self.problem(node, f'literal {text!r} is {what} in YAML; quote it to make it a string (literal: "{text}")')
         return None
 
     def enum(self, node: yaml.Node, is_open: bool) -> model.Enum | None:
@@ -653,7 +702,11 @@ class _Builder:
             member_name = item.value if isinstance(item, yaml.ScalarNode) else None
             if member_name is None or self.kinds.get(member_name) != "object":
                 shown = member_name if member_name is not None else "?"
-                self.problem(item, f"union member {shown!r} is not an object type defined under types{self.suggest(str(shown), 'object')}")
+                self.problem(
+                    item,
+                    f"union member {shown!r} is not an object type defined under "
+                    f"types{self.suggest(str(shown), 'object')}",
+                )
                 continue
             obj = built.get(member_name)
             if not isinstance(obj, model.Object) or disc is None:
@@ -674,7 +727,8 @@ class _Builder:
                     first_line = next(f for f in first_object.fields if f.key == disc).loc.line
                 self.problem_at(
                     repeat.loc,
-                    f"duplicate discriminator value {tag!r} in union {name!r}: {member_name!r} repeats {first!r} (line {first_line})",
+                    f"duplicate discriminator value {tag!r} in union {name!r}: {member_name!r} repeats "
+                    f"{first!r} (line {first_line})",
                 )
                 continue
             seen_tags[tag] = member_name

@@ -60,7 +60,15 @@ def inline_object(t: model.Type) -> model.Object | None:
             return t
         case model.Array(item=inner) | model.Map(value=inner) | model.Nullable(inner=inner):
             return inline_object(inner)
-        case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Literal() | model.Enum() | model.Ref():
+        case (
+            model.String()
+            | model.Integer()
+            | model.Float()
+            | model.Boolean()
+            | model.Literal()
+            | model.Enum()
+            | model.Ref()
+        ):
             return None
         case _:
             assert_never(t)
@@ -85,7 +93,8 @@ def distinct_class_names(
                 problem(
                     spec,
                     loc,
-                    f"{label} and {seen[spelled]} would both be {language} {spelled}; rename one (nested objects take `name:`)",
+                    f"{label} and {seen[spelled]} would both be {language} {spelled}; rename one (nested "
+                    "objects take `name:`)",
                 )
             )
         else:
@@ -101,7 +110,11 @@ def distinct_attributes(spec: model.Spec, spell: Callable[[str], str], language:
         for f in obj.fields:
             spelled = spell(f.ident)
             if spelled in seen:
-                problems.append(problem(spec, f.loc, f"fields {seen[spelled]!r} and {f.ident!r} would both be {language} {spelled!r}"))
+                problems.append(
+                    problem(
+                        spec, f.loc, f"fields {seen[spelled]!r} and {f.ident!r} would both be {language} {spelled!r}"
+                    )
+                )
             seen[spelled] = f.ident
     return problems
 
@@ -284,10 +297,17 @@ def split_lines(prefix: str, e: Expr, indent: int, suffix: str = "") -> list[str
     parts: list[list[str] | None]
     match e:
         case IfElse() if not prefix and not suffix:
-            parts = [split_lines("", e.value, indent), split_lines("if ", e.test, indent), split_lines("else ", e.orelse, indent)]
+            parts = [
+                split_lines("", e.value, indent),
+                split_lines("if ", e.test, indent),
+                split_lines("else ", e.orelse, indent),
+            ]
         case Test():
             last = len(e.operands) - 1
-            parts = [split_lines(e.op + " " if i else prefix, o, indent, suffix if i == last else "") for i, o in enumerate(e.operands)]
+            parts = [
+                split_lines(e.op + " " if i else prefix, o, indent, suffix if i == last else "")
+                for i, o in enumerate(e.operands)
+            ]
         case Call():
             parts = [bracket_lines(f"{prefix}{e.func}(", e.args, ")" + suffix, indent)]
         case Subscript():
@@ -384,7 +404,11 @@ def if_line(test: Expr, indent: int) -> str:
 def def_line(name: str, param: str, returns: str, indent: int) -> str:
     """`def name(param) -> returns:`, one parameter: on one line, else split at its parentheses,
     with a comma after the parameter."""
-    return laid_out(f"def {name}({param}) -> {returns}:", indent, lambda: if_fit([f"def {name}(", f"    {param},", f") -> {returns}:"], indent))
+    return laid_out(
+        f"def {name}({param}) -> {returns}:",
+        indent,
+        lambda: if_fit([f"def {name}(", f"    {param},", f") -> {returns}:"], indent),
+    )
 
 
 def union_alias(name: str, members: Sequence[str]) -> str:
@@ -423,7 +447,13 @@ def py_block_docstring(text: str, indent: int) -> str:
         body = " "
     lines = body.splitlines()
     limit = formatting.MODE.line_length
-    if len(lines) > 1 and len(lines[-1]) + 3 > limit and indent + 3 <= limit and not odd_backslashes and not escaped.endswith("\n"):
+    if (
+        len(lines) > 1
+        and len(lines[-1]) + 3 > limit
+        and indent + 3 <= limit
+        and not odd_backslashes
+        and not escaped.endswith("\n")
+    ):
         return f'"""{body}\n{" " * indent}"""'
     return f'"""{body}"""'
 
@@ -469,4 +499,6 @@ def format_python(source: str, template: str, laid_out: bool = False) -> str:
         raise RenderError(f"{template}: rendered code does not parse: {e}") from None
     except (SyntaxError, ValueError) as e:
         line = f":{e.lineno}" if isinstance(e, SyntaxError) and e.lineno else ""
-        raise RenderError(f"{template}{line}: rendered code does not compile: {e.msg if isinstance(e, SyntaxError) else e}") from None
+        raise RenderError(
+            f"{template}{line}: rendered code does not compile: {e.msg if isinstance(e, SyntaxError) else e}"
+        ) from None

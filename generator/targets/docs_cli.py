@@ -101,7 +101,9 @@ def children(t: model.Type, description: str | None, is_discriminator: bool = Fa
             # A union's tag says its value in the summary already.
             return () if is_discriminator else (value_bullet(value),)
         case model.Enum(values=values, open=True):
-            closed = Bullet(" or ".join(base.json_text(v) for v in values), description, tuple(map(value_bullet, values)))
+            closed = Bullet(
+                " or ".join(base.json_text(v) for v in values), description, tuple(map(value_bullet, values))
+            )
             return (closed, Bullet("string"))
         case model.Enum(values=values):
             return tuple(map(value_bullet, values))

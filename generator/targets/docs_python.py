@@ -110,12 +110,16 @@ def field_annotation(f: model.Field, scope: Scope) -> str:
 
 
 def field_bullet(f: model.Field, scope: Scope) -> Bullet:
-    return Bullet(f"{python.attr(f.ident)}: {field_annotation(f, scope)}", f.description, children(f.type, f.description, scope))
+    return Bullet(
+        f"{python.attr(f.ident)}: {field_annotation(f, scope)}", f.description, children(f.type, f.description, scope)
+    )
 
 
 def class_bullet(obj: model.Object, taken: frozenset[str]) -> Bullet:
     """A top-level object: `class X: …`, its description, its fields (nested classes named relative to X)."""
-    return Bullet(f"class {python.class_name(obj.name)}: …", obj.description, children(obj, obj.description, Scope(obj, taken)))
+    return Bullet(
+        f"class {python.class_name(obj.name)}: …", obj.description, children(obj, obj.description, Scope(obj, taken))
+    )
 
 
 def definition_bullet(d: model.Definition, taken: frozenset[str]) -> Bullet:
@@ -123,7 +127,9 @@ def definition_bullet(d: model.Definition, taken: frozenset[str]) -> Bullet:
         case model.Object():
             return class_bullet(d, taken)
         case model.Union_(members=members):
-            return Bullet(python.class_name(d.name), d.description, tuple(class_bullet(m.object, taken) for m in members))
+            return Bullet(
+                python.class_name(d.name), d.description, tuple(class_bullet(m.object, taken) for m in members)
+            )
         case _:
             assert_never(d)
 
@@ -174,7 +180,9 @@ def usage(spec: model.Spec, taken: frozenset[str]) -> Usage:
         source_path=f"generated/{python.path(spec)}",
         entry=python.class_name(spec.entry.name) if spec.entry is not None else None,
         discriminator=python.attr(spec.entry.discriminator) if spec.entry is not None else "",
-        members=tuple(python.class_name(m.object.name) for m in spec.entry.members[:2]) if spec.entry is not None else (),
+        members=(
+            tuple(python.class_name(m.object.name) for m in spec.entry.members[:2]) if spec.entry is not None else ()
+        ),
         first=python.class_name(tops[0].name) if tops else "",
         nested=nested,
     )

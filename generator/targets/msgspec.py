@@ -143,7 +143,11 @@ def field_view(f: model.Field) -> MsgField:
     spelled = attr(f.ident)
     renamed = spelled != f.key
     if f.optional and renamed:
-        declaration = base.assignment(f"{spelled}: {t} | msgspec.UnsetType", base.Call("msgspec.field", ("default=msgspec.UNSET", f"name={python.lit(f.key)}")), 4)
+        declaration = base.assignment(
+            f"{spelled}: {t} | msgspec.UnsetType",
+            base.Call("msgspec.field", ("default=msgspec.UNSET", f"name={python.lit(f.key)}")),
+            4,
+        )
     elif f.optional:
         declaration = base.annotated_assignment(spelled, base.either(t, "msgspec.UnsetType"), "msgspec.UNSET", 4)
     elif renamed:
@@ -193,8 +197,14 @@ def module_view(spec: model.Spec) -> MsgModule:
             discriminator=python.lit(spec.entry.discriminator),
             discriminator_attr=attr(spec.entry.discriminator),
             discriminator_prose=spec.entry.discriminator,
-            known=base.assignment("_KNOWN: Final", base.Call("frozenset", (base.Display("{}", tuple(python.lit(m.tag) for m in spec.entry.members)),)), 0),
-            decoder=base.assignment(f"_DECODER: Final[msgspec.json.Decoder[{cls}]]", base.Call("msgspec.json.Decoder", (cls,)), 0),
+            known=base.assignment(
+                "_KNOWN: Final",
+                base.Call("frozenset", (base.Display("{}", tuple(python.lit(m.tag) for m in spec.entry.members)),)),
+                0,
+            ),
+            decoder=base.assignment(
+                f"_DECODER: Final[msgspec.json.Decoder[{cls}]]", base.Call("msgspec.json.Decoder", (cls,)), 0
+            ),
             convert=base.assignment(f"event: {cls}", base.Call("msgspec.convert", ("payload", cls, "strict=True")), 8),
         )
     return MsgModule(

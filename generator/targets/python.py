@@ -110,7 +110,8 @@ def check(spec: model.Spec) -> list[Problem]:
                 spec,
                 spec.module_loc,
                 f"module {spec.module!r} would shadow {library} module {spec.module!r} "
-                f"(python/{spec.module}.py would import itself, or hide it from the code beside it); choose another name",
+                f"(python/{spec.module}.py would import itself, or hide it from the code beside it); choose "
+                "another name",
             )
         )
     if spec.entry is not None and attr(spec.entry.discriminator) in UNKNOWN_EVENT_NAMES:
@@ -178,7 +179,11 @@ def decode_expr(t: model.Type, x: str) -> Expr:
             return IfElse(x, f"type({x}) is int", Call("_fail", ('"an integer"', x)))
         case model.Float():
             # x - x == 0.0 is false for inf and nan, which JSON cannot carry
-            return IfElse(x, Test((f"(type({x}) is float and {x} - {x} == 0.0)", f"type({x}) is int"), "or"), Call("_fail", ('"a finite number"', x)))
+            return IfElse(
+                x,
+                Test((f"(type({x}) is float and {x} - {x} == 0.0)", f"type({x}) is int"), "or"),
+                Call("_fail", ('"a finite number"', x)),
+            )
         case model.Boolean():
             return IfElse(x, Test((f"{x} is True", f"{x} is False"), "or"), Call("_fail", ('"a boolean"', x)))
         case model.Literal(value=bool() as value):
@@ -186,12 +191,18 @@ def decode_expr(t: model.Type, x: str) -> Expr:
         case model.Literal(value=str() as value):
             return IfElse(x, f"{x} == {lit(value)}", Call("_fail", (lit(base.json_text(value)), x)))
         case model.Literal(value=value):
-            return IfElse(x, Test((f"type({x}) is int", f"{x} == {lit(value)}")), Call("_fail", (lit(base.json_text(value)), x)))
+            return IfElse(
+                x, Test((f"type({x}) is int", f"{x} == {lit(value)}")), Call("_fail", (lit(base.json_text(value)), x))
+            )
         case model.Enum(open=True):
             return IfElse(x, f"type({x}) is str", Call("_fail", ('"a string"', x)))
         case model.Enum(values=values):
             expected = "one of " + ", ".join(base.json_text(v) for v in values)
-            return IfElse(x, Test((f"type({x}) is str", Test((x, Display("{}", tuple(map(lit, values)))), "in"))), Call("_fail", (lit(expected), x)))
+            return IfElse(
+                x,
+                Test((f"type({x}) is str", Test((x, Display("{}", tuple(map(lit, values)))), "in"))),
+                Call("_fail", (lit(expected), x)),
+            )
         case model.Array(item=item):
             return Call("_array", (x, decoder(item)))
         case model.Map(value=value):
@@ -216,7 +227,15 @@ def runtime_decoder(t: model.Type) -> str | None:
             return "_float"
         case model.Boolean():
             return "_boolean"
-        case model.Literal() | model.Enum() | model.Array() | model.Map() | model.Nullable() | model.Ref() | model.Object():
+        case (
+            model.Literal()
+            | model.Enum()
+            | model.Array()
+            | model.Map()
+            | model.Nullable()
+            | model.Ref()
+            | model.Object()
+        ):
             return None
         case _:
             assert_never(t)
@@ -259,9 +278,15 @@ def encode_expr(t: model.Type, x: str) -> Expr:
         return x
     match t:
         case model.Array(item=item):
-            return Call("list", (x,)) if is_plain(item) else Comprehension("[]", encode_expr(item, "y"), f"for y in {x}")
+            return (
+                Call("list", (x,)) if is_plain(item) else Comprehension("[]", encode_expr(item, "y"), f"for y in {x}")
+            )
         case model.Map(value=value):
-            return Call("dict", (x,)) if is_plain(value) else Comprehension("{}", f"k: {encode(value, 'y')}", f"for k, y in {x}.items()")
+            return (
+                Call("dict", (x,))
+                if is_plain(value)
+                else Comprehension("{}", f"k: {encode(value, 'y')}", f"for k, y in {x}.items()")
+            )
         case model.Nullable(inner=inner):
             return IfElse("None", f"{x} is None", encode_expr(inner, x))
         case model.Ref() | model.Object():
@@ -279,7 +304,11 @@ def helpers(t: model.Type) -> frozenset[str]:
             return frozenset({"_fail"})
         case model.Array(item=inner) | model.Map(value=inner):
             own = runtime_decoder(inner)
-            return frozenset({"_array" if isinstance(t, model.Array) else "_map"}) | helpers(inner) | ({own} if own is not None else set())
+            return (
+                frozenset({"_array" if isinstance(t, model.Array) else "_map"})
+                | helpers(inner)
+                | ({own} if own is not None else set())
+            )
         case model.Nullable(inner=inner):
             return helpers(inner)
         case model.Ref() | model.Object():
@@ -382,7 +411,14 @@ def field_view(f: model.Field) -> PyField:
         default = f" = {lit(f.type.value)}"
     spelled = attr(f.ident)
     value = encode_expr(f.type, "self." + spelled)
-    present = Test((f"self.{spelled} is not None", f"{lit(f.key)} in self.explicit_nulls") if nullable else (f"self.{spelled} is not None",), "or")
+    present = Test(
+        (
+            (f"self.{spelled} is not None", f"{lit(f.key)} in self.explicit_nulls")
+            if nullable
+            else (f"self.{spelled} is not None",)
+        ),
+        "or",
+    )
     return PyField(
         key=lit(f.key),
         attr=spelled,
@@ -392,7 +428,13 @@ def field_view(f: model.Field) -> PyField:
         init=base.call("_object_setattr(", ("self", lit(spelled), spelled), ")", 8),
         present=base.if_line(present, 8) if f.optional else "",
         write=base.assignment(f"out[{lit(f.key)}]", value, 12) if f.optional else "",
-        item="" if f.optional else base.laid_out(f"{lit(f.key)}: {value},", 12, lambda: base.split_lines(f"{lit(f.key)}: ", value, 12, ",")),
+        item=(
+            ""
+            if f.optional
+            else base.laid_out(
+                f"{lit(f.key)}: {value},", 12, lambda: base.split_lines(f"{lit(f.key)}: ", value, 12, ",")
+            )
+        ),
         store=base.assignment(f"o.{spelled}", decode_expr(f.type, "x"), 12 if f.optional else 8),
         optional=f.optional,
         nullable=nullable,
@@ -402,7 +444,9 @@ def field_view(f: model.Field) -> PyField:
 def object_view(obj: model.Object, aliases: tuple[tuple[str, str], ...] = ()) -> PyObject:
     cls = class_name(obj.name)
     tracks_nulls = any(f.optional and isinstance(f.type, model.Nullable) for f in obj.fields)
-    slots = [lit(attr(f.ident)) for f in obj.fields] + ['"extra_fields"'] + (['"explicit_nulls"'] if tracks_nulls else [])
+    slots = (
+        [lit(attr(f.ident)) for f in obj.fields] + ['"extra_fields"'] + (['"explicit_nulls"'] if tracks_nulls else [])
+    )
     return PyObject(
         cls=cls,
         docstring=base.py_block_docstring(obj.description, 4) if obj.description is not None else None,
@@ -410,9 +454,14 @@ def object_view(obj: model.Object, aliases: tuple[tuple[str, str], ...] = ()) ->
         fields=tuple(field_view(f) for f in obj.fields),
         required=sum(1 for f in obj.fields if not f.optional),
         tracks_nulls=tracks_nulls,
-        aliases=tuple(base.annotated_assignment(relative, Subscript("ClassVar", (Subscript("Type", (full,)),)), full, 4) for relative, full in aliases),
+        aliases=tuple(
+            base.annotated_assignment(relative, Subscript("ClassVar", (Subscript("Type", (full,)),)), full, 4)
+            for relative, full in aliases
+        ),
         fill=base.assignment(f"_Fill{cls}: Final", Call("_twin", (cls,)), 0),
-        known_keys=base.assignment(f"_KEYS_{cls}: Final", Call("frozenset", (Display("{}", tuple(lit(f.key) for f in obj.fields)),)), 0),
+        known_keys=base.assignment(
+            f"_KEYS_{cls}: Final", Call("frozenset", (Display("{}", tuple(lit(f.key) for f in obj.fields)),)), 0
+        ),
         decoder_def=base.def_line(f"_decode_{cls}", "d: Any", cls, 0),
         extras=base.assignment("o.extra_fields", Call("_extras", ("d", f"_KEYS_{cls}")), 8),
         register=base.assignment(f"_DECODER_OF[{cls}]", f"_decode_{cls}", 0),
@@ -435,10 +484,14 @@ def union_view(union: model.Union_) -> PyUnion:
         members=tuple(PyMember(lit(m.tag), class_name(m.object.name)) for m in union.members),
         alias=base.union_alias(cls, [class_name(m.object.name) for m in union.members]),
         # a dict whose items end with a comma is always split; when its first line is too long, its annotation too
-        table=base.laid_out(f"{head}{table_type}] = {{", 0, lambda: base.if_fit([head, f"    {table_type}", "] = {"], 0)),
+        table=base.laid_out(
+            f"{head}{table_type}] = {{", 0, lambda: base.if_fit([head, f"    {table_type}", "] = {"], 0)
+        ),
         decoder_def=base.def_line(f"_decode_{cls}", "d: Any", cls, 0),
         dispatch=dispatch(union.name.constant),
-        bad_tag=base.call("raise _bad_tag(", ("tag", f"_{union.name.constant}_DECODERS", lit(union.discriminator)), ")", 8),
+        bad_tag=base.call(
+            "raise _bad_tag(", ("tag", f"_{union.name.constant}_DECODERS", lit(union.discriminator)), ")", 8
+        ),
     )
 
 
@@ -453,10 +506,19 @@ def module_view(spec: model.Spec) -> PyModule:
             discriminator_attr=attr(spec.entry.discriminator),
             discriminator_attr_key=lit(attr(spec.entry.discriminator)),
             # What an unknown event still tells, when its payload has it (Standard Webhooks' fields).
-            raw_properties=tuple((key, kind) for key, kind in (("id", "str"), ("created_at", "int")) if key != attr(spec.entry.discriminator)),
+            raw_properties=tuple(
+                (key, kind)
+                for key, kind in (("id", "str"), ("created_at", "int"))
+                if key != attr(spec.entry.discriminator)
+            ),
             dispatch=dispatch(spec.entry.name.constant),
             # the comment counts in the line's length, and follows the closing bracket when it is split
-            reject=base.call("return _run(", (f"_decode_{class_name(spec.entry.name)}", "data"), ")  # raises the error for this tag", 4),
+            reject=base.call(
+                "return _run(",
+                (f"_decode_{class_name(spec.entry.name)}", "data"),
+                ")  # raises the error for this tag",
+                4,
+            ),
         )
     taken = taken_class_names(spec)
     aliases = {d.name: nested_aliases(d, taken) for d in spec.definitions if isinstance(d, model.Object)}
@@ -466,7 +528,14 @@ def module_view(spec: model.Spec) -> PyModule:
             used |= helpers(f.type)
     public = ["WebhookDecodeError"]
     if spec.entry is not None:
-        public += ["InvalidWebhookSignatureError", "HeadersLike", "UnknownWebhookEvent", "parse_event", "verify_signature", "unwrap"]
+        public += [
+            "InvalidWebhookSignatureError",
+            "HeadersLike",
+            "UnknownWebhookEvent",
+            "parse_event",
+            "verify_signature",
+            "unwrap",
+        ]
     public += [class_name(d.name) for d in spec.unions] + [class_name(o.name) for o in spec.objects]
     return PyModule(
         source=base.comment_text(spec.source),
@@ -495,7 +564,9 @@ def render(spec: model.Spec, env: jinja2.Environment) -> dict[str, str]:
     missing = sorted(h for h in view.helpers if not re.search(rf"^def\s+{re.escape(h)}\s*\(", text, re.MULTILINE))
     if missing:
         base.format_python(text, template)  # code that does not parse is reported as that first
-        raise base.RenderError(f"{template}: the decoders call runtime helpers the module does not define: {', '.join(missing)}")
+        raise base.RenderError(
+            f"{template}: the decoders call runtime helpers the module does not define: {', '.join(missing)}"
+        )
     return {path(spec): text}
 
 

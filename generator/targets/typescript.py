@@ -87,7 +87,8 @@ def check(spec: model.Spec) -> list[Problem]:
             base.problem(
                 spec,
                 spec.entry_loc,
-                f"the entry union's discriminator cannot be {spec.entry.discriminator!r}: UnknownWebhookEvent uses that name",
+                f"the entry union's discriminator cannot be {spec.entry.discriminator!r}: UnknownWebhookEvent "
+                "uses that name",
             )
         )
     return problems
