@@ -82,15 +82,18 @@ def object_schema(obj: model.Object) -> dict[str, Any]:
 
 
 def union_schema(union: model.Union_) -> dict[str, Any]:
-    out: dict[str, Any] = {"title": def_name(union.name)}
+    """A union in the one form every validator we know accepts (README, "The JSON Schema"): `oneOf`
+    over the members, `type: object`, and OpenAPI's `discriminator` with the tag's name only. Each
+    member carries the tag as a required property with a `const`, which is where ajv (with
+    `discriminator: true`) reads the tags from; it refuses a `mapping`, and its strict mode a
+    `discriminator` without `type: object` beside it."""
+    out: dict[str, Any] = {"type": "object", "title": def_name(union.name)}
     if union.description is not None:
         out["description"] = union.description
     out["oneOf"] = [ref(m.object.name) for m in union.members]
-    out["discriminator"] = {
-        "propertyName": union.discriminator,
-        "mapping": {m.tag: ref(m.object.name)["$ref"] for m in union.members},
-    }
+    out["discriminator"] = {"propertyName": union.discriminator}
     return out
+
 
 
 def document(spec: model.Spec) -> dict[str, Any]:

@@ -1,0 +1,116 @@
+// The JSON Schema target in ajv 8, the JSON Schema validator most JavaScript code uses: every
+// committed schema compiles in strict mode with `discriminator: true`, and each agrees with the
+// stdlib Python module, case by case, on the agreement corpus built from its spec
+// (tests/corpus.py, sent here with the Python module's verdicts by tests/schema_corpus.py).
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import Ajv2020 from "ajv/dist/2020.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const PYTHON = process.env.PYTHON ?? join(ROOT, ".venv", "bin", "python");
+
+function ajv() {
+  return new Ajv2020({ strict: true, discriminator: true });
+}
+
+// Every *.schema.json under generated/ and the golden fixtures' expected/ folders.
+function schemas() {
+  const found = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith(".schema.json")) found.push(relative(ROOT, path).split("\\").join("/"));
+    }
+  };
+  walk(join(ROOT, "generated"));
+  for (const fixture of readdirSync(join(ROOT, "tests", "golden"), { withFileTypes: true })) {
+    const expected = join(ROOT, "tests", "golden", fixture.name, "expected");
+    if (fixture.isDirectory() && existsSync(expected)) walk(expected);
+  }
+  return found.sort();
+}
+
+function load(path) {
+  return JSON.parse(readFileSync(join(ROOT, path), "utf8"));
+}
+
+const FOUND = schemas();
+
+let CORPUS;
+function corpus() {
+  if (CORPUS !== undefined) return CORPUS;
+  assert.ok(existsSync(PYTHON), `${PYTHON} is missing: \`make test\` creates .venv (or set PYTHON)`);
+  const run = spawnSync(PYTHON, [join(ROOT, "tests", "schema_corpus.py")], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 28, timeout: 300_000 });
+  assert.equal(run.status, 0, run.stderr);
+  CORPUS = JSON.parse(run.stdout);
+  return CORPUS;
+}
+
+test("there are schemas to check: the shipped spec's and every golden fixture's", () => {
+  assert.ok(FOUND.includes("generated/schema/openai_webhooks.schema.json"), FOUND.join(", "));
+  const fixtures = readdirSync(join(ROOT, "tests", "golden"), { withFileTypes: true }).filter((d) => existsSync(join(ROOT, "tests", "golden", d.name, "spec.yaml")));
+  assert.ok(fixtures.length > 0);
+  for (const fixture of fixtures) assert.ok(FOUND.some((path) => path.startsWith(`tests/golden/${fixture.name}/expected/`)), `no schema for ${fixture.name}`);
+});
+
+for (const path of FOUND) {
+  test(`${path} compiles in ajv's strict mode with discriminator: true`, () => {
+    const schema = load(path);
+    const validate = ajv().compile(schema); // throws on anything strict mode or the discriminator refuses
+    assert.equal(typeof validate, "function");
+  });
+}
+
+test("the unions use the discriminator ajv reads: no mapping, each member's tag a required const", () => {
+  for (const path of FOUND) {
+    const defs = load(path).$defs;
+    const unions = Object.entries(defs).filter(([, d]) => d.oneOf !== undefined);
+    assert.ok(unions.length > 0, path);
+    for (const [name, union] of unions) {
+      const tag = union.discriminator?.propertyName;
+      assert.equal(typeof tag, "string", `${path} ${name}`);
+      assert.deepEqual(Object.keys(union.discriminator), ["propertyName"], `${path} ${name}`);
+      assert.equal(union.type, "object", `${path} ${name}`);
+      for (const member of union.oneOf) {
+        const target = defs[member.$ref.replace("#/$defs/", "")];
+        assert.equal(typeof target.properties[tag].const, "string", `${path} ${name} ${member.$ref}`);
+        assert.ok(target.required.includes(tag), `${path} ${name} ${member.$ref}`);
+      }
+    }
+  }
+});
+
+test("ajv agrees with the stdlib Python module on every case of the agreement corpus", () => {
+  const entries = corpus();
+  // Every schema found belongs to a spec the corpus covers, and the other way round.
+  assert.deepEqual(entries.map((e) => e.schema).sort(), FOUND);
+  for (const { spec, schema, cases } of entries) {
+    const validate = ajv().compile(load(schema));
+    assert.ok(cases.some((c) => c.valid) && cases.some((c) => !c.valid), `${spec}: the corpus has both verdicts`);
+    const disagree = [];
+    for (const c of cases) {
+      const accepted = validate(JSON.parse(c.text));
+      if (accepted !== c.valid) disagree.push(`${c.name}: Python ${c.valid ? "accepts" : "rejects"}, ajv ${accepted ? "accepts" : "rejects"}`);
+    }
+    assert.deepEqual(disagree, [], `${spec}: ${disagree.length} of ${cases.length} cases disagree`);
+  }
+});
+
+test("ajv reports an unknown or missing tag through the discriminator", () => {
+  for (const { schema, cases } of corpus()) {
+    const validate = ajv().compile(load(schema));
+    const union = load(schema).$ref.replace("#/$defs/", "");
+    const tag = load(schema).$defs[union].discriminator.propertyName;
+    const valid = JSON.parse(cases.find((c) => c.valid).text);
+    assert.equal(validate({ ...valid, [tag]: `${valid[tag]}-not-a-tag` }), false);
+    assert.ok(validate.errors.some((e) => e.keyword === "discriminator" && e.params.tag === tag), JSON.stringify(validate.errors));
+    const { [tag]: _, ...untagged } = valid;
+    assert.equal(validate(untagged), false);
+    assert.ok(validate.errors.some((e) => e.keyword === "discriminator"), JSON.stringify(validate.errors));
+  }
+});
