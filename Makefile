@@ -39,7 +39,9 @@ ts-build: $(NODE_STAMP)
 	$(TSC) -p examples/receiver-node/tsconfig.json
 
 # The receiver examples vendor the modules exactly as a user would: plain copies (named by the spec).
-MODULE = $(shell $(PY) -c 'from generator import spec; print(spec.load(spec.DEFAULT).module)')
+# Read from the spec once, when a recipe first needs it, and quietly: a broken spec is reported by
+# `generate` itself, in one `file:line:col: message` line, and the copies never run.
+MODULE = $(eval MODULE := $$(shell $(PY) -c 'from generator import spec; print(spec.load(spec.DEFAULT).module)' 2>/dev/null))$(MODULE)
 
 generate: $(STAMP)
 	$(PY) -m generator generate
