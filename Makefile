@@ -43,8 +43,9 @@ ts-build: $(NODE_STAMP)
 # `generate` itself, in one `file:line:col: message` line, and the copies never run.
 MODULE = $(eval MODULE := $$(shell $(PY) -c 'from generator import spec; print(spec.load(spec.DEFAULT).module)' 2>/dev/null))$(MODULE)
 
+# `make generate FORCE=1` overwrites generated files edited by hand (what `make check` advises then).
 generate: $(STAMP)
-	$(PY) -m generator generate
+	$(PY) -m generator generate$(if $(FORCE), --force)
 	cp generated/python/$(MODULE).py examples/receiver/$(MODULE).py
 	cp generated/typescript/$(MODULE).ts examples/receiver-node/$(MODULE).ts
 

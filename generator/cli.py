@@ -19,6 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SPEC = spec.DEFAULT
 DEFAULT_OUT = ROOT / "generated"
 IN_CHECKOUT = DEFAULT_SPEC.is_file()  # run from the repository, not from an installed wheel
+# The spec language's reference: spec/README.md, which the wheel ships inside the package under this name.
+SPEC_HELP = "spec_language.md"
 
 
 def shown(path: Path) -> str:
@@ -29,23 +31,44 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-def fix_command(prog: str, args: argparse.Namespace) -> str:
-    """The command that brings this output folder up to date."""
-    if (
+def by_make(args: argparse.Namespace) -> bool:
+    """Whether this is the checkout's own spec and output folder, which `make generate` regenerates."""
+    return (
         IN_CHECKOUT
         and args.spec.resolve() == DEFAULT_SPEC
         and args.out.resolve() == DEFAULT_OUT
         and args.templates is None
-    ):
-        return "make generate"
+    )
+
+
+def fix_command(prog: str, args: argparse.Namespace, force: bool = False) -> str:
+    """The command that brings this output folder up to date; with `force`, one that overwrites
+    files edited by hand or not written by the generator (`generate` refuses to, otherwise)."""
+    if by_make(args):
+        return "make generate FORCE=1" if force else "make generate"
     words = ["generate", "--spec", shown(args.spec), "--out", shown(args.out)]
     if args.templates is not None:
         words += ["--templates", shown(args.templates)]
+    if force:
+        words.append("--force")
     return f"{prog} {shlex.join(words)}"
 
 
+def spec_help() -> str:
+    """The spec language's reference: shipped in the package, or read from the checkout."""
+    for path in (Path(__file__).resolve().parent / SPEC_HELP, ROOT / "spec" / "README.md"):
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    raise FileNotFoundError(SPEC_HELP)
+
+
 def parser(prog: str) -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog=prog, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog=prog,
+        description=__doc__,
+        epilog=f"The spec language (what a spec may say, and a guide to editing one): `{prog} spec-help` prints it.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--version", action="version", version=f"webhookgen {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     for name, help_text in (
@@ -53,10 +76,14 @@ def parser(prog: str) -> argparse.ArgumentParser:
         ("check", "render in memory, write nothing; exit 1 and show a diff when the output folder is stale"),
     ):
         s = sub.add_parser(name, help=help_text)
-        default_spec = {"default": DEFAULT_SPEC} if IN_CHECKOUT else {"required": True}
-        s.add_argument("--spec", type=Path, help="the YAML spec (default: %(default)s)", **default_spec)
-        default_out = {"default": DEFAULT_OUT} if IN_CHECKOUT else {"required": True}
-        s.add_argument("--out", type=Path, help="the output folder (default: %(default)s)", **default_out)
+        for flag, default, what in (
+            ("--spec", DEFAULT_SPEC, "the YAML spec"),
+            ("--out", DEFAULT_OUT, "the output folder"),
+        ):
+            if IN_CHECKOUT:
+                s.add_argument(flag, type=Path, default=default, help=f"{what} (default: %(default)s)")
+            else:
+                s.add_argument(flag, type=Path, required=True, help=f"{what} (required)")
         s.add_argument(
             "--templates", type=Path, default=None, help="a folder of templates that override the built-in ones"
         )
@@ -66,11 +93,17 @@ def parser(prog: str) -> argparse.ArgumentParser:
                 action="store_true",
                 help="overwrite or remove generated files even if they were edited by hand",
             )
+    sub.add_parser(
+        "spec-help",
+        help="print the spec language's reference (Markdown): every construct, and a guide to editing a spec",
+    )
     return p
 
 
 def main(argv: list[str] | None = None, prog: str = "python -m generator") -> int:
     args = parser(prog).parse_args(argv)
+    if args.command == "spec-help":
+        return show(spec_help())
     if args.templates is not None and not args.templates.is_dir():
         print(f"{shown(args.templates)}: --templates is not a folder", file=sys.stderr)
         return 2
@@ -87,6 +120,16 @@ def main(argv: list[str] | None = None, prog: str = "python -m generator") -> in
         return 2
 
 
+def show(text: str) -> int:
+    """`text` on stdout; a reader that stops early (`| head`) is no error."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+    return 0
+
+
 def check(files: dict[str, bytes], args: argparse.Namespace, prog: str) -> int:
     p = output.plan(files, args.out)
     interrupted = (args.out / output.JOURNAL).exists()
@@ -100,7 +143,19 @@ def check(files: dict[str, bytes], args: argparse.Namespace, prog: str) -> int:
         print(f"{shown(args.out)} is up to date ({len(files)} files)", file=sys.stderr)
         return 0
     sys.stdout.write(output.unified_diff(files, p))
-    print(f"\n{shown(args.out)} is out of date; run `{fix_command(prog, args)}`:", file=sys.stderr)
+    # `generate` refuses to overwrite these without --force: the advice says so, and what it costs.
+    force = bool(p.edited or p.unknown or p.foreign)
+    costs = []
+    if p.edited:
+        costs.append("discards the edits by hand")
+    if p.unknown or p.foreign:
+        costs.append("replaces the files the generator may not have written")
+    flag = "FORCE=1" if by_make(args) else "--force"
+    why = f" ({flag} {' and '.join(costs)}, marked below; move a change you want into the spec or a template first)"
+    print(
+        f"\n{shown(args.out)} is out of date; run `{fix_command(prog, args, force)}`{why if force else ''}:",
+        file=sys.stderr,
+    )
     for rel in p.stale:
         note = (
             " (edited by hand)"

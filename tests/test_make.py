@@ -87,3 +87,15 @@ def test_make_generate_names_the_copies_after_the_spec_module(tmp_path: Path) ->
     module = spec_module.load(SPEC).module
     assert copies and all(f"/{module}." in line for line in copies), dry.stdout
     assert dry.stderr == ""
+
+
+def test_make_generate_force_1_passes_force_to_the_generator(tmp_path: Path) -> None:
+    """`check` advises `make generate FORCE=1` in the checkout when a file was edited by hand."""
+    work = copy(tmp_path)
+    plain = make(work, "-n", "generate")
+    forced = make(work, "-n", "generate", "FORCE=1")
+    assert plain.returncode == 0 and forced.returncode == 0, plain.stderr + forced.stderr
+    runs = [line for line in plain.stdout.splitlines() if "-m generator generate" in line]
+    assert len(runs) == 1 and not runs[0].endswith("--force"), plain.stdout
+    forced_runs = [line for line in forced.stdout.splitlines() if "-m generator generate" in line]
+    assert forced_runs == [runs[0] + " --force"], forced.stdout

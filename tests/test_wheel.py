@@ -87,6 +87,17 @@ def test_the_wheel_works_from_an_empty_folder(tmp_path: Path) -> None:
     # Outside the checkout there is no default spec: the flags are required, and say so.
     bare = subprocess.run([str(env_dir / "bin" / "webhookgen"), "generate"], cwd=work, capture_output=True, text=True, timeout=60, env=env)
     assert bare.returncode == 2 and "--spec" in bare.stderr and "Traceback" not in bare.stderr
+    flags = subprocess.run([str(env_dir / "bin" / "webhookgen"), "generate", "--help"], cwd=work, capture_output=True, text=True, timeout=60, env=env)
+    words = " ".join(flags.stdout.split())
+    assert flags.returncode == 0 and "--spec SPEC the YAML spec (required)" in words and "--out OUT the output folder (required)" in words, flags.stdout
+    assert "default: None" not in words
+    # The spec language's reference is in the wheel, and the help says how to read it.
+    top = subprocess.run([str(env_dir / "bin" / "webhookgen"), "--help"], cwd=work, capture_output=True, text=True, timeout=60, env=env)
+    assert "`webhookgen spec-help`" in " ".join(top.stdout.split()), top.stdout
+    reference = subprocess.run([str(env_dir / "bin" / "webhookgen"), "spec-help"], cwd=work, capture_output=True, text=True, timeout=60, env=env)
+    assert reference.returncode == 0, reference.stderr
+    assert reference.stdout == (ROOT / "spec" / "README.md").read_text(encoding="utf-8")
+    assert (Path(where[0]).parent / "spec_language.md").is_file()  # from the package, not the checkout
 
 
 def contents(folder: Path) -> dict[str, bytes]:
