@@ -4,7 +4,8 @@
 // (tests/corpus.py, sent here with the Python module's verdicts by tests/schema_corpus.py).
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -113,4 +114,35 @@ test("ajv reports an unknown or missing tag through the discriminator", () => {
     assert.equal(validate(untagged), false);
     assert.ok(validate.errors.some((e) => e.keyword === "discriminator"), JSON.stringify(validate.errors));
   }
+});
+
+// ajv ignores a property named `__proto__` (a guard against prototype pollution in its generated
+// code), so a spec with `json: __proto__` gets that field's value unchecked, and its presence
+// unchecked unless `ownProperties: true`. The one difference from the Python module, documented in
+// the README; the schema is rendered by the generator from a spec written here.
+test("a JSON key named __proto__: ajv checks neither its value nor, by default, its presence", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "webhookgen-ajv-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const spec = join(dir, "proto.yaml");
+  writeFileSync(spec, [
+    "title: Proto", "page: proto/index.md", "module: proto_hooks", "entry: proto_event", "types:",
+    "  thing_happened:", "    fields:", "      id: {type: string}", "      proto: {type: integer, json: __proto__}",
+    "      ctor: {type: integer, json: constructor}", "      type: {literal: thing.happened}",
+    "  proto_event:", "    discriminator: type", "    union: [thing_happened]", "",
+  ].join("\n"));
+  const render = "import sys\nfrom pathlib import Path\nfrom generator import spec\nfrom generator.targets import json_schema\nsys.stdout.write(json_schema.text(spec.load(Path(sys.argv[1]))))";
+  const run = spawnSync(PYTHON, ["-c", render, spec], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+  assert.equal(run.status, 0, run.stderr);
+  const schema = JSON.parse(run.stdout);
+  const body = (text) => JSON.parse(text);
+  const whole = '{"type": "thing.happened", "id": "a", "__proto__": 1, "constructor": 2}';
+  const validate = ajv().compile(schema);
+  assert.equal(validate(body(whole)), true);
+  assert.equal(validate(body(whole.replace('"constructor": 2', '"constructor": "2"'))), false); // any other key is checked
+  assert.equal(validate(body(whole.replace(', "constructor": 2', ""))), false);
+  assert.equal(validate(body(whole.replace('"__proto__": 1', '"__proto__": "1"'))), true); // the difference
+  assert.equal(validate(body(whole.replace('"__proto__": 1, ', ""))), true);
+  const own = new Ajv2020({ strict: true, discriminator: true, ownProperties: true }).compile(schema);
+  assert.equal(own(body(whole.replace('"__proto__": 1, ', ""))), false);
+  assert.equal(own(body(whole.replace('"__proto__": 1', '"__proto__": "1"'))), true);
 });
