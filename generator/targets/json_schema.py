@@ -95,7 +95,6 @@ def union_schema(union: model.Union_) -> dict[str, Any]:
     return out
 
 
-
 def document(spec: model.Spec) -> dict[str, Any]:
     defs: dict[str, Any] = {}
     for obj in spec.objects:
