@@ -112,6 +112,9 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     if generator_site(config):
         nav.append({"Spec language": REFERENCE[0]})
     else:
+        # Pages of the vendor's own in docs_dir, after the flavours, each titled by its heading.
+        own = sorted(Path(config.docs_dir).rglob("*.md"))
+        nav += [p.relative_to(config.docs_dir).as_posix() for p in own if p.relative_to(config.docs_dir).as_posix() != HOME]
         # The theme prints the site's name as HTML, and through `| e` in attributes: Markup is
         # escaped once and left alone by `| e`.
         config["site_name"] = Markup(html.escape(loaded.site_name))
