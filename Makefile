@@ -105,4 +105,4 @@ bench-scale: $(STAMP)
 	$(PY) bench/versions.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .hypothesis site test-artifacts node_modules .tsbuild examples/receiver-node/build
+	rm -rf $(VENV) .pytest_cache .mypy_cache .hypothesis site site-generator test-artifacts node_modules .tsbuild examples/receiver-node/build

@@ -375,7 +375,8 @@ class _Builder:
         if name is not None and (not name.isprintable() or not name.strip()):
             # The site's header and the browser tab show it on one line.
             self.problem(
-                m["name"][1], "site name must be one line of printable text, not empty (no line breaks or control characters)"
+                m["name"][1],
+                "site name must be one line of printable text, not empty (no line breaks or control characters)",
             )
             name = None
         home = self.text(m["home"][1], "site home") if "home" in m else None
