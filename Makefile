@@ -11,7 +11,7 @@ NODE_STAMP := node_modules/.installed-stamp
 TSC := node_modules/.bin/tsc
 NODE_TESTS := $(wildcard tests/node/*.test.mjs)
 
-.PHONY: generate check test golden fuzz bench bench-scale docs docs-serve ts-build lock clean
+.PHONY: generate check test golden fuzz bench bench-scale docs docs-generator docs-serve ts-build lock clean
 
 # Every package at the version requirements.lock names (`make lock` refreshes it from pyproject.toml).
 $(STAMP): pyproject.toml requirements.lock
@@ -88,10 +88,15 @@ bench: $(STAMP) $(NODE_STAMP)
 	$(MAKE) --no-print-directory ts-build
 	$(PY) bench/payloads.py | node bench/node_bench.mjs
 
-# The docs site (MkDocs, Material theme) from the generated pages: built into site/, or served.
+# The vendor's docs site (MkDocs, Material theme) from the spec and the generated pages: built into
+# site/, or served. docs-generator builds webhookgen's own documentation (the spec language) into
+# site-generator/.
 DOCS := NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs
 docs: $(STAMP)
 	$(DOCS) build --strict --config-file docs-site/mkdocs.yml
+
+docs-generator: $(STAMP)
+	$(DOCS) build --strict --config-file docs-site/generator.yml
 
 docs-serve: $(STAMP)
 	$(DOCS) serve --strict --config-file docs-site/mkdocs.yml --dev-addr 127.0.0.1:8000
@@ -103,4 +108,4 @@ bench-scale: $(STAMP)
 	$(PY) bench/versions.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .hypothesis site test-artifacts node_modules .tsbuild examples/receiver-node/build
+	rm -rf $(VENV) .pytest_cache .mypy_cache .hypothesis site site-generator test-artifacts node_modules .tsbuild examples/receiver-node/build

@@ -177,6 +177,14 @@ def _collect_objects(t: Type, found: list[Object]) -> None:
 
 
 @dataclass(frozen=True)
+class Site:
+    """The docs site's own text, from the spec's optional `site:` mapping (spec/README.md)."""
+
+    name: str | None = None  # the site's name in its header and browser tab; None: the spec's title
+    home: str | None = None  # Markdown for the home page, above the list of events
+
+
+@dataclass(frozen=True)
 class Spec:
     source: str  # the spec's file name, for generated headers
     title: str  # the docs page's `# Title`
@@ -188,6 +196,12 @@ class Spec:
     entry_loc: Loc = field(default=Loc(), compare=False)
     sha256: str = field(default="", compare=False)  # of the spec file's bytes: generated code names its source
     module_loc: Loc = field(default=Loc(), compare=False)
+    site: Site = Site()
+
+    @property
+    def site_name(self) -> str:
+        """The docs site's name: `site: {name: ...}`, else the title."""
+        return self.site.name if self.site.name is not None else self.title
 
     @property
     def objects(self) -> tuple[Object, ...]:

@@ -42,6 +42,7 @@ def environment(templates: Path | None = None) -> jinja2.Environment:
     env.filters["md_code"] = markdown_text.code_span
     env.filters["md_text"] = markdown_text.plain_text
     env.filters["md_description"] = markdown_text.description
+    env.tests["md_list"] = markdown_text.holds_list
     return env
 
 

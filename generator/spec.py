@@ -27,7 +27,8 @@ SCALARS: dict[str, model.Type] = {
     "float": model.Float(),
     "boolean": model.Boolean(),
 }
-TOP_KEYS = ("title", "page", "module", "entry", "types")
+TOP_KEYS = ("title", "page", "module", "entry", "site", "types")
+SITE_KEYS = ("name", "home")
 OBJECT_KEYS = ("description", "fields", "standalone")
 UNION_KEYS = ("description", "union", "discriminator", "standalone")
 TYPE_KEYS = ("type", "literal", "enum", "open", "fields", "items", "values", "nullable", "name")
@@ -346,13 +347,40 @@ class _Builder:
                 )
         self.unreferenced(definitions, entry)
         self.too_deep(definitions)
+        site = self.site(top["site"][1]) if "site" in top else model.Site()
         if title is None or page is None or module is None:
             return None
         entry_loc = loc(top["entry"][1]) if "entry" in top else model.Loc()
         module_loc = loc(top["module"][1])
         return model.Spec(
-            self.source, title, page, module, entry, tuple(definitions), self.shown, entry_loc, self.sha256, module_loc
+            self.source,
+            title,
+            page,
+            module,
+            entry,
+            tuple(definitions),
+            self.shown,
+            entry_loc,
+            self.sha256,
+            module_loc,
+            site,
         )
+
+    def site(self, node: yaml.Node) -> model.Site:
+        """`site:`, the docs site's own text: every key optional."""
+        m = self.mapping(node, SITE_KEYS, "site")
+        if m is None:
+            return model.Site()
+        name = self.text(m["name"][1], "site name") if "name" in m else None
+        if name is not None and (not name.isprintable() or not name.strip()):
+            # The site's header and the browser tab show it on one line.
+            self.problem(
+                m["name"][1],
+                "site name must be one line of printable text, not empty (no line breaks or control characters)",
+            )
+            name = None
+        home = self.text(m["home"][1], "site home") if "home" in m else None
+        return model.Site(name, home)
 
     def unreferenced(self, definitions: list[model.Definition], entry: model.Union_ | None) -> None:
         """A type that no union holds and nothing refers to is usually a slip (a member left out of

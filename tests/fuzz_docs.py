@@ -92,8 +92,9 @@ def hostile_description(rng: random.Random) -> str:
 
 
 def spec_text(title: str, descriptions: list[str], keys: list[str] = KEYS, values: list[str] = VALUES, page: str = "hostile/index.md") -> str:
-    """A spec showing `title`, each description (on a field of its own), each key (`json:`) and each
-    value (an enum's, and a literal's), on the page `page`."""
+    """A spec showing `title` (also as the site's name), each description (on a field of its own, the
+    first three on the site's home page too), each key (`json:`) and each value (an enum's, and a
+    literal's), on the page `page`."""
     q = yaml_quoted
     # A title is one line of printable text (the loader refuses any other): its markup stays hostile.
     title = "".join(c if c.isprintable() else " " for c in title).strip() or "T"
@@ -101,10 +102,15 @@ def spec_text(title: str, descriptions: list[str], keys: list[str] = KEYS, value
     fields += [f"      k{i}: {{type: integer, json: {q(k)}}}" for i, k in enumerate(keys)]
     fields += [f"      v{i}: {{literal: {q(v)}, description: {q(v)}}}" for i, v in enumerate(values)]
     enum = ", ".join(q(v) for v in values or ["plain"])
+    # The site's name and home page (`site:`) are spec text on the site too.
+    home = "\n\n".join(descriptions[:3])
     return f"""title: {q(title)}
 page: {q(page)}
 module: hostile
 entry: hostile_event
+site:
+  name: {q(title)}
+  home: {q(home)}
 types:
   hostile_event:
     description: {q(descriptions[0])}

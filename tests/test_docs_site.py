@@ -7,8 +7,13 @@ bullet trees, built from the spec.
 A site built from a hostile spec (tests/fuzz_docs.py's payloads) is opened too: no script from spec
 text may run, whether the generator escaped it or the page came raw to the site.
 
-Screenshots of each flavour's page go to test-artifacts/. Skipped, saying why, only where there is
-no Chromium (`.ci/run` installs Debian's) or no Playwright.
+The site is the vendor's: named after the spec, its home page made from it, no spec language;
+code is highlighted and long lines scroll inside their block; a description that holds a list
+renders it as a list of its own, apart from the bullets after it (the kitchen sink's site).
+
+Screenshots go to test-artifacts/: each flavour's page of both sites, the vendor's home page, a
+highlighted code block and a description with a list. Skipped, saying why, only where there is no
+Chromium (`.ci/run` installs Debian's) or no Playwright.
 """
 
 from __future__ import annotations
@@ -31,9 +36,9 @@ import markdown
 import pytest
 
 import fuzz_docs
-from conftest import ROOT, SPEC, import_path
-from generator import spec
-from generator.targets import docs_cli, docs_python, python
+from conftest import KITCHEN, KITCHEN_SPEC, ROOT, SPEC, import_path
+from generator import model, spec
+from generator.targets import docs_cli, docs_python, markdown_text, python
 from generator.targets.docs_cli import Bullet
 
 CHROMIUM_ARGS = [
@@ -48,12 +53,17 @@ CHROMIUM_ARGS = [
 ARTIFACTS = ROOT / "test-artifacts"
 TIMEOUT_MS = 15_000
 
-LOADED = spec.load(SPEC)
-# flavour -> (the page's bullet tree per definition, its URL path on the site)
-FLAVOURS = {
-    "cli": ([s.bullet for s in docs_cli.page(LOADED).sections], docs_cli.path(LOADED)),
-    "python": ([s.bullet for s in docs_python.page(LOADED).sections], docs_python.path(LOADED)),
-}
+# The sites built: the shipped spec's, and the kitchen sink's (site keys, a description with a list
+# beside an enum's values, fenced code with a long line), from its golden pages.
+SITES = {"shipped": (SPEC, ROOT / "generated"), "kitchen": (KITCHEN_SPEC, KITCHEN / "expected")}
+LOADED = {name: spec.load(path) for name, (path, _) in SITES.items()}
+TARGETS = {"cli": docs_cli, "python": docs_python}
+CASES = [(name, flavour) for name in SITES for flavour in TARGETS]
+
+
+def bullets(loaded: model.Spec, flavour: str) -> list[Bullet]:
+    """The page's bullet tree per definition."""
+    return [s.bullet for s in TARGETS[flavour].page(loaded).sections]
 
 
 def url_path(generated_path: str) -> str:
@@ -87,20 +97,35 @@ def served(directory: Path) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The built site, served on 127.0.0.1 on a free port; yields its base URL."""
-    out = tmp_path_factory.mktemp("site")
+def build(out: Path, name: str, config: str = "mkdocs.yml") -> None:
+    """The site of SITES[name] built into `out` as `make docs` builds it (strict)."""
+    spec_path, generated = SITES[name]
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(ROOT / "docs-site" / "mkdocs.yml"), "--site-dir", str(out)],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(ROOT / "docs-site" / config), "--site-dir", str(out)],
         capture_output=True,
         text=True,
         timeout=300,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "WEBHOOKGEN_DOCS_SPEC": str(spec_path), "WEBHOOKGEN_DOCS_OUT": str(generated)},
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    with served(out) as url:
-        yield url
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Each site of SITES built and served on 127.0.0.1 on a free port; yields their base URLs."""
+    with contextlib.ExitStack() as stack:
+        urls = {}
+        for name in SITES:
+            out = tmp_path_factory.mktemp(name)
+            build(out, name)
+            urls[name] = stack.enter_context(served(out))
+        yield urls
+
+
+@pytest.fixture(scope="module")
+def site(sites: dict[str, str]) -> str:
+    """The shipped spec's site; its base URL."""
+    return sites["shipped"]
 
 
 @pytest.fixture(scope="module")
@@ -127,21 +152,24 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 # The rendered list tree under each `### heading`, read from the DOM: for each <li>, its label (the
-# first <code> of its first paragraph, or its own first <code>), the text of any further
-# paragraphs, whether some paragraph or text sits outside an <li>, and its child items.
+# first <code> of its first paragraph, or its own first <code>), then each block after that
+# paragraph (tag, text, and a list's items, read the same way), and whether some paragraph or text
+# sits outside an <li>. Which blocks are the description and which list holds the children is for
+# the test to say, from the bullet it expects.
 READ_TREE = """
 () => {
   const article = document.querySelector("article");
   const item = (li) => {
-    const paragraphs = [...li.children].filter(e => e.tagName === "P");
-    const first = paragraphs.length ? paragraphs[0] : li;
+    const blocks = [...li.children];
+    const first = blocks.length && blocks[0].tagName === "P" ? blocks[0] : li;
     const code = first.querySelector(":scope > code");
-    const lists = [...li.children].filter(e => e.tagName === "UL");
     return {
       label: code ? code.textContent : null,
-      description: paragraphs.slice(1).map(p => p.textContent).join("\\n") || null,
-      children: lists.flatMap(ul => [...ul.children].map(item)),
-      lists: lists.length,
+      blocks: blocks.slice(first === li ? 0 : 1).filter(e => !["CODE", "A", "EM", "STRONG", "SPAN"].includes(e.tagName)).map(e => ({
+        tag: e.tagName,
+        text: e.textContent,
+        items: e.tagName === "UL" ? [...e.children].map(item) : [],
+      })),
     };
   };
   const sections = {};
@@ -162,27 +190,49 @@ READ_TREE = """
   for (let e = h2 && h2.nextElementSibling; e; e = e.nextElementSibling) {
     if (!["H3", "UL"].includes(e.tagName)) stray.push(e.tagName + ": " + e.textContent.slice(0, 80));
   }
+  // A paragraph sits in an item; a code block in one too, inside the highlighter's <div>.
   const loose = [...article.querySelectorAll("h2 ~ ul p, h2 ~ ul pre")]
-    .filter(p => p.parentElement.tagName !== "LI")
+    .filter(p => (p.tagName === "PRE" && p.parentElement.matches("div.highlight") ? p.parentElement : p).parentElement.tagName !== "LI")
     .map(p => p.textContent.slice(0, 80));
   return {sections, stray, loose, hasDomainTypes: !!h2};
 }
 """
 
 
+FENCE_LINE = re.compile(r"^[ \t]*```.*$", re.M)
+LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+]|[0-9]{1,9}[.)])[ \t]+", re.M)
+
+
+def shown(description: str) -> str:
+    """A description as the DOM's text shows it: code fences, list markers and backticks go, lines
+    join with spaces."""
+    text = LIST_MARKER.sub("", FENCE_LINE.sub("", description)).replace("`", "")
+    return " ".join(text.split())
+
+
 def expected(b: Bullet) -> dict[str, Any]:
-    """A bullet as the DOM shows it: inline code loses its backticks, lines join with spaces."""
-    text = None if b.description is None else " ".join(b.description.replace("`", "").split())
+    """A bullet as the DOM shows it."""
+    text = None if b.description is None else shown(b.description)
     return {"label": b.label, "description": text, "children": [expected(c) for c in b.children]}
 
 
-def rendered(item: dict[str, Any]) -> dict[str, Any]:
-    text = item["description"]
-    assert item["lists"] <= 1, f"{item['label']}: its children are split over {item['lists']} lists"
+def rendered(item: dict[str, Any], b: Bullet | None) -> dict[str, Any]:
+    """The DOM's item read as the bullet `b`: its children are the list that ends the item (when `b`
+    has children), every block before that is its description."""
+    blocks = list(item["blocks"])
+    children: list[dict[str, Any]] = []
+    if b is not None and b.children:
+        assert blocks and blocks[-1]["tag"] == "UL", f"{item['label']}: its children are not the list that ends it"
+        children = blocks.pop()["items"]
+    assert all(block["tag"] != "UL" for block in blocks) or (b is not None and b.description and markdown_text.holds_list(b.description)), (
+        f"{item['label']}: its children are split over several lists"
+    )
+    text = " ".join(" ".join(block["text"] for block in blocks).split()) or None
+    kids = list(b.children) if b is not None else []
     return {
         "label": item["label"],
-        "description": None if text is None else " ".join(text.split()),
-        "children": [rendered(c) for c in item["children"]],
+        "description": text,
+        "children": [rendered(c, kids[i] if i < len(kids) else None) for i, c in enumerate(children)],
     }
 
 
@@ -191,47 +241,49 @@ def open_page(page: Any, url: str) -> None:
     assert response is not None and response.ok, url
 
 
-@pytest.mark.parametrize("flavour", sorted(FLAVOURS))
-def test_page_renders_every_bullet_in_its_place(flavour: str, site: str, page: Any) -> None:
-    bullets, generated_path = FLAVOURS[flavour]
-    open_page(page, site + url_path(generated_path))
+@pytest.mark.parametrize("name, flavour", CASES)
+def test_page_renders_every_bullet_in_its_place(name: str, flavour: str, sites: dict[str, str], page: Any) -> None:
+    loaded = LOADED[name]
+    open_page(page, sites[name] + url_path(TARGETS[flavour].path(loaded)))
     dom = page.evaluate(READ_TREE)
     assert dom["hasDomainTypes"]
     assert dom["stray"] == [], "something outside the bullets after Domain Types"
     assert dom["loose"] == [], "paragraphs or code blocks that fell out of their list item"
 
-    # Every event heading of the spec, in order (derived from the spec, not listed here).
-    assert list(dom["sections"]) == [d.name.title for d in LOADED.definitions]
-    for d, b in zip(LOADED.definitions, bullets):
+    # Every heading of the spec, in order (derived from the spec, not listed here).
+    assert list(dom["sections"]) == [d.name.title for d in loaded.definitions]
+    trees = {}
+    for d, b in zip(loaded.definitions, bullets(loaded, flavour)):
         section = dom["sections"][d.name.title]
         assert section["siblings"] == ["UL"], d.name.title
         assert len(section["items"]) == 1, d.name.title
         # The whole tree: each description inside its bullet's item, each field under its own parent.
-        assert rendered(section["items"][0]) == expected(b), d.name.title
+        trees[d.name.snake] = rendered(section["items"][0], b)
+        assert trees[d.name.snake] == expected(b), d.name.title
 
     # Under the union, each member's discriminator is a sibling of its `data`, not its child.
-    union = LOADED.entry
+    union = loaded.entry
     assert union is not None
-    members = dom["sections"][union.name.title]["items"][0]["children"]
+    members = trees[union.name.snake]["children"]
     assert len(members) == len(union.members)
     key = union.discriminator if flavour == "cli" else python.attr(union.discriminator)
     for member, item in zip(union.members, members):
         fields = {c["label"].split(": ", 1)[0]: c for c in item["children"]}
-        assert key in fields and "data" in fields, item["label"]
-        assert all(not c["label"].startswith(key + ":") for c in fields["data"]["children"]), item["label"]
+        assert key in fields, item["label"]
+        if "data" in fields:
+            assert all(not c["label"].startswith(key + ":") for c in fields["data"]["children"]), item["label"]
         assert [c["label"].split(": ", 1)[0] for c in item["children"]] == [
             f.key if flavour == "cli" else python.attr(f.ident) for f in member.object.fields
         ]
 
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"docs-site-{flavour}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"docs-site-{name}-{flavour}.png"), full_page=True)
 
 
-@pytest.mark.parametrize("flavour", sorted(FLAVOURS))
+@pytest.mark.parametrize("flavour", sorted(TARGETS))
 def test_heading_anchor_link_scrolls_to_the_heading(flavour: str, site: str, page: Any) -> None:
-    _, generated_path = FLAVOURS[flavour]
-    open_page(page, site + url_path(generated_path))
-    last = LOADED.definitions[-1].name.title
+    open_page(page, site + url_path(TARGETS[flavour].path(LOADED["shipped"])))
+    last = LOADED["shipped"].definitions[-1].name.title
     heading = page.locator("article h3", has_text=re.compile("^" + re.escape(last)))
     anchor = heading.locator("a.headerlink")
     target = anchor.get_attribute("href")
@@ -245,15 +297,106 @@ def test_heading_anchor_link_scrolls_to_the_heading(flavour: str, site: str, pag
     assert 0 <= top < 900 / 2, f"heading at {top}px after following its anchor"
 
 
-def test_home_page_navigates_by_flavour(site: str, page: Any) -> None:
-    open_page(page, site)
+@pytest.mark.parametrize("name", sorted(SITES))
+def test_home_page_is_the_vendors(name: str, sites: dict[str, str], page: Any) -> None:
+    """Named after the spec, the home page made from it, the two flavours in the navigation, and
+    nothing of the generator's (the spec language is on its own site)."""
+    loaded = LOADED[name]
+    open_page(page, sites[name])
+    assert page.title() == loaded.site_name
+    assert page.locator(".md-header__topic").first.inner_text().strip() == loaded.site_name
+    assert page.locator("article h1").evaluate("h => h.firstChild.textContent").strip() == loaded.site_name
     tabs = page.locator(".md-tabs__link").all_inner_texts()
-    assert [t.strip() for t in tabs] == ["Home", "CLI", "Python", "Spec language"]
-    page.get_by_role("link", name="Spec language").first.click()
-    page.wait_for_url(re.compile(r"spec-language/$"))
-    assert page.locator("article h1").inner_text().strip().startswith("The spec language")
-    # The reference's tables render as tables, not as text.
-    assert page.locator("article table").count() >= 1
+    assert [t.strip() for t in tabs] == ["Home", "CLI", "Python"]
+    assert page.get_by_role("link", name="Spec language").count() == 0
+    assert "webhookgen" not in page.content()
+    # Each event of the spec, linked to its section on the CLI page.
+    assert loaded.entry is not None
+    events = page.locator("article li > a > code").all_inner_texts()
+    assert events == [m.tag for m in loaded.entry.members]
+    last = loaded.entry.members[-1]
+    page.locator("article li > a", has_text=last.tag).click()
+    page.wait_for_url(re.compile(re.escape(url_path(docs_cli.path(loaded))) + "#"))
+    heading = page.locator("article h3", has_text=re.compile("^" + re.escape(last.object.name.title)))
+    page.wait_for_function("(h) => { const top = h.getBoundingClientRect().top; return top >= 0 && top < 450; }", arg=heading.element_handle())
+    if name == "kitchen":
+        open_page(page, sites[name])
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "docs-site-vendor-home.png"), full_page=True)
+
+
+def test_code_is_highlighted_and_long_lines_scroll_in_their_block(sites: dict[str, str], page: Any) -> None:
+    """Fenced code (the Python page's usage, a description's JSON) is highlighted by Pygments, and a
+    line longer than the column scrolls inside its block: the page itself never scrolls sideways."""
+    loaded = LOADED["kitchen"]
+    for flavour in TARGETS:
+        open_page(page, sites["kitchen"] + url_path(TARGETS[flavour].path(loaded)))
+        blocks = page.locator("article div.highlight pre > code")
+        assert blocks.count() >= 1, flavour
+        found = page.evaluate(
+            """() => [...document.querySelectorAll("article div.highlight pre > code")].map(code => {
+                 const spans = [...code.querySelectorAll("span[class]")];
+                 const colours = new Set(spans.map(s => getComputedStyle(s).color));
+                 return {
+                   classes: [...new Set(spans.map(s => s.className))],
+                   colours: colours.size,
+                   overflow: getComputedStyle(code).overflowX,
+                   wider: code.scrollWidth > code.clientWidth,
+                   text: code.textContent.slice(0, 40),
+                 };
+               })"""
+        )
+        for block in found:
+            # Tokens in classes (keywords, strings, punctuation), in more than one colour.
+            assert len(block["classes"]) >= 3 and block["colours"] >= 2, block
+            assert block["overflow"] in ("auto", "scroll") or not block["wider"], block
+        assert any(block["wider"] for block in found) or flavour == "python", "the description's long JSON line fits: make it longer"
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), f"{flavour}: the page scrolls sideways"
+    # The kitchen sink's description with fenced JSON, highlighted, its long line scrolled.
+    open_page(page, sites["kitchen"] + url_path(docs_cli.path(loaded)))
+    code = page.locator("article div.language-json.highlight").first
+    code.scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(exist_ok=True)
+    code.locator("xpath=ancestor::li[1]").screenshot(path=str(ARTIFACTS / "docs-site-highlighted-code.png"))
+
+
+def test_a_description_with_a_list_is_its_own_list(sites: dict[str, str], page: Any) -> None:
+    """The kitchen sink's description that holds a list, beside an enum's values: the description's
+    items are one <ul>, the values another, both inside the field's item."""
+    loaded = LOADED["kitchen"]
+    for flavour in TARGETS:
+        wanted = [
+            b
+            for top in bullets(loaded, flavour)
+            for b in walk(top)
+            if b.children and b.description is not None and markdown_text.holds_list(b.description)
+        ]
+        assert wanted, "the kitchen sink has a description with a list beside an enum"
+        open_page(page, sites["kitchen"] + url_path(TARGETS[flavour].path(loaded)))
+        for b in wanted:
+            items = page.locator("article li").filter(has=page.locator(":scope > p:first-child > code", has_text=b.label))
+            assert items.count() >= 1, b.label
+            lists = items.first.evaluate(
+                """li => [...li.children].filter(e => e.tagName === "UL")
+                          .map(ul => [...ul.children].map(item => item.textContent.trim().split("\\n")[0]))"""
+            )
+            description_items = [line for line in b.description.split("\n") if LIST_MARKER.match(line)]
+            assert [len(items) for items in lists] == [len(description_items), len(b.children)], (b.label, lists)
+            assert lists[1] == [c.label for c in b.children], b.label
+            # Nothing shows between the two lists (the separator is a comment, not text).
+            between = items.first.evaluate(
+                """li => { const [a, b] = [...li.children].filter(e => e.tagName === "UL"); return a.nextElementSibling === b; }"""
+            )
+            assert between and "<!--" not in items.first.inner_text(), b.label
+        if flavour == "cli":
+            item = page.locator("article li").filter(has=page.locator(":scope > p:first-child > code", has_text=wanted[0].label)).first
+            item.scroll_into_view_if_needed()
+            ARTIFACTS.mkdir(exist_ok=True)
+            item.screenshot(path=str(ARTIFACTS / "docs-site-description-list.png"))
+
+
+def walk(b: Bullet) -> list[Bullet]:
+    return [b] + [d for c in b.children for d in walk(c)]
 
 
 def test_site_config_nests_lists_by_two_spaces() -> None:
@@ -362,6 +505,8 @@ def test_hostile_spec_text_runs_no_script_on_the_site(site_fixture: str, request
         page.set_default_timeout(TIMEOUT_MS)
         try:
             text = assert_no_script_runs(page, base_url + path, query=None if path else "onerror")
+            # The site's name is the hostile title, as text, on every page.
+            assert page.locator(".md-header__topic").first.inner_text().strip() == HOSTILE_TITLE, path
             if path:
                 # Escaped, not dropped: the reader sees the text the spec holds.
                 assert "<img src=x onerror=alert(document.domain)>" in text, path

@@ -38,7 +38,7 @@ types:
 
 def test_the_wheel_works_from_an_empty_folder(tmp_path: Path) -> None:
     source = tmp_path / "source"  # a clean copy: the build must not see generated/ or .venv
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".venv", "node_modules", ".git", "generated", "site", "*.pyc", "__pycache__"))
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".venv", "node_modules", ".git", "generated", "site", "site-generator", "*.pyc", "__pycache__"))
     dist = tmp_path / "dist"
     build = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet", "-w", str(dist), str(source)],

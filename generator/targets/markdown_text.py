@@ -19,6 +19,11 @@ renderer, which knows fewer escapes) read as the character itself. Control chara
 U+FFFD (CommonMark does so for NUL; Python-Markdown drops some, which would join what they
 separate), and a CR not followed by LF becomes LF: Markdown ends a line there, and the page indents
 a description after each LF (a CRLF stays as it is).
+
+One test, `md_list` (`holds_list`): after a description that may hold a list, the page puts a blank
+HTML comment before the bullet's children, the separator CommonMark documents for two lists in a row
+(the docs site reads it as one too); without it the description's items and the children would
+render as one list.
 """
 
 from __future__ import annotations
@@ -37,10 +42,18 @@ DESTINATION_LIMIT = 2048  # how far a link's `)` is looked for: bounds the work 
 # In a title or heading, the characters Markdown would read as markup; CommonMark and Python-Markdown
 # both read each escaped with a backslash as the character itself.
 PLAIN_SPECIAL = frozenset("\\`*_[]#")
+# A line that starts a list item, in either renderer (a bullet, or a number with `.` or `)`).
+LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|[0-9]{1,9}[.)])(?:[ \t]|$)", re.M)
 
 
 def normalise(text: str) -> str:
     return CONTROL.sub("\ufffd", LONE_CR.sub("\n", text))
+
+
+def holds_list(text: str) -> bool:
+    """Whether a description may hold a Markdown list: then the page puts a separator between it and
+    the bullets that follow, or both renderers would read them as one list (spec/README.md)."""
+    return LIST_ITEM.search(normalise(text)) is not None
 
 
 def code_span(text: str) -> str:

@@ -55,7 +55,11 @@ class OrderPlacedEventLine(_Base, frozen=True, kw_only=True, gc=False):
     """Free-form tags."""
 
     size: Literal["s", "m", "l"] | msgspec.UnsetType = msgspec.UNSET
-    """The size."""
+    """The size, as the label prints it:
+
+- `s` fits up to 60 cm;
+- `m` up to 90 cm;
+- `l` anything larger."""
 
 
 class StockLevel(_Base, frozen=True, kw_only=True, gc=False):
@@ -119,7 +123,11 @@ class OrderPlacedEvent(
     """A grid of numbers."""
 
     attributes: dict[str, str]
-    """Arbitrary string attributes."""
+    """Arbitrary string attributes, for example:
+
+```json
+{"gift_wrap": "gold", "message": "A long line that a reader scrolls sideways rather than one that breaks the page's layout"}
+```"""
 
     warehouses: dict[str, StockLevel]
     """Stock per warehouse."""

@@ -196,7 +196,11 @@ class OrderPlacedEvent(BaseModel):
     """
     attributes: dict[str, StrictStr]
     """
-    Arbitrary string attributes.
+    Arbitrary string attributes, for example:
+
+    ```json
+    {"gift_wrap": "gold", "message": "A long line that a reader scrolls sideways rather than one that breaks the page's layout"}
+    ```
     """
     warehouses: dict[str, StockLevel]
     """
@@ -226,7 +230,11 @@ class OrderPlacedEventLine(BaseModel):
     """
     size: Literal["s", "m", "l"] | None = None
     """
-    The size.
+    The size, as the label prints it:
+
+    - `s` fits up to 60 cm;
+    - `m` up to 90 cm;
+    - `l` anything larger.
     """
 
 

@@ -251,7 +251,11 @@ export interface OrderPlacedEventLine {
    */
   readonly tags: ReadonlyArray<string>;
   /**
-   * The size.
+   * The size, as the label prints it:
+   *
+   * - `s` fits up to 60 cm;
+   * - `m` up to 90 cm;
+   * - `l` anything larger.
    */
   readonly size?: "s" | "m" | "l";
 }
@@ -405,7 +409,11 @@ export interface OrderPlacedEvent {
    */
   readonly matrix: ReadonlyArray<ReadonlyArray<number>>;
   /**
-   * Arbitrary string attributes.
+   * Arbitrary string attributes, for example:
+   *
+   * ```json
+   * {"gift_wrap": "gold", "message": "A long line that a reader scrolls sideways rather than one that breaks the page's layout"}
+   * ```
    */
   readonly attributes: { readonly [key: string]: string };
   /**
