@@ -8,10 +8,12 @@ import base64
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -212,17 +214,22 @@ def test_the_typescript_module_signs_and_refuses_alike(compiled: None) -> None:
 EXAMPLE = ROOT / "examples" / "handler-test" / "test_handler.py"
 
 
-def readme_block(after: str) -> str:
-    """The first ```python block of README.md after the line that contains `after`."""
+TS_EXAMPLE = ROOT / "examples" / "handler-test" / "handler.test.ts"
+
+
+def readme_block(after: str, language: str) -> str:
+    """The first code block in `language` of README.md after the first place that names `after`."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    start = text.index(after)
-    match = re.compile(r"^```python\n(.*?)^```$", re.S | re.M).search(text, start)
+    start = text.index(f"`{after}`")
+    match = re.compile(rf"^```{language}\n(.*?)^```$", re.S | re.M).search(text, start)
     assert match is not None
     return match.group(1)
 
 
-def test_the_readme_shows_the_handler_test_as_it_is() -> None:
-    assert readme_block("examples/handler-test/test_handler.py") == EXAMPLE.read_text(encoding="utf-8")
+@pytest.mark.parametrize("example,language", [(EXAMPLE, "python"), (TS_EXAMPLE, "ts")], ids=["python", "ts"])
+def test_the_readme_shows_the_handler_test_as_it_is(example: Path, language: str) -> None:
+    shown = readme_block(str(example.relative_to(ROOT)), language)
+    assert shown == example.read_text(encoding="utf-8")
 
 
 def test_the_handler_test_passes_as_a_user_runs_it() -> None:
@@ -233,3 +240,25 @@ def test_the_handler_test_passes_as_a_user_runs_it() -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert re.search(r"\b2 passed\b", done.stdout), done.stdout
+
+
+def test_the_typescript_handler_test_compiles_under_nodenext_and_passes(tmp_path: Path) -> None:
+    """As a user builds it for Node 20: the generated file copied beside it, tsc (NodeNext), node --test."""
+    module = SPEC_MODEL.module
+    shutil.copy(GENERATED / "typescript" / f"{module}.ts", tmp_path / f"{module}.ts")
+    shutil.copy(TS_EXAMPLE, tmp_path / TS_EXAMPLE.name)
+    config = json.loads((ROOT / "tsconfig.json").read_text())
+    config["compilerOptions"].update(
+        module="NodeNext", moduleResolution="NodeNext", types=["node"], typeRoots=[str(ROOT / "node_modules" / "@types")],
+        outDir=str(tmp_path / "build"), rootDir=str(tmp_path), declaration=False,
+    )  # fmt: skip
+    config["files"] = [str(tmp_path / f"{module}.ts"), str(tmp_path / TS_EXAMPLE.name)]
+    (tmp_path / "tsconfig.json").write_text(json.dumps(config))
+    (tmp_path / "package.json").write_text('{"type": "module"}')
+    assert TSC.exists(), "node_modules is missing: `make test` installs it (npm ci)"
+    done = subprocess.run([str(TSC), "-p", str(tmp_path / "tsconfig.json")], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    built = tmp_path / "build" / TS_EXAMPLE.name.replace(".ts", ".js")
+    done = subprocess.run(["node", "--test", str(built)], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.search(r"^# pass 2$", done.stdout, re.M) and re.search(r"^# fail 0$", done.stdout, re.M), done.stdout
