@@ -195,3 +195,29 @@ def names(import_line: str) -> list[str]:
 def test_nodenext_refuses_the_import_without_its_extension(tmp_path: Path) -> None:
     errors = tsc_project(tmp_path, {"user.ts": f'import {{ parseEvent }} from "./{MODULE}";\nexport const p = parseEvent;\n'})
     assert len(errors) == 1 and "error TS2835" in errors[0], errors
+
+
+DISPATCH_SCRIPT = """
+const ow = await import(process.argv[1]);
+const { tags, payloads } = JSON.parse(process.argv[2]);
+const handlers = Object.fromEntries(tags.map((tag) => [tag, (event) => `${tag} -> ${event[process.argv[3]]}`]));
+console.log(JSON.stringify(payloads.map((p) => ow.dispatch(ow.parseEvent(p), handlers, (event) => `unknown ${event[process.argv[3]]}`))));
+"""
+
+
+def test_dispatch_calls_the_handler_of_each_event_type() -> None:
+    done = subprocess.run([str(TSC), "-p", str(ROOT / "tsconfig.json")], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    members = events(SPEC_MODEL)
+    discriminator = entry().discriminator
+    payloads = [json.dumps(example(m.object, SPEC_MODEL, v)) for m in members for v in range(2)]
+    payloads.append(json.dumps({discriminator: "no.such.type"}))
+    built = ROOT / ".tsbuild" / "generated" / "typescript" / f"{MODULE}.js"
+    arguments = json.dumps({"tags": [m.tag for m in members], "payloads": payloads})
+    done = subprocess.run(
+        ["node", "--input-type=module", "-e", DISPATCH_SCRIPT, str(built), arguments, discriminator],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    expected = [f"{m.tag} -> {m.tag}" for m in members for _ in range(2)] + ["unknown no.such.type"]
+    assert json.loads(done.stdout) == expected
