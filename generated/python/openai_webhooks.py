@@ -16,7 +16,8 @@ problem, e.g. `$.data.id`. An event type this file does not know yet comes back 
     event = unwrap(request_body, request_headers, secret="whsec_...")
 
 `unwrap` first checks the Standard Webhooks signature (`verify_signature`) and raises
-`InvalidWebhookSignatureError` (a ValueError) when any check fails.
+`InvalidWebhookSignatureError` (a ValueError) when any check fails. For your handler's tests,
+`sign_headers(request_body, "whsec_...")` makes the headers a sender sends with that body.
 
 Arrays decode to tuples (the classes are frozen and hashable where their values are); maps to
 dicts. An integer is accepted where the spec says float; a boolean is never a number.

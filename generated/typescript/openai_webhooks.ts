@@ -17,7 +17,10 @@
  *     const event = await unwrap(requestBody, requestHeaders, { secret: "whsec_..." });
  *
  * `unwrap` first checks the Standard Webhooks signature (`verifySignature`) and throws
- * `InvalidWebhookSignatureError` when any check fails.
+ * `InvalidWebhookSignatureError` when any check fails. For your handler's tests,
+ * `await signHeaders(requestBody, "whsec_...")` makes the headers a sender sends with that body, and
+ * `dispatch(event, handlers, onUnknown)` routes an event through a `WebhookHandlers` record, which tsc
+ * checks has one handler per event type.
  *
  * JavaScript numbers do not tell `1` from `1.0`: an integer field accepts `1.0`, and it must be a
  * safe integer (within ±2^53). A boolean is never a number.
