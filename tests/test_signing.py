@@ -262,3 +262,9 @@ def test_the_typescript_handler_test_compiles_under_nodenext_and_passes(tmp_path
     done = subprocess.run(["node", "--test", str(built)], capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert re.search(r"^# pass 2$", done.stdout, re.M) and re.search(r"^# fail 0$", done.stdout, re.M), done.stdout
+
+
+def test_the_handler_test_passes_mypy_strict(tmp_path: Path) -> None:
+    from test_routing import mypy
+
+    assert mypy([EXAMPLE], tmp_path) == []
