@@ -125,6 +125,7 @@ def test_a_bad_secret_raises_what_verify_signature_raises(secret: str) -> None:
         ({"msg_id": 1}, TypeError, "msg_id must be a str, not int"),
         ({"msg_id": ""}, ValueError, "msg_id must be a non-empty str"),
         ({"msg_id": "msg\r\nx-injected: 1"}, ValueError, "msg_id must be a non-empty str"),
+        ({"msg_id": "msg_\ud800"}, ValueError, "msg_id must be a non-empty str"),
         ({"timestamp": 1.5}, TypeError, "timestamp must be whole seconds (an int), not float"),
         ({"timestamp": True}, TypeError, "timestamp must be whole seconds (an int), not bool"),
         ({"timestamp": -1}, ValueError, "timestamp must not be negative"),
