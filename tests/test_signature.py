@@ -255,12 +255,17 @@ def test_bad_tolerance_raises_at_the_call(tolerance: Any, error: type[Exception]
             assert not isinstance(e.value, ow.InvalidWebhookSignatureError)
 
 
+# What the modules add for a body that JSON parsing made (the express.json() or request.json() mistake).
+PARSED = ": JSON parsed already? Pass the body exactly as received, the signature covers its bytes"
+
+
 @pytest.mark.parametrize(
     "argument,value,words",
     [
         ("payload", None, "payload must be the raw request body (bytes, bytearray or str), not NoneType"),
         ("payload", 12, "payload must be the raw request body (bytes, bytearray or str), not int"),  # bytes(12) is 12 zero bytes
-        ("payload", json.loads(BODY), "payload must be the raw request body (bytes, bytearray or str), not dict"),
+        ("payload", json.loads(BODY), "payload must be the raw request body (bytes, bytearray or str), not dict" + PARSED),
+        ("payload", [1, 2], "payload must be the raw request body (bytes, bytearray or str), not list" + PARSED),
         ("payload", memoryview(BODY.encode()), "payload must be the raw request body (bytes, bytearray or str), not memoryview"),
         ("headers", None, "headers must be a mapping or a header object with get() and items(), not NoneType"),
         ("headers", "webhook-id: msg_1", "headers must be a mapping or a header object with get() and items(), not str"),

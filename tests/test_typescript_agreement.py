@@ -518,6 +518,8 @@ def test_signature_failures_have_the_python_modules_messages(compiled: None) -> 
 
 
 NOT_A_NUMBER = {"tolerance": float("nan")}, {"toleranceName": "NaN"}
+# Both modules' words for a body that JSON parsing made (express.json(), request.json()).
+PARSED_ALREADY = ": JSON parsed already? Pass the body exactly as received, the signature covers its bytes"
 
 # Wrong arguments, raised before any check: the Python module's TypeError or ValueError, the
 # TypeScript module's TypeError or RangeError, in the same words but for each language's type names.
@@ -555,8 +557,8 @@ ARGUMENT_ERRORS: dict[str, tuple[dict[str, Any], dict[str, Any], tuple[str, str]
     "already-parsed body": (
         {"payload": json.loads(json.dumps(realtime()))},
         {"body": realtime()},
-        ("TypeError", "payload must be the raw request body (bytes, bytearray or str), not dict"),
-        ("TypeError", "payload must be the raw request body (string, Uint8Array or ArrayBuffer), not Object"),
+        ("TypeError", "payload must be the raw request body (bytes, bytearray or str), not dict" + PARSED_ALREADY),
+        ("TypeError", "payload must be the raw request body (string, Uint8Array or ArrayBuffer), not Object" + PARSED_ALREADY),
     ),
     "a number as body": (
         {"payload": 12},

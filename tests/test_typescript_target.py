@@ -45,7 +45,9 @@ def load(tmp_path: Path, text: str) -> spec.model.Spec:
     return spec.load(path)
 
 
-@pytest.mark.parametrize("name", ["promise", "record", "error", "uint8_array", "webhook_decode_error", "headers_like"])
+@pytest.mark.parametrize(
+    "name", ["promise", "record", "error", "uint8_array", "webhook_decode_error", "headers_like", "webhook_handlers", "sign_options"]
+)
 def test_type_names_the_module_or_the_language_already_use_are_refused(tmp_path: Path, name: str) -> None:
     text = AWKWARD.replace("thing_happened", name)
     with pytest.raises(SpecError) as e:

@@ -16,7 +16,8 @@ problem, e.g. `$.data.id`. An event type this file does not know yet comes back 
     event = unwrap(request_body, request_headers, secret="whsec_...")
 
 `unwrap` first checks the Standard Webhooks signature (`verify_signature`) and raises
-`InvalidWebhookSignatureError` (a ValueError) when any check fails.
+`InvalidWebhookSignatureError` (a ValueError) when any check fails. For your handler's tests,
+`sign_headers(request_body, "whsec_...")` makes the headers a sender sends with that body.
 
 Arrays decode to tuples (the classes are frozen and hashable where their values are); maps to
 dicts. An integer is accepted where the spec says float; a boolean is never a number.
@@ -34,6 +35,7 @@ __all__ = [
     "parse_event",
     "verify_signature",
     "unwrap",
+    "sign_headers",
     "UnwrapWebhookEvent",
     "BatchCancelledWebhookEventData",
     "BatchCancelledWebhookEvent",
@@ -75,6 +77,7 @@ import hashlib
 import hmac
 import json
 import math
+import os
 import re
 import time
 from types import MappingProxyType
@@ -3357,6 +3360,12 @@ def _hmac_sha256(secret: str | bytes, message: bytes) -> bytes:
     return outer.digest()
 
 
+# What JSON parsing makes (an object, an array) is not the body: its bytes are what is signed.
+_PARSED_ALREADY: Final = (
+    ": JSON parsed already? Pass the body exactly as received, the signature covers its bytes"
+)
+
+
 def _check_arguments(
     payload: object, headers: object, secret: object, tolerance: object
 ) -> None:
@@ -3367,6 +3376,7 @@ def _check_arguments(
     if type(payload) is not bytes and not isinstance(payload, (bytes, bytearray, str)):
         raise TypeError(
             f"payload must be the raw request body (bytes, bytearray or str), not {type(payload).__name__}"
+            + (_PARSED_ALREADY if isinstance(payload, (Mapping, list)) else "")
         )
     if type(headers) is not dict and not (
         callable(getattr(headers, "get", None))
@@ -3466,3 +3476,57 @@ def unwrap(
     """
     verify_signature(payload, headers, secret=secret, tolerance=tolerance)
     return parse_event(payload, strict=strict)
+
+
+_BAD_ID: Final = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+
+
+def sign_headers(
+    payload: bytes | bytearray | str,
+    secret: str | bytes,
+    *,
+    msg_id: str | None = None,
+    timestamp: int | None = None,
+) -> dict[str, str]:
+    """The Standard Webhooks headers a sender sends with `payload`: for your handler's tests.
+
+        body = json.dumps(event).encode()
+        headers = sign_headers(body, "whsec_...")  # webhook-id, webhook-timestamp, webhook-signature
+        unwrap(body, headers, secret="whsec_...")  # passes
+
+    `secret` is read as `verify_signature` reads it (`whsec_<base64>`, else raw UTF-8; or bytes),
+    and a bad one raises InvalidWebhookSignatureError as there. `msg_id` is a random `msg_...` id
+    unless given (no control characters); `timestamp` is now unless given (whole seconds since the
+    epoch: an old one makes a delivery `unwrap` refuses as too old). Wrong arguments raise TypeError
+    or ValueError.
+    """
+    _check_arguments(payload, {}, secret, 0)
+    if msg_id is None:
+        msg_id = "msg_" + os.urandom(16).hex()
+    elif not isinstance(msg_id, str):
+        raise TypeError(f"msg_id must be a str, not {type(msg_id).__name__}")
+    elif not msg_id or _BAD_ID.search(msg_id):
+        raise ValueError(
+            "msg_id must be a non-empty str without control characters or lone surrogates"
+        )
+    if timestamp is None:
+        timestamp = int(time.time())
+    elif isinstance(timestamp, bool) or not isinstance(timestamp, int):
+        raise TypeError(
+            f"timestamp must be whole seconds (an int), not {type(timestamp).__name__}"
+        )
+    elif timestamp < 0:
+        raise ValueError("timestamp must not be negative")
+    try:
+        body = payload.encode("utf-8") if isinstance(payload, str) else bytes(payload)
+    except UnicodeEncodeError:
+        raise ValueError(
+            "payload is not valid text: it holds a lone surrogate"
+        ) from None
+    signed = f"{msg_id}.{timestamp}.".encode("utf-8") + body
+    signature = binascii.b2a_base64(_hmac_sha256(secret, signed), newline=False)
+    return {
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": "v1," + signature.decode("ascii"),
+    }

@@ -17,7 +17,10 @@
  *     const event = await unwrap(requestBody, requestHeaders, { secret: "whsec_..." });
  *
  * `unwrap` first checks the Standard Webhooks signature (`verifySignature`) and throws
- * `InvalidWebhookSignatureError` when any check fails.
+ * `InvalidWebhookSignatureError` when any check fails. For your handler's tests,
+ * `await signHeaders(requestBody, "whsec_...")` makes the headers a sender sends with that body, and
+ * `dispatch(event, handlers, onUnknown)` routes an event through a `WebhookHandlers` record, which tsc
+ * checks has one handler per event type.
  *
  * JavaScript numbers do not tell `1` from `1.0`: an integer field accepts `1.0`, and it must be a
  * safe integer (within ±2^53). A boolean is never a number.
@@ -75,6 +78,7 @@ interface Platform {
       ): Promise<unknown>;
       sign(algorithm: "HMAC", key: unknown, data: Uint8Array): Promise<ArrayBuffer>;
     };
+    getRandomValues(array: Uint8Array): Uint8Array;
   };
 }
 
@@ -1907,6 +1911,33 @@ export function parseEvent(
   return run(checkUnwrapWebhookEvent, data);
 }
 
+/**
+ * One handler per event type this file knows, each given the event narrowed to its type, for
+ * `dispatch`: tsc refuses a record that misses a type (or names one the spec does not have), so a
+ * regenerated file with a new event type shows every record that must handle it.
+ */
+export type WebhookHandlers<R> = {
+  readonly [K in UnwrapWebhookEvent["type"]]: (event: Extract<UnwrapWebhookEvent, { readonly type: K }>) => R;
+};
+
+/**
+ * Call the handler of `event`'s type and return what it returns; an event type this file does not
+ * know goes to `onUnknown` (an argument of its own, not a key of `handlers`: a vendor's event type
+ * may be called anything). A record that lacks the handler (built without tsc's check) throws
+ * TypeError.
+ */
+export function dispatch<R>(
+  event: UnwrapWebhookEvent | UnknownWebhookEvent,
+  handlers: WebhookHandlers<R>,
+  onUnknown: (event: UnknownWebhookEvent) => R,
+): R {
+  if (event instanceof UnknownWebhookEvent) return onUnknown(event);
+  const tag: string = event["type"];
+  const handler: unknown = hasOwn(handlers as JsonObject, tag) ? (handlers as JsonObject)[tag] : undefined;
+  if (typeof handler !== "function") throw new TypeError(`no handler for event type ${JSON.stringify(tag)}`);
+  return (handler as (event: UnwrapWebhookEvent) => R)(event);
+}
+
 /** The request is not proven to come from the sender: the message says which check failed, never the secret. */
 export class InvalidWebhookSignatureError extends Error {
   constructor(message: string) {
@@ -2022,6 +2053,8 @@ function hmacKey(secret: string | Uint8Array): Promise<unknown> {
   return key;
 }
 
+const PARSED_ALREADY = ": JSON parsed already? Pass the body exactly as received, the signature covers its bytes";
+
 /** A value's type, as an argument error names it: `null`, `number`, `Object`, `Array`, `Map`, ... */
 function typeName(value: unknown): string {
   if (value === null) return "null";
@@ -2037,7 +2070,9 @@ function typeName(value: unknown): string {
  */
 function checkArguments(body: unknown, headers: unknown, options: unknown): number {
   if (typeof body !== "string" && !(body instanceof Uint8Array) && !(body instanceof ArrayBuffer)) {
-    throw new TypeError(`payload must be the raw request body (string, Uint8Array or ArrayBuffer), not ${typeName(body)}`);
+    // What JSON.parse (or express.json()) makes is not the body: its bytes are what is signed.
+    const parsed = Array.isArray(body) || isPlainObject(body) ? PARSED_ALREADY : "";
+    throw new TypeError(`payload must be the raw request body (string, Uint8Array or ArrayBuffer), not ${typeName(body)}${parsed}`);
   }
   if (typeof headers !== "object" || headers === null || Array.isArray(headers)) {
     throw new TypeError(`headers must be a Headers object or a record of header values, not ${typeName(headers)}`);
@@ -2064,6 +2099,17 @@ function sameText(a: string, b: string): boolean {
   return diff === 0;
 }
 
+/** The base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`: a `v1,` signature's text. */
+async function signature(secret: string | Uint8Array, webhookId: string, timestamp: string, body: string | Uint8Array | ArrayBuffer): Promise<string> {
+  const prefix = UTF8_ENCODER.encode(`${webhookId}.${timestamp}.`);
+  const payload = typeof body === "string" ? UTF8_ENCODER.encode(body) : body instanceof Uint8Array ? body : new Uint8Array(body);
+  const signed = new Uint8Array(prefix.length + payload.length);
+  signed.set(prefix);
+  signed.set(payload, prefix.length);
+  const key = await hmacKey(secret);
+  return base64Encode(new Uint8Array(await platform.crypto.subtle.sign("HMAC", key, signed)));
+}
+
 /**
  * Check a delivery's Standard Webhooks signature; rejects with InvalidWebhookSignatureError if it fails.
  *
@@ -2088,13 +2134,7 @@ export async function verifySignature(body: string | Uint8Array | ArrayBuffer, h
   if (LONE_SURROGATE.test(webhookId) || (typeof body === "string" && LONE_SURROGATE.test(body))) {
     throw new InvalidWebhookSignatureError("payload or webhook-id is not valid text");
   }
-  const prefix = UTF8_ENCODER.encode(`${webhookId}.${timestamp}.`);
-  const payload = typeof body === "string" ? UTF8_ENCODER.encode(body) : body instanceof Uint8Array ? body : new Uint8Array(body);
-  const signed = new Uint8Array(prefix.length + payload.length);
-  signed.set(prefix);
-  signed.set(payload, prefix.length);
-  const key = await hmacKey(options.secret);
-  const expected = base64Encode(new Uint8Array(await platform.crypto.subtle.sign("HMAC", key, signed)));
+  const expected = await signature(options.secret, webhookId, timestamp, body);
   let foundV1 = false;
   for (const entry of signatures.split(WHITESPACE)) {
     const comma = entry.indexOf(",");
@@ -2120,4 +2160,53 @@ export async function unwrap(
 ): Promise<UnwrapWebhookEvent | UnknownWebhookEvent> {
   await verifySignature(body, headers, options);
   return parseEvent(body, options);
+}
+
+/** Options of `signHeaders`. */
+export interface SignOptions {
+  /** The `webhook-id`: a random `msg_...` id unless given (not empty, no control characters). */
+  readonly msgId?: string;
+  /** The `webhook-timestamp`, whole seconds since the epoch: now unless given (an old one makes a delivery `unwrap` refuses). */
+  readonly timestamp?: number;
+}
+
+/** The Standard Webhooks headers `signHeaders` makes: a plain record, which `unwrap` and `fetch` both take. */
+export type SignedHeaders = {
+  "webhook-id": string;
+  "webhook-timestamp": string;
+  "webhook-signature": string;
+};
+
+const BAD_ID = /[\x00-\x1f\x7f]|\p{Surrogate}/u;
+
+/**
+ * The Standard Webhooks headers a sender sends with `body`: for your handler's tests.
+ *
+ *     const body = JSON.stringify(event);
+ *     const headers = await signHeaders(body, "whsec_..."); // webhook-id, webhook-timestamp, webhook-signature
+ *     await unwrap(body, headers, { secret: "whsec_..." }); // passes
+ *
+ * `secret` is read as `verifySignature` reads it (`whsec_<base64>`, else raw UTF-8; or the key's
+ * bytes), and a bad one rejects with InvalidWebhookSignatureError as there. Wrong arguments reject
+ * with TypeError or RangeError.
+ */
+export async function signHeaders(body: string | Uint8Array | ArrayBuffer, secret: string | Uint8Array, options: SignOptions = {}): Promise<SignedHeaders> {
+  checkArguments(body, {}, { secret });
+  if (typeof options !== "object" || options === null) throw new TypeError(`options must be an object, not ${typeName(options)}`);
+  const { msgId, timestamp } = options as { msgId?: unknown; timestamp?: unknown };
+  let id: string;
+  if (msgId === undefined) {
+    id = "msg_" + Array.from(platform.crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+  } else if (typeof msgId !== "string") throw new TypeError(`msgId must be a string, not ${typeName(msgId)}`);
+  else if (msgId === "" || BAD_ID.test(msgId)) throw new RangeError("msgId must be a non-empty string without control characters or lone surrogates");
+  else id = msgId;
+  let seconds: number;
+  if (timestamp === undefined) seconds = Math.floor(Date.now() / 1000);
+  else if (typeof timestamp !== "number") throw new TypeError(`timestamp must be whole seconds (a number), not ${typeName(timestamp)}`);
+  else if (!Number.isSafeInteger(timestamp)) throw new RangeError(`timestamp must be whole seconds, not ${timestamp}`);
+  else if (timestamp < 0) throw new RangeError("timestamp must not be negative");
+  else seconds = timestamp;
+  if (typeof body === "string" && LONE_SURROGATE.test(body)) throw new RangeError("payload is not valid text: it holds a lone surrogate");
+  const text = String(seconds);
+  return { "webhook-id": id, "webhook-timestamp": text, "webhook-signature": `v1,${await signature(secret, id, text, body)}` };
 }

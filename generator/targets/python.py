@@ -535,6 +535,7 @@ def module_view(spec: model.Spec) -> PyModule:
             "parse_event",
             "verify_signature",
             "unwrap",
+            "sign_headers",
         ]
     public += [class_name(d.name) for d in spec.unions] + [class_name(o.name) for o in spec.objects]
     return PyModule(

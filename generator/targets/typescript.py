@@ -30,6 +30,7 @@ from . import base
 MODULE_NAMES = frozenset(
     {"WebhookDecodeError", "InvalidWebhookSignatureError", "UnknownWebhookEvent", "HeadersLike"}
     | {"ParseOptions", "VerifyOptions", "UnwrapOptions", "Invalid", "JsonObject"}
+    | {"SignOptions", "SignedHeaders", "WebhookHandlers"}
 )
 GLOBAL_NAMES = frozenset(
     {"Object", "Function", "Array", "Number", "Boolean", "String", "Symbol", "BigInt", "Date", "RegExp"}

@@ -217,6 +217,9 @@ test("finite, non-negative tolerances are used as given; an absent one is 300", 
   await ow.verifySignature(body, old, { secret: SECRET, tolerance: 400 });
 });
 
+// What both modules add for a body that JSON parsing made (the express.json() mistake).
+const PARSED = ": JSON parsed already? Pass the body exactly as received, the signature covers its bytes";
+
 test("arguments of the wrong type reject with TypeError, in the Python module's words", async () => {
   const body = JSON.stringify(realtime());
   const headers = sign(body);
@@ -225,8 +228,10 @@ test("arguments of the wrong type reject with TypeError, in the Python module's 
     ["body", null, "payload must be the raw request body (string, Uint8Array or ArrayBuffer), not null"],
     ["body", undefined, "payload must be the raw request body (string, Uint8Array or ArrayBuffer), not undefined"],
     ["body", 12, "payload must be the raw request body (string, Uint8Array or ArrayBuffer), not number"],
-    ["body", realtime(), "payload must be the raw request body (string, Uint8Array or ArrayBuffer), not Object"], // express.json()
-    ["body", [1, 2], "payload must be the raw request body (string, Uint8Array or ArrayBuffer), not Array"],
+    ["body", realtime(), `payload must be the raw request body (string, Uint8Array or ArrayBuffer), not Object${PARSED}`], // express.json()
+    ["body", Object.assign(Object.create(null), realtime()), `payload must be the raw request body (string, Uint8Array or ArrayBuffer), not Object${PARSED}`],
+    ["body", [1, 2], `payload must be the raw request body (string, Uint8Array or ArrayBuffer), not Array${PARSED}`],
+    ["body", new Map(), "payload must be the raw request body (string, Uint8Array or ArrayBuffer), not Map"],
     ["body", new DataView(new ArrayBuffer(2)), "payload must be the raw request body (string, Uint8Array or ArrayBuffer), not DataView"],
     ["headers", null, "headers must be a Headers object or a record of header values, not null"],
     ["headers", undefined, "headers must be a Headers object or a record of header values, not undefined"],
