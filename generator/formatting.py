@@ -12,7 +12,7 @@ sends the whole formatted text through compile(), for its line number. (A chunk 
 exactly when it compiles in place: chunks are whole top-level statements, and the first one, which
 holds any `from __future__` import, starts the file.)
 
-Text the built-in layout wrote (generator/targets/base.py and the built-in templates) is already
+Text the built-in layout wrote (generator/targets/python_writer.py and the built-in templates) is already
 black's output, which tests/test_formatting.py and tests/fuzz_specs.py check against black: such a
 chunk goes through black only where a line of code in it is longer than black's limit, which is
 where the layout left a line for black to split (`left_for_black`). Every chunk goes through
