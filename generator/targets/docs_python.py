@@ -4,8 +4,9 @@ annotations as the vendor's SDK writes them (`Optional[str]`, `List[DataSipHeade
 Names come from the Python target (generator/targets/python.py), so every name the page shows is
 one the module defines: a nested class appears by its name relative to the top-level class that
 holds it (`Data` under `class BatchCancelledWebhookEvent: …`), which the module makes a class
-attribute of that class. The mapper builds the same tree of bullets as the CLI flavour's; the
-template adds a usage part before `## Domain Types`. The format's rules are in spec/README.md
+attribute of that class. Annotations come from the Python target's builder (python.annotation_of)
+with this page's policy, and the bullets from the CLI flavour's walk (docs_cli.children) with this
+page's flavour; the template adds a usage part before `## Domain Types`. The format's rules are in spec/README.md
 ("The Python flavour" of the docs pages).
 """
 
@@ -85,9 +86,10 @@ def annotation(t: model.Type, scope: Scope) -> str:
 
 
 def field_annotation(f: model.Field, scope: Scope) -> str:
-    shown = annotation(f.type, scope)
+    how = scope.annotations
+    shown = python.annotation_of(f.type, how)
     # Optional and nullable reads as one Optional, as in the vendor's SDK.
-    return f"Optional[{shown}]" if f.optional and not isinstance(f.type, model.Nullable) else shown
+    return str(how.nullable(shown) if f.optional and not isinstance(f.type, model.Nullable) else shown)
 
 
 def field_bullet(f: model.Field, scope: Scope) -> Bullet:
