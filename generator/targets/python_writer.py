@@ -33,7 +33,11 @@ def lit(value: object) -> str:
     """A Python literal; a string in the quotes black chooses (double, unless that takes more
     backslashes), so that black has nothing to change."""
     text = repr(value)
-    return normalize_string_quotes(text) if isinstance(value, str) else text
+    if not isinstance(value, str):
+        return text
+    if text[0] == "'" and '"' not in text and "\\" not in text:
+        return f'"{value}"'  # what normalize_string_quotes gives, without its regular expressions
+    return normalize_string_quotes(text)
 
 
 def py_escape(text: str) -> str:
