@@ -11,7 +11,7 @@ themselves never depend on the spec's names, so they are in black's layout as wr
 
 Where black would split in a way not covered here, a line stays whole and black splits it
 (formatting.left_for_black finds it): the output is black's either way, only slower.
-Only the Python targets import this module (and black).
+Only the Python family (python, msgspec, pydantic, docs_python) imports this module, and black.
 """
 
 from __future__ import annotations
