@@ -12,7 +12,7 @@ sends the whole formatted text through compile(), for its line number. (A chunk 
 exactly when it compiles in place: chunks are whole top-level statements, and the first one, which
 holds any `from __future__` import, starts the file.)
 
-Text the built-in layout wrote (generator/targets/base.py and the built-in templates) is already
+Text the built-in layout wrote (generator/targets/python_writer.py and the built-in templates) is already
 black's output, which tests/test_formatting.py and tests/fuzz_specs.py check against black: such a
 chunk goes through black only where a line of code in it is longer than black's limit, which is
 where the layout left a line for black to split (`left_for_black`). Every chunk goes through
@@ -44,6 +44,7 @@ import sys
 import tempfile
 import tokenize
 from pathlib import Path
+from multiprocessing.connection import Connection
 from types import CodeType
 from typing import Iterator
 
@@ -188,8 +189,8 @@ def _shape(code: CodeType) -> tuple[object, ...]:
 
 def check_many(pairs: list[tuple[str, str]]) -> list[bool]:
     """same_code for each (chunk, cached text): across forked processes when there is much to check
-    (compiling is most of it: a second or two for the 5.6 MB module of 1,000 events)."""
-    global _to_check
+    (compiling is most of it: a second or two for the 5.6 MB module of 1,000 events). Each process
+    has `pairs` from the fork, and sends back only its answers."""
     workers = usable_cpus()
     if (
         workers < 2
@@ -197,26 +198,36 @@ def check_many(pairs: list[tuple[str, str]]) -> list[bool]:
         or "fork" not in multiprocessing.get_all_start_methods()
     ):
         return [same_code(chunk, cached) for chunk, cached in pairs]
-    _to_check = pairs  # inherited by the forked workers rather than sent to them
+    context = multiprocessing.get_context("fork")
+    slices = [range(i, len(pairs), workers) for i in range(workers)]  # interleaved: even sizes
+    pipes = [context.Pipe(duplex=False) for _ in slices]
+    processes = [
+        context.Process(target=_check_slice, args=(pairs, indexes, send), daemon=True)
+        for indexes, (_, send) in zip(slices, pipes)
+    ]
+    out = [False] * len(pairs)  # a process that fails leaves its chunks unchecked: formatted again
     try:
-        context = multiprocessing.get_context("fork")
-        with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            slices = [range(i, len(pairs), workers * 4) for i in range(workers * 4)]  # interleaved: even sizes
-            results = list(pool.map(check_slice, slices))
+        for process in processes:
+            process.start()
+        for _, send in pipes:
+            send.close()
+        for indexes, (receive, _) in zip(slices, pipes):
+            with contextlib.suppress(EOFError, OSError):
+                for i, ok in zip(indexes, receive.recv()):
+                    out[i] = ok
     finally:
-        _to_check = []
-    out = [False] * len(pairs)
-    for indexes, oks in zip(slices, results):
-        for i, ok in zip(indexes, oks):
-            out[i] = ok
+        for process in processes:
+            if process.pid is not None:
+                process.join()
+        for receive, _ in pipes:
+            receive.close()
     return out
 
 
-_to_check: list[tuple[str, str]] = []
-
-
-def check_slice(indexes: range) -> list[bool]:
-    return [same_code(*_to_check[i]) for i in indexes]
+def _check_slice(pairs: list[tuple[str, str]], indexes: range, send: Connection) -> None:
+    """In a forked process: same_code for the pairs at `indexes`, sent as one list."""
+    send.send([same_code(*pairs[i]) for i in indexes])
+    send.close()
 
 
 def comments(text: str) -> list[str]:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import fuzz_docs
 from conftest import KITCHEN
-from generator.targets import base, docs_cli, docs_python, markdown_text
+from generator.targets import docs_cli, docs_python, markdown_text, python_writer
 from generator import render, spec
 
 HOSTILE = 'A second line; "quotes", back\\slashes, `ticks`, {{ braces }}, {% tags %} and """triple""" quotes.'
@@ -72,7 +72,7 @@ def test_kitchen_sink_description_is_verbatim_in_markdown_and_python() -> None:
 
 @given(st.text())
 def test_py_escape_round_trips_any_text(text: str) -> None:
-    assert eval('"""' + base.py_escape(text) + '"""') == text  # noqa: S307 - the point of the test
+    assert eval('"""' + python_writer.py_escape(text) + '"""') == text  # noqa: S307 - the point of the test
 
 
 @settings(max_examples=25, deadline=None)

@@ -24,7 +24,7 @@ import synthetic  # noqa: E402
 
 def rendered(path: Path) -> str:
     loaded = spec.load(path)
-    return render.environment().get_template("python/module.py.j2").render(module=python.module_view(loaded))
+    return python.module_text(loaded, render.environment())[0]
 
 
 @pytest.fixture(scope="module")

@@ -219,6 +219,24 @@ def enclosing(path: Path, line: int) -> str:
     return best
 
 
+def test_readme_lists_every_walk() -> None:
+    """README's "Adding a field kind" names, file by file, exactly the functions that walk the
+    model's types (the ones the mypy test below expects mypy to name), besides the loader's branch."""
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Adding a field kind") :]
+    section = section[: section.index("the pydantic module follows")]
+    listed = {
+        (file, name)
+        for file, inside in re.findall(r"`(?:[\w/]*/)?(\w+\.py)`\s\(([^()]*)\)", section)
+        for name in re.findall(r"`(\w+)`", inside)
+    }
+    found = set().union(*(walkers(p) for p in [*(root / "generator").rglob("*.py"), root / "tests" / "corpus.py"]))
+    assert found - listed == set(), "README's list misses these walks"
+    loader = {("model.py", "Type"), ("spec.py", "Shape"), ("spec.py", "type_of")}  # the class and the loader's branch
+    assert listed - found == loader, "README lists what is not a walk"
+
+
 def test_mypy_names_every_function_that_misses_a_new_kind(tmp_path: Path) -> None:
     """A new scalar kind, a new container kind (and the loader's key that declares it) added to a
     copy of the model: mypy fails in every function that walks the model's types, each naming
@@ -256,7 +274,12 @@ def test_mypy_names_every_function_that_misses_a_new_kind(tmp_path: Path) -> Non
             flagged[(path.name, enclosing(path, int(where[2])))] = flagged.get((path.name, enclosing(path, int(where[2]))), "") + where[3]
     expected = set().union(*(walkers(p) for p in [*copy.rglob("*.py"), tmp_path / "corpus.py"]))
     # what the model's promise names: its own walk, the loader's, the shared checks', each target's, the corpus'
-    assert {"model.py", "spec.py", "base.py", "corpus.py", "python.py", "typescript.py"} <= {file for file, _ in expected}
+    assert {"model.py", "spec.py", "base.py", "corpus.py", "python.py", "typescript.py", "json_schema.py", "docs_cli.py"} <= {
+        file for file, _ in expected
+    }
+    # one annotation builder for the three Python outputs, one bullet walk for both docs flavours
+    assert ("python.py", "annotation_of") in expected and ("docs_cli.py", "children") in expected
+    assert not {file for file, _ in expected} & {"msgspec.py", "docs_python.py"}
     missed = sorted(expected - set(flagged))
     assert not missed, f"mypy does not name {missed}:\n{result.stdout}"
     for (file, function), messages in flagged.items():

@@ -7,7 +7,7 @@ template prints the tree. The format's rules are in spec/README.md.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import assert_never
+from typing import Callable, assert_never
 
 import jinja2
 
@@ -84,29 +84,35 @@ def summary(t: model.Type) -> str:
             assert_never(t)
 
 
-def value_bullet(value: str | int | bool) -> Bullet:
-    return Bullet(base.json_text(value))
+@dataclass(frozen=True)
+class Flavour:
+    """What a flavour of the page writes where the flavours differ, for `children`."""
+
+    field: Callable[[model.Field], Bullet]  # a field's bullet
+    value: Callable[[str | int | bool], str]  # a value's label
+    values: Callable[[tuple[str | int | bool, ...]], str]  # the label of an open enum's known values
+    string: str  # the label of any other string, in an open enum
+    tagged: bool  # a union's tag lists its value (the CLI flavour's summary says it already)
 
 
-def children(t: model.Type, description: str | None, is_discriminator: bool = False) -> tuple[Bullet, ...]:
+def children(
+    t: model.Type, description: str | None, flavour: Flavour, is_discriminator: bool = False
+) -> tuple[Bullet, ...]:
     """What follows a type's own bullet: an object's fields, an enum's values, and so on."""
     match t:
         case model.Object(fields=fields):
-            return tuple(field_bullet(f) for f in fields)
+            return tuple(flavour.field(f) for f in fields)
         case model.Array(item=inner) | model.Map(value=inner):
-            return children(inner, description)
+            return children(inner, description, flavour)
         case model.Nullable(inner=inner):
-            return children(inner, description, is_discriminator)
+            return children(inner, description, flavour, is_discriminator)
         case model.Literal(value=value):
-            # A union's tag says its value in the summary already.
-            return () if is_discriminator else (value_bullet(value),)
+            return () if is_discriminator and not flavour.tagged else (Bullet(flavour.value(value)),)
         case model.Enum(values=values, open=True):
-            closed = Bullet(
-                " or ".join(base.json_text(v) for v in values), description, tuple(map(value_bullet, values))
-            )
-            return (closed, Bullet("string"))
+            known = Bullet(flavour.values(values), description, tuple(Bullet(flavour.value(v)) for v in values))
+            return (known, Bullet(flavour.string))
         case model.Enum(values=values):
-            return tuple(map(value_bullet, values))
+            return tuple(Bullet(flavour.value(v)) for v in values)
         case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Ref():
             return ()
         case _:
@@ -115,11 +121,20 @@ def children(t: model.Type, description: str | None, is_discriminator: bool = Fa
 
 def field_bullet(f: model.Field) -> Bullet:
     label = f"{f.key}: {'optional ' if f.optional else ''}{summary(f.type)}"
-    return Bullet(label, f.description, children(f.type, f.description, f.is_discriminator))
+    return Bullet(label, f.description, children(f.type, f.description, CLI, f.is_discriminator))
+
+
+CLI = Flavour(
+    field=field_bullet,
+    value=base.json_text,
+    values=lambda values: " or ".join(map(base.json_text, values)),
+    string="string",
+    tagged=False,
+)
 
 
 def object_bullet(obj: model.Object) -> Bullet:
-    return Bullet(f"{obj.name.snake}: {summary(obj)}", obj.description, children(obj, obj.description))
+    return Bullet(f"{obj.name.snake}: {summary(obj)}", obj.description, children(obj, obj.description, CLI))
 
 
 def definition_bullet(d: model.Definition) -> Bullet:

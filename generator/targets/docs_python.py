@@ -4,8 +4,9 @@ annotations as the vendor's SDK writes them (`Optional[str]`, `List[DataSipHeade
 Names come from the Python target (generator/targets/python.py), so every name the page shows is
 one the module defines: a nested class appears by its name relative to the top-level class that
 holds it (`Data` under `class BatchCancelledWebhookEvent: …`), which the module makes a class
-attribute of that class. The mapper builds the same tree of bullets as the CLI flavour's; the
-template adds a usage part before `## Domain Types`. The format's rules are in spec/README.md
+attribute of that class. Annotations come from the Python target's builder (python.annotation_of)
+with this page's policy, and the bullets from the CLI flavour's walk (docs_cli.children) with this
+page's flavour; the template adds a usage part before `## Domain Types`. The format's rules are in spec/README.md
 ("The Python flavour" of the docs pages).
 """
 
@@ -18,7 +19,8 @@ import jinja2
 
 from .. import model
 from . import base, python
-from .docs_cli import Bullet, Section
+from .docs_cli import Bullet, Flavour, Section, children
+from .python_writer import Subscript
 
 # -- naming policy: the Python target's -------------------------------------------------------
 
@@ -30,10 +32,39 @@ class Scope:
     top: model.Object | None
     taken: frozenset[str]  # the module's class names
 
-    def class_of(self, obj: model.Object) -> str:
+    def class_of(self, t: model.Ref | model.Object) -> str:
         """A nested object's class by its name relative to `top` where the module has one, else in full."""
-        relative = python.relative_class_name(self.top, obj, self.taken) if self.top is not None else None
-        return relative if relative is not None else python.class_name(obj.name)
+        match t:
+            case model.Object() if self.top is not None:
+                relative = python.relative_class_name(self.top, t, self.taken)
+                return relative if relative is not None else python.class_name(t.name)
+            case model.Ref() | model.Object():
+                return python.class_name(t.name)
+            case _:
+                assert_never(t)
+
+    @property
+    def annotations(self) -> python.Annotations:
+        """Annotations as the vendor's SDK writes them: `Optional[str]`, `List[DataSipHeader]`."""
+        return python.Annotations(
+            literal=py_literal,
+            boolean_literal=None,
+            open_enum=lambda known: Subscript("Union", (known, "str")),
+            array=lambda item: Subscript("List", (item,)),
+            map=lambda value: Subscript("Dict", ("str", value)),
+            nullable=lambda inner: Subscript("Optional", (inner,)),
+            named=self.class_of,
+        )
+
+    @property
+    def flavour(self) -> Flavour:
+        return Flavour(
+            field=lambda f: field_bullet(f, self),
+            value=py_literal,
+            values=literal_annotation,
+            string="str",
+            tagged=True,  # unlike the CLI flavour, every literal lists its value, the discriminator's too
+        )
 
 
 # -- type mapper --------------------------------------------------------------------------------
@@ -51,74 +82,30 @@ def literal_annotation(values: tuple[str | int | bool, ...]) -> str:
 
 
 def annotation(t: model.Type, scope: Scope) -> str:
-    match t:
-        case model.String():
-            return "str"
-        case model.Integer():
-            return "int"
-        case model.Float():
-            return "float"
-        case model.Boolean():
-            return "bool"
-        case model.Literal(value=value):
-            return literal_annotation((value,))
-        case model.Enum(values=values, open=is_open):
-            return f"Union[{literal_annotation(values)}, str]" if is_open else literal_annotation(values)
-        case model.Array(item=item):
-            return f"List[{annotation(item, scope)}]"
-        case model.Map(value=value):
-            return f"Dict[str, {annotation(value, scope)}]"
-        case model.Nullable(inner=inner):
-            return f"Optional[{annotation(inner, scope)}]"
-        case model.Ref(name=name):
-            return python.class_name(name)
-        case model.Object():
-            return scope.class_of(t)
-        case _:
-            assert_never(t)
-
-
-def value_bullet(value: str | int | bool) -> Bullet:
-    return Bullet(py_literal(value))
-
-
-def children(t: model.Type, description: str | None, scope: Scope) -> tuple[Bullet, ...]:
-    """What follows a type's own bullet: an object's fields, an enum's values, and so on."""
-    match t:
-        case model.Object(fields=fields):
-            return tuple(field_bullet(f, scope) for f in fields)
-        case model.Array(item=inner) | model.Map(value=inner) | model.Nullable(inner=inner):
-            return children(inner, description, scope)
-        case model.Literal(value=value):
-            # Unlike the CLI flavour, every literal lists its value, the discriminator's too.
-            return (value_bullet(value),)
-        case model.Enum(values=values, open=True):
-            closed = Bullet(literal_annotation(values), description, tuple(map(value_bullet, values)))
-            return (closed, Bullet("str"))
-        case model.Enum(values=values):
-            return tuple(map(value_bullet, values))
-        case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Ref():
-            return ()
-        case _:
-            assert_never(t)
+    return str(python.annotation_of(t, scope.annotations))
 
 
 def field_annotation(f: model.Field, scope: Scope) -> str:
-    shown = annotation(f.type, scope)
+    how = scope.annotations
+    shown = python.annotation_of(f.type, how)
     # Optional and nullable reads as one Optional, as in the vendor's SDK.
-    return f"Optional[{shown}]" if f.optional and not isinstance(f.type, model.Nullable) else shown
+    return str(how.nullable(shown) if f.optional and not isinstance(f.type, model.Nullable) else shown)
 
 
 def field_bullet(f: model.Field, scope: Scope) -> Bullet:
     return Bullet(
-        f"{python.attr(f.ident)}: {field_annotation(f, scope)}", f.description, children(f.type, f.description, scope)
+        f"{python.attr(f.ident)}: {field_annotation(f, scope)}",
+        f.description,
+        children(f.type, f.description, scope.flavour),
     )
 
 
 def class_bullet(obj: model.Object, taken: frozenset[str]) -> Bullet:
     """A top-level object: `class X: …`, its description, its fields (nested classes named relative to X)."""
     return Bullet(
-        f"class {python.class_name(obj.name)}: …", obj.description, children(obj, obj.description, Scope(obj, taken))
+        f"class {python.class_name(obj.name)}: …",
+        obj.description,
+        children(obj, obj.description, Scope(obj, taken).flavour),
     )
 
 

@@ -8,14 +8,33 @@ unknown keys are dropped, not kept.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import assert_never
+from dataclasses import dataclass, replace
 
 import jinja2
 
 from .. import model
 from ..problems import Problem
 from . import base, python
+from .python_writer import (
+    AnnAssign,
+    Assign,
+    Call,
+    CallLine,
+    Declare,
+    Def,
+    Display,
+    Docstring,
+    Expr,
+    Placed,
+    PyWriter,
+    Statement,
+    UnionAlias,
+    either,
+    format_python,
+    lit,
+    py_docstring,
+    py_escape,
+)
 
 # -- naming policy: the Python target's spellings, plus the names this module defines ------------
 
@@ -52,36 +71,18 @@ def check(spec: model.Spec) -> list[Problem]:
     return problems
 
 
-# -- type mapper ------------------------------------------------------------------------------------
+# -- type mapper: the stdlib module's annotations, but for what msgspec cannot check ----------------
+
+ANNOTATIONS = replace(
+    python.STDLIB,
+    boolean_literal="bool",  # msgspec has no boolean literals: __post_init__ checks the value
+    open_enum=lambda known: "str",
+)
 
 
-def annotation(t: model.Type) -> base.Expr:
+def annotation(t: model.Type) -> Expr:
     """As a tree, so that a declaration too long for its line can be split as black splits it."""
-    match t:
-        case model.String():
-            return "str"
-        case model.Integer():
-            return "int"
-        case model.Float():
-            return "float"
-        case model.Boolean():
-            return "bool"
-        case model.Literal(value=bool()):
-            return "bool"  # msgspec has no boolean literals: __post_init__ checks the value
-        case model.Literal(value=value):
-            return base.Subscript("Literal", (python.lit(value),))
-        case model.Enum(values=values, open=is_open):
-            return "str" if is_open else base.Subscript("Literal", tuple(map(python.lit, values)))
-        case model.Array(item=item):
-            return base.Subscript("tuple", (annotation(item), "..."))
-        case model.Map(value=value):
-            return base.Subscript("dict", ("str", annotation(value)))
-        case model.Nullable(inner=inner):
-            return base.either(annotation(inner), "None")
-        case model.Ref(name=name) | model.Object(name=name):
-            return python.class_name(name)
-        case _:
-            assert_never(t)
+    return python.annotation_of(t, ANNOTATIONS)
 
 
 # -- views -------------------------------------------------------------------------------------------
@@ -89,7 +90,7 @@ def annotation(t: model.Type) -> base.Expr:
 
 @dataclass(frozen=True)
 class MsgField:
-    declaration: str  # `attr: annotation [= default]`, laid out at the class body's indentation
+    declaration: Placed  # `attr: annotation [= default]`, in the class body
     docstring: str | None
 
 
@@ -103,18 +104,18 @@ class BoolCheck:
 @dataclass(frozen=True)
 class MsgStruct:
     cls: str
-    header: str  # the `class` line: its base and the class keywords of msgspec.Struct
-    docstring: str | None
+    header: Placed  # the `class` line: its base and the class keywords of msgspec.Struct
+    docstring: Placed | None
     fields: tuple[MsgField, ...]
     bool_checks: tuple[BoolCheck, ...]
     tag_attr: str | None  # the discriminator, readable as a property (msgspec keeps it in the config)
     tag: str | None  # its value, as a Python literal
-    tag_def: str  # the def line of that property
+    tag_def: Placed | None  # the def line of that property
 
 
 @dataclass(frozen=True)
 class MsgUnion:
-    alias: str  # the `<Union>: TypeAlias = Union[...]` statement
+    alias: Placed  # the `<Union>: TypeAlias = Union[...]` statement
     docstring: str | None
 
 
@@ -124,9 +125,9 @@ class MsgEntry:
     discriminator: str  # the JSON key, as a Python literal
     discriminator_attr: str
     discriminator_prose: str
-    known: str  # the `_KNOWN = frozenset(...)` statement: the tags of the known events
-    decoder: str  # the `_DECODER = ...` statement
-    convert: str  # parse_event's `event = msgspec.convert(...)` statement
+    known: Placed  # the `_KNOWN = frozenset(...)` statement: the tags of the known events
+    decoder: Placed  # the `_DECODER = ...` statement
+    convert: Placed  # parse_event's `event = msgspec.convert(...)` statement
 
 
 @dataclass(frozen=True)
@@ -138,54 +139,52 @@ class MsgModule:
     entry: MsgEntry | None
 
 
-def field_view(f: model.Field) -> MsgField:
+def declaration(f: model.Field) -> Statement:
     t = annotation(f.type)
     spelled = attr(f.ident)
     renamed = spelled != f.key
     if f.optional and renamed:
-        declaration = base.assignment(
+        return Assign(
             f"{spelled}: {t} | msgspec.UnsetType",
-            base.Call("msgspec.field", ("default=msgspec.UNSET", f"name={python.lit(f.key)}")),
-            4,
+            Call("msgspec.field", ("default=msgspec.UNSET", f"name={lit(f.key)}")),
         )
-    elif f.optional:
-        declaration = base.annotated_assignment(spelled, base.either(t, "msgspec.UnsetType"), "msgspec.UNSET", 4)
-    elif renamed:
-        declaration = base.assignment(f"{spelled}: {t}", base.Call("msgspec.field", (f"name={python.lit(f.key)}",)), 4)
-    else:
-        declaration = base.annotated(spelled, t, "", 4)
-    docstring = base.py_docstring(f.description) if f.description is not None else None
-    return MsgField(declaration, docstring)
+    if f.optional:
+        return AnnAssign(spelled, either(t, "msgspec.UnsetType"), "msgspec.UNSET")
+    if renamed:
+        return Assign(f"{spelled}: {t}", Call("msgspec.field", (f"name={lit(f.key)}",)))
+    return Declare(spelled, t)
 
 
-def struct_view(obj: model.Object, tags: dict[str, tuple[str, str]]) -> MsgStruct:
+def field_view(f: model.Field, w: PyWriter) -> MsgField:
+    return MsgField(w(declaration(f)), py_docstring(f.description) if f.description is not None else None)
+
+
+def struct_view(obj: model.Object, tags: dict[str, tuple[str, str]], w: PyWriter) -> MsgStruct:
     tagged = tags.get(obj.name.snake)
     cls = python.class_name(obj.name)
     options = ["frozen=True", "kw_only=True", "gc=False"]  # decoded JSON holds no cycles: skip GC tracking
     if tagged is not None:
-        options += [f"tag_field={python.lit(tagged[0])}", f"tag={python.lit(tagged[1])}"]
+        options += [f"tag_field={lit(tagged[0])}", f"tag={lit(tagged[1])}"]
     tag_attr = attr(tagged[0]) if tagged is not None else None
-    tag = python.lit(tagged[1]) if tagged is not None else None
-    fields = tuple(field_view(f) for f in obj.fields if tagged is None or f.key != tagged[0])
+    tag = lit(tagged[1]) if tagged is not None else None
     checks = tuple(
         BoolCheck(attr(f.ident), repr(f.type.value), base.json_text(f.type.value))
         for f in obj.fields
         if isinstance(f.type, model.Literal) and isinstance(f.type.value, bool)
     )
-    tag_def = base.def_line(tag_attr, "self", f"Literal[{tag}]", 4) if tag_attr is not None else ""
     return MsgStruct(
         cls=cls,
-        header=base.call(f"class {cls}(", ("_Base", *options), "):", 0),
-        docstring=base.py_block_docstring(obj.description, 4) if obj.description is not None else None,
-        fields=fields,
+        header=w(CallLine(f"class {cls}(", ("_Base", *options), "):")),
+        docstring=w(Docstring(obj.description)) if obj.description is not None else None,
+        fields=tuple(field_view(f, w) for f in obj.fields if tagged is None or f.key != tagged[0]),
         bool_checks=checks,
         tag_attr=tag_attr,
         tag=tag,
-        tag_def=tag_def,
+        tag_def=w(Def(tag_attr, "self", f"Literal[{tag}]")) if tag_attr is not None else None,
     )
 
 
-def module_view(spec: model.Spec) -> MsgModule:
+def module_view(spec: model.Spec, w: PyWriter) -> MsgModule:
     # msgspec dispatches a union of structs on a tag it keeps in each struct's config; a union of one
     # is just that struct, whose tag msgspec would not require: its discriminator stays a field.
     tags = {m.object.name.snake: (u.discriminator, m.tag) for u in spec.unions if len(u.members) > 1 for m in u.members}
@@ -194,27 +193,25 @@ def module_view(spec: model.Spec) -> MsgModule:
         cls = python.class_name(spec.entry.name)
         entry = MsgEntry(
             cls=cls,
-            discriminator=python.lit(spec.entry.discriminator),
+            discriminator=lit(spec.entry.discriminator),
             discriminator_attr=attr(spec.entry.discriminator),
             discriminator_prose=spec.entry.discriminator,
-            known=base.assignment(
-                "_KNOWN: Final",
-                base.Call("frozenset", (base.Display("{}", tuple(python.lit(m.tag) for m in spec.entry.members)),)),
-                0,
+            known=w(
+                Assign(
+                    "_KNOWN: Final", Call("frozenset", (Display("{}", tuple(lit(m.tag) for m in spec.entry.members)),))
+                )
             ),
-            decoder=base.assignment(
-                f"_DECODER: Final[msgspec.json.Decoder[{cls}]]", base.Call("msgspec.json.Decoder", (cls,)), 0
-            ),
-            convert=base.assignment(f"event: {cls}", base.Call("msgspec.convert", ("payload", cls, "strict=True")), 8),
+            decoder=w(Assign(f"_DECODER: Final[msgspec.json.Decoder[{cls}]]", Call("msgspec.json.Decoder", (cls,)))),
+            convert=w(Assign(f"event: {cls}", Call("msgspec.convert", ("payload", cls, "strict=True")))),
         )
     return MsgModule(
         source=base.comment_text(spec.source),
-        title=base.py_escape(spec.title),
-        structs=tuple(struct_view(o, tags) for o in spec.objects),
+        title=py_escape(spec.title),
+        structs=tuple(struct_view(o, tags, w) for o in spec.objects),
         unions=tuple(
             MsgUnion(
-                base.union_alias(python.class_name(u.name), [python.class_name(m.object.name) for m in u.members]),
-                base.py_docstring(u.description) if u.description is not None else None,
+                w(UnionAlias(python.class_name(u.name), tuple(python.class_name(m.object.name) for m in u.members))),
+                py_docstring(u.description) if u.description is not None else None,
             )
             for u in spec.unions
         ),
@@ -224,14 +221,17 @@ def module_view(spec: model.Spec) -> MsgModule:
 
 # -- output --------------------------------------------------------------------------------------------
 
+TEMPLATE = "msgspec/module.py.j2"
+
 
 def path(spec: model.Spec) -> str:
     return f"msgspec/{spec.module}_msgspec.py"
 
 
 def render(spec: model.Spec, env: jinja2.Environment) -> dict[str, str]:
-    template = "msgspec/module.py.j2"
-    return {path(spec): base.render_template(env, template, module=module_view(spec))}
+    w = PyWriter()
+    view = module_view(spec, w)
+    return {path(spec): w.finish(base.render_template(env, TEMPLATE, module=view))}
 
 
-TARGET = base.Target("msgspec", check, annotation, render, base.format_python, ("msgspec/module.py.j2",))
+TARGET = base.Target("msgspec", check, annotation, render, format_python, (TEMPLATE,))

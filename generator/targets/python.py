@@ -3,7 +3,7 @@
 Three parts, in the order the module is built: the naming policy (how spec names become Python
 names, and which names the module reserves), the type mapper (what each model type becomes:
 annotation, decode expression, encode expression, runtime helpers), and the output (the views the
-templates print, then black).
+templates print, laid out by python_writer.py).
 """
 
 from __future__ import annotations
@@ -13,15 +13,40 @@ import keyword
 import re
 import sys
 from dataclasses import dataclass
-from typing import assert_never
+from typing import Callable, assert_never
 
 import jinja2
-from black.strings import normalize_string_quotes
 
 from .. import __version__, model, naming
 from ..problems import Problem
 from . import base
-from .base import Call, Comprehension, Display, Expr, IfElse, Parens, Subscript, Test, either
+from .python_writer import (
+    AnnAssign,
+    Assign,
+    Call,
+    CallLine,
+    Comprehension,
+    Declare,
+    Def,
+    DictHead,
+    DictItem,
+    Display,
+    Docstring,
+    Expr,
+    If,
+    IfElse,
+    Parens,
+    Placed,
+    PyWriter,
+    Subscript,
+    Test,
+    UnionAlias,
+    either,
+    format_python,
+    lit,
+    py_docstring,
+    py_escape,
+)
 
 # -- naming policy --------------------------------------------------------------------------
 
@@ -56,13 +81,6 @@ UNKNOWN_EVENT_NAMES = frozenset({"raw", "to_dict"})
 def attr(key: str) -> str:
     """A JSON key as a Python attribute: `from` -> `from_`, `dict` -> `dict_` (see CLASS_BODY_NAMES)."""
     return key + "_" if keyword.iskeyword(key) or key in CLASS_BODY_NAMES else key
-
-
-def lit(value: object) -> str:
-    """A Python literal; a string in the quotes black chooses (double, unless that takes more
-    backslashes), so that black has nothing to change."""
-    text = repr(value)
-    return normalize_string_quotes(text) if isinstance(value, str) else text
 
 
 def class_name(name: model.Name) -> str:
@@ -130,15 +148,26 @@ def check(spec: model.Spec) -> list[Problem]:
 # Scalar checks are inlined rather than calling the runtime's _string & co.: a call per field
 # would cost a third of parse_event's time. Keep the two in step (tests/test_targets.py does).
 
-# Annotations and decode expressions are built as trees (base.Expr), so that the views can print
-# a line holding one split as black would split it; str() of a tree is its text on one line.
+# Annotations and decode expressions are built as trees (python_writer.Expr), so that a line
+# holding one can be split as black would split it; str() of a tree is its text on one line.
 
 
-def annotation(t: model.Type) -> str:
-    return str(annotation_expr(t))
+@dataclass(frozen=True)
+class Annotations:
+    """How one Python output writes a type where the outputs differ: the stdlib module (STDLIB),
+    the msgspec module (msgspec.ANNOTATIONS) and the Python docs page (docs_python.Scope)."""
+
+    literal: Callable[[str | int | bool], str]  # a literal value, inside Literal[...]
+    boolean_literal: Expr | None  # what a boolean literal is written as, if not Literal[True]
+    open_enum: Callable[[Expr], Expr]  # an open enum, from the Literal[...] of its known values
+    array: Callable[[Expr], Expr]
+    map: Callable[[Expr], Expr]  # from the values' annotation
+    nullable: Callable[[Expr], Expr]
+    named: Callable[[model.Ref | model.Object], str]  # a definition's or nested object's class
 
 
-def annotation_expr(t: model.Type) -> Expr:
+def annotation_of(t: model.Type, how: Annotations) -> Expr:
+    """The annotation of a value of `t`, in one output's way of writing types."""
     match t:
         case model.String():
             return "str"
@@ -148,21 +177,46 @@ def annotation_expr(t: model.Type) -> Expr:
             return "float"
         case model.Boolean():
             return "bool"
+        case model.Literal(value=bool()) if how.boolean_literal is not None:
+            return how.boolean_literal
         case model.Literal(value=value):
-            return Subscript("Literal", (lit(value),))
+            return Subscript("Literal", (how.literal(value),))
         case model.Enum(values=values, open=is_open):
-            literal = Subscript("Literal", tuple(map(lit, values)))
-            return either(literal, "str") if is_open else literal
+            known = Subscript("Literal", tuple(map(how.literal, values)))
+            return how.open_enum(known) if is_open else known
         case model.Array(item=item):
-            return Subscript("tuple", (annotation_expr(item), "..."))
+            return how.array(annotation_of(item, how))
         case model.Map(value=value):
-            return Subscript("dict", ("str", annotation_expr(value)))
+            return how.map(annotation_of(value, how))
         case model.Nullable(inner=inner):
-            return either(annotation_expr(inner), "None")
-        case model.Ref(name=name) | model.Object(name=name):
-            return class_name(name)
+            return how.nullable(annotation_of(inner, how))
+        case model.Ref() | model.Object():
+            return how.named(t)
         case _:
             assert_never(t)
+
+
+def optional(ann: Expr) -> Expr:
+    return either(ann, "None")
+
+
+STDLIB = Annotations(
+    literal=lit,
+    boolean_literal=None,
+    open_enum=lambda known: either(known, "str"),
+    array=lambda item: Subscript("tuple", (item, "...")),
+    map=lambda value: Subscript("dict", ("str", value)),
+    nullable=optional,
+    named=lambda t: class_name(t.name),
+)
+
+
+def annotation_expr(t: model.Type) -> Expr:
+    return annotation_of(t, STDLIB)
+
+
+def annotation(t: model.Type) -> str:
+    return str(annotation_expr(t))
 
 
 def decode(t: model.Type, x: str) -> str:
@@ -324,14 +378,14 @@ def helpers(t: model.Type) -> frozenset[str]:
 class PyField:
     key: str  # the JSON key, as a Python string literal
     attr: str
-    attribute: str  # `attr: annotation`, as the class body declares it
-    parameter: str  # `attr: annotation = default,`, as __init__ takes it
+    attribute: Placed  # `attr: annotation`, as the class body declares it
+    parameter: Placed  # `attr: annotation = default,`, as __init__ takes it
     docstring: str | None
-    init: str  # the `_object_setattr(self, ...)` statement of __init__
-    present: str  # to_dict's `if` line for an optional field: is there a value to write
-    write: str  # to_dict's `out[<key>] = ...` statement for an optional field
-    item: str  # to_dict's `<key>: ...,` item for a required field
-    store: str  # the decoder's `o.<attr> = ...` statement, validating the JSON value in `x`
+    init: Placed  # the `_object_setattr(self, ...)` statement of __init__
+    present: Placed | None  # to_dict's `if` line for an optional field: is there a value to write
+    write: Placed | None  # to_dict's `out[<key>] = ...` statement for an optional field
+    item: Placed | None  # to_dict's `<key>: ...,` item for a required field
+    store: Placed  # the decoder's `o.<attr> = ...` statement, validating the JSON value in `x`
     optional: bool
     nullable: bool  # null is a value of its own, remembered in explicit_nulls when optional
 
@@ -339,17 +393,17 @@ class PyField:
 @dataclass(frozen=True)
 class PyObject:
     cls: str
-    docstring: str | None
-    slots: str  # the `__slots__ = ...` statement
+    docstring: Placed | None
+    slots: Placed  # the `__slots__ = ...` statement
     fields: tuple[PyField, ...]
     required: int  # how many keys must be present
     tracks_nulls: bool  # has an optional nullable field: keeps `explicit_nulls`
-    aliases: tuple[str, ...]  # `Relative: ClassVar[...] = Class` of its nested classes; see relative_class_name
-    fill: str  # the `_Fill<class> = _twin(<class>)` statement
-    known_keys: str  # the `_KEYS_<class> = frozenset(...)` statement: the JSON keys it defines
-    decoder_def: str  # the def line of `_decode_<class>`
-    extras: str  # the decoder's `o.extra_fields = _extras(...)` statement
-    register: str  # the `_DECODER_OF[<class>] = ...` statement
+    aliases: tuple[Placed, ...]  # `Relative: ClassVar[...] = Class` of its nested classes; see relative_class_name
+    fill: Placed  # the `_Fill<class> = _twin(<class>)` statement
+    known_keys: Placed  # the `_KEYS_<class> = frozenset(...)` statement: the JSON keys it defines
+    decoder_def: Placed  # the def line of `_decode_<class>`
+    extras: Placed  # the decoder's `o.extra_fields = _extras(...)` statement
+    register: Placed  # the `_DECODER_OF[<class>] = ...` statement
 
 
 @dataclass(frozen=True)
@@ -365,11 +419,11 @@ class PyUnion:
     docstring: str | None
     discriminator: str  # the JSON key, as a Python literal
     members: tuple[PyMember, ...]
-    alias: str  # the `<Union>: TypeAlias = Union[...]` statement
-    table: str  # the first line(s) of the `_<CONSTANT>_DECODERS` statement, to its `{`
-    decoder_def: str  # the def line of `_decode_<union>`
-    dispatch: str  # the decoder's `decode = ...` statement, the member's decoder for the tag
-    bad_tag: str  # the decoder's `raise _bad_tag(...)` statement
+    alias: Placed  # the `<Union>: TypeAlias = Union[...]` statement
+    table: Placed  # the first line(s) of the `_<CONSTANT>_DECODERS` statement, to its `{`
+    decoder_def: Placed  # the def line of `_decode_<union>`
+    dispatch: Placed  # the decoder's `decode = ...` statement, the member's decoder for the tag
+    bad_tag: Placed  # the decoder's `raise _bad_tag(...)` statement
 
 
 @dataclass(frozen=True)
@@ -381,8 +435,8 @@ class PyEntry:
     discriminator_attr: str
     discriminator_attr_key: str  # the attribute, as a Python string literal
     raw_properties: tuple[tuple[str, str], ...]  # (name, type) read from the payload when it has them
-    dispatch: str  # parse_event's `decode = ...` statement
-    reject: str  # parse_event's last statement, which raises the entry union's error for the tag
+    dispatch: Placed  # parse_event's `decode = ...` statement
+    reject: Placed  # parse_event's last statement, which raises the entry union's error for the tag
 
 
 @dataclass(frozen=True)
@@ -398,12 +452,12 @@ class PyModule:
     helpers: frozenset[str]
 
 
-# The statements below are laid out at the indentation the templates print them at.
+# The statements below are placed with the file's writer, which lays each out where the template prints it.
 
 
-def field_view(f: model.Field) -> PyField:
+def field_view(f: model.Field, w: PyWriter) -> PyField:
     nullable = isinstance(f.type, model.Nullable)
-    ann = either(annotation_expr(f.type), "None") if f.optional and not nullable else annotation_expr(f.type)
+    ann = optional(annotation_expr(f.type)) if f.optional and not nullable else annotation_expr(f.type)
     default = ""
     if f.optional:
         default = " = None"
@@ -422,26 +476,20 @@ def field_view(f: model.Field) -> PyField:
     return PyField(
         key=lit(f.key),
         attr=spelled,
-        attribute=base.annotated(spelled, ann, "", 4),
-        parameter=base.annotated(spelled, ann, default + ",", 8),
-        docstring=base.py_docstring(f.description) if f.description is not None else None,
-        init=base.call("_object_setattr(", ("self", lit(spelled), spelled), ")", 8),
-        present=base.if_line(present, 8) if f.optional else "",
-        write=base.assignment(f"out[{lit(f.key)}]", value, 12) if f.optional else "",
-        item=(
-            ""
-            if f.optional
-            else base.laid_out(
-                f"{lit(f.key)}: {value},", 12, lambda: base.split_lines(f"{lit(f.key)}: ", value, 12, ",")
-            )
-        ),
-        store=base.assignment(f"o.{spelled}", decode_expr(f.type, "x"), 12 if f.optional else 8),
+        attribute=w(Declare(spelled, ann)),
+        parameter=w(Declare(spelled, ann, default + ",")),
+        docstring=py_docstring(f.description) if f.description is not None else None,
+        init=w(CallLine("_object_setattr(", ("self", lit(spelled), spelled), ")")),
+        present=w(If(present)) if f.optional else None,
+        write=w(Assign(f"out[{lit(f.key)}]", value)) if f.optional else None,
+        item=None if f.optional else w(DictItem(lit(f.key), value)),
+        store=w(Assign(f"o.{spelled}", decode_expr(f.type, "x"))),
         optional=f.optional,
         nullable=nullable,
     )
 
 
-def object_view(obj: model.Object, aliases: tuple[tuple[str, str], ...] = ()) -> PyObject:
+def object_view(obj: model.Object, w: PyWriter, aliases: tuple[tuple[str, str], ...] = ()) -> PyObject:
     cls = class_name(obj.name)
     tracks_nulls = any(f.optional and isinstance(f.type, model.Nullable) for f in obj.fields)
     slots = (
@@ -449,53 +497,49 @@ def object_view(obj: model.Object, aliases: tuple[tuple[str, str], ...] = ()) ->
     )
     return PyObject(
         cls=cls,
-        docstring=base.py_block_docstring(obj.description, 4) if obj.description is not None else None,
-        slots=base.assignment("__slots__", Display("()", tuple(slots)), 4),
-        fields=tuple(field_view(f) for f in obj.fields),
+        docstring=w(Docstring(obj.description)) if obj.description is not None else None,
+        slots=w(Assign("__slots__", Display("()", tuple(slots)))),
+        fields=tuple(field_view(f, w) for f in obj.fields),
         required=sum(1 for f in obj.fields if not f.optional),
         tracks_nulls=tracks_nulls,
         aliases=tuple(
-            base.annotated_assignment(relative, Subscript("ClassVar", (Subscript("Type", (full,)),)), full, 4)
+            w(AnnAssign(relative, Subscript("ClassVar", (Subscript("Type", (full,)),)), full))
             for relative, full in aliases
         ),
-        fill=base.assignment(f"_Fill{cls}: Final", Call("_twin", (cls,)), 0),
-        known_keys=base.assignment(
-            f"_KEYS_{cls}: Final", Call("frozenset", (Display("{}", tuple(lit(f.key) for f in obj.fields)),)), 0
+        fill=w(Assign(f"_Fill{cls}: Final", Call("_twin", (cls,)))),
+        known_keys=w(
+            Assign(f"_KEYS_{cls}: Final", Call("frozenset", (Display("{}", tuple(lit(f.key) for f in obj.fields)),)))
         ),
-        decoder_def=base.def_line(f"_decode_{cls}", "d: Any", cls, 0),
-        extras=base.assignment("o.extra_fields", Call("_extras", ("d", f"_KEYS_{cls}")), 8),
-        register=base.assignment(f"_DECODER_OF[{cls}]", f"_decode_{cls}", 0),
+        decoder_def=w(Def(f"_decode_{cls}", "d: Any", cls)),
+        extras=w(Assign("o.extra_fields", Call("_extras", ("d", f"_KEYS_{cls}")))),
+        register=w(Assign(f"_DECODER_OF[{cls}]", f"_decode_{cls}")),
     )
 
 
-def dispatch(constant: str) -> str:
+def dispatch(constant: str) -> Assign:
     """`decode = ...`: the decoder of the tag in `tag`, from the union's table."""
-    return base.assignment("decode", IfElse(Call(f"_{constant}_DECODERS.get", ("tag",)), "type(tag) is str", "None"), 4)
+    return Assign("decode", IfElse(Call(f"_{constant}_DECODERS.get", ("tag",)), "type(tag) is str", "None"))
 
 
-def union_view(union: model.Union_) -> PyUnion:
+def union_view(union: model.Union_, w: PyWriter) -> PyUnion:
     cls = class_name(union.name)
-    head, table_type = f"_{union.name.constant}_DECODERS: Final[", f"dict[str, Callable[[Any], {cls}]]"
     return PyUnion(
         cls=cls,
         constant=union.name.constant,
-        docstring=base.py_docstring(union.description) if union.description is not None else None,
+        docstring=py_docstring(union.description) if union.description is not None else None,
         discriminator=lit(union.discriminator),
         members=tuple(PyMember(lit(m.tag), class_name(m.object.name)) for m in union.members),
-        alias=base.union_alias(cls, [class_name(m.object.name) for m in union.members]),
-        # a dict whose items end with a comma is always split; when its first line is too long, its annotation too
-        table=base.laid_out(
-            f"{head}{table_type}] = {{", 0, lambda: base.if_fit([head, f"    {table_type}", "] = {"], 0)
-        ),
-        decoder_def=base.def_line(f"_decode_{cls}", "d: Any", cls, 0),
-        dispatch=dispatch(union.name.constant),
-        bad_tag=base.call(
-            "raise _bad_tag(", ("tag", f"_{union.name.constant}_DECODERS", lit(union.discriminator)), ")", 8
+        alias=w(UnionAlias(cls, tuple(class_name(m.object.name) for m in union.members))),
+        table=w(DictHead(f"_{union.name.constant}_DECODERS: Final[", f"dict[str, Callable[[Any], {cls}]]")),
+        decoder_def=w(Def(f"_decode_{cls}", "d: Any", cls)),
+        dispatch=w(dispatch(union.name.constant)),
+        bad_tag=w(
+            CallLine("raise _bad_tag(", ("tag", f"_{union.name.constant}_DECODERS", lit(union.discriminator)), ")")
         ),
     )
 
 
-def module_view(spec: model.Spec) -> PyModule:
+def module_view(spec: model.Spec, w: PyWriter) -> PyModule:
     entry = None
     if spec.entry is not None:
         entry = PyEntry(
@@ -511,13 +555,14 @@ def module_view(spec: model.Spec) -> PyModule:
                 for key, kind in (("id", "str"), ("created_at", "int"))
                 if key != attr(spec.entry.discriminator)
             ),
-            dispatch=dispatch(spec.entry.name.constant),
+            dispatch=w(dispatch(spec.entry.name.constant)),
             # the comment counts in the line's length, and follows the closing bracket when it is split
-            reject=base.call(
-                "return _run(",
-                (f"_decode_{class_name(spec.entry.name)}", "data"),
-                ")  # raises the error for this tag",
-                4,
+            reject=w(
+                CallLine(
+                    "return _run(",
+                    (f"_decode_{class_name(spec.entry.name)}", "data"),
+                    ")  # raises the error for this tag",
+                )
             ),
         )
     taken = taken_class_names(spec)
@@ -543,9 +588,9 @@ def module_view(spec: model.Spec) -> PyModule:
         version=__version__,
         spec_sha256=spec.sha256,
         public=tuple(lit(name) for name in public),
-        docstring_title=base.py_escape(spec.title),
-        objects=tuple(object_view(o, aliases.get(o.name, ())) for o in spec.objects),
-        unions=tuple(union_view(u) for u in spec.unions),
+        docstring_title=py_escape(spec.title),
+        objects=tuple(object_view(o, w, aliases.get(o.name, ())) for o in spec.objects),
+        unions=tuple(union_view(u, w) for u in spec.unions),
         entry=entry,
         helpers=frozenset(used),
     )
@@ -553,22 +598,29 @@ def module_view(spec: model.Spec) -> PyModule:
 
 # -- output -----------------------------------------------------------------------------------
 
+TEMPLATE = "python/module.py.j2"
+
 
 def path(spec: model.Spec) -> str:
     return f"python/{spec.module}.py"
 
 
+def module_text(spec: model.Spec, env: jinja2.Environment) -> tuple[str, PyModule]:
+    """The module as the templates print it and the writer lays it out, before the formatting step."""
+    w = PyWriter()
+    view = module_view(spec, w)
+    return w.finish(base.render_template(env, TEMPLATE, module=view)), view
+
+
 def render(spec: model.Spec, env: jinja2.Environment) -> dict[str, str]:
-    view = module_view(spec)
-    template = "python/module.py.j2"
-    text = base.render_template(env, template, module=view)
+    text, view = module_text(spec, env)
     missing = sorted(h for h in view.helpers if not re.search(rf"^def\s+{re.escape(h)}\s*\(", text, re.MULTILINE))
     if missing:
-        base.format_python(text, template)  # code that does not parse is reported as that first
+        format_python(text, TEMPLATE)  # code that does not parse is reported as that first
         raise base.RenderError(
-            f"{template}: the decoders call runtime helpers the module does not define: {', '.join(missing)}"
+            f"{TEMPLATE}: the decoders call runtime helpers the module does not define: {', '.join(missing)}"
         )
     return {path(spec): text}
 
 
-TARGET = base.Target("python", check, annotation_expr, render, base.format_python, ("python/module.py.j2",))
+TARGET = base.Target("python", check, annotation_expr, render, format_python, (TEMPLATE,))
