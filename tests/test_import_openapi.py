@@ -1,0 +1,380 @@
+"""`import openapi`: the vendor's OpenAPI document (tests/fixtures/openai/, MIT) back to a spec.
+
+The imported spec loads and generates; the events it shares with the shipped spec accept and reject
+what the shipped spec's do, on the agreement corpus of both; its other events decode what their
+corpus says; every vendor example decodes to its event's class (the ones that are not JSON are
+reported as warnings, and decode once their trailing comma is gone); everything the spec language
+cannot express is reported at its JSON pointer, all at once, exit 2, nothing written; and the output
+is deterministic. Nothing here names an event: the cases come from the fixture and the loaded specs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import random
+import re
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Iterator
+
+import pytest
+import yaml
+
+from conftest import ROOT, SPEC, import_path
+from corpus import Case, corpus
+from generator import cli, model, naming, render, spec
+from generator.importers import openapi
+from generator.targets import python as python_target
+
+FIXTURE = ROOT / "tests" / "fixtures" / "openai" / "openapi-webhooks.yaml"
+DOC = yaml.safe_load(FIXTURE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def imported() -> openapi.Result:
+    return openapi.import_file(FIXTURE, "openapi-webhooks.yaml")
+
+
+def load(text: str) -> model.Spec:
+    return spec.parse(text, "imported.yaml", "imported.yaml", checks=render.checks())
+
+
+def stdlib(loaded: model.Spec, folder: Path, name: str) -> ModuleType:
+    """The spec's stdlib module, rendered in-process and imported as `name`."""
+    ((rel, text),) = render.render(loaded, targets=(python_target.TARGET,)).items()
+    path = folder / Path(rel).name
+    path.write_text(text, encoding="utf-8")
+    return import_path(path, name)
+
+
+@dataclasses.dataclass(frozen=True)
+class Both:
+    shipped: model.Spec
+    imported: model.Spec
+    old: ModuleType  # from the shipped spec
+    new: ModuleType  # from the imported one
+
+
+@pytest.fixture(scope="module")
+def both(imported: openapi.Result, tmp_path_factory: pytest.TempPathFactory) -> Both:
+    shipped = spec.load(SPEC)
+    loaded = load(imported.text)
+    return Both(
+        shipped,
+        loaded,
+        stdlib(shipped, tmp_path_factory.mktemp("shipped"), "import_openapi_shipped"),
+        stdlib(loaded, tmp_path_factory.mktemp("imported"), "import_openapi_imported"),
+    )
+
+
+def tags(loaded: model.Spec) -> set[str]:
+    assert loaded.entry is not None
+    return {m.tag for m in loaded.entry.members}
+
+
+def only(loaded: model.Spec, keep: set[str]) -> model.Spec:
+    """The spec with its entry union cut to the members whose tag is in `keep` (for the corpus)."""
+    assert loaded.entry is not None
+    members = tuple(m for m in loaded.entry.members if m.tag in keep)
+    return dataclasses.replace(loaded, entry=dataclasses.replace(loaded.entry, members=members))
+
+
+def verdict(module: ModuleType, payload: Any, strict: bool = True) -> tuple[str, Any]:
+    """What a module makes of a payload: the class kind and JSON, or where it rejects it."""
+    try:
+        event = module.parse_event(json.dumps(payload), strict=strict)
+    except module.WebhookDecodeError as e:
+        return "rejected", e.path
+    kind = "unknown" if isinstance(event, module.UnknownWebhookEvent) else "known"
+    return kind, event.to_dict()
+
+
+def webhook_schemas() -> Iterator[tuple[str, dict[str, Any]]]:
+    """(schema name, schema) of every webhook's payload in the fixture."""
+    for item in DOC["webhooks"].values():
+        for operation in item.values():
+            ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+            name = ref.rsplit("/", 1)[1]
+            yield name, DOC["components"]["schemas"][name]
+
+
+# -- the fixture -----------------------------------------------------------------------------------------
+
+
+def test_fixture_imports_as_a_spec_with_every_webhook(imported: openapi.Result) -> None:
+    loaded = load(imported.text)
+    assert loaded.entry is not None
+    names = [name for name, _ in webhook_schemas()]
+    # Every webhook is a member, in the document's order, named as the vendor names its schema.
+    assert [m.object.name.pascal for m in loaded.entry.members] == names
+    assert [m.tag for m in loaded.entry.members] == [s["properties"]["type"]["enum"][0] for _, s in webhook_schemas()]
+    for (_, schema), member in zip(webhook_schemas(), loaded.entry.members):
+        fields = {f.key: f for f in member.object.fields}
+        assert list(fields) == list(schema["properties"])
+        assert {k for k, f in fields.items() if not f.optional} == set(schema["required"])
+        assert member.object.description == schema["description"].strip()
+
+
+def test_shared_events_accept_and_reject_what_the_shipped_spec_does(both: Both) -> None:
+    shared = tags(both.shipped) & tags(both.imported)
+    assert shared, "the shipped spec and the vendor's document share no event"
+    cases = corpus(only(both.shipped, shared)) + corpus(only(both.imported, shared))
+    differ = [
+        f"{case.name}: shipped {verdict(both.old, case.payload)}, imported {verdict(both.new, case.payload)}"
+        for case in cases
+        if verdict(both.old, case.payload) != verdict(both.new, case.payload)
+    ]
+    assert not differ, "\n".join(differ[:20])
+    assert sum(not c.valid for c in cases) > len(shared) * 10  # mutations at every depth, not just a few
+
+
+def test_events_only_the_vendor_document_has_decode_their_corpus(both: Both) -> None:
+    extra = tags(both.imported) - tags(both.shipped)
+    cases: list[Case] = corpus(only(both.imported, extra)) if extra else []
+    for case in cases:
+        kind, value = verdict(both.new, case.payload)
+        if case.valid:
+            assert (kind, value) == ("known", case.payload), case.name
+        else:
+            assert kind == "rejected", case.name
+        if case.valid:
+            # The shipped spec does not know it: its receiver rejects it when strict, else keeps it whole.
+            assert verdict(both.old, case.payload, strict=False) == ("unknown", case.payload), case.name
+
+
+def test_vendor_examples_decode_and_the_ones_that_are_not_json_are_reported(
+    imported: openapi.Result, both: Both
+) -> None:
+    published = {
+        f"/components/schemas/{name}/x-oaiMeta/example": schema["x-oaiMeta"]["example"]
+        for name, schema in webhook_schemas()
+    }
+    assert {e.pointer for e in imported.examples} == set(published)
+    not_json = set()
+    for where, text in published.items():
+        try:
+            json.loads(text)
+        except json.JSONDecodeError:
+            not_json.add(where)
+    warned = {i.pointer for i in imported.issues if i.level == "warning"}
+    assert warned == not_json  # reported, each at its pointer, and nothing else is
+    for example in imported.examples:
+        payload = example.value
+        if not example.is_json:
+            assert example.text is not None and "trailing comma" in next(
+                i.message for i in imported.issues if i.pointer == example.pointer
+            )
+            payload = json.loads(re.sub(r",(\s*[}\]])", r"\1", example.text))
+        event = both.new.parse_event(json.dumps(payload), strict=True)
+        assert type(event).__name__ == naming.pascal(example.type_name), example.pointer
+        assert event.to_dict() == payload
+
+
+def test_what_the_spec_cannot_keep_is_noted_not_hidden(imported: openapi.Result) -> None:
+    """Every `format` (beyond number sizes), example and item description in the fixture has a note."""
+
+    def dropped(node: Any, where: str) -> Iterator[str]:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                at = f"{where}/{key}"
+                if key == "format" and value not in openapi.SIZE_FORMATS:
+                    yield at
+                elif key == "items" and isinstance(value, dict) and "description" in value:
+                    yield f"{at}/description"
+                if key == "x-oaiMeta":
+                    continue
+                yield from dropped(value, at)
+
+    expected = set(dropped(DOC["components"]["schemas"], "/components/schemas"))
+    expected |= {e.pointer for e in imported.examples if e.is_json}
+    assert {i.pointer for i in imported.issues if i.level == "note"} == expected
+
+
+# -- the command -----------------------------------------------------------------------------------------
+
+
+def test_stdout_without_out_and_a_file_with_it(
+    imported: openapi.Result, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["import", "openapi", str(FIXTURE)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == imported.text
+    assert captured.err.count("warning: ") == sum(i.level == "warning" for i in imported.issues)
+    out = tmp_path / "vendor.yaml"
+    assert cli.main(["import", "openapi", str(FIXTURE), "--out", str(out)]) == 0
+    assert out.read_text(encoding="utf-8") == imported.text
+
+
+def test_deterministic_and_the_same_from_json(imported: openapi.Result, tmp_path: Path) -> None:
+    again = openapi.import_file(FIXTURE, "openapi-webhooks.yaml")
+    assert again.text.encode() == imported.text.encode()
+    as_json = tmp_path / "openapi-webhooks.json"
+    as_json.write_text(json.dumps(DOC, indent=1), encoding="utf-8")
+    assert openapi.import_file(as_json, "openapi-webhooks.json").text == imported.text
+
+
+def test_round_trip_import_then_generate(imported: openapi.Result, tmp_path: Path) -> None:
+    spec_path = tmp_path / "vendor.yaml"
+    assert cli.main(["import", "openapi", str(FIXTURE), "--out", str(spec_path)]) == 0
+    out = tmp_path / "out"
+    assert cli.main(["generate", "--spec", str(spec_path), "--out", str(out)]) == 0
+    loaded = spec.load(spec_path)
+    assert (out / "python" / f"{loaded.module}.py").is_file()
+    assert cli.main(["check", "--spec", str(spec_path), "--out", str(out)]) == 0
+
+
+def test_python_m_generator_and_help_with_an_example(tmp_path: Path) -> None:
+    ran = subprocess.run(
+        [sys.executable, "-m", "generator", "import", "openapi", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert "example:" in ran.stdout and "import openapi" in ran.stdout
+
+
+# -- what cannot be expressed yet ------------------------------------------------------------------------
+
+# A property schema the spec language cannot express yet -> where the error is, below the property.
+UNSUPPORTED: dict[str, tuple[Any, str]] = {
+    "any_value": ({"description": "anything"}, ""),
+    "empty_object": ({"type": "object"}, ""),
+    "open_object": (
+        {"type": "object", "properties": {"a": {"type": "string"}}, "additionalProperties": {"type": "integer"}},
+        "/additionalProperties",
+    ),
+    "numeric_enum": ({"type": "integer", "enum": [1, 2]}, "/enum"),
+    "untagged": ({"oneOf": [{"type": "string"}, {"type": "integer"}]}, "/oneOf"),
+    "several_types": ({"type": ["string", "integer"]}, "/type"),
+    "bounded": ({"type": "string", "maxLength": 3}, "/maxLength"),
+    "any_items": ({"type": "array"}, ""),
+    "float_const": ({"const": 1.5}, "/const"),
+    "elsewhere": ({"$ref": "other.yaml#/Thing"}, "/$ref"),
+    "missing": ({"$ref": "#/components/schemas/Nowhere"}, "/$ref"),
+    "only_null": ({"type": "null"}, "/type"),
+    "required_without_schema": ({"type": "object", "properties": {"a": {"type": "string"}}, "required": ["b"]}, "/required/0"),
+}
+
+
+def hostile_document() -> dict[str, Any]:
+    event = {
+        "type": "object",
+        "required": ["type"],
+        "properties": {"type": {"type": "string", "const": "thing.happened"}}
+        | {name: schema for name, (schema, _) in UNSUPPORTED.items()},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Hostile", "version": "1"},
+        "webhooks": {
+            "thing": {"post": {"requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}}},
+            "bodiless": {"post": {"description": "no body"}},
+        },
+        "components": {"schemas": {"Thing": event}},
+    }
+
+
+def test_every_unsupported_construct_is_reported_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "hostile.json"
+    source.write_text(json.dumps(hostile_document()), encoding="utf-8")
+    out = tmp_path / "spec.yaml"
+    assert cli.main(["import", "openapi", str(source), "--out", str(out)]) == 2
+    assert not out.exists() and list(tmp_path.iterdir()) == [source]
+    err = capsys.readouterr().err.splitlines()
+    shown = cli.shown(source)
+    expected = {f"/components/schemas/Thing/properties/{name}{below}" for name, (_, below) in UNSUPPORTED.items()}
+    expected.add("/webhooks/bodiless/post/requestBody")
+    reported = {line.split(": ")[1] for line in err}
+    assert all(line.startswith(f"{shown}: /") for line in err), err
+    assert reported == expected, "\n".join(err)
+
+
+def test_unsupported_events_are_reported_and_the_others_are_not(tmp_path: Path) -> None:
+    """An event the spec cannot express yet fails the import; the errors name only its schema."""
+    doc = json.loads(json.dumps(DOC))
+    name, schema = next(webhook_schemas())
+    doc["components"]["schemas"][name]["properties"]["extra"] = {"type": "object"}
+    with pytest.raises(openapi.ImportFailed) as e:
+        openapi.import_document(doc, "doc.yaml")
+    errors = [line for line in e.value.lines if ": warning: " not in line]
+    assert errors == [f"doc.yaml: /components/schemas/{name}/properties/extra: " + errors[0].split(": ", 2)[2]]
+    assert len([line for line in e.value.lines if ": warning: " in line]) == sum(
+        1 for _, s in webhook_schemas() if not is_json(s["x-oaiMeta"]["example"])
+    )
+
+
+def is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except json.JSONDecodeError:
+        return False
+    return True
+
+
+# -- hostile text ----------------------------------------------------------------------------------------
+
+HOSTILE = [
+    "Status: one of the values below.",
+    "Use the #2 endpoint instead.",
+    "`batch.cancelled`, always.",
+    "[beta] Subject to change.",
+    "{not: a mapping}",
+    "- not a list",
+    "yes",
+    "null",
+    "~",
+    "1.10",
+    "0x1f",
+    "2024-01-01",
+    "&anchor *alias !tag %directive @at |pipe >fold",
+    "quotes ' and \" and \\ backslash",
+    "first line\n  indented second line\n\nafter a blank line",
+    "  leading spaces\nand a line",
+    "tab\there",
+    "control \x01 and \x7f and \x85 and \u2028 and \ufeff",
+    "---\n...",
+    "emoji \U0001f600 and accents é",
+    "trailing spaces   \nnext",
+    "# a comment?",
+    "a, b, c",
+]
+
+
+def hostile_text_document(texts: list[str]) -> dict[str, Any]:
+    properties: dict[str, Any] = {"type": {"type": "string", "enum": ["said"], "description": texts[0]}}
+    for i, text in enumerate(texts):
+        properties[f"f{i}"] = {"type": "string", "description": text}
+        properties[f"e{i}"] = {"type": "string", "enum": [text, text + "!"]}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Words", "version": "1"},
+        "webhooks": {
+            "said": {"post": {"requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Said"}}}}}}
+        },
+        "components": {"schemas": {"Said": {"type": "object", "required": ["type"], "properties": properties, "description": texts[-1]}}},
+    }
+
+
+def random_texts(seed: int, n: int) -> list[str]:
+    rng = random.Random(seed)
+    alphabet = " \t\n:#-[]{},&*!|>'\"%@`?\\~é\x00\x1b\x7f\x85\u2028\ufeff\U0001f600abcXYZ019"
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30))) for _ in range(n)]
+
+
+@pytest.mark.parametrize("texts", [HOSTILE, random_texts(20, 200)], ids=["hostile", "random"])
+def test_hostile_text_reads_back_exactly(texts: list[str]) -> None:
+    texts = [t for t in texts if t.strip()]
+    result = openapi.import_document(hostile_text_document(texts), "words.json")
+    loaded = load(result.text)
+    (obj,) = loaded.objects
+    fields = {f.key: f for f in obj.fields}
+    assert obj.description == texts[-1].strip()
+    for i, text in enumerate(texts):
+        assert fields[f"f{i}"].description == text.strip(), repr(text)
+        assert fields[f"e{i}"].type == model.Enum((text, text + "!"), False), repr(text)
+    assert yaml.safe_load(result.text)["types"]  # plain YAML: no tags, anchors or aliases
