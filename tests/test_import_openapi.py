@@ -378,3 +378,48 @@ def test_hostile_text_reads_back_exactly(texts: list[str]) -> None:
         assert fields[f"f{i}"].description == text.strip(), repr(text)
         assert fields[f"e{i}"].type == model.Enum((text, text + "!"), False), repr(text)
     assert yaml.safe_load(result.text)["types"]  # plain YAML: no tags, anchors or aliases
+
+
+# -- every shape the spec language holds today -----------------------------------------------------------
+
+CONSTRUCTS = ROOT / "tests" / "fixtures" / "openapi-constructs.yaml"
+
+
+def test_each_json_schema_shape_becomes_its_spec_construct() -> None:
+    result = openapi.import_file(CONSTRUCTS, "constructs.yaml")
+    loaded = load(result.text)
+    assert loaded.entry is not None and loaded.entry.discriminator == "event"  # found from the constants
+    assert [m.object.name.snake for m in loaded.entry.members] == ["order_paid", "order_shipped"]
+    order = loaded.definition(model.Name("order"))
+    assert isinstance(order, model.Object)
+    fields = {f.key: f for f in order.fields}
+    assert fields["id"] == model.Field("id", model.String(), "The ID.", False, name="id")  # from allOf's first part
+    assert fields["total"].type == model.Nullable(model.Float()) and fields["total"].optional  # nullable: true
+    assert fields["note"].type == model.Nullable(model.String())  # type: [string, "null"]
+    assert fields["status"].type == model.Nullable(model.Enum(("pending", "paid")))  # a named enum, null in it
+    assert fields["channel"].type == model.Enum(("web", "app"), open=True)  # anyOf [enum, string]
+    assert fields["stock"].type == model.Map(model.Integer())  # additionalProperties
+    assert fields["contentType"].name == "content_type"  # a key that is not snake_case keeps its JSON spelling
+    assert fields["payment"].type == model.Ref(model.Name("payment"))
+    lines = fields["lines"].type
+    assert isinstance(lines, model.Array) and isinstance(lines.item, model.Object)
+    payment = loaded.definition(model.Name("payment"))
+    assert isinstance(payment, model.Union_) and payment.discriminator == "kind"
+    assert [m.tag for m in payment.members] == ["card", "cash"]
+    paid = loaded.definition(model.Name("order_paid"))
+    assert isinstance(paid, model.Object)
+    assert {f.key: f.type for f in paid.fields}["maybe"] == model.Nullable(model.Ref(model.Name("base")))
+    shipped = loaded.definition(model.Name("order_shipped"))  # an inline payload: named after its webhook
+    assert isinstance(shipped, model.Object) and shipped.description == "Sent when shipped."
+    notes = {i.pointer for i in result.issues if i.level == "note"}
+    assert notes == {"/components/schemas/Order/allOf", "/components/schemas/Status"}
+
+
+def test_an_imported_spec_decodes_its_own_corpus(tmp_path: Path) -> None:
+    loaded = load(openapi.import_file(CONSTRUCTS, "constructs.yaml").text)
+    module = stdlib(loaded, tmp_path, "import_openapi_constructs")
+    cases = corpus(loaded)
+    assert len(cases) > 50
+    for case in cases:
+        kind, value = verdict(module, case.payload)
+        assert (kind, value) == (("known", case.payload) if case.valid else ("rejected", value)), case.name

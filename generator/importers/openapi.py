@@ -775,6 +775,11 @@ class Importer:
                 return Fragment(where, {"type": type_name}) if type_name is not None else None
             # A named enum, scalar, array or map: written out where it is used (the spec has no named ones yet).
             target_where = pointer("", "components", "schemas", target)
+            self.problem(
+                target_where,
+                f"{target!r} written out where it is used: the spec language has no named enums or scalars yet",
+                "note",
+            )
             return self.inline(target_where, self.schemas[target], where, name, depth)
         if not ref.startswith("#"):
             self.problem(pointer(where, "$ref"), f"$ref {ref!r} is outside the document; only local ones are read")
@@ -1047,7 +1052,9 @@ class Importer:
         line(f"entry: {entry}", "/webhooks")
         line("", "")
         line("types:", "/webhooks")
-        names = [n for n in self.definitions if n != entry] + [entry]
+        union = self.definitions[entry].entries["union"]
+        assert isinstance(union, list)
+        names = list(dict.fromkeys([*union, *self.definitions]))  # the events, the types they use, the union
         for i, name in enumerate(names):
             if i:
                 line("", "")
