@@ -401,6 +401,12 @@ def test_each_json_schema_shape_becomes_its_spec_construct() -> None:
     assert fields["stock"].type == model.Map(model.Integer())  # additionalProperties
     assert fields["contentType"].name == "content_type"  # a key that is not snake_case keeps its JSON spelling
     assert fields["payment"].type == model.Ref(model.Name("payment"))
+    assert fields["category"].type == model.Ref(model.Name("category"))  # `allOf: [$ref]` beside a description
+    assert fields["category"].description == "Where it is filed."
+    category = loaded.definition(model.Name("category"))  # a tree: it refers to itself by name
+    assert isinstance(category, model.Object)
+    assert {f.key: f.type for f in category.fields}["children"] == model.Array(model.Ref(model.Name("category")))
+    assert fields["previous"].type == model.Nullable(model.Ref(model.Name("maybe_base")))  # a type that allows null
     lines = fields["lines"].type
     assert isinstance(lines, model.Array) and isinstance(lines.item, model.Object)
     payment = loaded.definition(model.Name("payment"))
@@ -423,3 +429,36 @@ def test_an_imported_spec_decodes_its_own_corpus(tmp_path: Path) -> None:
     for case in cases:
         kind, value = verdict(module, case.payload)
         assert (kind, value) == (("known", case.payload) if case.valid else ("rejected", value)), case.name
+
+
+@pytest.mark.parametrize(
+    "payload,message",
+    [
+        ({"type": "string"}, "is not an object type"),
+        ({"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]}, "is not an object type"),
+        (
+            {"type": "object", "required": ["type"], "properties": {"type": {"const": "p"}, "x": {"$ref": "#/components/schemas/C"}}},
+            "refers to itself",
+        ),
+    ],
+    ids=["scalar", "union", "cycle"],
+)
+def test_a_payload_that_is_not_an_object_or_a_ref_cycle_is_an_error(payload: Any, message: str) -> None:
+    obj = {"type": "object", "required": ["type"], "properties": {"type": {"const": "a"}}}
+    doc = {
+        "openapi": "3.1.0",
+        "webhooks": {"w": {"post": {"requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/P"}}}}}}},
+        "components": {
+            "schemas": {
+                "P": payload,
+                "A": obj,
+                "B": {**obj, "properties": {"type": {"const": "b"}}},
+                "C": {"$ref": "#/components/schemas/D"},
+                "D": {"$ref": "#/components/schemas/C"},
+            }
+        },
+    }
+    with pytest.raises(openapi.ImportFailed) as e:
+        openapi.import_document(doc, "doc.json")
+    assert len(e.value.lines) == 1 and message in e.value.lines[0], e.value.lines
+    assert e.value.lines[0].startswith("doc.json: /")

@@ -171,6 +171,13 @@ def snake(name: str) -> str | None:
     return s if naming.SNAKE.match(s) else None
 
 
+def schema_of(ref: str) -> str | None:
+    """The schema name a `$ref` into components.schemas names (`#/components/schemas/A~1B` -> `A/B`), or None."""
+    if not ref.startswith(SCHEMAS) or "/" in ref[len(SCHEMAS) :]:
+        return None
+    return ref[len(SCHEMAS) :].replace("~1", "/").replace("~0", "~")
+
+
 def text_ok(s: str) -> bool:
     """Text every output can carry: no lone surrogates."""
     return not any("\ud800" <= c <= "\udfff" for c in s)
@@ -237,7 +244,10 @@ def write(path: Path, text: str) -> None:
 
 def import_document(doc: Any, shown: str) -> Result:
     importer = Importer(doc)
-    text = importer.run()
+    try:
+        text = importer.run()
+    except RecursionError:
+        raise ImportFailed([f"{shown}: the document's schemas nest too deeply"]) from None
     issues = list(dict.fromkeys(importer.issues))
     errors = [i for i in issues if i.level == "error"]
     if not errors and text is not None:
@@ -350,17 +360,14 @@ class Importer:
             target = self.schema_name(schema["$ref"], where)
             if target is None:
                 return None
-            name = self.named(target, where)
-            if name is None:
-                return None
-            if self.definitions[name].entries.get("union") is not None or self.kind(target) != "object":
+            if self.kind(target) != "object":
                 self.problem(
                     where,
                     f"the payload {target!r} is not an object type; a union member must be one (a webhook whose "
                     "payload is itself a union cannot be imported yet)",
                 )
                 return None
-            return name
+            return self.named(target, where)
         name = snake(key)
         if name is None:
             self.problem(where, f"the webhook's name {key!r} gives no snake_case type name")
@@ -414,8 +421,8 @@ class Importer:
     # -- named types -------------------------------------------------------------------------------------
 
     def schema_name(self, ref: str, where: str) -> str | None:
-        name = ref[len(SCHEMAS) :].replace("~1", "/").replace("~0", "~")
-        if "/" in ref[len(SCHEMAS) :] or name not in self.schemas:
+        name = schema_of(ref)
+        if name is None or name not in self.schemas:
             self.problem(where, f"$ref {ref!r} points at no schema under components.schemas")
             return None
         return name
@@ -429,8 +436,8 @@ class Importer:
             return "inline"
         schema, _ = self.split_null(schema, where, report=False)
         match schema:
-            case {"$ref": str(ref)} if ref.startswith(SCHEMAS) and ref not in seen:
-                target = ref[len(SCHEMAS) :]
+            case {"$ref": str(ref)} if schema_of(ref) is not None and ref not in seen:
+                target = str(schema_of(ref))
                 if target in self.schemas:
                     return self.definition_kind(self.schemas[target], where, seen | {ref})
                 return "inline"
@@ -438,16 +445,9 @@ class Importer:
                 return "object"
             case {"oneOf": list(parts)} | {"anyOf": list(parts)}:
                 refs = [p.get("$ref") for p in parts if isinstance(p, dict)]
-                objects = [
-                    r
-                    for r in refs
-                    if isinstance(r, str)
-                    and r.startswith(SCHEMAS)
-                    and r[len(SCHEMAS) :] in self.schemas
-                    and r not in seen
-                ]
+                objects = [r for r in refs if isinstance(r, str) and schema_of(r) in self.schemas and r not in seen]
                 if len(objects) == len(parts) and all(
-                    self.definition_kind(self.schemas[r[len(SCHEMAS) :]], where, seen | {r}) == "object"
+                    self.definition_kind(self.schemas[str(schema_of(r))], where, seen | {r}) == "object"
                     for r in objects
                 ):
                     return "union"
@@ -486,13 +486,16 @@ class Importer:
         self.definitions[name] = Fragment(schema_where)  # reserved: reached first, so written first
         kind = self.definition_kind(schema, schema_where, set())
         built: Fragment | None
-        if kind == "object":
+        if kind == "inline":
+            self.problem(where, f"{schema_name!r} is not an object or a union of objects")
+            built = None
+        elif kind == "object":
             built = self.object_definition(schema, schema_where, name, None)
         else:
             stripped, _ = self.split_null(schema, schema_where, report=False)
             parts = stripped.get("oneOf", stripped.get("anyOf"))
             self.keywords(schema, schema_where, name)
-            members = [self.named(str(p["$ref"])[len(SCHEMAS) :], schema_where) for p in parts]
+            members = [self.named(str(schema_of(p["$ref"])), schema_where) for p in parts]
             description = self.description(schema, schema_where)
             built = self.union_definition(
                 [m for m in members if m is not None], schema_where, description, schema.get("discriminator")
@@ -504,9 +507,6 @@ class Importer:
         return name
 
     def object_definition(self, schema: Any, where: str, name: str, fallback: Any) -> Fragment | None:
-        nullable = self.split_null(schema, where, report=False)[1]
-        if nullable:
-            self.problem(where, "a named object that may be null: the spec marks a field nullable, not a type")
         self.keywords(schema, where, name)
         fields = self.object_fields(schema, where, name, 0)
         if fields is None:
@@ -601,6 +601,9 @@ class Importer:
         match schema:
             case {"$ref": str(ref)}:
                 return self.reference(ref, schema, where, name, depth)
+            case {"allOf": [dict() as only]} if "properties" not in schema:
+                # `allOf: [{$ref: X}]` beside a description: X itself.
+                return self.shape(only, pointer(where, "allOf", 0), name, depth + 1)
             case {"allOf": list(parts)}:
                 merged = self.all_of(schema, parts, where, set())
                 if merged is None:
@@ -772,7 +775,12 @@ class Importer:
                 return None
             if self.kind(target) != "inline":
                 type_name = self.named(target, pointer(where, "$ref"))
-                return Fragment(where, {"type": type_name}) if type_name is not None else None
+                if type_name is None:
+                    return None
+                out = Fragment(where, {"type": type_name})
+                if self.split_null(self.schemas[target], where, report=False)[1]:
+                    out.entries["nullable"] = True  # a schema that allows null: so does every field of its type
+                return out
             # A named enum, scalar, array or map: written out where it is used (the spec has no named ones yet).
             target_where = pointer("", "components", "schemas", target)
             self.problem(
@@ -891,7 +899,7 @@ class Importer:
         if self.definition_kind(schema, where, set()) == "union":
             if not self.claim(name, where):
                 return None
-            members = [self.named(str(p["$ref"])[len(SCHEMAS) :], pointer(where, key, i)) for i, p in enumerate(parts)]
+            members = [self.named(str(schema_of(p["$ref"])), pointer(where, key, i)) for i, p in enumerate(parts)]
             self.definitions[name] = Fragment(where)
             union = self.union_definition(
                 [m for m in members if m is not None], where, None, schema.get("discriminator")
