@@ -462,3 +462,71 @@ def test_a_payload_that_is_not_an_object_or_a_ref_cycle_is_an_error(payload: Any
         openapi.import_document(doc, "doc.json")
     assert len(e.value.lines) == 1 and message in e.value.lines[0], e.value.lines
     assert e.value.lines[0].startswith("doc.json: /")
+
+
+def vendor_payloads(imported: openapi.Result) -> list[tuple[str, str, Any]]:
+    """(pointer, type name, payload) of every vendor example; one that is not JSON without its trailing comma."""
+    out = []
+    for e in imported.examples:
+        payload = e.value if e.is_json else json.loads(re.sub(r",(\s*[}\]])", r"\1", e.text or ""))
+        out.append((e.pointer, e.type_name, payload))
+    return out
+
+
+@pytest.mark.parametrize("target", ["msgspec", "pydantic", "json_schema"])
+def test_vendor_examples_decode_in_every_python_target(imported: openapi.Result, target: str, tmp_path: Path) -> None:
+    import jsonschema
+
+    from generator.targets import json_schema
+    from generator.targets import msgspec as msgspec_target
+    from generator.targets import pydantic as pydantic_target
+
+    loaded = load(imported.text)
+    chosen = {"msgspec": msgspec_target, "pydantic": pydantic_target, "json_schema": json_schema}[target]
+    ((rel, text),) = render.render(loaded, targets=(chosen.TARGET,)).items()
+    payloads = vendor_payloads(imported)
+    assert payloads
+    if target == "json_schema":
+        validator = jsonschema.Draft202012Validator(json.loads(text))
+        for where, _, payload in payloads:
+            assert validator.is_valid(payload), where
+        return
+    path = tmp_path / Path(rel).name
+    path.write_text(text, encoding="utf-8")
+    module = import_path(path, f"import_openapi_{target}")
+    for where, type_name, payload in payloads:
+        if target == "msgspec":
+            event = module.parse_event(json.dumps(payload), strict=True)
+            assert type(event).__name__ == naming.pascal(type_name), where
+            assert event.to_dict() == payload, where
+        else:
+            assert loaded.entry is not None
+            union = getattr(module, loaded.entry.name.pascal)
+            decoded = union.model_validate_json(json.dumps(payload))
+            assert decoded.model_dump(mode="json", by_alias=True, exclude_unset=True) == payload, where
+            assert type(getattr(decoded, "root", decoded)).__name__ == naming.pascal(type_name), where
+
+
+def test_hostile_keys_and_constants(tmp_path: Path) -> None:
+    """Keys that are keywords or not snake_case keep their JSON spelling; constants YAML would misread
+    stay strings; a key no spec can hold is reported at its pointer (the loader's error, mapped back)."""
+    keys = ["from", "class", "yes", "Content-Type", "x.y", "émoji", "null"]
+    constants = ["yes", "1.10", "2024-01-01", "0x1f", "~", "on", "a: b", "#x", "[1]"]
+    properties: dict[str, Any] = {"type": {"const": "t"}}
+    properties |= {key: {"type": "string"} for key in keys}
+    properties |= {f"c{i}": {"const": c} for i, c in enumerate(constants)}
+    doc = {
+        "openapi": "3.1.0",
+        "webhooks": {"t": {"post": {"requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/T"}}}}}}},
+        "components": {"schemas": {"T": {"type": "object", "required": ["type"], "properties": properties}}},
+    }
+    loaded = load(openapi.import_document(doc, "doc.json").text)
+    (obj,) = loaded.objects
+    fields = {f.key: f for f in obj.fields}
+    assert set(keys) <= set(fields)
+    for i, c in enumerate(constants):
+        assert fields[f"c{i}"].type == model.Literal(c), c
+    properties['say"hi'] = {"type": "string"}
+    with pytest.raises(openapi.ImportFailed) as e:
+        openapi.import_document(doc, "doc.json")
+    assert [line.split(": ")[1] for line in e.value.lines] == ['/components/schemas/T/properties/say"hi']
