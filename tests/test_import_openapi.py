@@ -530,3 +530,90 @@ def test_hostile_keys_and_constants(tmp_path: Path) -> None:
     with pytest.raises(openapi.ImportFailed) as e:
         openapi.import_document(doc, "doc.json")
     assert [line.split(": ")[1] for line in e.value.lines] == ['/components/schemas/T/properties/say"hi']
+
+
+# -- random documents: never a traceback -----------------------------------------------------------------
+
+NAMES = ["A", "b_c", "Dd", "e-f", "G.h", "yes", "from", "ÿ", "", "x/y", "~0"]
+
+
+def random_schema(rng: random.Random, depth: int) -> Any:
+    """A schema from a grammar of what the importer reads, what it refuses, and what is malformed."""
+    leaves: list[Any] = [
+        {"type": "string", "format": rng.choice(["date-time", "unixtime", "int64"])},
+        {"type": "integer"},
+        {"type": "number", "nullable": True},
+        {"type": ["boolean", "null"]},
+        {"const": rng.choice(["x", 1, True, 1.5, None, [1]])},
+        {"enum": rng.choice([["a"], ["a", "b", None], [1, 2], [], "a"])},
+        {"$ref": f"#/components/schemas/{rng.choice(NAMES)}"},
+        {"$ref": rng.choice(["#/nowhere", "ext.yaml#/A", "#/components/schemas", "#"])},
+        {},
+        True,
+        None,
+        {"type": "string", "maxLength": 2},
+        {"type": rng.choice(["null", "file", 3])},
+    ]
+    if depth > 3 or rng.random() < 0.4:
+        return rng.choice(leaves)
+    props = {rng.choice(NAMES + ["type", "id"]): random_schema(rng, depth + 1) for _ in range(rng.randint(0, 3))}
+    composite: list[Any] = [
+        {"type": "object", "properties": props, "required": rng.sample(list(props) + ["zz"], k=min(1, len(props)))},
+        {"type": "object", "additionalProperties": random_schema(rng, depth + 1)},
+        {"type": "array", "items": random_schema(rng, depth + 1)},
+        {"type": "array"},
+        {rng.choice(["oneOf", "anyOf", "allOf"]): [random_schema(rng, depth + 1) for _ in range(rng.randint(0, 3))]},
+        {"allOf": [{"$ref": f"#/components/schemas/{rng.choice(NAMES)}"}], "description": "d"},
+        {"properties": "nope"},
+    ]
+    return rng.choice(composite)
+
+
+def random_document(rng: random.Random) -> Any:
+    schemas = {name: random_schema(rng, 0) for name in rng.sample(NAMES, k=rng.randint(0, len(NAMES)))}
+    events = rng.sample(NAMES[:4], k=2)
+    for name in events:  # events that import
+        schemas[name] = {"type": "object", "required": ["type"], "properties": {"type": {"const": name}, "v": random_schema(rng, 2)}}
+    if rng.random() < 0.3:  # only events that import, with fields of every supported kind
+        good = [{"type": "string", "format": "uuid"}, {"type": ["integer", "null"]}, {"enum": ["a", "b"]}, {"type": "array", "items": {"type": "number"}}]
+        for name in events:
+            schemas[name]["properties"]["v"] = rng.choice(good)
+        refs = {"$ref": f"#/components/schemas/{rng.choice(events)}"}
+        return {"openapi": "3.1.0", "webhooks": {"w": {"post": {"requestBody": {"content": {"application/json": {"schema": refs}}}}}}, "components": {"schemas": schemas}}
+    webhooks = {
+        f"w{i}": rng.choice(
+            [
+                {"post": {"requestBody": {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{rng.choice(NAMES)}"}}}}}},
+                {"post": {"requestBody": {"content": {"application/json": {"schema": random_schema(rng, 1)}}}}},
+                {"post": {}},
+                {"post": {"requestBody": {"$ref": "#/components/requestBodies/Nope"}}},
+                "nope",
+            ]
+        )
+        for i in range(rng.randint(0, 4))
+    }
+    return rng.choice(
+        [
+            {"openapi": "3.1.0", "webhooks": webhooks, "components": {"schemas": schemas}},
+            {"openapi": "2.0", "webhooks": webhooks},
+            [1],
+        ]
+    )
+
+
+def test_random_documents_import_or_fail_with_located_lines() -> None:
+    rng = random.Random(19)
+    located = re.compile(r"doc\.json: (/\S*)?: ")
+    imported = failed = 0
+    for _ in range(400):
+        doc = random_document(rng)
+        try:
+            result = openapi.import_document(doc, "doc.json")
+        except openapi.ImportFailed as e:
+            failed += 1
+            assert e.lines and all(located.match(line) for line in e.lines), e.lines
+            continue
+        imported += 1
+        load(result.text)
+        assert openapi.import_document(doc, "doc.json").text == result.text
+    assert imported > 10 and failed > 100, (imported, failed)

@@ -269,7 +269,7 @@ class Importer:
         components = doc.get("components") if isinstance(doc, dict) else None
         schemas = components.get("schemas") if isinstance(components, dict) else None
         self.schemas: dict[str, Any] = schemas if isinstance(schemas, dict) else {}
-        self.names: dict[str, str] = {}  # schema name -> type name
+        self.names: dict[str, str | None] = {}  # schema name -> type name (None: it could not be built)
         self.taken: dict[str, str] = {}  # type name -> pointer of what took it
         self.definitions: dict[str, Fragment] = {}  # type name -> its definition, in the order first reached
         self.inlining: list[str] = []  # pointers being expanded in place (a cycle there is an error)
@@ -502,6 +502,7 @@ class Importer:
             )
         if built is None:
             del self.definitions[name]
+            self.names[schema_name] = None
             return None
         self.definitions[name] = built
         return name
@@ -536,7 +537,7 @@ class Importer:
             return None
         tags: list[dict[str, str]] = []
         for m in members:
-            fields = self.definitions[m].entries.get("fields")
+            fields = self.definitions[m].entries.get("fields") if m in self.definitions else None
             found: dict[str, str] = {}
             if isinstance(fields, dict):
                 for key, f in fields.items():
