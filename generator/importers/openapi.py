@@ -1054,7 +1054,7 @@ class Importer:
             where.append(at)
 
         line(
-            "# Imported from an OpenAPI document by `webhookgen import openapi`; the language is in spec/README.md.", ""
+            "# Imported from an OpenAPI document by `webhookgen import openapi`; the spec language: `webhookgen spec-help`.", ""
         )
         for key, value in header.items():
             line(f"{key}: {scalar(value, False)}", "/info/title")
