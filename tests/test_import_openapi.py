@@ -617,3 +617,19 @@ def test_random_documents_import_or_fail_with_located_lines() -> None:
         load(result.text)
         assert openapi.import_document(doc, "doc.json").text == result.text
     assert imported > 10 and failed > 100, (imported, failed)
+
+
+def test_the_loaders_checks_come_in_the_same_report_as_the_importers() -> None:
+    """A schema name a target reserves (the spec loader's check) and a construct the importer refuses,
+    in two events: one run reports both."""
+    module_names = {"Mapping", "UnknownWebhookEvent", "ValueError"}  # names the generated module uses
+    body = {"post": {"requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/X"}}}}}}
+    webhooks = {name: json.loads(json.dumps(body).replace("/X", f"/{name}")) for name in [*module_names, "ok"]}
+    event = {"type": "object", "required": ["type"], "properties": {"type": {"const": "?"}}}
+    schemas = {name: json.loads(json.dumps(event).replace("?", name)) for name in [*module_names, "ok"]}
+    schemas["ok"]["properties"]["free"] = {}
+    doc = {"openapi": "3.1.0", "webhooks": webhooks, "components": {"schemas": schemas}}
+    with pytest.raises(openapi.ImportFailed) as e:
+        openapi.import_document(doc, "doc.json")
+    reported = {line.split(": ")[1] for line in e.value.lines}
+    assert reported == {f"/components/schemas/{n}" for n in module_names} | {"/components/schemas/ok/properties/free"}

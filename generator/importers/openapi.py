@@ -250,8 +250,11 @@ def import_document(doc: Any, shown: str) -> Result:
         raise ImportFailed([f"{shown}: the document's schemas nest too deeply"]) from None
     issues = list(dict.fromkeys(importer.issues))
     errors = [i for i in issues if i.level == "error"]
-    if not errors and text is not None:
-        errors = importer.validate(text)
+    if text is not None:
+        found = importer.validate(text)
+        if errors:  # a type only what failed refers to is unused in what was written: not a problem of its own
+            found = [i for i in found if "nothing refers to it" not in i.message]
+        errors += [i for i in found if i not in errors]
     if errors or text is None:
         shown_issues = [i for i in issues if i.level == "warning"] + errors
         raise ImportFailed([i.shown(shown) for i in dict.fromkeys(shown_issues)])
@@ -302,8 +305,10 @@ class Importer:
         if entry_name is None:
             self.problem("/webhooks", f"the entry union needs a name other than {', '.join(ENTRY_NAMES)}")
             return None
+        # With errors, what was built is still written and loaded: the loader's own checks (names a
+        # target reserves, keys it cannot carry, ...) on the rest come in the same report.
         union = self.union_definition([m for m, _ in members], "/webhooks", None, None)
-        if union is None or any(i.level == "error" for i in self.issues):
+        if union is None:
             return None
         self.definitions[entry_name] = union
         return self.emit(self.header(), entry_name)
@@ -381,6 +386,7 @@ class Importer:
         self.definitions[name] = Fragment(where)
         built = self.object_definition(schema, where, name, description)
         if built is None:
+            del self.definitions[name]
             return None
         self.definitions[name] = built
         return name
@@ -1054,7 +1060,8 @@ class Importer:
             where.append(at)
 
         line(
-            "# Imported from an OpenAPI document by `webhookgen import openapi`; the spec language: `webhookgen spec-help`.", ""
+            "# Imported by `webhookgen import openapi` from an OpenAPI document; the language: `webhookgen spec-help`.",
+            "",
         )
         for key, value in header.items():
             line(f"{key}: {scalar(value, False)}", "/info/title")
@@ -1064,6 +1071,7 @@ class Importer:
         union = self.definitions[entry].entries["union"]
         assert isinstance(union, list)
         names = list(dict.fromkeys([*union, *self.definitions]))  # the events, the types they use, the union
+        names = [n for n in names if self.definitions[n].entries]
         for i, name in enumerate(names):
             if i:
                 line("", "")
