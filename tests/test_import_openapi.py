@@ -118,6 +118,7 @@ def test_fixture_imports_as_a_spec_with_every_webhook(imported: openapi.Result) 
         assert member.object.description == schema["description"].strip()
 
 
+@pytest.mark.spec_driven
 def test_shared_events_accept_and_reject_what_the_shipped_spec_does(both: Both) -> None:
     shared = tags(both.shipped) & tags(both.imported)
     assert shared, "the shipped spec and the vendor's document share no event"
@@ -131,6 +132,7 @@ def test_shared_events_accept_and_reject_what_the_shipped_spec_does(both: Both) 
     assert sum(not c.valid for c in cases) > len(shared) * 10  # mutations at every depth, not just a few
 
 
+@pytest.mark.spec_driven
 def test_events_only_the_vendor_document_has_decode_their_corpus(both: Both) -> None:
     extra = tags(both.imported) - tags(both.shipped)
     cases: list[Case] = corpus(only(both.imported, extra)) if extra else []

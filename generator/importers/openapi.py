@@ -324,6 +324,8 @@ class Importer:
 
     def webhook(self, key: str, item: Any, where: str) -> list[str]:
         """The type names of one webhook's payloads (one per operation with a JSON body)."""
+        item, item_where = self.resolve_local(item)
+        where = item_where or where
         if not isinstance(item, dict):
             self.problem(where, "a webhook must be a path item (a mapping of operations)")
             return []
