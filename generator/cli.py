@@ -97,6 +97,20 @@ def parser(prog: str) -> argparse.ArgumentParser:
         "spec-help",
         help="print the spec language's reference (Markdown): every construct, and a guide to editing a spec",
     )
+    importing = sub.add_parser("import", help="write a spec from what a vendor publishes")
+    sources = importing.add_subparsers(dest="source", required=True)
+    openapi_parser = sources.add_parser(
+        "openapi",
+        help="an OpenAPI 3.x document's webhooks (YAML or JSON) -> a spec",
+        description="Every entry of the document's top-level `webhooks:` becomes a member of the entry union; "
+        "schemas under components.schemas become types named as the vendor names them. What the spec language "
+        "cannot express is reported as `FILE: <JSON pointer>: message` (all at once, exit 2, nothing written); "
+        "what it cannot keep (formats, examples, ...) as notes on stderr.",
+        epilog=f"example:\n  {prog} import openapi openapi.yaml --out spec/vendor_webhooks.yaml",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    openapi_parser.add_argument("file", type=Path, help="the OpenAPI document (.json is read as JSON, else YAML)")
+    openapi_parser.add_argument("--out", type=Path, default=None, help="the spec to write (default: stdout)")
     return p
 
 
@@ -104,6 +118,8 @@ def main(argv: list[str] | None = None, prog: str = "python -m generator") -> in
     args = parser(prog).parse_args(argv)
     if args.command == "spec-help":
         return show(spec_help())
+    if args.command == "import":
+        return import_openapi(args.file, args.out)
     if args.templates is not None and not args.templates.is_dir():
         print(f"{shown(args.templates)}: --templates is not a folder", file=sys.stderr)
         return 2
@@ -118,6 +134,28 @@ def main(argv: list[str] | None = None, prog: str = "python -m generator") -> in
     except (spec.SpecError, render.RenderError, output.OutputError) as e:
         print(e, file=sys.stderr)
         return 2
+
+
+def import_openapi(source: Path, out: Path | None) -> int:
+    """`import openapi FILE [--out SPEC]`: the spec on stdout or in SPEC; notes and warnings on stderr."""
+    from .importers import openapi
+
+    try:
+        result = openapi.import_file(source, shown(source))
+    except openapi.ImportFailed as e:
+        print(e, file=sys.stderr)
+        return 2
+    for line in result.messages(shown(source)):
+        print(line, file=sys.stderr)
+    if out is None:
+        return show(result.text)
+    try:
+        openapi.write(out, result.text)
+    except OSError as e:
+        print(f"{shown(out)}: cannot write: {e.strerror or e}", file=sys.stderr)
+        return 2
+    print(f"wrote {shown(out)}", file=sys.stderr)
+    return 0
 
 
 def show(text: str) -> int:

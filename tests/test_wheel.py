@@ -98,6 +98,12 @@ def test_the_wheel_works_from_an_empty_folder(tmp_path: Path) -> None:
     assert reference.returncode == 0, reference.stderr
     assert reference.stdout == (ROOT / "spec" / "README.md").read_text(encoding="utf-8")
     assert (Path(where[0]).parent / "spec_language.md").is_file()  # from the package, not the checkout
+    # `import openapi` from the wheel: the vendor's document to a spec that generates.
+    shutil.copy(ROOT / "tests" / "fixtures" / "openai" / "openapi-webhooks.yaml", work / "vendor.yaml")
+    imported = subprocess.run([str(env_dir / "bin" / "webhookgen"), "import", "openapi", "vendor.yaml", "--out", "imported.yaml"], cwd=work, capture_output=True, text=True, timeout=120, env=env)
+    assert imported.returncode == 0, imported.stderr
+    regenerated = subprocess.run([str(env_dir / "bin" / "webhookgen"), "generate", "--spec", "imported.yaml", "--out", "gen_imported"], cwd=work, capture_output=True, text=True, timeout=300, env=env)
+    assert regenerated.returncode == 0, regenerated.stderr
 
 
 def contents(folder: Path) -> dict[str, bytes]:

@@ -1,0 +1,637 @@
+"""`import openapi`: the vendor's OpenAPI document (tests/fixtures/openai/, MIT) back to a spec.
+
+The imported spec loads and generates; the events it shares with the shipped spec accept and reject
+what the shipped spec's do, on the agreement corpus of both; its other events decode what their
+corpus says; every vendor example decodes to its event's class (the ones that are not JSON are
+reported as warnings, and decode once their trailing comma is gone); everything the spec language
+cannot express is reported at its JSON pointer, all at once, exit 2, nothing written; and the output
+is deterministic. Nothing here names an event: the cases come from the fixture and the loaded specs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import random
+import re
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Iterator
+
+import pytest
+import yaml
+
+from conftest import ROOT, SPEC, import_path
+from corpus import Case, corpus
+from generator import cli, model, naming, render, spec
+from generator.importers import openapi
+from generator.targets import python as python_target
+
+FIXTURE = ROOT / "tests" / "fixtures" / "openai" / "openapi-webhooks.yaml"
+DOC = yaml.safe_load(FIXTURE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def imported() -> openapi.Result:
+    return openapi.import_file(FIXTURE, "openapi-webhooks.yaml")
+
+
+def load(text: str) -> model.Spec:
+    return spec.parse(text, "imported.yaml", "imported.yaml", checks=render.checks())
+
+
+def stdlib(loaded: model.Spec, folder: Path, name: str) -> ModuleType:
+    """The spec's stdlib module, rendered in-process and imported as `name`."""
+    ((rel, text),) = render.render(loaded, targets=(python_target.TARGET,)).items()
+    path = folder / Path(rel).name
+    path.write_text(text, encoding="utf-8")
+    return import_path(path, name)
+
+
+@dataclasses.dataclass(frozen=True)
+class Both:
+    shipped: model.Spec
+    imported: model.Spec
+    old: ModuleType  # from the shipped spec
+    new: ModuleType  # from the imported one
+
+
+@pytest.fixture(scope="module")
+def both(imported: openapi.Result, tmp_path_factory: pytest.TempPathFactory) -> Both:
+    shipped = spec.load(SPEC)
+    loaded = load(imported.text)
+    return Both(
+        shipped,
+        loaded,
+        stdlib(shipped, tmp_path_factory.mktemp("shipped"), "import_openapi_shipped"),
+        stdlib(loaded, tmp_path_factory.mktemp("imported"), "import_openapi_imported"),
+    )
+
+
+def tags(loaded: model.Spec) -> set[str]:
+    assert loaded.entry is not None
+    return {m.tag for m in loaded.entry.members}
+
+
+def only(loaded: model.Spec, keep: set[str]) -> model.Spec:
+    """The spec with its entry union cut to the members whose tag is in `keep` (for the corpus)."""
+    assert loaded.entry is not None
+    members = tuple(m for m in loaded.entry.members if m.tag in keep)
+    return dataclasses.replace(loaded, entry=dataclasses.replace(loaded.entry, members=members))
+
+
+def verdict(module: ModuleType, payload: Any, strict: bool = True) -> tuple[str, Any]:
+    """What a module makes of a payload: the class kind and JSON, or where it rejects it."""
+    try:
+        event = module.parse_event(json.dumps(payload), strict=strict)
+    except module.WebhookDecodeError as e:
+        return "rejected", e.path
+    kind = "unknown" if isinstance(event, module.UnknownWebhookEvent) else "known"
+    return kind, event.to_dict()
+
+
+def webhook_schemas() -> Iterator[tuple[str, dict[str, Any]]]:
+    """(schema name, schema) of every webhook's payload in the fixture."""
+    for item in DOC["webhooks"].values():
+        for operation in item.values():
+            ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+            name = ref.rsplit("/", 1)[1]
+            yield name, DOC["components"]["schemas"][name]
+
+
+# -- the fixture -----------------------------------------------------------------------------------------
+
+
+def test_fixture_imports_as_a_spec_with_every_webhook(imported: openapi.Result) -> None:
+    loaded = load(imported.text)
+    assert loaded.entry is not None
+    names = [name for name, _ in webhook_schemas()]
+    # Every webhook is a member, in the document's order, named as the vendor names its schema.
+    assert [m.object.name.pascal for m in loaded.entry.members] == names
+    assert [m.tag for m in loaded.entry.members] == [s["properties"]["type"]["enum"][0] for _, s in webhook_schemas()]
+    for (_, schema), member in zip(webhook_schemas(), loaded.entry.members):
+        fields = {f.key: f for f in member.object.fields}
+        assert list(fields) == list(schema["properties"])
+        assert {k for k, f in fields.items() if not f.optional} == set(schema["required"])
+        assert member.object.description == schema["description"].strip()
+
+
+@pytest.mark.spec_driven
+def test_shared_events_accept_and_reject_what_the_shipped_spec_does(both: Both) -> None:
+    shared = tags(both.shipped) & tags(both.imported)
+    assert shared, "the shipped spec and the vendor's document share no event"
+    cases = corpus(only(both.shipped, shared)) + corpus(only(both.imported, shared))
+    differ = [
+        f"{case.name}: shipped {verdict(both.old, case.payload)}, imported {verdict(both.new, case.payload)}"
+        for case in cases
+        if verdict(both.old, case.payload) != verdict(both.new, case.payload)
+    ]
+    assert not differ, "\n".join(differ[:20])
+    assert sum(not c.valid for c in cases) > len(shared) * 10  # mutations at every depth, not just a few
+
+
+@pytest.mark.spec_driven
+def test_events_only_the_vendor_document_has_decode_their_corpus(both: Both) -> None:
+    extra = tags(both.imported) - tags(both.shipped)
+    cases: list[Case] = corpus(only(both.imported, extra)) if extra else []
+    for case in cases:
+        kind, value = verdict(both.new, case.payload)
+        if case.valid:
+            assert (kind, value) == ("known", case.payload), case.name
+        else:
+            assert kind == "rejected", case.name
+        if case.valid:
+            # The shipped spec does not know it: its receiver rejects it when strict, else keeps it whole.
+            assert verdict(both.old, case.payload, strict=False) == ("unknown", case.payload), case.name
+
+
+def test_vendor_examples_decode_and_the_ones_that_are_not_json_are_reported(
+    imported: openapi.Result, both: Both
+) -> None:
+    published = {
+        f"/components/schemas/{name}/x-oaiMeta/example": schema["x-oaiMeta"]["example"]
+        for name, schema in webhook_schemas()
+    }
+    assert {e.pointer for e in imported.examples} == set(published)
+    not_json = set()
+    for where, text in published.items():
+        try:
+            json.loads(text)
+        except json.JSONDecodeError:
+            not_json.add(where)
+    warned = {i.pointer for i in imported.issues if i.level == "warning"}
+    assert warned == not_json  # reported, each at its pointer, and nothing else is
+    for example in imported.examples:
+        payload = example.value
+        if not example.is_json:
+            assert example.text is not None and "trailing comma" in next(
+                i.message for i in imported.issues if i.pointer == example.pointer
+            )
+            payload = json.loads(re.sub(r",(\s*[}\]])", r"\1", example.text))
+        event = both.new.parse_event(json.dumps(payload), strict=True)
+        assert type(event).__name__ == naming.pascal(example.type_name), example.pointer
+        assert event.to_dict() == payload
+
+
+def test_what_the_spec_cannot_keep_is_noted_not_hidden(imported: openapi.Result) -> None:
+    """Every `format` (beyond number sizes), example and item description in the fixture has a note."""
+
+    def dropped(node: Any, where: str) -> Iterator[str]:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                at = f"{where}/{key}"
+                if key == "format" and value not in openapi.SIZE_FORMATS:
+                    yield at
+                elif key == "items" and isinstance(value, dict) and "description" in value:
+                    yield f"{at}/description"
+                if key == "x-oaiMeta":
+                    continue
+                yield from dropped(value, at)
+
+    expected = set(dropped(DOC["components"]["schemas"], "/components/schemas"))
+    expected |= {e.pointer for e in imported.examples if e.is_json}
+    assert {i.pointer for i in imported.issues if i.level == "note"} == expected
+
+
+# -- the command -----------------------------------------------------------------------------------------
+
+
+def test_stdout_without_out_and_a_file_with_it(
+    imported: openapi.Result, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["import", "openapi", str(FIXTURE)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == imported.text
+    assert captured.err.count("warning: ") == sum(i.level == "warning" for i in imported.issues)
+    out = tmp_path / "vendor.yaml"
+    assert cli.main(["import", "openapi", str(FIXTURE), "--out", str(out)]) == 0
+    assert out.read_text(encoding="utf-8") == imported.text
+
+
+def test_deterministic_and_the_same_from_json(imported: openapi.Result, tmp_path: Path) -> None:
+    again = openapi.import_file(FIXTURE, "openapi-webhooks.yaml")
+    assert again.text.encode() == imported.text.encode()
+    as_json = tmp_path / "openapi-webhooks.json"
+    as_json.write_text(json.dumps(DOC, indent=1), encoding="utf-8")
+    assert openapi.import_file(as_json, "openapi-webhooks.json").text == imported.text
+
+
+def test_round_trip_import_then_generate(imported: openapi.Result, tmp_path: Path) -> None:
+    spec_path = tmp_path / "vendor.yaml"
+    assert cli.main(["import", "openapi", str(FIXTURE), "--out", str(spec_path)]) == 0
+    out = tmp_path / "out"
+    assert cli.main(["generate", "--spec", str(spec_path), "--out", str(out)]) == 0
+    loaded = spec.load(spec_path)
+    assert (out / "python" / f"{loaded.module}.py").is_file()
+    assert cli.main(["check", "--spec", str(spec_path), "--out", str(out)]) == 0
+
+
+def test_python_m_generator_and_help_with_an_example(tmp_path: Path) -> None:
+    ran = subprocess.run(
+        [sys.executable, "-m", "generator", "import", "openapi", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert "example:" in ran.stdout and "import openapi" in ran.stdout
+
+
+# -- what cannot be expressed yet ------------------------------------------------------------------------
+
+# A property schema the spec language cannot express yet -> where the error is, below the property.
+UNSUPPORTED: dict[str, tuple[Any, str]] = {
+    "any_value": ({"description": "anything"}, ""),
+    "empty_object": ({"type": "object"}, ""),
+    "open_object": (
+        {"type": "object", "properties": {"a": {"type": "string"}}, "additionalProperties": {"type": "integer"}},
+        "/additionalProperties",
+    ),
+    "numeric_enum": ({"type": "integer", "enum": [1, 2]}, "/enum"),
+    "untagged": ({"oneOf": [{"type": "string"}, {"type": "integer"}]}, "/oneOf"),
+    "several_types": ({"type": ["string", "integer"]}, "/type"),
+    "bounded": ({"type": "string", "maxLength": 3}, "/maxLength"),
+    "any_items": ({"type": "array"}, ""),
+    "float_const": ({"const": 1.5}, "/const"),
+    "elsewhere": ({"$ref": "other.yaml#/Thing"}, "/$ref"),
+    "missing": ({"$ref": "#/components/schemas/Nowhere"}, "/$ref"),
+    "only_null": ({"type": "null"}, "/type"),
+    "required_without_schema": ({"type": "object", "properties": {"a": {"type": "string"}}, "required": ["b"]}, "/required/0"),
+}
+
+
+def hostile_document() -> dict[str, Any]:
+    event = {
+        "type": "object",
+        "required": ["type"],
+        "properties": {"type": {"type": "string", "const": "thing.happened"}}
+        | {name: schema for name, (schema, _) in UNSUPPORTED.items()},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Hostile", "version": "1"},
+        "webhooks": {
+            "thing": {"post": {"requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}}},
+            "bodiless": {"post": {"description": "no body"}},
+        },
+        "components": {"schemas": {"Thing": event}},
+    }
+
+
+def test_every_unsupported_construct_is_reported_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "hostile.json"
+    source.write_text(json.dumps(hostile_document()), encoding="utf-8")
+    out = tmp_path / "spec.yaml"
+    assert cli.main(["import", "openapi", str(source), "--out", str(out)]) == 2
+    assert not out.exists() and list(tmp_path.iterdir()) == [source]
+    err = capsys.readouterr().err.splitlines()
+    shown = cli.shown(source)
+    expected = {f"/components/schemas/Thing/properties/{name}{below}" for name, (_, below) in UNSUPPORTED.items()}
+    expected.add("/webhooks/bodiless/post/requestBody")
+    reported = {line.split(": ")[1] for line in err}
+    assert all(line.startswith(f"{shown}: /") for line in err), err
+    assert reported == expected, "\n".join(err)
+
+
+def test_unsupported_events_are_reported_and_the_others_are_not(tmp_path: Path) -> None:
+    """An event the spec cannot express yet fails the import; the errors name only its schema."""
+    doc = json.loads(json.dumps(DOC))
+    name, schema = next(webhook_schemas())
+    doc["components"]["schemas"][name]["properties"]["extra"] = {"type": "object"}
+    with pytest.raises(openapi.ImportFailed) as e:
+        openapi.import_document(doc, "doc.yaml")
+    errors = [line for line in e.value.lines if ": warning: " not in line]
+    assert errors == [f"doc.yaml: /components/schemas/{name}/properties/extra: " + errors[0].split(": ", 2)[2]]
+    assert len([line for line in e.value.lines if ": warning: " in line]) == sum(
+        1 for _, s in webhook_schemas() if not is_json(s["x-oaiMeta"]["example"])
+    )
+
+
+def is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except json.JSONDecodeError:
+        return False
+    return True
+
+
+# -- hostile text ----------------------------------------------------------------------------------------
+
+HOSTILE = [
+    "Status: one of the values below.",
+    "Use the #2 endpoint instead.",
+    "`batch.cancelled`, always.",
+    "[beta] Subject to change.",
+    "{not: a mapping}",
+    "- not a list",
+    "yes",
+    "null",
+    "~",
+    "1.10",
+    "0x1f",
+    "2024-01-01",
+    "&anchor *alias !tag %directive @at |pipe >fold",
+    "quotes ' and \" and \\ backslash",
+    "first line\n  indented second line\n\nafter a blank line",
+    "  leading spaces\nand a line",
+    "tab\there",
+    "control \x01 and \x7f and \x85 and \u2028 and \ufeff",
+    "---\n...",
+    "emoji \U0001f600 and accents é",
+    "trailing spaces   \nnext",
+    "# a comment?",
+    "a, b, c",
+]
+
+
+def hostile_text_document(texts: list[str]) -> dict[str, Any]:
+    properties: dict[str, Any] = {"type": {"type": "string", "enum": ["said"], "description": texts[0]}}
+    for i, text in enumerate(texts):
+        properties[f"f{i}"] = {"type": "string", "description": text}
+        properties[f"e{i}"] = {"type": "string", "enum": [text, text + "!"]}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Words", "version": "1"},
+        "webhooks": {
+            "said": {"post": {"requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Said"}}}}}}
+        },
+        "components": {"schemas": {"Said": {"type": "object", "required": ["type"], "properties": properties, "description": texts[-1]}}},
+    }
+
+
+def random_texts(seed: int, n: int) -> list[str]:
+    rng = random.Random(seed)
+    alphabet = " \t\n:#-[]{},&*!|>'\"%@`?\\~é\x00\x1b\x7f\x85\u2028\ufeff\U0001f600abcXYZ019"
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30))) for _ in range(n)]
+
+
+@pytest.mark.parametrize("texts", [HOSTILE, random_texts(20, 200)], ids=["hostile", "random"])
+def test_hostile_text_reads_back_exactly(texts: list[str]) -> None:
+    texts = [t for t in texts if t.strip()]
+    result = openapi.import_document(hostile_text_document(texts), "words.json")
+    loaded = load(result.text)
+    (obj,) = loaded.objects
+    fields = {f.key: f for f in obj.fields}
+    assert obj.description == texts[-1].strip()
+    for i, text in enumerate(texts):
+        assert fields[f"f{i}"].description == text.strip(), repr(text)
+        assert fields[f"e{i}"].type == model.Enum((text, text + "!"), False), repr(text)
+    assert yaml.safe_load(result.text)["types"]  # plain YAML: no tags, anchors or aliases
+
+
+# -- every shape the spec language holds today -----------------------------------------------------------
+
+CONSTRUCTS = ROOT / "tests" / "fixtures" / "openapi-constructs.yaml"
+
+
+def test_each_json_schema_shape_becomes_its_spec_construct() -> None:
+    result = openapi.import_file(CONSTRUCTS, "constructs.yaml")
+    loaded = load(result.text)
+    assert loaded.entry is not None and loaded.entry.discriminator == "event"  # found from the constants
+    assert [m.object.name.snake for m in loaded.entry.members] == ["order_paid", "order_shipped"]
+    order = loaded.definition(model.Name("order"))
+    assert isinstance(order, model.Object)
+    fields = {f.key: f for f in order.fields}
+    assert fields["id"] == model.Field("id", model.String(), "The ID.", False, name="id")  # from allOf's first part
+    assert fields["total"].type == model.Nullable(model.Float()) and fields["total"].optional  # nullable: true
+    assert fields["note"].type == model.Nullable(model.String())  # type: [string, "null"]
+    assert fields["status"].type == model.Nullable(model.Enum(("pending", "paid")))  # a named enum, null in it
+    assert fields["channel"].type == model.Enum(("web", "app"), open=True)  # anyOf [enum, string]
+    assert fields["stock"].type == model.Map(model.Integer())  # additionalProperties
+    assert fields["contentType"].name == "content_type"  # a key that is not snake_case keeps its JSON spelling
+    assert fields["payment"].type == model.Ref(model.Name("payment"))
+    assert fields["category"].type == model.Ref(model.Name("category"))  # `allOf: [$ref]` beside a description
+    assert fields["category"].description == "Where it is filed."
+    category = loaded.definition(model.Name("category"))  # a tree: it refers to itself by name
+    assert isinstance(category, model.Object)
+    assert {f.key: f.type for f in category.fields}["children"] == model.Array(model.Ref(model.Name("category")))
+    assert fields["previous"].type == model.Nullable(model.Ref(model.Name("maybe_base")))  # a type that allows null
+    lines = fields["lines"].type
+    assert isinstance(lines, model.Array) and isinstance(lines.item, model.Object)
+    payment = loaded.definition(model.Name("payment"))
+    assert isinstance(payment, model.Union_) and payment.discriminator == "kind"
+    assert [m.tag for m in payment.members] == ["card", "cash"]
+    paid = loaded.definition(model.Name("order_paid"))
+    assert isinstance(paid, model.Object)
+    assert {f.key: f.type for f in paid.fields}["maybe"] == model.Nullable(model.Ref(model.Name("base")))
+    shipped = loaded.definition(model.Name("order_shipped"))  # an inline payload: named after its webhook
+    assert isinstance(shipped, model.Object) and shipped.description == "Sent when shipped."
+    notes = {i.pointer for i in result.issues if i.level == "note"}
+    assert notes == {"/components/schemas/Order/allOf", "/components/schemas/Status"}
+
+
+def test_an_imported_spec_decodes_its_own_corpus(tmp_path: Path) -> None:
+    loaded = load(openapi.import_file(CONSTRUCTS, "constructs.yaml").text)
+    module = stdlib(loaded, tmp_path, "import_openapi_constructs")
+    cases = corpus(loaded)
+    assert len(cases) > 50
+    for case in cases:
+        kind, value = verdict(module, case.payload)
+        assert (kind, value) == (("known", case.payload) if case.valid else ("rejected", value)), case.name
+
+
+@pytest.mark.parametrize(
+    "payload,message",
+    [
+        ({"type": "string"}, "is not an object type"),
+        ({"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]}, "is not an object type"),
+        (
+            {"type": "object", "required": ["type"], "properties": {"type": {"const": "p"}, "x": {"$ref": "#/components/schemas/C"}}},
+            "refers to itself",
+        ),
+    ],
+    ids=["scalar", "union", "cycle"],
+)
+def test_a_payload_that_is_not_an_object_or_a_ref_cycle_is_an_error(payload: Any, message: str) -> None:
+    obj = {"type": "object", "required": ["type"], "properties": {"type": {"const": "a"}}}
+    doc = {
+        "openapi": "3.1.0",
+        "webhooks": {"w": {"post": {"requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/P"}}}}}}},
+        "components": {
+            "schemas": {
+                "P": payload,
+                "A": obj,
+                "B": {**obj, "properties": {"type": {"const": "b"}}},
+                "C": {"$ref": "#/components/schemas/D"},
+                "D": {"$ref": "#/components/schemas/C"},
+            }
+        },
+    }
+    with pytest.raises(openapi.ImportFailed) as e:
+        openapi.import_document(doc, "doc.json")
+    assert len(e.value.lines) == 1 and message in e.value.lines[0], e.value.lines
+    assert e.value.lines[0].startswith("doc.json: /")
+
+
+def vendor_payloads(imported: openapi.Result) -> list[tuple[str, str, Any]]:
+    """(pointer, type name, payload) of every vendor example; one that is not JSON without its trailing comma."""
+    out = []
+    for e in imported.examples:
+        payload = e.value if e.is_json else json.loads(re.sub(r",(\s*[}\]])", r"\1", e.text or ""))
+        out.append((e.pointer, e.type_name, payload))
+    return out
+
+
+@pytest.mark.parametrize("target", ["msgspec", "pydantic", "json_schema"])
+def test_vendor_examples_decode_in_every_python_target(imported: openapi.Result, target: str, tmp_path: Path) -> None:
+    import jsonschema
+
+    from generator.targets import json_schema
+    from generator.targets import msgspec as msgspec_target
+    from generator.targets import pydantic as pydantic_target
+
+    loaded = load(imported.text)
+    chosen = {"msgspec": msgspec_target, "pydantic": pydantic_target, "json_schema": json_schema}[target]
+    ((rel, text),) = render.render(loaded, targets=(chosen.TARGET,)).items()
+    payloads = vendor_payloads(imported)
+    assert payloads
+    if target == "json_schema":
+        validator = jsonschema.Draft202012Validator(json.loads(text))
+        for where, _, payload in payloads:
+            assert validator.is_valid(payload), where
+        return
+    path = tmp_path / Path(rel).name
+    path.write_text(text, encoding="utf-8")
+    module = import_path(path, f"import_openapi_{target}")
+    for where, type_name, payload in payloads:
+        if target == "msgspec":
+            event = module.parse_event(json.dumps(payload), strict=True)
+            assert type(event).__name__ == naming.pascal(type_name), where
+            assert event.to_dict() == payload, where
+        else:
+            assert loaded.entry is not None
+            union = getattr(module, loaded.entry.name.pascal)
+            decoded = union.model_validate_json(json.dumps(payload))
+            assert decoded.model_dump(mode="json", by_alias=True, exclude_unset=True) == payload, where
+            assert type(getattr(decoded, "root", decoded)).__name__ == naming.pascal(type_name), where
+
+
+def test_hostile_keys_and_constants(tmp_path: Path) -> None:
+    """Keys that are keywords or not snake_case keep their JSON spelling; constants YAML would misread
+    stay strings; a key no spec can hold is reported at its pointer (the loader's error, mapped back)."""
+    keys = ["from", "class", "yes", "Content-Type", "x.y", "émoji", "null"]
+    constants = ["yes", "1.10", "2024-01-01", "0x1f", "~", "on", "a: b", "#x", "[1]"]
+    properties: dict[str, Any] = {"type": {"const": "t"}}
+    properties |= {key: {"type": "string"} for key in keys}
+    properties |= {f"c{i}": {"const": c} for i, c in enumerate(constants)}
+    doc = {
+        "openapi": "3.1.0",
+        "webhooks": {"t": {"post": {"requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/T"}}}}}}},
+        "components": {"schemas": {"T": {"type": "object", "required": ["type"], "properties": properties}}},
+    }
+    loaded = load(openapi.import_document(doc, "doc.json").text)
+    (obj,) = loaded.objects
+    fields = {f.key: f for f in obj.fields}
+    assert set(keys) <= set(fields)
+    for i, c in enumerate(constants):
+        assert fields[f"c{i}"].type == model.Literal(c), c
+    properties['say"hi'] = {"type": "string"}
+    with pytest.raises(openapi.ImportFailed) as e:
+        openapi.import_document(doc, "doc.json")
+    assert [line.split(": ")[1] for line in e.value.lines] == ['/components/schemas/T/properties/say"hi']
+
+
+# -- random documents: never a traceback -----------------------------------------------------------------
+
+NAMES = ["A", "b_c", "Dd", "e-f", "G.h", "yes", "from", "ÿ", "", "x/y", "~0"]
+
+
+def random_schema(rng: random.Random, depth: int) -> Any:
+    """A schema from a grammar of what the importer reads, what it refuses, and what is malformed."""
+    leaves: list[Any] = [
+        {"type": "string", "format": rng.choice(["date-time", "unixtime", "int64"])},
+        {"type": "integer"},
+        {"type": "number", "nullable": True},
+        {"type": ["boolean", "null"]},
+        {"const": rng.choice(["x", 1, True, 1.5, None, [1]])},
+        {"enum": rng.choice([["a"], ["a", "b", None], [1, 2], [], "a"])},
+        {"$ref": f"#/components/schemas/{rng.choice(NAMES)}"},
+        {"$ref": rng.choice(["#/nowhere", "ext.yaml#/A", "#/components/schemas", "#"])},
+        {},
+        True,
+        None,
+        {"type": "string", "maxLength": 2},
+        {"type": rng.choice(["null", "file", 3])},
+    ]
+    if depth > 3 or rng.random() < 0.4:
+        return rng.choice(leaves)
+    props = {rng.choice(NAMES + ["type", "id"]): random_schema(rng, depth + 1) for _ in range(rng.randint(0, 3))}
+    composite: list[Any] = [
+        {"type": "object", "properties": props, "required": rng.sample(list(props) + ["zz"], k=min(1, len(props)))},
+        {"type": "object", "additionalProperties": random_schema(rng, depth + 1)},
+        {"type": "array", "items": random_schema(rng, depth + 1)},
+        {"type": "array"},
+        {rng.choice(["oneOf", "anyOf", "allOf"]): [random_schema(rng, depth + 1) for _ in range(rng.randint(0, 3))]},
+        {"allOf": [{"$ref": f"#/components/schemas/{rng.choice(NAMES)}"}], "description": "d"},
+        {"properties": "nope"},
+    ]
+    return rng.choice(composite)
+
+
+def random_document(rng: random.Random) -> Any:
+    schemas = {name: random_schema(rng, 0) for name in rng.sample(NAMES, k=rng.randint(0, len(NAMES)))}
+    events = rng.sample(NAMES[:4], k=2)
+    for name in events:  # events that import
+        schemas[name] = {"type": "object", "required": ["type"], "properties": {"type": {"const": name}, "v": random_schema(rng, 2)}}
+    if rng.random() < 0.3:  # only events that import, with fields of every supported kind
+        good = [{"type": "string", "format": "uuid"}, {"type": ["integer", "null"]}, {"enum": ["a", "b"]}, {"type": "array", "items": {"type": "number"}}]
+        for name in events:
+            schemas[name]["properties"]["v"] = rng.choice(good)
+        refs = {"$ref": f"#/components/schemas/{rng.choice(events)}"}
+        return {"openapi": "3.1.0", "webhooks": {"w": {"post": {"requestBody": {"content": {"application/json": {"schema": refs}}}}}}, "components": {"schemas": schemas}}
+    webhooks = {
+        f"w{i}": rng.choice(
+            [
+                {"post": {"requestBody": {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{rng.choice(NAMES)}"}}}}}},
+                {"post": {"requestBody": {"content": {"application/json": {"schema": random_schema(rng, 1)}}}}},
+                {"post": {}},
+                {"post": {"requestBody": {"$ref": "#/components/requestBodies/Nope"}}},
+                "nope",
+            ]
+        )
+        for i in range(rng.randint(0, 4))
+    }
+    return rng.choice(
+        [
+            {"openapi": "3.1.0", "webhooks": webhooks, "components": {"schemas": schemas}},
+            {"openapi": "2.0", "webhooks": webhooks},
+            [1],
+        ]
+    )
+
+
+def test_random_documents_import_or_fail_with_located_lines() -> None:
+    rng = random.Random(19)
+    located = re.compile(r"doc\.json: (/\S*)?: ")
+    imported = failed = 0
+    for _ in range(400):
+        doc = random_document(rng)
+        try:
+            result = openapi.import_document(doc, "doc.json")
+        except openapi.ImportFailed as e:
+            failed += 1
+            assert e.lines and all(located.match(line) for line in e.lines), e.lines
+            continue
+        imported += 1
+        load(result.text)
+        assert openapi.import_document(doc, "doc.json").text == result.text
+    assert imported > 10 and failed > 100, (imported, failed)
+
+
+def test_the_loaders_checks_come_in_the_same_report_as_the_importers() -> None:
+    """A schema name a target reserves (the spec loader's check) and a construct the importer refuses,
+    in two events: one run reports both."""
+    module_names = {"Mapping", "UnknownWebhookEvent", "ValueError"}  # names the generated module uses
+    body = {"post": {"requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/X"}}}}}}
+    webhooks = {name: json.loads(json.dumps(body).replace("/X", f"/{name}")) for name in [*module_names, "ok"]}
+    event = {"type": "object", "required": ["type"], "properties": {"type": {"const": "?"}}}
+    schemas = {name: json.loads(json.dumps(event).replace("?", name)) for name in [*module_names, "ok"]}
+    schemas["ok"]["properties"]["free"] = {}
+    doc = {"openapi": "3.1.0", "webhooks": webhooks, "components": {"schemas": schemas}}
+    with pytest.raises(openapi.ImportFailed) as e:
+        openapi.import_document(doc, "doc.json")
+    reported = {line.split(": ")[1] for line in e.value.lines}
+    assert reported == {f"/components/schemas/{n}" for n in module_names} | {"/components/schemas/ok/properties/free"}
