@@ -952,10 +952,13 @@ def markdown_report(changes: list[Change], old: str, new: str) -> str:
                         "",
                         "  A payload valid under the new spec that the old decoder rejects:",
                         "",
-                        *("  " + x for x in fence(json.dumps(c.witness, ensure_ascii=True, indent=2), "json")),
+                        *("  " + x for x in fence(compact(c.witness), "json")),
                         "",
                     ]
-    return "\n".join(lines).rstrip("\n") + "\n"
+    out = "\n".join(lines).rstrip("\n") + "\n"
+    while "\n\n\n" in out:
+        out = out.replace("\n\n\n", "\n\n")
+    return out
 
 
 def json_report(changes: list[Change], old: str, new: str) -> str:
