@@ -6,6 +6,7 @@ spec's YAML as data and written back as YAML. Nothing here names an event of any
 from __future__ import annotations
 
 import copy
+import functools
 import random
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -16,14 +17,24 @@ SCALARS = ("string", "integer", "float", "boolean")
 SHAPE_KEYS = ("type", "literal", "enum", "open", "fields", "items", "values", "nullable", "name")
 
 
-def read(text: str) -> dict[str, Any]:
-    data = yaml.safe_load(text)
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(text: str) -> dict[str, Any]:
+    data = yaml.load(text, Loader=LOADER)  # noqa: S506 - the safe loader (libyaml's when built)
     assert isinstance(data, dict)
     return data
 
 
+def read(text: str) -> dict[str, Any]:
+    """The spec's YAML as data (a fresh copy: the caller may change it)."""
+    return copy.deepcopy(_parsed(text))
+
+
 def write(data: dict[str, Any]) -> str:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)
+    return yaml.dump(data, Dumper=DUMPER, sort_keys=False, allow_unicode=True, width=1000)
 
 
 class Mutator:
@@ -248,7 +259,7 @@ class Mutator:
 
 def mutate(text: str, rng: random.Random, edits: int = 1) -> tuple[str, list[str]]:
     """`text` with `edits` random edits, and what they were."""
-    data = copy.deepcopy(read(text))
+    data = read(text)
     m = Mutator(data, rng)
     done = []
     for _ in range(edits * 4):

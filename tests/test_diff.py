@@ -130,6 +130,31 @@ def test_events_added_and_removed() -> None:
     assert check(a, am, b, bm, Tally()) == [] and check(b, bm, a, am, Tally()) == []
 
 
+def test_nested_union_member_added_and_removed() -> None:
+    """A union inside an event has no fallback for a tag it does not know: a member added breaks."""
+    one = TINY.format(field="{type: pay}").replace("union: [card, cash]", "union: [card]")
+    a = spec.parse(one.replace("  cash:\n", "  cash:\n    standalone: true\n"), "a.yaml", "a.yaml")
+    b = tiny("{type: pay}")
+    added = diff.diff(a, b)
+    assert {(c.kind, c.path, c.breaking) for c in added} == {("member-added", "$.f<cash>", True), ("member-added", "$.p<cash>", True)}
+    assert [(c.kind, c.breaking) for c in diff.diff(b, a)] == [("member-removed", False)] * 2
+    am, bm = module_of(a), module_of(b)
+    assert check(a, am, b, bm, Tally()) == [] and check(b, bm, a, am, Tally()) == []
+
+
+def test_entry_discriminator_changed() -> None:
+    a = tiny("{type: string}")
+    text = TINY.format(field="{type: string}").replace("      type: {literal: thing}", "      kind2: {literal: thing}")
+    b = spec.parse(text.replace("discriminator: type", "discriminator: kind2"), "b.yaml", "b.yaml")
+    changes = diff.diff(a, b)
+    assert [(c.kind, c.event, c.breaking) for c in changes] == [
+        ("discriminator-changed", None, False),
+        ("discriminator-changed", "thing", True),
+    ]
+    am, bm = module_of(a), module_of(b)
+    assert check(a, am, b, bm, Tally()) == [] and check(b, bm, a, am, Tally()) == []
+
+
 def test_same_spec_has_no_changes() -> None:
     for path in (SPEC, KITCHEN_SPEC):
         loaded = spec.load(path)
