@@ -102,7 +102,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
         help="what regenerating from NEW changes for a receiver built from OLD: breaking and safe changes",
         description=diff.__doc__,
         epilog=(
-            f"example: {prog} diff spec/openai_webhooks.yaml new.yaml --format markdown > comment.md\n"
+            f"example: {prog} diff old.yaml new.yaml --format markdown > comment.md\n"
             "exit status: 1 when a change of the --fail-on class is found, 0 when none, 2 when a spec is unusable"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,

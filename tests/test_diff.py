@@ -256,4 +256,4 @@ def test_json_is_stable_and_documented(pair: tuple[Path, Path]) -> None:
 
 def test_help_shows_an_example() -> None:
     r = cli("--help")
-    assert r.returncode == 0 and "example: python -m generator diff " in r.stdout
+    assert r.returncode == 0 and "example: python -m generator diff old.yaml new.yaml" in r.stdout
