@@ -341,21 +341,6 @@ def describe(t: Node) -> str:
             assert_never(t)
 
 
-def kind_of(t: Node) -> str:
-    """The coarse kind a `retyped` change is about."""
-    match t:
-        case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Literal() | model.Enum():
-            return type(t).__name__
-        case model.Array() | model.Map() | model.Object() | model.Union_():
-            return type(t).__name__
-        case model.Nullable(inner=inner):
-            return kind_of(inner)
-        case model.Ref():
-            return "Ref"
-        case _:
-            assert_never(t)
-
-
 def same_literal(a: str | int | bool, b: str | int | bool) -> bool:
     return type(a) is type(b) and a == b
 
@@ -633,34 +618,55 @@ class Differ:
         self.core(n, o, steps, isinstance(n_type, model.Ref) and isinstance(o_type, model.Ref))
 
     def core(self, n: Node, o: Node, steps: Steps, both_named: bool) -> None:
-        match n, o:
-            case model.Object(), model.Object():
-                if both_named:
-                    self.named(n, o, steps)
+        """Two types at the same place (resolved, nullability already compared), by NEW's kind."""
+        match n:
+            case model.Object():
+                if isinstance(o, model.Object):
+                    if both_named:
+                        self.named(n, o, steps)
+                    else:
+                        self.fields(n, o, steps)
+                elif isinstance(o, model.Union_):
+                    self.add("retyped", steps, False, describe(o), n.name.snake)  # what breaks is reported inside
+                    self.against_union(n, o, steps, unknown_ok=False)
                 else:
-                    self.fields(n, o, steps)
-            case model.Union_(), model.Union_():
-                self.unions(n, o, steps)
-            case model.Object(), model.Union_():
-                self.add("retyped", steps, False, describe(o), n.name.snake)  # what breaks is reported inside
-                self.against_union(n, o, steps, unknown_ok=False)
-            case model.Union_(), model.Object():
-                self.add("retyped", steps, False, o.name.snake, describe(n))
-                for m in n.members:
-                    self.named(m.object, o, steps + (Member(n.discriminator, m.tag),))
-            case model.Array(), model.Array():
-                self.compare(n.item, o.item, steps + (Item(),))
-            case model.Map(), model.Map():
-                self.compare(n.value, o.value, steps + (Entry(),))
-            case model.Enum(), model.Enum():
-                self.enums(n, o, steps)
-            case model.Literal(), model.Literal():
-                if not same_literal(n.value, o.value):
+                    self.retyped(n, o, steps)
+            case model.Union_():
+                if isinstance(o, model.Union_):
+                    self.unions(n, o, steps)
+                elif isinstance(o, model.Object):
+                    self.add("retyped", steps, False, o.name.snake, describe(n))
+                    for m in n.members:
+                        self.named(m.object, o, steps + (Member(n.discriminator, m.tag),))
+                else:
+                    self.retyped(n, o, steps)
+            case model.Array():
+                if isinstance(o, model.Array):
+                    self.compare(n.item, o.item, steps + (Item(),))
+                else:
+                    self.retyped(n, o, steps)
+            case model.Map():
+                if isinstance(o, model.Map):
+                    self.compare(n.value, o.value, steps + (Entry(),))
+                else:
+                    self.retyped(n, o, steps)
+            case model.Enum():
+                if isinstance(o, model.Enum):
+                    self.enums(n, o, steps)
+                else:
+                    self.retyped(n, o, steps)
+            case model.Literal():
+                if not isinstance(o, model.Literal):
+                    self.retyped(n, o, steps)
+                elif not same_literal(n.value, o.value):
                     self.add("literal-changed", steps, True, json.dumps(o.value), json.dumps(n.value), leaf=n.value)
-            case _ if type(n) is type(o) and is_scalar(n):
-                pass
+            case model.String() | model.Integer() | model.Float() | model.Boolean():
+                if type(o) is not type(n):
+                    self.retyped(n, o, steps)
+            case model.Nullable() | model.Ref():  # pragma: no cover - compare() unwraps and resolves them
+                raise TypeError(n)
             case _:
-                self.retyped(n, o, steps)
+                assert_never(n)
 
     def unions(self, n: model.Union_, o: model.Union_, steps: Steps) -> None:
         pair = (n.name.snake, o.name.snake)
@@ -701,39 +707,37 @@ class Differ:
         self.add("retyped", steps, leaf is not ABSENT, describe(o), describe(n), leaf=leaf)
 
     def escape(self, n: Node, o: Node) -> Any:
-        """A value NEW's `n` accepts and OLD's `o` rejects (both resolved, not nullable), or ABSENT."""
-        if is_scalar(n):
-            return next((v for v in scalar_candidates(n, o) if not self.old.accepts(o, v)), ABSENT)
-        match n, o:
-            case model.Map(), model.Object():
-                if any(not f.optional for f in o.fields):
-                    return {}
-                for f in o.fields:
-                    inner = self.local(n.value, f.type)
-                    if inner is not ABSENT:
-                        return {f.key: inner}
-                return ABSENT
-            case model.Object(), model.Map():
-                value = self.sample(n)
-                assert isinstance(value, dict)
-                value[fresh(set(value) | {f.key for f in n.fields}, "k")] = self.outside(o.value)
-                return value
-            case model.Map(), model.Union_():
-                return {}
-            case model.Union_(), model.Map():
-                for m in n.members:
-                    try:
-                        return self.escape(m.object, o)
-                    except _NoValue:
-                        pass
-                return ABSENT
-            case model.Object(), model.Union_() | model.Object():  # pragma: no cover - compared field by field
-                raise TypeError((n, o))
-            case _:
-                try:
-                    return self.sample(n)  # another kind of JSON value altogether
-                except _NoValue:
+        """A value NEW's `n` accepts and OLD's `o` rejects (both resolved, not nullable, of other
+        kinds), or ABSENT."""
+        match n:
+            case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Literal() | model.Enum():
+                return next((v for v in scalar_candidates(n, o) if not self.old.accepts(o, v)), ABSENT)
+            case model.Array():
+                return []  # OLD's is not an array
+            case model.Map():
+                if isinstance(o, model.Object) and not any(not f.optional for f in o.fields):
+                    # OLD takes any map whose values under its keys are valid there
+                    for f in o.fields:
+                        inner = self.local(n.value, f.type)
+                        if inner is not ABSENT:
+                            return {f.key: inner}
                     return ABSENT
+                return {}  # lacks a required key or the tag, or is no value of OLD's kind at all
+            case model.Object() | model.Union_():
+                objects = [m.object for m in n.members] if isinstance(n, model.Union_) else [n]
+                for obj in objects:
+                    try:
+                        value = self.sample(obj)
+                    except _NoValue:
+                        continue
+                    if isinstance(o, model.Map):  # an object's keys it does not define hold anything
+                        value[fresh(set(value) | {f.key for f in obj.fields}, "k")] = self.outside(o.value)
+                    return value
+                return ABSENT
+            case model.Nullable() | model.Ref():  # pragma: no cover - compare() unwraps and resolves them
+                raise TypeError(n)
+            case _:
+                assert_never(n)
 
     def local(self, n_type: Node, o_type: Node) -> Any:
         """A value of `n_type` that `o_type` rejects, found by comparing them apart; or ABSENT."""
