@@ -545,6 +545,10 @@ class Differ:
             return
         assert t is not None
         kinds = [v for v in OUTSIDE if v is not None or isinstance(t, model.Nullable)]
+        try:
+            kinds.append(self.sample(t))  # an object, say: no tag at all
+        except _NoValue:
+            pass
         bad = next((v for v in kinds if type(v) is not str and self.new.accepts(t, v)), ABSENT)
         if bad is not ABSENT:
             self.add("discriminator-changed", where, True, "string", describe(t), leaf=bad)

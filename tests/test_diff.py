@@ -84,6 +84,8 @@ RULES = [
     ("{type: pay}", "{type: card}", "retyped", False),
     ("{type: card}", "{type: pay}", "literal-changed", True),  # NEW may send the other member
     ("{type: pay}", "{items: pay}", "retyped", True),
+    ("{type: pay}", "{fields: {kind: {type: other}}}", "discriminator-changed", True),  # no tag OLD can read
+    ("{type: pay}", "{fields: {kind: {enum: [card, cash]}}}", "retyped", False),  # each value dispatches
     ("{type: string}", "{items: string}", "retyped", True),
 ]
 
