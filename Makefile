@@ -71,17 +71,20 @@ golden: $(STAMP)
 # 100,000 generated and mutated payloads through parse_event and unwrap (make test runs 3,000),
 # then 5,000 mutated specs through the generator (make test runs 300), then 3,000 hostile
 # descriptions through the docs site's build (make test runs 120), then 500 regenerations
-# killed at every step that changes the output folder (make test runs 60).
+# killed at every step that changes the output folder (make test runs 60), then 1,000 random edits
+# of the fixture specs through `diff`, checked against the decoders generated from both (make test runs 150).
 FUZZ_CASES ?= 100000
 FUZZ_SPECS ?= 5000
 FUZZ_DOCS ?= 3000
 FUZZ_WRITES ?= 500
+FUZZ_DIFFS ?= 1000
 FUZZ_SEED ?= 0
 fuzz: $(STAMP)
 	$(PY) tests/fuzz_payloads.py --cases $(FUZZ_CASES) --seed $(FUZZ_SEED)
 	$(PY) tests/fuzz_specs.py --cases $(FUZZ_SPECS) --seed $(FUZZ_SEED)
 	$(PY) tests/fuzz_docs.py --cases $(FUZZ_DOCS) --seed $(FUZZ_SEED)
 	$(PY) tests/fuzz_writes.py --cases $(FUZZ_WRITES) --seed $(FUZZ_SEED)
+	$(PY) tests/fuzz_diff.py --cases $(FUZZ_DIFFS) --seed $(FUZZ_SEED)
 
 bench: $(STAMP) $(NODE_STAMP)
 	$(PY) bench/run.py

@@ -13,7 +13,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from . import __version__, output, render, spec
+from . import __version__, diff, output, render, spec
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SPEC = spec.DEFAULT
@@ -111,6 +111,25 @@ def parser(prog: str) -> argparse.ArgumentParser:
     )
     openapi_parser.add_argument("file", type=Path, help="the OpenAPI document (.json is read as JSON, else YAML)")
     openapi_parser.add_argument("--out", type=Path, default=None, help="the spec to write (default: stdout)")
+    d = sub.add_parser(
+        "diff",
+        help="what regenerating from NEW changes for a receiver built from OLD: breaking and safe changes",
+        description=diff.__doc__,
+        epilog=(
+            f"example: {prog} diff old.yaml new.yaml --format markdown > comment.md\n"
+            "exit status: 1 when a change of the --fail-on class is found, 0 when none, 2 when a spec is unusable"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    d.add_argument("old", type=Path, metavar="OLD", help="the spec the receiver was generated from")
+    d.add_argument("new", type=Path, metavar="NEW", help="the spec to regenerate from")
+    d.add_argument("--format", choices=("text", "markdown", "json"), default="text", help="default: %(default)s")
+    d.add_argument(
+        "--fail-on",
+        choices=("breaking", "any", "never"),
+        default="breaking",
+        help="exit 1 when a change of this class is found (default: %(default)s)",
+    )
     return p
 
 
@@ -120,6 +139,8 @@ def main(argv: list[str] | None = None, prog: str = "python -m generator") -> in
         return show(spec_help())
     if args.command == "import":
         return import_openapi(args.file, args.out)
+    if args.command == "diff":
+        return spec_diff(args)
     if args.templates is not None and not args.templates.is_dir():
         print(f"{shown(args.templates)}: --templates is not a folder", file=sys.stderr)
         return 2
@@ -156,6 +177,26 @@ def import_openapi(source: Path, out: Path | None) -> int:
         return 2
     print(f"wrote {shown(out)}", file=sys.stderr)
     return 0
+
+
+def spec_diff(args: argparse.Namespace) -> int:
+    """`diff OLD NEW`: the report on stdout; every problem of both specs, located, on stderr (exit 2)."""
+    from .importers import openapi
+
+    loaded, problems = [], []
+    for path in (args.old, args.new):
+        try:
+            loaded.append(diff.load(path, shown(path)))
+        except spec.SpecError as e:
+            problems.append(str(e))
+        except openapi.ImportFailed as e:
+            problems.append(str(e))
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return 2
+    changes = diff.diff(loaded[0], loaded[1])
+    show(diff.report(changes, shown(args.old), shown(args.new), args.format))
+    return 1 if diff.failing(changes, args.fail_on) else 0
 
 
 def show(text: str) -> int:

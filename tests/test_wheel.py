@@ -9,6 +9,7 @@ tested is the wheel itself: the package, its templates as package data, and the 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -104,6 +105,13 @@ def test_the_wheel_works_from_an_empty_folder(tmp_path: Path) -> None:
     assert imported.returncode == 0, imported.stderr
     regenerated = subprocess.run([str(env_dir / "bin" / "webhookgen"), "generate", "--spec", "imported.yaml", "--out", "gen_imported"], cwd=work, capture_output=True, text=True, timeout=300, env=env)
     assert regenerated.returncode == 0, regenerated.stderr
+    # diff, in the empty folder: two specs, the report, the exit status; its help shows an example.
+    (work / "changed.yaml").write_text(SPEC.replace("{type: string}", "{type: string, optional: true}"))
+    changed = subprocess.run([str(env_dir / "bin" / "webhookgen"), "diff", "my.yaml", "changed.yaml", "--format", "json"], cwd=work, capture_output=True, text=True, timeout=60, env=env)
+    assert changed.returncode == 1, changed.stderr
+    assert [(c["kind"], c["path"], c["class"]) for c in json.loads(changed.stdout)["changes"]] == [("made-optional", "$.id", "breaking")]
+    help_text = subprocess.run([str(python), "-m", "webhookgen", "diff", "--help"], cwd=work, capture_output=True, text=True, timeout=60, env=env)
+    assert "example: python -m webhookgen diff old.yaml new.yaml" in help_text.stdout, help_text.stdout
 
 
 def contents(folder: Path) -> dict[str, bytes]:
