@@ -33,10 +33,10 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
-# Compile the generated TypeScript with strict flags to .tsbuild/, and the Node receiver example.
+# Compile the generated TypeScript with strict flags to .tsbuild/, and the Express example to examples/express/build/.
 ts-build: $(NODE_STAMP)
 	$(TSC) -p tsconfig.json
-	$(TSC) -p examples/receiver-node/tsconfig.json
+	$(TSC) -p examples/express/tsconfig.json
 
 # The receiver examples vendor the modules exactly as a user would: plain copies (named by the spec).
 # Read from the spec once, when a recipe first needs it, and quietly: a broken spec is reported by
@@ -46,8 +46,8 @@ MODULE = $(eval MODULE := $$(shell $(PY) -c 'from generator import spec; print(s
 # `make generate FORCE=1` overwrites generated files edited by hand (what `make check` advises then).
 generate: $(STAMP)
 	$(PY) -m generator generate$(if $(FORCE), --force)
-	cp generated/python/$(MODULE).py examples/receiver/$(MODULE).py
-	cp generated/typescript/$(MODULE).ts examples/receiver-node/$(MODULE).ts
+	cp generated/python/$(MODULE).py examples/fastapi/$(MODULE).py
+	cp generated/typescript/$(MODULE).ts examples/express/$(MODULE).ts
 
 check: $(STAMP)
 	$(PY) -m generator check
@@ -57,6 +57,7 @@ test: $(STAMP) $(NODE_STAMP)
 	$(PY) -m mypy --strict generator
 	$(PY) -m black --check --quiet generator
 	$(PY) -m ruff check --quiet generator
+	$(PY) -m mypy --strict examples/fastapi/app.py
 	$(MAKE) --no-print-directory ts-build
 	$(PY) -m pytest
 	node --test $(NODE_TESTS)
@@ -111,4 +112,4 @@ bench-scale: $(STAMP)
 	$(PY) bench/versions.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .hypothesis site site-generator test-artifacts node_modules .tsbuild examples/receiver-node/build
+	rm -rf $(VENV) .pytest_cache .mypy_cache .hypothesis site site-generator test-artifacts node_modules .tsbuild examples/express/build

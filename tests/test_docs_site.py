@@ -270,8 +270,8 @@ def test_page_renders_every_bullet_in_its_place(name: str, flavour: str, sites: 
     for member, item in zip(union.members, members):
         fields = {c["label"].split(": ", 1)[0]: c for c in item["children"]}
         assert key in fields, item["label"]
-        if "data" in fields:
-            assert all(not c["label"].startswith(key + ":") for c in fields["data"]["children"]), item["label"]
+        data = fields.get("data", {"children": []})  # an event may have nothing but its discriminator
+        assert all(not c["label"].startswith(key + ":") for c in data["children"]), item["label"]
         assert [c["label"].split(": ", 1)[0] for c in item["children"]] == [
             f.key if flavour == "cli" else python.attr(f.ident) for f in member.object.fields
         ]
@@ -294,7 +294,9 @@ def test_heading_anchor_link_scrolls_to_the_heading(flavour: str, site: str, pag
     page.wait_for_function("(h) => location.hash === h", arg=target)
     page.wait_for_function("() => window.scrollY > 0")
     top = heading.evaluate("h => h.getBoundingClientRect().top")
-    assert 0 <= top < 900 / 2, f"heading at {top}px after following its anchor"
+    # At the top of the window, unless the page ends before it can get there (a short last section).
+    at_end = page.evaluate("() => window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 1")
+    assert 0 <= top < 900 / 2 or (0 <= top < 900 and at_end), f"heading at {top}px after following its anchor"
 
 
 @pytest.mark.parametrize("name", sorted(SITES))

@@ -1,9 +1,12 @@
-"""The spec is an input that changes: add events to it, regenerate, and the suite still passes.
+"""The spec is an input that changes: add events to it, regenerate, and everything a user runs still passes.
 
-A copy of the repository (what `make generate` and the tests need, no .venv) gets new event types
-appended to its spec and to the entry union, is regenerated with `python -m generator generate`,
-and then runs every test marked `spec_driven` (the ones that take their cases from the live spec)
-with the current interpreter. Nothing in tests/ is edited in the copy.
+A copy of the repository (the checkout's files, with its .venv and node_modules linked in rather than
+installed again) gets new event types appended to its spec and to the entry union, among them one
+whose `data` has no `id` and one with nothing but the discriminator; `make generate` regenerates it
+(refreshing the examples' vendored modules), and `make test` runs there in full: the generator's
+checks, mypy on the FastAPI example, tsc on the generated module and the Express example, the whole
+pytest suite (this file's own copy test skips itself there) and the Node tests. Nothing in tests/ or
+examples/ is edited in the copy.
 """
 
 from __future__ import annotations
@@ -14,14 +17,20 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 import yaml
 
 from conftest import ROOT
 
-COPIED = ("spec", "templates", "generator", "tests", "generated", "bench", "Makefile", "pyproject.toml")
-IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis", ".pytest_cache", ".mypy_cache")
+# What the copy leaves out: the installed environments (linked in instead), git, and what builds make.
+NOT_COPIED = {".git", ".venv", "node_modules", ".lock-venv", "site", "test-artifacts", ".tsbuild", "dist"}
+IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis", ".pytest_cache", ".mypy_cache", "build", "*.sqlite3")
+LINKED = (".venv", "node_modules")
+# Set in the copy's environment: there, the test that runs `make test` skips itself (no recursion).
+IN_COPY = "WEBHOOKGEN_IN_SPEC_COPY"
 
 # Plausible events of shapes the shipped spec does not use. Their tags are made up on purpose, so no
 # release of the official SDK knows them (the SDK comparison lists them instead of comparing).
@@ -94,9 +103,25 @@ NEW_TYPES = textwrap.dedent(
                   spend: {type: float, description: Spend in dollars.}
         type: {literal: sample.usage.reported, description: The type of the event. Always `sample.usage.reported`.}
         object: {literal: event, optional: true, description: The object of the event. Always `event`.}
+
+    sample_thread_archived_webhook_event:
+      description: Sent when a thread is archived. Its data has no `id`.
+      fields:
+        id: {type: string, description: The unique ID of the event.}
+        created_at: {type: integer, description: The Unix timestamp (in seconds) of when the thread was archived.}
+        data:
+          description: Event data payload.
+          fields:
+            reason: {type: string, description: Why the thread was archived.}
+        type: {literal: sample.thread.archived, description: The type of the event. Always `sample.thread.archived`.}
+
+    sample_ping_webhook_event:
+      description: Sent to check that the endpoint answers. Nothing but its type.
+      fields:
+        type: {literal: sample.ping, description: The type of the event. Always `sample.ping`.}
     """
 )
-NEW_TAGS = ("sample.file.indexed", "sample.job.progressed", "sample.usage.reported")
+NEW_TAGS = ("sample.file.indexed", "sample.job.progressed", "sample.usage.reported", "sample.thread.archived", "sample.ping")
 
 
 def add_events(text: str, new_types: str = NEW_TYPES) -> str:
@@ -131,19 +156,38 @@ def add_events(text: str, new_types: str = NEW_TYPES) -> str:
 
 
 def copy_repo(dest: Path) -> Path:
-    for name in COPIED:
-        source = ROOT / name
+    """The checkout's files in `dest`, with its .venv and node_modules linked, not installed again."""
+    dest.mkdir(parents=True)
+    for source in sorted(ROOT.iterdir()):
+        if source.name in NOT_COPIED or source.name in IGNORED(str(ROOT), [source.name]):
+            continue
         if source.is_dir():
-            shutil.copytree(source, dest / name, ignore=IGNORED)
+            shutil.copytree(source, dest / source.name, ignore=IGNORED)
         else:
-            shutil.copy2(source, dest / name)
+            shutil.copy2(source, dest / source.name)
+    for name in LINKED:
+        assert (ROOT / name).is_dir(), f"{name} is missing: run `make test` once in the checkout"
+        (dest / name).symlink_to(ROOT / name, target_is_directory=True)
     return dest
 
 
-def run(args: list[str], cwd: Path, timeout: float) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "PYTEST", "HYPOTHESIS"))}
+def environment(cwd: Path) -> dict[str, str]:
+    """The outer run's environment without its Python, pytest and make settings; the copy's own code first."""
+    drop = ("PYTHON", "PYTEST", "HYPOTHESIS", "MAKE", "MFLAGS", "NODE_TEST")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
     env.update(PYTHONPATH=str(cwd), PYTHONDONTWRITEBYTECODE="1", WEBHOOKGEN_EXAMPLES_SCALE="0.3")
-    return subprocess.run([sys.executable, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    return env
+
+
+def run(args: list[str], cwd: Path, timeout: float) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, *args], cwd=cwd, env=environment(cwd), capture_output=True, text=True, timeout=timeout)
+
+
+def make(target: str, cwd: Path, timeout: float, **env: str) -> subprocess.CompletedProcess[str]:
+    """`make target` in the copy; the install stamps are taken as they are (-o): nothing is reinstalled."""
+    command = ["make", "--no-print-directory", "-o", ".venv/.installed-stamp", "-o", "node_modules/.installed-stamp", target]
+    full_env = {**environment(cwd), **env}
+    return subprocess.run(command, cwd=cwd, env=full_env, capture_output=True, text=True, timeout=timeout)
 
 
 def test_add_events_edits_the_text_in_place() -> None:
@@ -158,8 +202,12 @@ def test_add_events_edits_the_text_in_place() -> None:
     assert yaml.safe_load(add_events(flow))["types"]["u"]["union"] == ["a", *(n.replace(".", "_") + "_webhook_event" for n in NEW_TAGS)]
 
 
-def test_spec_driven_suite_passes_on_a_copy_with_new_events(tmp_path: Path) -> None:
-    repo = copy_repo(tmp_path / "repo")
+@pytest.fixture(scope="module")
+def edited_copy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A copy of the checkout with NEW_TYPES added to its spec, regenerated by `make generate`."""
+    if os.environ.get(IN_COPY):
+        pytest.skip("already running in a copy made by this test")
+    repo = copy_repo(tmp_path_factory.mktemp("spec-changes") / "repo")
     spec_file = repo / "spec" / "openai_webhooks.yaml"
     spec_file.write_text(add_events(spec_file.read_text(encoding="utf-8")), encoding="utf-8")
 
@@ -167,22 +215,65 @@ def test_spec_driven_suite_passes_on_a_copy_with_new_events(tmp_path: Path) -> N
     where = run(["-c", "import generator; print(generator.__file__)"], repo, 30)
     assert Path(where.stdout.strip()).resolve().is_relative_to(repo.resolve()), where.stdout + where.stderr
 
-    generate = run(["-m", "generator", "generate"], repo, 60)
-    assert generate.returncode == 0, generate.stderr
-    module = (repo / "generated" / "python" / "openai_webhooks.py").read_text(encoding="utf-8")
-    for tag in NEW_TAGS:
-        assert f'"{tag}"' in module
-    assert run(["-m", "generator", "check"], repo, 60).returncode == 0
+    generate = make("generate", repo, 120)
+    assert generate.returncode == 0, generate.stdout + generate.stderr
+    for vendored in ("generated/python/openai_webhooks.py", "examples/fastapi/openai_webhooks.py", "examples/express/openai_webhooks.ts"):
+        module = (repo / vendored).read_text(encoding="utf-8")
+        for tag in NEW_TAGS:
+            assert f'"{tag}"' in module, (vendored, tag)
+    yield repo
 
-    tests = run(["-m", "pytest", "-m", "spec_driven", "-p", "no:cacheprovider", "-v", "--no-header", "-x", "tests"], repo, 240)
+
+def test_make_test_passes_on_a_copy_with_new_events(edited_copy: Path) -> None:
+    tests = make("test", edited_copy, 1500, **{IN_COPY: "1", "PYTEST_ADDOPTS": "-p no:cacheprovider -v --no-header"})
     output = tests.stdout + tests.stderr
-    assert tests.returncode == 0, output[-6000:]
-    assert re.search(r"\b\d+ passed\b", output), output[-2000:]
-    assert " failed" not in output.rsplit("\n", 3)[-2]
-    # The new events were tested one by one, and the SDK comparison listed them instead of failing.
+    assert tests.returncode == 0, output[-8000:]
+    # Every step of `make test` ran: the examples type-checked, compiled, and tested over HTTP.
+    assert "mypy --strict examples/fastapi/app.py" in output and "Success: no issues found" in output
+    assert "tsc -p examples/express/tsconfig.json" in output
+    assert re.search(r"^=+ \d+ passed\b.* in [\d.]+s", output, re.M), output[-3000:]
+    assert re.search(r"^# fail 0$", output, re.M) and re.search(r"^# pass [1-9]\d*$", output, re.M), output[-3000:]
+    # The new events were tested one by one, through the modules and both examples.
     for tag in NEW_TAGS:
         assert f"test_every_type_round_trips[{tag}] PASSED" in output, tag
         assert f"test_parse_event_dispatches_every_type[{tag}] PASSED" in output, tag
+        assert f"test_every_event_type_is_accepted_and_handled[{tag}] PASSED" in output, tag
+        assert re.search(rf"^\s*ok \d+ - every event type is accepted and handled: {re.escape(tag)}$", output, re.M), tag
+    # The SDK comparison listed them instead of failing.
     (listed,) = [line for line in output.splitlines() if "does not know, not compared: " in line]
     for tag in NEW_TAGS:
         assert tag in listed.split("not compared: ")[1].split(", "), tag
+
+
+SABOTAGE = {
+    # Reading a field beyond the discriminator, where an event without it is handled.
+    "fastapi": ("app.py", 'log.info("handled %s (webhook-id %s)", event.type, webhook_id)', 'log.info("handled %s", event.data.id)'),
+    "express": ("server.ts", "log(`handled ${event.type} (webhook-id ${webhookId})`);", "log(`handled ${event.data.id}`);"),
+}
+
+
+@pytest.mark.parametrize("example", sorted(SABOTAGE))
+def test_make_tests_type_check_catches_an_example_reading_data_id(edited_copy: Path, example: str) -> None:
+    """The check `make test` runs on each example fails once the example reads `event.data.id`
+    (a copy of the example, edited; the example as it is passes the same check)."""
+    file, line, sabotaged = SABOTAGE[example]
+    checks = {
+        "fastapi": lambda d: run(["-m", "mypy", "--strict", "--no-incremental", str(d / file)], edited_copy, 300),
+        "express": lambda d: subprocess.run(
+            [str(edited_copy / "node_modules/.bin/tsc"), "-p", str(d / "tsconfig.json"), "--noEmit"],
+            cwd=edited_copy, capture_output=True, text=True, timeout=300,
+        ),
+    }
+    original = edited_copy / "examples" / example
+    assert line in (original / file).read_text(encoding="utf-8"), f"{example}'s handler changed: update SABOTAGE"
+    control = checks[example](original)
+    assert control.returncode == 0, control.stdout + control.stderr
+
+    copy = edited_copy / "examples" / f"{example}_sabotaged"
+    shutil.copytree(original, copy, ignore=IGNORED)
+    source = copy / file
+    source.write_text(source.read_text(encoding="utf-8").replace(line, sabotaged), encoding="utf-8")
+    broken = checks[example](copy)
+    output = broken.stdout + broken.stderr
+    assert broken.returncode != 0, output
+    assert ("has no attribute" if example == "fastapi" else "error TS2339: Property") in output, output
