@@ -602,6 +602,7 @@ _KNOWN: Final = frozenset(
 _DECODER: Final[msgspec.json.Decoder[UnwrapWebhookEvent]] = msgspec.json.Decoder(
     UnwrapWebhookEvent
 )
+_decode: Final = _DECODER.decode
 
 
 def _error(e: msgspec.ValidationError) -> WebhookDecodeError:
@@ -630,8 +631,13 @@ def parse_event(
     UnknownWebhookEvent, or raises with `strict=True`.
     """
     try:
-        if isinstance(payload, (bytes, bytearray, memoryview, str)):
-            return _DECODER.decode(payload)
+        # Bytes, bytearray, memoryview or str: in C from here on. Anything else raises TypeError
+        # at once: an already-parsed mapping, if anything.
+        try:
+            return _decode(payload)
+        except TypeError:
+            if isinstance(payload, (bytes, bytearray, memoryview, str)):
+                raise
         event: UnwrapWebhookEvent = msgspec.convert(
             payload, UnwrapWebhookEvent, strict=True
         )

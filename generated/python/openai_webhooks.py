@@ -331,10 +331,17 @@ def _object(value: object) -> dict[str, Any]:
     return dict(value)
 
 
+_STR: Final = frozenset({str})
+
+
 def _extras(d: dict[str, Any], known: frozenset[str]) -> Mapping[str, Any]:
-    """Keys the spec does not define. Only called when there are some, so the key check is cheap."""
-    extra = {k: v for k, v in d.items() if k not in known}
-    _check_keys(extra)
+    """Keys the spec does not define (only called when there are some), in their order: a copy
+    without the known keys, then every key's type checked in C (a comprehension costs twice as much)."""
+    extra = d.copy()
+    for k in known:
+        extra.pop(k, None)
+    if not _STR.issuperset(map(type, extra)):
+        _check_keys(extra)
     return extra
 
 
