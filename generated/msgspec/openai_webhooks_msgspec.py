@@ -16,7 +16,7 @@ file does not know yet comes back as `UnknownWebhookEvent` (or raises, with `str
 from __future__ import annotations
 
 import json
-from typing import Any, Final, Literal, Mapping, TypeAlias, Union
+from typing import Any, Callable, Final, Literal, Mapping, TypeAlias, Union
 
 import msgspec
 
@@ -602,7 +602,8 @@ _KNOWN: Final = frozenset(
 _DECODER: Final[msgspec.json.Decoder[UnwrapWebhookEvent]] = msgspec.json.Decoder(
     UnwrapWebhookEvent
 )
-_decode: Final = _DECODER.decode
+# The Decoder's method, typed to take anything: parse_event passes it what it was given.
+_decode: Final[Callable[[Any], UnwrapWebhookEvent]] = _DECODER.decode
 
 
 def _error(e: msgspec.ValidationError) -> WebhookDecodeError:
