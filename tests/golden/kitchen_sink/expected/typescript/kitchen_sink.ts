@@ -999,13 +999,19 @@ function loneSurrogate(text: string, outright: boolean): string | undefined {
 // refused here too, with its words, rather than kept as data that JSON.stringify cannot write back.
 const MAX_DEPTH = 1000;
 
-/** Only text with more than MAX_DEPTH brackets (so twice as many characters) can nest deeper: counted up to that, so cheap. */
+/**
+ * Whether the walk must tell: only text with more than MAX_DEPTH brackets (so twice as many
+ * characters) can nest deeper. They are counted up to that, unless the first hundred `{` come so
+ * close together that more than half of MAX_DEPTH are to be expected: counting a bracket costs
+ * about as much as walking an object, so those walk at once.
+ */
 function mayNestTooDeeply(text: string): boolean {
   if (text.length <= 2 * MAX_DEPTH) return false;
   let count = 0;
-  for (const bracket of ["[", "{"]) {
+  for (const bracket of ["{", "["]) {
     for (let i = text.indexOf(bracket); i >= 0; i = text.indexOf(bracket, i + 1)) {
       if (++count > MAX_DEPTH) return true;
+      if (count === 100 && 100 * text.length > (MAX_DEPTH / 2) * (i + 1)) return true;
     }
   }
   return false;
