@@ -87,9 +87,13 @@ fuzz: $(STAMP)
 	$(PY) tests/fuzz_writes.py --cases $(FUZZ_WRITES) --seed $(FUZZ_SEED)
 	$(PY) tests/fuzz_diff.py --cases $(FUZZ_DIFFS) --seed $(FUZZ_SEED)
 
+# Decode speed on every payload set of bench/sets.py (built from the spec), Python then Node: typia's
+# contender is compiled by ts-patch's tspc with typia's transform (bench/typia/).
 bench: $(STAMP) $(NODE_STAMP)
 	$(PY) bench/run.py
 	$(MAKE) --no-print-directory ts-build
+	$(PY) bench/typia_entry.py
+	node_modules/.bin/tspc -p bench/typia/tsconfig.json
 	$(PY) bench/payloads.py | node bench/node_bench.mjs
 
 # The vendor's docs site (MkDocs, Material theme) from the spec and the generated pages: built into

@@ -1,10 +1,11 @@
-"""The benchmark's payloads (bench/run.py's mix) as a JSON array of strings, for bench/node_bench.mjs."""
+"""The benchmark's payload sets (bench/sets.py) as JSON, for bench/node_bench.mjs:
+`[{"name": ..., "size": ..., "payloads": [text, ...]}, ...]`."""
 
 from __future__ import annotations
 
 import json
 import sys
 
-from run import mix
+from sets import payload_sets
 
-json.dump([p.decode() for p in mix()], sys.stdout)
+json.dump([{"name": s.name, "size": s.size, "payloads": [p.decode() for p in s.payloads]} for s in payload_sets()], sys.stdout)

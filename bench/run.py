@@ -1,10 +1,12 @@
-"""Side-by-side benchmark, one process, one run: ratios between contenders matter, not absolute times.
+"""Side-by-side benchmark, one process, one run: ratios between contenders matter, not absolutes.
 
-Decode: bare json.loads vs the generated modules (stdlib, msgspec, pydantic; all validate fully) vs a
-discriminated pydantic TypeAdapter over the SDK's models vs the SDK's own decode path (what
-`client.webhooks.unwrap` does after verifying).
+Decode, on each payload set of bench/sets.py (built from the spec: one event of each type, large
+arrays of objects, many unknown keys): bare json.loads vs the generated modules (stdlib, msgspec,
+pydantic; all validate fully) vs the same msgspec Decoder used bare on the msgspec module's types
+(what the msgspec module can at best reach) vs a discriminated pydantic TypeAdapter over the SDK's
+models vs the SDK's own decode path (what `client.webhooks.unwrap` does after verifying).
 Signatures: verify_signature and unwrap, ours vs the SDK's. Import time of the generated module.
-Usage: make bench  (or .venv/bin/python bench/run.py [--quick])
+Usage: make bench  (or .venv/bin/python bench/run.py [--quick] [--set N])
 """
 
 from __future__ import annotations
@@ -36,6 +38,12 @@ from openai._models import construct_type  # noqa: E402
 from openai.types.webhooks import UnwrapWebhookEvent as SdkUnion  # noqa: E402
 
 import machine  # noqa: E402
+import msgspec  # noqa: E402
+from sets import PayloadSet, payload_sets  # noqa: E402
+
+from generator import spec  # noqa: E402
+
+ENTRY = spec.load(spec.DEFAULT).entry.name.pascal  # type: ignore[union-attr]  # the union parse_event decodes
 import openai_webhooks as ours  # noqa: E402
 import openai_webhooks_msgspec as ours_msgspec  # noqa: E402
 import openai_webhooks_pydantic as ours_pydantic  # noqa: E402
@@ -44,19 +52,8 @@ SECRET = "whsec_" + base64.b64encode(b"benchmark secret key 0123456789").decode(
 
 
 def mix() -> list[bytes]:
-    """One payload of each of the 15 types, as the vendor sends them (realtime with 6 SIP headers)."""
-    payloads = []
-    for i, tag in enumerate(sorted(ours._UNWRAP_WEBHOOK_EVENT_DECODERS)):
-        data: dict[str, Any] = {"id": f"batch_{i:024d}"}
-        if tag == "realtime.call.incoming":
-            headers = ["From", "To", "Call-ID", "CSeq", "Contact", "User-Agent"]
-            data = {
-                "call_id": f"rtc_{i:032x}",
-                "sip_headers": [{"name": h, "value": f"<sip:+1555000{j:04d}@example.invalid>;tag={j}"} for j, h in enumerate(headers)],
-            }
-        event = {"id": f"evt_{i:032x}", "created_at": 1_750_000_000 + i, "data": data, "type": tag, "object": "event"}
-        payloads.append(json.dumps(event).encode())
-    return payloads
+    """One payload of each type of the entry union (the first of bench/sets.py's sets)."""
+    return payload_sets()[0].payloads
 
 
 def sign(body: bytes, msg_id: str, ts: str) -> str:
@@ -104,12 +101,41 @@ def subprocess_time(cmd: list[str]) -> float:
     return time.perf_counter() - t
 
 
+def decode_table(payload_set: PayloadSet, adapter: Any, rounds: int) -> dict[str, list[float]]:
+    """Every decoder on one payload set, interleaved; the contenders must agree before they are timed."""
+    payloads = payload_set.payloads
+    bare_msgspec = msgspec.json.Decoder(getattr(ours_msgspec, ENTRY))
+    pydantic_union = getattr(ours_pydantic, ENTRY)
+    loads = json.loads
+    for p in payloads:
+        name = type(ours.parse_event(p)).__name__
+        assert name == type(ours_msgspec.parse_event(p)).__name__ == type(bare_msgspec.decode(p)).__name__
+        assert name == type(pydantic_union.model_validate_json(p).root).__name__ == type(adapter.validate_json(p)).__name__
+        assert ours.parse_event(p).to_dict() == loads(p)
+    return interleaved(
+        {
+            "json.loads (no validation)": lambda: [loads(p) for p in payloads],
+            "stdlib module: parse_event": lambda: [ours.parse_event(p) for p in payloads],
+            "msgspec module: parse_event": lambda: [ours_msgspec.parse_event(p) for p in payloads],
+            "msgspec Decoder, bare, same types": lambda: [bare_msgspec.decode(p) for p in payloads],
+            "pydantic module: UnwrapWebhookEvent.model_validate_json": lambda: [pydantic_union.model_validate_json(p) for p in payloads],
+            "SDK models: pydantic TypeAdapter.validate_json": lambda: [adapter.validate_json(p) for p in payloads],
+            "SDK decode: construct_type(json.loads)": lambda: [construct_type(type_=SdkUnion, value=loads(p)) for p in payloads],
+        },
+        len(payloads),
+        rounds,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="fewer rounds (a smoke run, not for the README)")
-    rounds = 3 if parser.parse_args().quick else 9
+    parser.add_argument("--set", type=int, action="append", help="only these payload sets (0 is the mix), and no signatures")
+    args = parser.parse_args()
+    rounds = 3 if args.quick else 9
 
-    payloads = mix()
+    sets = payload_sets()
+    payloads = sets[0].payloads
     n = len(payloads)
     sdk_models = tuple(ours_name_to_sdk().values())
     adapter = pydantic.TypeAdapter(Annotated[Union[sdk_models], pydantic.Field(discriminator="type")])
@@ -121,24 +147,25 @@ def main() -> None:
     for p, headers in signed:
         mine = ours.unwrap(p, headers, secret=SECRET)
         theirs = client.webhooks.unwrap(p, headers, secret=SECRET)
-        assert type(mine).__name__ == type(theirs).__name__ == type(adapter.validate_json(p)).__name__
-        assert type(ours_msgspec.parse_event(p)).__name__ == type(mine).__name__
-        assert type(ours_pydantic.UnwrapWebhookEvent.model_validate_json(p).root).__name__ == type(mine).__name__
+        assert type(mine).__name__ == type(theirs).__name__
 
-    loads = json.loads
-    pydantic_union = getattr(ours_pydantic, "UnwrapWebhookEvent")
-    decode = interleaved(
-        {
-            "json.loads (no validation)": lambda: [loads(p) for p in payloads],
-            "stdlib module: parse_event": lambda: [ours.parse_event(p) for p in payloads],
-            "msgspec module: parse_event": lambda: [ours_msgspec.parse_event(p) for p in payloads],
-            "pydantic module: UnwrapWebhookEvent.model_validate_json": lambda: [pydantic_union.model_validate_json(p) for p in payloads],
-            "SDK models: pydantic TypeAdapter.validate_json": lambda: [adapter.validate_json(p) for p in payloads],
-            "SDK decode: construct_type(json.loads)": lambda: [construct_type(type_=SdkUnion, value=loads(p)) for p in payloads],
-        },
-        n,
-        rounds,
-    )
+    print(f"Machine: {machine.describe(load=True)}; {rounds} interleaved rounds per table.")
+    print("Ratios are medians of the per-round ratios, with their spread (min–max) in brackets.\n")
+    chosen = args.set if args.set else range(len(sets))
+    for i in chosen:
+        payload_set = sets[i]
+        decode = decode_table(payload_set, adapter, rounds)
+        base = decode["json.loads (no validation)"]
+        print(f"| decode: {payload_set.name} ({len(payload_set.payloads)} × {payload_set.size}) | µs per payload (median) | throughput vs json.loads |")
+        print("|---|---:|---:|")
+        for name, times in decode.items():
+            print(f"| {name} | {statistics.median(times) * 1e6:.2f} | {ratio(base, times)} |")
+        bare = decode["msgspec Decoder, bare, same types"]
+        print(f"| msgspec module vs the bare Decoder | | {ratio(bare, decode['msgspec module: parse_event'])} |")
+        print(flush=True)
+    if args.set:
+        return
+
     verify, sdk_verify = ours.verify_signature, client.webhooks.verify_signature
     unwrap, sdk_unwrap = ours.unwrap, client.webhooks.unwrap
     signatures = interleaved(
@@ -153,15 +180,7 @@ def main() -> None:
     )
     our_import, sdk_import = import_time(15 if rounds > 3 else 5)
 
-    base = decode["json.loads (no validation)"]
-    print(f"Machine: {machine.describe()}; {n} payloads, one of each event type; {rounds} interleaved rounds.")
-    print("Ratios are medians of the per-round ratios, with their spread (min–max) in brackets.\n")
-    print("| decode | µs per event (median) | throughput vs json.loads |")
-    print("|---|---:|---:|")
-    for name, times in decode.items():
-        print(f"| {name} | {statistics.median(times) * 1e6:.2f} | {ratio(base, times)} |")
-    print()
-    print("| signatures | µs per event (median) | speed vs the SDK |")
+    print(f"| signatures ({sets[0].name}) | µs per event (median) | speed vs the SDK |")
     print("|---|---:|---:|")
     for name, times in signatures.items():
         sdk = signatures["verify_signature (SDK)" if name.startswith("verify") else "unwrap (SDK)"]

@@ -184,6 +184,25 @@ def test_keys_that_are_not_strings_are_rejected_everywhere() -> None:
     assert e.value.path == "$"
 
 
+@pytest.mark.spec_driven
+@pytest.mark.parametrize("member", MEMBERS, ids=[m.tag for m in MEMBERS])
+def test_unknown_keys_that_are_not_strings_are_rejected_in_a_mapping_not_in_json(member: model.UnionMember) -> None:
+    # JSON's keys are strings: only a mapping passed in has its unknown keys' types checked, and
+    # the check ends with its decode, whether that succeeds or raises.
+    data = example(member.object, OPENAI, 0)
+    cls = type(ow.parse_event(data))
+    for key in (1, b"k", None):
+        bad = {**data, key: "a key that is not a string"}
+        with pytest.raises(ow.WebhookDecodeError) as e:
+            ow.parse_event(bad)
+        assert (e.value.path, e.value.message.split(" (")[0]) == ("$", "expected an object, got a key that is not a string")
+        with pytest.raises(ow.WebhookDecodeError):
+            cls.from_dict(bad)
+    assert not ow._KEY_CHECKS
+    extra = ow.parse_event(json.dumps({**data, "later_key": {"1": 2}}))
+    assert extra.extra_fields == {"later_key": {"1": 2}}
+
+
 
 
 # -- provenance -------------------------------------------------------------------------------------

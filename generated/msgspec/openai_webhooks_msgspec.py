@@ -16,7 +16,7 @@ file does not know yet comes back as `UnknownWebhookEvent` (or raises, with `str
 from __future__ import annotations
 
 import json
-from typing import Any, Final, Literal, Mapping, TypeAlias, Union
+from typing import Any, Callable, Final, Literal, Mapping, TypeAlias, Union
 
 import msgspec
 
@@ -602,6 +602,8 @@ _KNOWN: Final = frozenset(
 _DECODER: Final[msgspec.json.Decoder[UnwrapWebhookEvent]] = msgspec.json.Decoder(
     UnwrapWebhookEvent
 )
+# The Decoder's method, typed to take anything: parse_event passes it what it was given.
+_decode: Final[Callable[[Any], UnwrapWebhookEvent]] = _DECODER.decode
 
 
 def _error(e: msgspec.ValidationError) -> WebhookDecodeError:
@@ -630,8 +632,13 @@ def parse_event(
     UnknownWebhookEvent, or raises with `strict=True`.
     """
     try:
-        if isinstance(payload, (bytes, bytearray, memoryview, str)):
-            return _DECODER.decode(payload)
+        # Bytes, bytearray, memoryview or str: in C from here on. Anything else raises TypeError
+        # at once: an already-parsed mapping, if anything.
+        try:
+            return _decode(payload)
+        except TypeError:
+            if isinstance(payload, (bytes, bytearray, memoryview, str)):
+                raise
         event: UnwrapWebhookEvent = msgspec.convert(
             payload, UnwrapWebhookEvent, strict=True
         )
