@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from . import __version__, output, render, spec
+from .importers import page as page_importer
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SPEC = spec.DEFAULT
@@ -97,6 +98,9 @@ def parser(prog: str) -> argparse.ArgumentParser:
         "spec-help",
         help="print the spec language's reference (Markdown): every construct, and a guide to editing a spec",
     )
+    importing = sub.add_parser("import", help="write a spec from what a vendor publishes")
+    sources = importing.add_subparsers(dest="source", required=True)
+    page_importer.add_page_import(sources, prog)
     return p
 
 
@@ -104,6 +108,8 @@ def main(argv: list[str] | None = None, prog: str = "python -m generator") -> in
     args = parser(prog).parse_args(argv)
     if args.command == "spec-help":
         return show(spec_help())
+    if args.command == "import":
+        return int(args.handler(args))
     if args.templates is not None and not args.templates.is_dir():
         print(f"{shown(args.templates)}: --templates is not a folder", file=sys.stderr)
         return 2

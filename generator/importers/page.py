@@ -294,6 +294,61 @@ def py_numbers(annotation: str) -> list[str]:
     return out
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where an object sits: in the top-level object `top`, with the default name `name` (a nested
+    object's: its parent's and field's), and the class the Python page shows there."""
+
+    top: str
+    name: str
+    py_class: str | None
+
+    def named(self) -> str | None:
+        """The `name:` a nested object needs for the Python page's class, or None (the default)."""
+        if self.py_class is None or self.name == self.top:
+            return None
+        full = naming.pascal(self.name)
+        prefix = self.top + "_"
+        relative = naming.pascal(self.name[len(prefix) :]) if self.name.startswith(prefix) else None
+        if self.py_class in (full, relative):
+            return None
+        return re.sub(r"(?<!^)(?=[A-Z])", "_", self.py_class).lower()
+
+
+PY_WRAPPERS = ("List", "Dict", "Optional", "Union", "Literal")
+
+
+def py_class(annotation: str) -> str | None:
+    """The class a Python annotation names (its last capitalised word that is no typing wrapper)."""
+    words = [w for w in PY_WORD.findall(re.sub(r'"(?:[^"\\]|\\.)*"', "", annotation)) if w[0].isupper()]
+    words = [w for w in words if w not in PY_WRAPPERS and w not in ("True", "False")]
+    return words[-1] if words else None
+
+
+def python_nullability(s: Summary, annotation: str) -> None:
+    """`array of X or null` is a nullable array or an array of nullable X: `Optional[List[X]]` or
+    `List[Optional[X]]` on the Python page says which (set on `s` when the page agrees on the count)."""
+    levels: list[bool] = [False]
+    rest = annotation
+    while True:
+        if rest.startswith("Optional["):
+            levels[-1] = True
+            rest = rest[len("Optional[") : -1]
+        elif rest.startswith("List["):
+            levels.append(False)
+            rest = rest[len("List[") : -1]
+        else:
+            break
+    chain = []
+    t: Summary | None = s
+    while t is not None:
+        chain.append(t)
+        t = t.inner if t.kind == "array" else None
+    if len(chain) >= len(levels) and sum(levels) == sum(x.nullable for x in chain[: len(levels)]):
+        for x, nullable in zip(chain, levels):
+            x.nullable = nullable
+
+
 @dataclass
 class Reader:
     """Reads a layout's bullets into the spec's mappings."""
@@ -399,25 +454,32 @@ class Reader:
                 error = error or e
             start = colon + 1
 
-    def field(self, node: Node, owner: str, py: Node | None) -> tuple[str, dict[str, Any]]:
+    def field(self, node: Node, parent: str, top: str, py: Node | None) -> tuple[str, dict[str, Any]]:
+        """One field of the object named `parent` (inside the top-level object `top`)."""
         key, optional, s = self.field_label(node)
-        numbers = py_numbers(py.label.partition(": ")[2]) if py is not None else []
+        annotation = py.label.partition(": ")[2] if py is not None else None
+        if annotation is not None:
+            python_nullability(s, annotation.removeprefix("Optional[").removesuffix("]") if optional else annotation)
         has_children = self.has_children(s, node)
         description, children = node.split(has_children)
         if s.kind == "literal" and not has_children:
-            self.discriminators.setdefault(owner, set()).add(key)
-        spec_field = self.type_of(s, node, children, numbers, py, f"{owner}.{key}", description)
+            self.discriminators.setdefault(parent, set()).add(key)
+        name = key
+        json_key = None
+        if not naming.FIELD_KEY.match(key) or key.startswith("__"):
+            json_key, name = key, self.snake_key(key, py)
+        place = Place(top, f"{parent}_{name}", py_class(annotation) if annotation is not None else None)
+        spec_field = self.type_of(s, node, children, py_numbers(annotation or ""), py, place, description)
         nullable = spec_field.pop("nullable", False)
         if optional:
             spec_field["optional"] = True
         if nullable:
             spec_field["nullable"] = True
-        if not naming.FIELD_KEY.match(key) or key.startswith("__"):
-            spec_field["json"] = key
-            key = self.snake_key(key, py)
+        if json_key is not None:
+            spec_field["json"] = json_key
         if description is not None:
             spec_field["description"] = description
-        return key, spec_field
+        return name, spec_field
 
     def snake_key(self, key: str, py: Node | None) -> str:
         if py is not None:
@@ -449,7 +511,7 @@ class Reader:
         children: list[Node],
         numbers: list[str],
         py: Node | None,
-        owner: str,
+        place: Place,
         description: str | None,
     ) -> dict[str, Any]:
         """The spec mapping for a summary; one branch per construct."""
@@ -472,19 +534,24 @@ class Reader:
                 out = {"type": s.value}
             case "array" | "map":
                 assert s.inner is not None
-                inner = self.type_of(s.inner, node, children, numbers, py, owner, description)
+                name = naming.singular(place.name) if s.kind == "array" else place.name + "_value"
+                inner_place = Place(place.top, name, place.py_class)
+                inner = self.type_of(s.inner, node, children, numbers, py, inner_place, description)
                 out = {"items" if s.kind == "array" else "values": inner}
             case "object":
                 shown = first_three([self.field_label(c)[0] for c in children], ", ")
                 if s.value is not None and s.value != f"object {{ {shown} }}":
-                    raise PageError(node.line, node.column + 2, f"the summary should name the fields: object {{ {shown} }}")
-                py_obj = py if py is not None else None
+                    raise PageError(
+                        node.line, node.column + 2, f"the summary should name the fields: object {{ {shown} }}"
+                    )
+                named = place.named()
+                actual = named or place.name
                 fields: dict[str, Any] = {}
-                py_children = py_obj.split(has_children=True)[1] if py_obj is not None and py_obj.content else []
+                py_children = py.split(has_children=True)[1] if py is not None and py.content else []
                 for k, child in enumerate(children):
-                    key, f = self.field(child, owner, py_children[k] if k < len(py_children) else None)
+                    key, f = self.field(child, actual, place.top, py_children[k] if k < len(py_children) else None)
                     fields[key] = f
-                out = {"fields": fields}
+                out = {"name": named, "fields": fields} if named is not None else {"fields": fields}
             case _:
                 raise AssertionError(s.kind)
         if s.nullable:
@@ -563,14 +630,14 @@ def read(
             raise PageError(section.bullet.line, 3, f"`{name}` is shown twice")
         py = py_layout.sections[k].bullet if py_layout is not None else None
         if summary.startswith("object { "):
-            s = Summary("object")
-            _, children = section.bullet.split(True) if section.bullet.content else (None, [])
-            description, _ = section.bullet.split(True) if section.bullet.content else (None, [])
-            obj = reader.type_of(s, section.bullet, children, [], py, name, description)
+            description, children = section.bullet.split(True) if section.bullet.content else (None, [])
+            obj = reader.type_of(
+                Summary("object"), section.bullet, children, [], py, Place(name, name, None), description
+            )
             types[name] = {"description": description, "fields": obj["fields"]} if description is not None else obj
         else:
-            description, members = section.bullet.split(True) if section.bullet.content else (None, [])
-            member_names = [definition_name(m)[0] for m in members]
+            description, member_nodes = section.bullet.split(True) if section.bullet.content else (None, [])
+            member_names = [definition_name(m)[0] for m in member_nodes]
             if summary != first_three([naming.pascal(m) for m in member_names], " or "):
                 raise PageError(section.bullet.line, 3, f"`{name}` is neither an object nor a union of its members")
             types[name] = {"description": description} if description is not None else {}
@@ -582,7 +649,9 @@ def read(
         keys = set.intersection(*(reader.discriminators.get(m, set()) for m in members)) if members else set()
         ordered = [k for k in types[members[0]]["fields"] if k in keys] if members else []
         if not ordered:
-            raise PageError(node.line, 3, f"union `{name}`: no string literal common to its members, shown without its value")
+            raise PageError(
+                node.line, 3, f"union `{name}`: no string literal common to its members, shown without its value"
+            )
         types[name]["discriminator"] = ordered[0]
         types[name]["union"] = members
     used = {m for _, ms in unions.values() for m in ms} | referenced(types)
@@ -649,14 +718,16 @@ def referenced(types: dict[str, dict[str, Any]]) -> set[str]:
 YAML_SPECIAL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.,;:()/'`*+=?!%-]*$")
 
 
-def plain_ok(text: str) -> bool:
-    """Whether `text` can be a plain scalar, in a block and in a flow mapping, and reads back as itself."""
+def plain_ok(text: str, in_flow: bool = True) -> bool:
+    """Whether `text` can be a plain scalar (in a flow mapping too, unless not `in_flow`) that reads
+    back as itself."""
     if not text or text != text.strip() or not YAML_SPECIAL.match(text) or ": " in text or " #" in text:
         return False
-    if text.endswith(":") or any(c in text for c in ",[]{}"):
+    if text.endswith(":") or (in_flow and any(c in text for c in ",[]{}")):
         return False
     try:
-        return bool(yaml.safe_load(f"{{k: {text}}}") == {"k": text} and yaml.safe_load(f"k: {text}") == {"k": text})
+        block = yaml.safe_load(f"k: {text}") == {"k": text}
+        return bool(block and (not in_flow or yaml.safe_load(f"{{k: {text}}}") == {"k": text}))
     except yaml.YAMLError:
         return False
 
@@ -669,7 +740,9 @@ def quoted(text: str) -> str:
     for c in text:
         if c in ESCAPES:
             out.append(ESCAPES[c])
-        elif " " <= c <= "~" or (c.isprintable() and ord(c) > 0xA0 and c not in "\ufeff\ufffe\uffff" and not 0xD800 <= ord(c) < 0xE000):
+        elif " " <= c <= "~" or (
+            c.isprintable() and ord(c) > 0xA0 and c not in "\ufeff\ufffe\uffff" and not 0xD800 <= ord(c) < 0xE000
+        ):
             out.append(c)
         elif ord(c) < 0x100:
             out.append(f"\\x{ord(c):02x}")
@@ -680,13 +753,13 @@ def quoted(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def scalar(value: Any) -> str:
+def scalar(value: Any, in_flow: bool = True) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
     assert isinstance(value, str)
-    return value if plain_ok(value) else quoted(value)
+    return value if plain_ok(value, in_flow) else quoted(value)
 
 
 def block_ok(text: str) -> bool:
@@ -751,7 +824,7 @@ def emit_type(t: dict[str, Any], indent: int, out: list[str]) -> None:
             out.append(f"{pad}description: |-")
             out.extend(f"{pad}  {line}" if line else "" for line in value.split("\n"))
         else:
-            out.append(f"{pad}{key}: {scalar(value)}")
+            out.append(f"{pad}{key}: {scalar(value, in_flow=False)}")
 
 
 def emit_field(name: str, f: dict[str, Any], indent: int, out: list[str]) -> None:
@@ -773,7 +846,7 @@ def dump(spec: dict[str, Any], source: str) -> str:
     ]
     for key in ("title", "page", "module", "entry"):
         if key in spec:
-            out.append(f"{key}: {scalar(spec[key])}")
+            out.append(f"{key}: {scalar(spec[key], in_flow=False)}")
     out.append("")
     out.append("types:")
     for n, (name, t) in enumerate(spec["types"].items()):
@@ -805,7 +878,7 @@ def import_page(
     shown: Callable[[Path], str] = str,
 ) -> Imported:
     """Read the pages and give the spec's text; PageError's `located` names the file."""
-    texts = []
+    texts: list[str | None] = []
     for path in (cli_path, python_path):
         if path is None:
             texts.append(None)
@@ -817,9 +890,7 @@ def import_page(
         except OSError as e:
             raise Located(f"{shown(path)}: cannot read: {e.strerror or e}") from None
     try:
-        spec, notes = read(
-            texts[0] or "", texts[1], page=page or default_page(cli_path), module=module, entry=entry
-        )
+        spec, notes = read(texts[0] or "", texts[1], page=page or default_page(cli_path), module=module, entry=entry)
     except PythonPageError as e:
         assert python_path is not None
         raise Located(e.located(shown(python_path))) from None
@@ -832,13 +903,13 @@ class Located(Exception):
     """An error message already in the `file:line:col: message` form."""
 
 
-def add_page_import(subparsers: Any) -> None:
+def add_page_import(subparsers: Any, prog: str = "webhookgen") -> None:
     """Registers `import page` under the `import` command's subparsers."""
     p = subparsers.add_parser(
         "page",
         help="a docs page in the vendor's CLI flavour -> a spec",
         description=__doc__,
-        epilog="example:\n  webhookgen import page generated/docs/cli/resources/webhooks/index.md \\\n"
+        epilog=f"example:\n  {prog} import page generated/docs/cli/resources/webhooks/index.md \\\n"
         "      --python-page generated/docs/python/resources/webhooks/index.md --out spec/imported.yaml",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -851,20 +922,36 @@ def add_page_import(subparsers: Any) -> None:
     p.set_defaults(handler=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def shown(path: Path) -> str:
+    """A path as messages show it: relative to the working directory when inside it."""
     try:
-        result = import_page(args.file, args.python_page, page=args.page, module=args.module, entry=args.entry)
+        return str(path.resolve().relative_to(Path.cwd()))
+    except (ValueError, OSError):
+        return str(path)
+
+
+def run(args: argparse.Namespace) -> int:
+    """`import page FILE [--python-page FILE] [--out SPEC]`: the spec on stdout or in SPEC, notes on stderr."""
+    try:
+        result = import_page(
+            args.file, args.python_page, page=args.page, module=args.module, entry=args.entry, shown=shown
+        )
     except Located as e:
         print(e, file=sys.stderr)
         return 2
     for note in result.notes:
-        print(f"{args.file}: note: {note}", file=sys.stderr)
+        print(f"{shown(args.file)}: note: {note}", file=sys.stderr)
     if args.out is None:
-        sys.stdout.write(result.text)
+        try:
+            sys.stdout.write(result.text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            pass
         return 0
     try:
         args.out.write_text(result.text, encoding="utf-8")
     except OSError as e:
-        print(f"{args.out}: cannot write: {e.strerror or e}", file=sys.stderr)
+        print(f"{shown(args.out)}: cannot write: {e.strerror or e}", file=sys.stderr)
         return 2
+    print(f"wrote {shown(args.out)}", file=sys.stderr)
     return 0
