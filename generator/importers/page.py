@@ -84,14 +84,20 @@ def unescape_description(text: str) -> str:
     """A description as `markdown_text.description` wrote it, back to a text it writes the same way.
 
     The scan mirrors the escaper's: backslash escapes and the code spans it kept are copied as they
-    are; outside them the only changes it made are `<` and `&` as `&lt;` and `&amp;` (a backtick or
-    `]` it escaped stays escaped: `\\`` is written as it is)."""
-    out: list[str] = []
+    are; outside them the changes it made are `<` and `&` as `&lt;` and `&amp;`, and a backslash before
+    a `]` that could close a link elsewhere. Whether a `]` could depends on the text after it only, so
+    the tokens are decided right to left: `\\]` becomes `]` where the escaper would add the backslash
+    again, and stays as it is where it would not (a backtick it escaped stays escaped: `\\`` is kept).
+    """
+    tokens: list[str] = []
     i = 0
     while i < len(text):
         c = text[i]
         if c == "\\" and i + 1 < len(text) and text[i + 1] in markdown_text.ASCII_PUNCTUATION:
-            out.append(text[i : i + 2])
+            if text[i + 1] == "`" and tokens and is_ticks(tokens[-1]):
+                tokens[-1] += "\\`"  # the escaper escapes a run of backticks as one
+            else:
+                tokens.append(text[i : i + 2])
             i += 2
         elif c == "`":
             run = markdown_text.BACKTICKS.match(text, i)
@@ -99,20 +105,74 @@ def unescape_description(text: str) -> str:
             length = len(run.group(0))
             close = markdown_text.closing_run(text, i + length, length)
             if close is not None and markdown_text.harmless_code(text, i + length, close):
-                out.append(text[i : close + length])
+                tokens.append(text[i : close + length])
                 i = close + length
             else:
-                out.append(run.group(0))
+                tokens.append(run.group(0))
                 i += length
         else:
             entity = next((e for e in ENTITY_TEXT if text.startswith(e, i)), None)
             if entity is not None:
-                out.append(ENTITY_TEXT[entity])
+                tokens.append(ENTITY_TEXT[entity])
                 i += len(entity)
             else:
-                out.append(c)
+                tokens.append(c)
                 i += 1
-    return "".join(out)
+    return resolve(tokens, text)
+
+
+def is_ticks(token: str) -> bool:
+    """Whether `token` is a run of escaped backticks, `\\``, `\\`\\``, ..."""
+    return len(token) >= 2 and token == "\\`" * (len(token) // 2)
+
+
+def dropped(token: str) -> str:
+    """An escaped token without the escaper's backslashes."""
+    return token.replace("\\", "")
+
+
+def resolve(tokens: list[str], page_text: str) -> str:
+    """The text whose escaping is `page_text`, from its tokens: each `\\`` and `\\]` is either the
+    author's (kept) or the escaper's (dropped). The first guess keeps backticks escaped and decides
+    brackets right to left (a `]`'s fate depends on the text after it); then single flips that bring
+    the escaper's output closer to the page, until it matches (a bounded search)."""
+    ambiguous = [k for k, t in enumerate(tokens) if t == "\\]" or is_ticks(t)]
+    keep = {k: True for k in ambiguous}
+    out: list[str] = []
+    for k in reversed(range(len(tokens))):
+        if tokens[k] == "\\]":
+            after = "".join(reversed(out[-markdown_text.DESTINATION_LIMIT - 2 :]))
+            keep[k] = not markdown_text.unsafe_bracket("]" + after, 0)
+        out.append(tokens[k] if keep.get(k, True) else dropped(tokens[k]))
+
+    def build() -> str:
+        return "".join(t if keep.get(k, True) else dropped(t) for k, t in enumerate(tokens))
+
+    def agreement(candidate: str) -> int:
+        written = markdown_text.description(candidate)
+        if written == page_text:
+            return len(page_text) + 1
+        return next(
+            (n for n, (a, b) in enumerate(zip(written, page_text)) if a != b), min(len(written), len(page_text))
+        )
+
+    best = build()
+    score = agreement(best)
+    for _ in range(2 * len(ambiguous)):
+        if score > len(page_text):
+            break
+        improved = False
+        for k in ambiguous:
+            keep[k] = not keep[k]
+            candidate = build()
+            candidate_score = agreement(candidate)
+            if candidate_score > score:
+                best, score, improved = candidate, candidate_score, True
+                break
+            keep[k] = not keep[k]
+        if not improved:
+            break
+    return best
 
 
 def unescape_code(text: str, line: int, column: int) -> str:
@@ -170,7 +230,7 @@ class Node:
             for number, text in lines:
                 if text and not text.startswith(pad):
                     raise PageError(number, 1, f"a description is indented {len(pad)} spaces under its bullet")
-            description = "\n".join(text[len(pad) :] for _, text in lines)
+            description = unescape_description("\n".join(text[len(pad) :] for _, text in lines))
         if start > 0 and description_end >= 0 and start - description_end > 0:
             for number, text in self.content[description_end:start]:
                 if text.strip() not in ("", "<!-- -->"):
@@ -691,8 +751,15 @@ def python_module(py: Layout | None) -> str | None:
 
 
 def default_module(title: str) -> str:
+    """The title in snake_case (`Kitchen Sink` -> `kitchen_sink`); `webhooks` when that is no module name,
+    and `<name>_webhooks` when it is a standard library module's (`Code` -> `code_webhooks`)."""
     snake = re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_")
-    return snake if snake and snake[0].isalpha() else f"webhooks_{snake}".rstrip("_")
+    if not naming.SNAKE.match(snake) or len(snake) > 60:
+        return "webhooks"
+    return f"{snake}_webhooks" if snake in sys.stdlib_module_names or snake in TAKEN_MODULES else snake
+
+
+TAKEN_MODULES = frozenset({"typing_extensions", "msgspec", "pydantic", "jsonschema", "generator"})
 
 
 def referenced(types: dict[str, dict[str, Any]]) -> set[str]:
