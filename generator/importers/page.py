@@ -232,9 +232,10 @@ class Node:
                     raise PageError(number, 1, f"a description is indented {len(pad)} spaces under its bullet")
             description = unescape_description("\n".join(text[len(pad) :] for _, text in lines))
         if start > 0 and description_end >= 0 and start - description_end > 0:
-            for number, text in self.content[description_end:start]:
+            for _, text in self.content[description_end:start]:
                 if text.strip() not in ("", "<!-- -->"):
-                    raise PageError(number, 1, "expected a blank line")
+                    number = self.content[start][0] if start < len(self.content) else self.line
+                    raise PageError(number, 1, "expected a blank line before this bullet")
         return description, bullets(self.content[start:], self.indent + 2)
 
 
