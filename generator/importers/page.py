@@ -33,7 +33,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Literal, assert_never
 
 import yaml
 
@@ -311,7 +311,6 @@ def layout(text: str) -> Layout:
 
 # -- the meaning: bullets -> spec ----------------------------------------------------------------
 
-SCALARS = {"string": "string", "boolean": "boolean"}
 MORE = re.compile(r"(\d+) more")
 INTEGER_TEXT = re.compile(r"-?(0|[1-9][0-9]{0,17})")
 REF = re.compile(r"[A-Z][A-Za-z0-9]*")
@@ -323,12 +322,16 @@ def first_three(items: list[str], separator: str) -> str:
     return separator.join(shown)
 
 
+Kind = Literal["string", "number", "boolean", "literal", "enum", "array", "map", "ref", "object"]
+SCALAR_KINDS: tuple[tuple[str, Kind], ...] = (("string", "string"), ("number", "number"), ("boolean", "boolean"))
+
+
 @dataclass
 class Summary:
     """A field's type as its summary reads, before its children are known; `object` marks where an
     object's fields come in (from the bullet's children)."""
 
-    kind: str  # string, number, boolean, literal, enum, array, map, ref, object
+    kind: Kind
     value: Any = None  # a literal's value, an enum's first values, a ref's class name
     inner: Summary | None = None  # an array's items, a map's values
     nullable: bool = False
@@ -386,9 +389,10 @@ def py_class(annotation: str) -> str | None:
     return words[-1] if words else None
 
 
-def python_nullability(s: Summary, annotation: str) -> None:
+def python_nullability(s: Summary, annotation: str, optional: bool) -> None:
     """`array of X or null` is a nullable array or an array of nullable X: `Optional[List[X]]` or
-    `List[Optional[X]]` on the Python page says which (set on `s` when the page agrees on the count)."""
+    `List[Optional[X]]` on the Python page says which. Set on `s` where the page reads the same
+    either way (a Python page that disagrees with the CLI page is not followed)."""
     levels: list[bool] = [False]
     rest = annotation
     while True:
@@ -398,16 +402,40 @@ def python_nullability(s: Summary, annotation: str) -> None:
         elif rest.startswith("List["):
             levels.append(False)
             rest = rest[len("List[") : -1]
+        elif rest.startswith("Dict[str, "):
+            levels.append(False)
+            rest = rest[len("Dict[str, ") : -1]
         else:
             break
     chain = []
     t: Summary | None = s
     while t is not None:
         chain.append(t)
-        t = t.inner if t.kind == "array" else None
-    if len(chain) >= len(levels) and sum(levels) == sum(x.nullable for x in chain[: len(levels)]):
-        for x, nullable in zip(chain, levels):
+        t = t.inner if t.kind in ("array", "map") else None
+    if len(chain) != len(levels):
+        return
+    if optional:  # one `Optional[...]` says optional, nullable or both: the CLI page's `or null` tells
+        levels[0] = s.nullable
+    before = [x.nullable for x in chain]
+    shown = nullable_text(s)
+    for x, nullable in zip(chain, levels):
+        x.nullable = nullable
+    if nullable_text(s) != shown:
+        for x, nullable in zip(chain, before):
             x.nullable = nullable
+
+
+def nullable_text(s: Summary) -> str:
+    """Where a summary says `or null`, as the page writes it (the rest reduced to `T`)."""
+    inner = s.inner
+    match s.kind:
+        case "array" if inner is not None:
+            text = f"array of {nullable_text(inner)}"
+        case "map" if inner is not None:
+            text = f"map[{nullable_text(inner)}]"
+        case _:
+            text = "T"
+    return text + (" or null" if s.nullable else "")
 
 
 @dataclass
@@ -435,7 +463,7 @@ class Reader:
         return s, rest
 
     def atom(self, text: str, at: tuple[int, int]) -> tuple[Summary, str]:
-        for word, kind in (("string", "string"), ("number", "number"), ("boolean", "boolean")):
+        for word, kind in SCALAR_KINDS:
             if text.startswith(word) and text[len(word) : len(word) + 1] in ("", " ", "]"):
                 return Summary(kind), text[len(word) :]
         if text.startswith("array of "):
@@ -520,7 +548,9 @@ class Reader:
         key, optional, s = self.field_label(node)
         annotation = py.label.partition(": ")[2] if py is not None else None
         if annotation is not None:
-            python_nullability(s, annotation.removeprefix("Optional[").removesuffix("]") if optional else annotation)
+            python_nullability(
+                s, annotation.removeprefix("Optional[").removesuffix("]") if optional else annotation, optional
+            )
         has_children = self.has_children(s, node)
         description, children = node.split(has_children)
         if s.kind == "literal" and not has_children:
@@ -563,7 +593,8 @@ class Reader:
                 return bool(node.content) and node.content[-1][1] == pad + "- " + markdown_text.code_span(value)
             case "string" | "number" | "boolean" | "ref":
                 return False
-        raise AssertionError(s.kind)
+            case _:
+                assert_never(s.kind)
 
     def type_of(
         self,
@@ -614,7 +645,7 @@ class Reader:
                     fields[key] = f
                 out = {"name": named, "fields": fields} if named is not None else {"fields": fields}
             case _:
-                raise AssertionError(s.kind)
+                assert_never(s.kind)
         if s.nullable:
             out["nullable"] = True
         return out
