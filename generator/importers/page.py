@@ -3,22 +3,26 @@
 The page is read in two steps. First its layout: `# Title`, `## Domain Types`, then per type a
 `### Heading` and one bullet; a bullet is `- `label``, then (each after a blank line, two spaces
 deeper) its description and its children. Then the meaning of each bullet, from its label's type
-summary: each construct of the spec language is one branch of `Reader.summary` (and of `emit_type`
-on the way out). Descriptions, titles and labels are unescaped exactly as `markdown_text` escaped
-them, so that the spec gives the same page again byte for byte.
+summary: each construct of the spec language is one branch of `Reader.atom` (reading a summary) and
+of `Reader.type_of` (the spec mapping it becomes). Descriptions, titles and labels are unescaped
+so that `markdown_text` escapes them to the page's text again: the spec gives the same page, byte
+for byte.
 
 What the CLI page cannot carry, and where it comes from instead:
 
 - `integer` or `float`: the page writes `number` for both. With the Python flavour of the same page
   (`--python-page`) each `number` takes the Python annotation's `int` or `float`; without, it is a
   `float` (which accepts every number) and one note on stderr says so.
-- `module`: the Python page's usage part names it; else `--module`, else the title in snake_case.
+- `module`: `--module`, else the one the Python page's usage part names, else the title in
+  snake_case (`webhooks` when that is no module name).
 - `page`: `--page`, else the path below the last `docs/` folder of FILE, else FILE's name.
 - `entry`: `--entry`, else the last union no field refers to.
 - the union's `discriminator`: the string literal every member has and whose value the page does not
   list as a child bullet (the seed's flavour lists every other literal's value).
 - `standalone: true`: a type no union or field uses.
-- `name:` on a nested object, `site:`: not on the page; nested objects take their default names.
+- `name:` on a nested object: the class the Python page shows for it, where that is not the default
+  name; without the Python page, every nested object takes its default name.
+- `site:`: on neither page; add it by hand.
 - `array of X or null`: read as a nullable array (`{items: X, nullable: true}`); the Python page's
   `List[Optional[X]]` says when it is the items that are nullable.
 
@@ -941,7 +945,7 @@ def emit_field(name: str, f: dict[str, Any], indent: int, out: list[str]) -> Non
 def dump(spec: dict[str, Any], source: str) -> str:
     out = [
         f"# Imported from the docs page {source} by `webhookgen import page`.",
-        "# The page does not say: `module`, `page`, `entry` and `site` (see generator/importers/page.py).",
+        "# The page does not say `module`, `page`, `entry` or `site`: see `webhookgen import page --help`.",
     ]
     for key in ("title", "page", "module", "entry"):
         if key in spec:
@@ -1016,7 +1020,7 @@ def add_page_import(subparsers: Any, prog: str = "webhookgen") -> None:
     p.add_argument("--python-page", type=Path, default=None, help="the Python flavour of the same page: int or float")
     p.add_argument("--out", type=Path, default=None, help="the spec to write (default: stdout)")
     p.add_argument("--page", default=None, help="the spec's `page:` (default: FILE's path below docs/, or its name)")
-    p.add_argument("--module", default=None, help="the spec's `module:` (default: the Python page's, or the title)")
+    p.add_argument("--module", default=None, help="the spec's `module:` (default: the Python page's, else the title)")
     p.add_argument("--entry", default=None, help="the entry union (default: the last union no field uses)")
     p.set_defaults(handler=run)
 
