@@ -714,6 +714,9 @@ def read(
             raise PythonPageError(e.line, e.column, e.message) from None
         if len(py_layout.sections) != len(cli.sections):
             raise PythonPageError(1, 1, "the Python page does not show the same types as the CLI page")
+        for mine, theirs in zip(py_layout.sections, cli.sections):
+            if mine.heading != theirs.heading:
+                raise PythonPageError(mine.line, 5, f"the CLI page shows `{theirs.heading}` here (line {theirs.line})")
     names = [definition_name(s.bullet) for s in cli.sections]
     reader = Reader({naming.pascal(n): n for n, _ in names}, python=py_layout is not None)
     types: dict[str, dict[str, Any]] = {}
