@@ -87,11 +87,11 @@ def unescape_plain(text: str) -> str:
 def unescape_description(text: str) -> str:
     """A description as `markdown_text.description` wrote it, back to a text it writes the same way.
 
-    The scan mirrors the escaper's: backslash escapes and the code spans it kept are copied as they
-    are; outside them the changes it made are `<` and `&` as `&lt;` and `&amp;`, and a backslash before
-    a `]` that could close a link elsewhere. Whether a `]` could depends on the text after it only, so
-    the tokens are decided right to left: `\\]` becomes `]` where the escaper would add the backslash
-    again, and stays as it is where it would not (a backtick it escaped stays escaped: `\\`` is kept).
+    The scan mirrors the escaper's: backslash escapes and the code spans it kept (the only bare
+    backticks it writes) are copied as they are, `&lt;` and `&amp;` become `<` and `&`. What is left
+    ambiguous is a backslash before a backtick or a `]`: the author's, or one the escaper added (a
+    backtick that opens no harmless span, a `]` that could close a link elsewhere). `resolve` picks,
+    with the escaper as the judge.
     """
     tokens: list[str] = []
     i = 0
@@ -108,7 +108,8 @@ def unescape_description(text: str) -> str:
             assert run is not None
             length = len(run.group(0))
             close = markdown_text.closing_run(text, i + length, length)
-            if close is not None and markdown_text.harmless_code(text, i + length, close):
+            # the escaper writes every backtick outside a span it kept as `\\``: a bare run opens one
+            if close is not None:
                 tokens.append(text[i : close + length])
                 i = close + length
             else:
@@ -136,20 +137,14 @@ def dropped(token: str) -> str:
 
 
 def resolve(tokens: list[str], page_text: str) -> str:
-    """The text whose escaping is `page_text`, from its tokens: each `\\`` and `\\]` is either the
-    author's (kept) or the escaper's (dropped). The first guess keeps backticks escaped and decides
-    brackets right to left (a `]`'s fate depends on the text after it); then single flips that bring
-    the escaper's output closer to the page, until it matches (a bounded search)."""
+    """The text whose escaping is `page_text`, from its tokens: each `\\`` run and `\\]` is either
+    the author's (kept) or the escaper's (dropped). Two first guesses, backticks kept escaped or all
+    bare, with brackets decided right to left (a `]`'s fate depends on the text after it); from each,
+    flips of one token or two neighbours that bring the escaper's output closer to the page, until it
+    matches (a bounded search; what the escaper writes is the judge)."""
     ambiguous = [k for k, t in enumerate(tokens) if t == "\\]" or is_ticks(t)]
-    keep = {k: True for k in ambiguous}
-    out: list[str] = []
-    for k in reversed(range(len(tokens))):
-        if tokens[k] == "\\]":
-            after = "".join(reversed(out[-markdown_text.DESTINATION_LIMIT - 2 :]))
-            keep[k] = not markdown_text.unsafe_bracket("]" + after, 0)
-        out.append(tokens[k] if keep.get(k, True) else dropped(tokens[k]))
 
-    def build() -> str:
+    def build(keep: dict[int, bool]) -> str:
         return "".join(t if keep.get(k, True) else dropped(t) for k, t in enumerate(tokens))
 
     def agreement(candidate: str) -> int:
@@ -160,21 +155,41 @@ def resolve(tokens: list[str], page_text: str) -> str:
             (n for n, (a, b) in enumerate(zip(written, page_text)) if a != b), min(len(written), len(page_text))
         )
 
-    best = build()
-    score = agreement(best)
-    for _ in range(2 * len(ambiguous)):
-        if score > len(page_text):
-            break
-        improved = False
-        for k in ambiguous:
-            keep[k] = not keep[k]
-            candidate = build()
-            candidate_score = agreement(candidate)
-            if candidate_score > score:
-                best, score, improved = candidate, candidate_score, True
+    def first_guess(ticks_kept: bool) -> dict[int, bool]:
+        keep = {k: ticks_kept for k in ambiguous}
+        out: list[str] = []
+        for k in reversed(range(len(tokens))):
+            if tokens[k] == "\\]":
+                after = "".join(reversed(out[-markdown_text.DESTINATION_LIMIT - 2 :]))
+                keep[k] = not markdown_text.unsafe_bracket("]" + after, 0)
+            out.append(tokens[k] if keep.get(k, True) else dropped(tokens[k]))
+        return keep
+
+    moves = [(k,) for k in ambiguous] + list(zip(ambiguous, ambiguous[1:]))
+    best, best_score = "", -1
+    for ticks_kept in (True, False):
+        keep = first_guess(ticks_kept)
+        candidate = build(keep)
+        score = agreement(candidate)
+        for _ in range(2 * len(ambiguous)):
+            if score > len(page_text):
                 break
-            keep[k] = not keep[k]
-        if not improved:
+            improved = False
+            for move in moves:
+                for k in move:
+                    keep[k] = not keep[k]
+                flipped = build(keep)
+                flipped_score = agreement(flipped)
+                if flipped_score > score:
+                    candidate, score, improved = flipped, flipped_score, True
+                    break
+                for k in move:
+                    keep[k] = not keep[k]
+            if not improved:
+                break
+        if score > best_score:
+            best, best_score = candidate, score
+        if best_score > len(page_text):
             break
     return best
 
