@@ -136,6 +136,9 @@ def dropped(token: str) -> str:
     return token.replace("\\", "")
 
 
+SEARCH_BUDGET = 400  # escapings tried per description at most: a hostile page cannot make the search quadratic
+
+
 def resolve(tokens: list[str], page_text: str) -> str:
     """The text whose escaping is `page_text`, from its tokens: each `\\`` run and `\\]` is either
     the author's (kept) or the escaper's (dropped). Two first guesses, backticks kept escaped or all
@@ -147,7 +150,10 @@ def resolve(tokens: list[str], page_text: str) -> str:
     def build(keep: dict[int, bool]) -> str:
         return "".join(t if keep.get(k, True) else dropped(t) for k, t in enumerate(tokens))
 
+    budget = [SEARCH_BUDGET]
+
     def agreement(candidate: str) -> int:
+        budget[0] -= 1
         written = markdown_text.description(candidate)
         if written == page_text:
             return len(page_text) + 1
@@ -176,6 +182,8 @@ def resolve(tokens: list[str], page_text: str) -> str:
                 break
             improved = False
             for move in moves:
+                if budget[0] <= 0:
+                    break
                 for k in move:
                     keep[k] = not keep[k]
                 flipped = build(keep)
