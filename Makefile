@@ -84,6 +84,7 @@ fuzz: $(STAMP)
 	$(PY) tests/fuzz_payloads.py --cases $(FUZZ_CASES) --seed $(FUZZ_SEED)
 	$(PY) tests/fuzz_specs.py --cases $(FUZZ_SPECS) --seed $(FUZZ_SEED)
 	$(PY) tests/fuzz_docs.py --cases $(FUZZ_DOCS) --seed $(FUZZ_SEED)
+	$(PY) tests/fuzz_import_page.py --cases $(FUZZ_DOCS) --seed $(FUZZ_SEED)
 	$(PY) tests/fuzz_writes.py --cases $(FUZZ_WRITES) --seed $(FUZZ_SEED)
 	$(PY) tests/fuzz_diff.py --cases $(FUZZ_DIFFS) --seed $(FUZZ_SEED)
 

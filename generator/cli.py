@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from . import __version__, diff, output, render, spec
+from .importers import page as page_importer
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SPEC = spec.DEFAULT
@@ -111,6 +112,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
     )
     openapi_parser.add_argument("file", type=Path, help="the OpenAPI document (.json is read as JSON, else YAML)")
     openapi_parser.add_argument("--out", type=Path, default=None, help="the spec to write (default: stdout)")
+    page_importer.add_page_import(sources, prog)
     d = sub.add_parser(
         "diff",
         help="what regenerating from NEW changes for a receiver built from OLD: breaking and safe changes",
@@ -138,7 +140,9 @@ def main(argv: list[str] | None = None, prog: str = "python -m generator") -> in
     if args.command == "spec-help":
         return show(spec_help())
     if args.command == "import":
-        return import_openapi(args.file, args.out)
+        if args.source == "openapi":
+            return import_openapi(args.file, args.out)
+        return int(args.handler(args))
     if args.command == "diff":
         return spec_diff(args)
     if args.templates is not None and not args.templates.is_dir():

@@ -85,6 +85,12 @@ def test_the_wheel_works_from_an_empty_folder(tmp_path: Path) -> None:
     assert usage.returncode == 0 and usage.stdout.startswith("usage: python -m webhookgen "), usage.stdout
     check = subprocess.run([str(env_dir / "bin" / "webhookgen"), "check", "--spec", "my.yaml", "--out", "gen"], cwd=work, capture_output=True, text=True, timeout=300, env=env)
     assert check.returncode == 0, check.stderr
+    # `import page` reads the generated page back into a spec that renders the same page.
+    imported = subprocess.run([str(env_dir / "bin" / "webhookgen"), "import", "page", "gen/docs/hooks/index.md", "--python-page", "gen/docs/python/hooks/index.md", "--out", "imported.yaml"], cwd=work, capture_output=True, text=True, timeout=60, env=env)
+    assert imported.returncode == 0, imported.stderr
+    again = subprocess.run([str(env_dir / "bin" / "webhookgen"), "generate", "--spec", "imported.yaml", "--out", "gen_i"], cwd=work, capture_output=True, text=True, timeout=300, env=env)
+    assert again.returncode == 0, again.stderr
+    assert (work / "gen_i" / "docs" / "hooks" / "index.md").read_bytes() == (work / "gen" / "docs" / "hooks" / "index.md").read_bytes()
     # Outside the checkout there is no default spec: the flags are required, and say so.
     bare = subprocess.run([str(env_dir / "bin" / "webhookgen"), "generate"], cwd=work, capture_output=True, text=True, timeout=60, env=env)
     assert bare.returncode == 2 and "--spec" in bare.stderr and "Traceback" not in bare.stderr
