@@ -185,6 +185,33 @@ class Site:
 
 
 @dataclass(frozen=True)
+class Signature:
+    """How deliveries are signed, from the spec's optional `signature:` mapping (spec/README.md).
+
+    The defaults are Standard Webhooks' (https://www.standardwebhooks.com/), except that a secret
+    without the prefix is read as raw UTF-8 bytes, as OpenAI's SDK reads it (the reference
+    libraries read it as base64: `unprefixed_secret: base64`).
+    """
+
+    header_prefix: str = "webhook-"  # the headers are <prefix>id, <prefix>timestamp, <prefix>signature
+    secret_prefix: str = "whsec_"  # a secret that starts with it is base64 after it
+    unprefixed_secret: str = "utf8"  # "utf8" | "base64": how a secret without the prefix is read
+    tolerance: int = 300  # seconds a timestamp may be from now, unless the caller says otherwise
+
+    @property
+    def id_header(self) -> str:
+        return self.header_prefix + "id"
+
+    @property
+    def timestamp_header(self) -> str:
+        return self.header_prefix + "timestamp"
+
+    @property
+    def signature_header(self) -> str:
+        return self.header_prefix + "signature"
+
+
+@dataclass(frozen=True)
 class Spec:
     source: str  # the spec's file name, for generated headers
     title: str  # the docs page's `# Title`
@@ -197,6 +224,7 @@ class Spec:
     sha256: str = field(default="", compare=False)  # of the spec file's bytes: generated code names its source
     module_loc: Loc = field(default=Loc(), compare=False)
     site: Site = Site()
+    signature: Signature = Signature()
 
     @property
     def site_name(self) -> str:

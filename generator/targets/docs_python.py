@@ -142,6 +142,8 @@ class Usage:
     members: tuple[str, ...]  # the entry's first members, for the `match` example
     first: str  # a top-level class, for `from_dict` where there is no entry
     nested: Nested | None
+    headers: tuple[str, str, str]  # the signature's header names (letters, digits, `-` and `_`)
+    header_prefix: str
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,8 @@ def usage(spec: model.Spec, taken: frozenset[str]) -> Usage:
         ),
         first=python.class_name(tops[0].name) if tops else "",
         nested=nested,
+        header_prefix=spec.signature.header_prefix,
+        headers=(spec.signature.id_header, spec.signature.timestamp_header, spec.signature.signature_header),
     )
 
 

@@ -440,6 +440,33 @@ class PyEntry:
 
 
 @dataclass(frozen=True)
+class PySignature:
+    """The spec's `signature:` settings, as signature.py.j2 prints them."""
+
+    id_header: str  # the header names, as Python literals
+    timestamp_header: str
+    signature_header: str
+    id_text: str  # the header names, as prose (letters, digits, `-` and `_` only: the loader checks)
+    timestamp_text: str
+    signature_text: str
+    secret_prefix: str  # as a Python literal
+    secret_prefix_text: str  # as prose (letters, digits, `_`, `-` and `.` only)
+    prefix_length: int
+    base64: bool  # a secret without the prefix is base64 (else its UTF-8 bytes)
+    unprefixed_text: str  # how a secret without the prefix is read, for the docstrings
+    unprefixed_short: str
+    tolerance: int
+    bad_secret: Placed  # the `raise` of a secret that is not base64
+    bad_timestamp: Placed  # the `raise`s of the timestamp checks
+    long_timestamp: Placed
+    too_old: Placed
+    too_new: Placed
+    bad_text: Placed
+    no_v1: Placed
+    no_match: Placed
+
+
+@dataclass(frozen=True)
 class PyModule:
     source: str
     version: str  # the generator's
@@ -450,6 +477,7 @@ class PyModule:
     unions: tuple[PyUnion, ...]
     entry: PyEntry | None
     helpers: frozenset[str]
+    signature: PySignature
 
 
 # The statements below are placed with the file's writer, which lays each out where the template prints it.
@@ -539,6 +567,45 @@ def union_view(union: model.Union_, w: PyWriter) -> PyUnion:
     )
 
 
+def refuse(message: Expr, tail: str = ")") -> CallLine:
+    return CallLine("raise InvalidWebhookSignatureError(", (message,), tail)
+
+
+def signature_view(settings: model.Signature, w: PyWriter) -> PySignature:
+    prefix = settings.secret_prefix
+    bad_prefixed = lit(f"secret is not valid base64 after its {prefix} prefix")
+    base64 = settings.unprefixed_secret == "base64"
+    bad: Expr = (
+        IfElse(bad_prefixed, "prefixed", lit(f"secret is not valid base64 (without the {prefix} prefix too)"))
+        if base64
+        else bad_prefixed
+    )
+    timestamp = settings.timestamp_header
+    return PySignature(
+        id_header=lit(settings.id_header),
+        timestamp_header=lit(timestamp),
+        signature_header=lit(settings.signature_header),
+        id_text=settings.id_header,
+        timestamp_text=timestamp,
+        signature_text=settings.signature_header,
+        secret_prefix=lit(prefix),
+        secret_prefix_text=prefix,
+        prefix_length=len(prefix),
+        base64=base64,
+        unprefixed_text="decoded as base64 as well" if base64 else "used as raw UTF-8 bytes",
+        unprefixed_short="base64" if base64 else "raw UTF-8",
+        tolerance=settings.tolerance,
+        bad_secret=w(refuse(bad, ") from None")),
+        bad_timestamp=w(refuse(lit(f"{timestamp} is not a whole number of seconds"))),
+        long_timestamp=w(refuse(lit(f"{timestamp} has too many digits"))),
+        too_old=w(refuse(lit(f"{timestamp} is too old"))),
+        too_new=w(refuse(lit(f"{timestamp} is too new"))),
+        bad_text=w(refuse(lit(f"payload or {settings.id_header} is not valid text"), ") from None")),
+        no_v1=w(refuse(lit(f"{settings.signature_header} has no v1 signature"))),
+        no_match=w(refuse(lit(f"no signature in {settings.signature_header} matches the payload"))),
+    )
+
+
 def module_view(spec: model.Spec, w: PyWriter) -> PyModule:
     entry = None
     if spec.entry is not None:
@@ -593,6 +660,7 @@ def module_view(spec: model.Spec, w: PyWriter) -> PyModule:
         unions=tuple(union_view(u, w) for u in spec.unions),
         entry=entry,
         helpers=frozenset(used),
+        signature=signature_view(spec.signature, w),
     )
 
 

@@ -263,6 +263,47 @@ class TsEntry:
 
 
 @dataclass(frozen=True)
+class TsSignature:
+    """The spec's `signature:` settings, as signature.ts.j2 prints them."""
+
+    id_header: str  # the header names, as TypeScript literals
+    timestamp_header: str
+    signature_header: str
+    id_text: str  # the header names, as prose (letters, digits, `-` and `_` only: the loader checks)
+    timestamp_text: str
+    signature_text: str
+    secret_prefix: str  # as a TypeScript literal
+    secret_prefix_text: str  # as prose (letters, digits, `_`, `-` and `.` only)
+    prefix_length: int
+    base64: bool  # a secret without the prefix is base64 (else its UTF-8 bytes)
+    unprefixed_short: str  # how a secret without the prefix is read, for the docs
+    tolerance: int
+    bad_prefixed: str  # the error of a secret that is not base64, as a TypeScript literal
+    bad_unprefixed: str
+
+
+def signature_view(settings: model.Signature) -> TsSignature:
+    prefix = settings.secret_prefix
+    base64 = settings.unprefixed_secret == "base64"
+    return TsSignature(
+        id_header=string(settings.id_header),
+        timestamp_header=string(settings.timestamp_header),
+        signature_header=string(settings.signature_header),
+        id_text=settings.id_header,
+        timestamp_text=settings.timestamp_header,
+        signature_text=settings.signature_header,
+        secret_prefix=string(prefix),
+        secret_prefix_text=prefix,
+        prefix_length=len(prefix),
+        base64=base64,
+        unprefixed_short="base64" if base64 else "raw UTF-8",
+        tolerance=settings.tolerance,
+        bad_prefixed=string(f"secret is not valid base64 after its {prefix} prefix"),
+        bad_unprefixed=string(f"secret is not valid base64 (without the {prefix} prefix too)"),
+    )
+
+
+@dataclass(frozen=True)
 class TsModule:
     source: str
     title: str
@@ -270,6 +311,7 @@ class TsModule:
     unions: tuple[TsUnion, ...]
     entry: TsEntry | None
     uses_maps: bool  # the runtime's `step` is needed for map keys
+    signature: TsSignature
 
 
 def uses_maps(t: model.Type) -> bool:
@@ -338,6 +380,7 @@ def module_view(spec: model.Spec) -> TsModule:
         unions=tuple(union_view(u) for u in spec.unions),
         entry=entry,
         uses_maps=any(uses_maps(f.type) for obj in spec.objects for f in obj.fields),
+        signature=signature_view(spec.signature),
     )
 
 
