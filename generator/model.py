@@ -158,6 +158,27 @@ class Union_:
     members: tuple[UnionMember, ...]
     loc: Loc = field(default=Loc(), compare=False)
 
+    @property
+    def shared_fields(self) -> tuple[Field, ...]:
+        """The envelope every member has: the fields, other than the discriminator, that every
+        member requires under the same JSON key, name and type (the first member's, in its order).
+        An event of a type added later most likely has them too, so UnknownWebhookEvent exposes them."""
+        if not self.members:
+            return ()
+        out = []
+        for f in self.members[0].object.fields:
+            if f.optional or f.key == self.discriminator:
+                continue
+            if all(
+                any(
+                    g.key == f.key and g.ident == f.ident and g.type == f.type and not g.optional
+                    for g in m.object.fields
+                )
+                for m in self.members[1:]
+            ):
+                out.append(f)
+        return tuple(out)
+
 
 Type = Union[String, Integer, Float, Boolean, Literal, Enum, Array, Map, Nullable, Ref, Object]
 Definition = Union[Object, Union_]

@@ -1755,6 +1755,18 @@ export class UnknownWebhookEvent {
   toJSON(): { readonly [key: string]: unknown } {
     return this.raw;
   }
+
+  /** The payload's `id`, when it has one of the usual type. */
+  get id(): string | undefined {
+    const value = this.raw["id"];
+    return typeof value === "string" ? value : undefined;
+  }
+
+  /** The payload's `created_at`, when it has one of the usual type. */
+  get created_at(): number | undefined {
+    const value = this.raw["created_at"];
+    return typeof value === "number" && Number.isInteger(value) ? value : undefined;
+  }
 }
 
 const UTF8 = new platform.TextDecoder("utf-8", { fatal: true, ignoreBOM: true });

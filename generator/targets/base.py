@@ -180,3 +180,38 @@ def template_location(error: BaseException, fallback: str) -> str:
             location = f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}"
         tb = tb.tb_next
     return location
+
+
+# What UnknownWebhookEvent defines itself, in Python (`raw`, `to_dict`) or TypeScript (`raw`, `toJSON`,
+# and `constructor`, which a class cannot have as a getter): a shared field so named is read from `raw`.
+UNKNOWN_EVENT_OWN = frozenset({"raw", "to_dict", "toJSON", "constructor"})
+
+
+def envelope(union: model.Union_) -> tuple[model.Field, ...]:
+    """The fields UnknownWebhookEvent exposes, the same in every target: those every member of the
+    entry union shares (`Union_.shared_fields`), but for a name UnknownWebhookEvent uses itself."""
+    return tuple(f for f in union.shared_fields if f.key not in UNKNOWN_EVENT_OWN and f.ident not in UNKNOWN_EVENT_OWN)
+
+
+def envelope_kind(t: model.Type) -> str | None:
+    """The JSON type an envelope field's value is read as ("string", "integer", "number",
+    "boolean"), None where it is not one of those: then it is exposed as it came, unchecked."""
+    match t:
+        case model.String() | model.Enum():
+            return "string"
+        case model.Integer():
+            return "integer"
+        case model.Float():
+            return "number"
+        case model.Boolean():
+            return "boolean"
+        case model.Literal(value=value):
+            if isinstance(value, bool):
+                return "boolean"
+            return "integer" if isinstance(value, int) else "string"
+        case model.Nullable(inner=inner):
+            return envelope_kind(inner)
+        case model.Array() | model.Map() | model.Ref() | model.Object():
+            return None
+        case _:
+            assert_never(t)

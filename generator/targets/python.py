@@ -427,6 +427,43 @@ class PyUnion:
 
 
 @dataclass(frozen=True)
+class PyEnvelopeField:
+    """A property of UnknownWebhookEvent: a field every member of the entry union shares."""
+
+    define: Placed  # the `def` line
+    docstring: Placed
+    read: Placed  # `value = ...`, or the `return` of a value exposed unchecked
+    result: str | None  # the `return` of a checked value
+
+
+ENVELOPE_CHECKS = {
+    "string": ("str", "type(value) is str"),
+    "integer": ("int", "type(value) is int"),
+    "number": ("float", "type(value) is float or type(value) is int"),
+    "boolean": ("bool", "type(value) is bool"),
+}
+
+
+def envelope_view(f: model.Field, w: PyWriter) -> PyEnvelopeField:
+    kind = base.envelope_kind(f.type)
+    get = Call("self.raw.get", (lit(f.key),))
+    if kind is None:
+        return PyEnvelopeField(
+            define=w(Def(attr(f.ident), "self", "Any")),
+            docstring=w(Docstring(f"The payload's `{f.key}`, as it came (not checked), or None.")),
+            read=w(CallLine("return self.raw.get(", (lit(f.key),), ")")),
+            result=None,
+        )
+    annotation, test = ENVELOPE_CHECKS[kind]
+    return PyEnvelopeField(
+        define=w(Def(attr(f.ident), "self", f"{annotation} | None")),
+        docstring=w(Docstring(f"The payload's `{f.key}`, when it has one of the usual type.")),
+        read=w(Assign("value", get)),
+        result=f"return value if {test} else None",
+    )
+
+
+@dataclass(frozen=True)
 class PyEntry:
     cls: str
     constant: str
@@ -434,7 +471,7 @@ class PyEntry:
     discriminator_key: str  # as a Python literal
     discriminator_attr: str
     discriminator_attr_key: str  # the attribute, as a Python string literal
-    raw_properties: tuple[tuple[str, str], ...]  # (name, type) read from the payload when it has them
+    envelope: tuple[PyEnvelopeField, ...]  # read from the payload when it has them
     dispatch: Placed  # parse_event's `decode = ...` statement
     reject: Placed  # parse_event's last statement, which raises the entry union's error for the tag
 
@@ -616,12 +653,8 @@ def module_view(spec: model.Spec, w: PyWriter) -> PyModule:
             discriminator_key=lit(spec.entry.discriminator),
             discriminator_attr=attr(spec.entry.discriminator),
             discriminator_attr_key=lit(attr(spec.entry.discriminator)),
-            # What an unknown event still tells, when its payload has it (Standard Webhooks' fields).
-            raw_properties=tuple(
-                (key, kind)
-                for key, kind in (("id", "str"), ("created_at", "int"))
-                if key != attr(spec.entry.discriminator)
-            ),
+            # What an unknown event still tells, when its payload has it: the fields every event has.
+            envelope=tuple(envelope_view(f, w) for f in base.envelope(spec.entry)),
             dispatch=w(dispatch(spec.entry.name.constant)),
             # the comment counts in the line's length, and follows the closing bracket when it is split
             reject=w(

@@ -253,6 +253,40 @@ class TsUnion:
 
 
 @dataclass(frozen=True)
+class TsEnvelopeField:
+    """A getter of UnknownWebhookEvent: a field every member of the entry union shares."""
+
+    name: str  # as a property name
+    type: str  # the getter's return type
+    doc: str
+    read: str  # an expression reading the value from `this.raw`
+    test: str | None  # whether `value` has the usual type; None: exposed as it came
+
+
+ENVELOPE_CHECKS = {
+    "string": ("string", 'typeof value === "string"'),
+    "integer": ("number", 'typeof value === "number" && Number.isInteger(value)'),
+    "number": ("number", 'typeof value === "number"'),
+    "boolean": ("boolean", 'typeof value === "boolean"'),
+}
+
+
+def envelope_view(f: model.Field) -> TsEnvelopeField:
+    kind = base.envelope_kind(f.type)
+    key = f.key.replace("*/", "*\\/")
+    if kind is None:
+        return TsEnvelopeField(
+            property_name(f.key), "unknown", f"The payload's `{key}`, as it came (not checked), or undefined.",
+            read(f.key, "this.raw"), None,
+        )  # fmt: skip
+    ts, test = ENVELOPE_CHECKS[kind]
+    return TsEnvelopeField(
+        property_name(f.key), f"{ts} | undefined", f"The payload's `{key}`, when it has one of the usual type.",
+        read(f.key, "this.raw"), test,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
 class TsEntry:
     name: str
     constant: str
@@ -260,6 +294,7 @@ class TsEntry:
     discriminator_key: str  # as a TypeScript literal
     discriminator_property: str  # as a property name of UnknownWebhookEvent
     read: str  # an expression reading the discriminator from `data`
+    envelope: tuple[TsEnvelopeField, ...]  # getters of UnknownWebhookEvent
 
 
 @dataclass(frozen=True)
@@ -372,6 +407,7 @@ def module_view(spec: model.Spec) -> TsModule:
             discriminator_key=string(key),
             discriminator_property=property_name(key),
             read=read(key, "data"),
+            envelope=tuple(envelope_view(f) for f in base.envelope(spec.entry)),
         )
     return TsModule(
         source=base.comment_text(spec.source),

@@ -1489,12 +1489,6 @@ class UnknownWebhookEvent(_Model):
         value = self.raw.get("id")
         return value if type(value) is str else None
 
-    @property
-    def created_at(self) -> int | None:
-        """The payload's `created_at`, when it has one of the usual type."""
-        value = self.raw.get("created_at")
-        return value if type(value) is int else None
-
 
 def _reject_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not valid JSON")

@@ -904,6 +904,12 @@ export class UnknownWebhookEvent {
   toJSON(): { readonly [key: string]: unknown } {
     return this.raw;
   }
+
+  /** The payload's `id`, when it has one of the usual type. */
+  get id(): string | undefined {
+    const value = this.raw["id"];
+    return typeof value === "string" ? value : undefined;
+  }
 }
 
 const UTF8 = new platform.TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
