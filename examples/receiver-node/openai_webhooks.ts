@@ -28,7 +28,7 @@
 
 /** A payload does not match the spec. `String(error)` is `WebhookDecodeError: <path>: <message>`. */
 export class WebhookDecodeError extends Error {
-  /** Where in the JSON: `$` is the top level, e.g. `$.data.sip_headers[0].value`. */
+  /** Where in the JSON: `$` is the top level, e.g. `$.data.sip_headers[0].name`. */
   readonly path: string;
 
   /** `message` says what was expected and what came, e.g. `expected a string, got an integer (3)`. */

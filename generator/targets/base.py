@@ -215,3 +215,56 @@ def envelope_kind(t: model.Type) -> str | None:
             return None
         case _:
             assert_never(t)
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def example_paths(spec: model.Spec) -> tuple[str, str]:
+    """Error paths the docs and docstrings show as examples, from the spec: a field inside an
+    object of an event (`$.data.id`), and one inside an array's item too where the spec has one
+    (`$.data.sip_headers[0].name`), else the first again. Only keys that need no quoting or
+    escaping in any output are used; `$.id`-like or `$` where the events have no such field."""
+    tops = [m.object for m in spec.entry.members] if spec.entry is not None else []
+    tops += [d for d in spec.definitions if isinstance(d, model.Object)]
+    found: list[str] = []  # every path of at least two steps, in spec order
+    flat: list[str] = []
+
+    def resolve(t: model.Type) -> tuple[model.Object | None, bool]:
+        """The object a field's value holds, and whether it is an array's item."""
+        array = False
+        while True:
+            match t:
+                case model.Nullable(inner=inner):
+                    t = inner
+                case model.Array(item=inner):
+                    t, array = inner, True
+                case model.Ref(name=name):
+                    d = spec.definition(name)
+                    return (d if isinstance(d, model.Object) else None), array
+                case model.Object():
+                    return t, array
+                case _:
+                    return None, array
+
+    def walk(obj: model.Object, path: str, depth: int) -> None:
+        for f in obj.fields:
+            if not _PLAIN_KEY.match(f.key) or f.is_discriminator:
+                continue
+            inner, array = resolve(f.type)
+            step = f"{path}.{f.key}" + ("[0]" if array else "")
+            if inner is None:
+                if depth:
+                    found.append(step)
+                elif not flat:
+                    flat.append(step)
+            elif depth < 3:
+                walk(inner, step, depth + 1)
+
+    for top in tops[:50]:
+        walk(top, "$", 0)
+        if any("[0]." in p for p in found):
+            break
+    simple = next((p for p in found if "[" not in p), found[0] if found else (flat[0] if flat else "$"))
+    deep = next((p for p in found if "[0]." in p), simple)
+    return simple, deep

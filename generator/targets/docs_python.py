@@ -137,6 +137,7 @@ class Nested:
 class Usage:
     module: str
     source_path: str  # where the generated module is, relative to the output folder
+    example_path: str  # an error path, for the example
     entry: str | None  # the union `unwrap` and `parse_event` return
     discriminator: str  # the attribute that holds the event type
     members: tuple[str, ...]  # the entry's first members, for the `match` example
@@ -166,7 +167,8 @@ def usage(spec: model.Spec, taken: frozenset[str]) -> Usage:
             break
     return Usage(
         module=spec.module,
-        source_path=f"generated/{python.path(spec)}",
+        source_path=python.path(spec),
+        example_path=base.example_paths(spec)[0],
         entry=python.class_name(spec.entry.name) if spec.entry is not None else None,
         discriminator=python.attr(spec.entry.discriminator) if spec.entry is not None else "",
         members=(

@@ -515,6 +515,8 @@ class PyModule:
     entry: PyEntry | None
     helpers: frozenset[str]
     signature: PySignature
+    example_path: str  # error paths for the docstrings' examples (base.example_paths)
+    deep_path: str
 
 
 # The statements below are placed with the file's writer, which lays each out where the template prints it.
@@ -694,6 +696,8 @@ def module_view(spec: model.Spec, w: PyWriter) -> PyModule:
         entry=entry,
         helpers=frozenset(used),
         signature=signature_view(spec.signature, w),
+        example_path=base.example_paths(spec)[0],
+        deep_path=base.example_paths(spec)[1],
     )
 
 

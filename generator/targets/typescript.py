@@ -347,6 +347,8 @@ class TsModule:
     entry: TsEntry | None
     uses_maps: bool  # the runtime's `step` is needed for map keys
     signature: TsSignature
+    example_path: str  # error paths for the doc comments' examples (base.example_paths)
+    deep_path: str
 
 
 def uses_maps(t: model.Type) -> bool:
@@ -417,6 +419,8 @@ def module_view(spec: model.Spec) -> TsModule:
         entry=entry,
         uses_maps=any(uses_maps(f.type) for obj in spec.objects for f in obj.fields),
         signature=signature_view(spec.signature),
+        example_path=base.example_paths(spec)[0],
+        deep_path=base.example_paths(spec)[1],
     )
 
 
