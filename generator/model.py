@@ -158,6 +158,27 @@ class Union_:
     members: tuple[UnionMember, ...]
     loc: Loc = field(default=Loc(), compare=False)
 
+    @property
+    def shared_fields(self) -> tuple[Field, ...]:
+        """The envelope every member has: the fields, other than the discriminator, that every
+        member requires under the same JSON key, name and type (the first member's, in its order).
+        An event of a type added later most likely has them too, so UnknownWebhookEvent exposes them."""
+        if not self.members:
+            return ()
+        out = []
+        for f in self.members[0].object.fields:
+            if f.optional or f.key == self.discriminator:
+                continue
+            if all(
+                any(
+                    g.key == f.key and g.ident == f.ident and g.type == f.type and not g.optional
+                    for g in m.object.fields
+                )
+                for m in self.members[1:]
+            ):
+                out.append(f)
+        return tuple(out)
+
 
 Type = Union[String, Integer, Float, Boolean, Literal, Enum, Array, Map, Nullable, Ref, Object]
 Definition = Union[Object, Union_]
@@ -185,6 +206,33 @@ class Site:
 
 
 @dataclass(frozen=True)
+class Signature:
+    """How deliveries are signed, from the spec's optional `signature:` mapping (spec/README.md).
+
+    The defaults are Standard Webhooks' (https://www.standardwebhooks.com/), except that a secret
+    without the prefix is read as raw UTF-8 bytes, as OpenAI's SDK reads it (the reference
+    libraries read it as base64: `unprefixed_secret: base64`).
+    """
+
+    header_prefix: str = "webhook-"  # the headers are <prefix>id, <prefix>timestamp, <prefix>signature
+    secret_prefix: str = "whsec_"  # a secret that starts with it is base64 after it
+    unprefixed_secret: str = "utf8"  # "utf8" | "base64": how a secret without the prefix is read
+    tolerance: int = 300  # seconds a timestamp may be from now, unless the caller says otherwise
+
+    @property
+    def id_header(self) -> str:
+        return self.header_prefix + "id"
+
+    @property
+    def timestamp_header(self) -> str:
+        return self.header_prefix + "timestamp"
+
+    @property
+    def signature_header(self) -> str:
+        return self.header_prefix + "signature"
+
+
+@dataclass(frozen=True)
 class Spec:
     source: str  # the spec's file name, for generated headers
     title: str  # the docs page's `# Title`
@@ -197,6 +245,7 @@ class Spec:
     sha256: str = field(default="", compare=False)  # of the spec file's bytes: generated code names its source
     module_loc: Loc = field(default=Loc(), compare=False)
     site: Site = Site()
+    signature: Signature = Signature()
 
     @property
     def site_name(self) -> str:

@@ -27,8 +27,13 @@ SCALARS: dict[str, model.Type] = {
     "float": model.Float(),
     "boolean": model.Boolean(),
 }
-TOP_KEYS = ("title", "page", "module", "entry", "site", "types")
+TOP_KEYS = ("title", "page", "module", "entry", "site", "signature", "types")
 SITE_KEYS = ("name", "home")
+SIGNATURE_KEYS = ("header_prefix", "secret_prefix", "unprefixed_secret", "tolerance")
+UNPREFIXED_SECRET = ("utf8", "base64")
+HEADER_PREFIX = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")  # lower case: the modules look headers up so
+SECRET_PREFIX = re.compile(r"[A-Za-z0-9_.-]{1,32}")
+MAX_TOLERANCE = 10**9
 OBJECT_KEYS = ("description", "fields", "standalone")
 UNION_KEYS = ("description", "union", "discriminator", "standalone")
 TYPE_KEYS = ("type", "literal", "enum", "open", "fields", "items", "values", "nullable", "name")
@@ -348,6 +353,7 @@ class _Builder:
         self.unreferenced(definitions, entry)
         self.too_deep(definitions)
         site = self.site(top["site"][1]) if "site" in top else model.Site()
+        signature = self.signature(top["signature"][1]) if "signature" in top else model.Signature()
         if title is None or page is None or module is None:
             return None
         entry_loc = loc(top["entry"][1]) if "entry" in top else model.Loc()
@@ -364,6 +370,7 @@ class _Builder:
             self.sha256,
             module_loc,
             site,
+            signature,
         )
 
     def site(self, node: yaml.Node) -> model.Site:
@@ -381,6 +388,60 @@ class _Builder:
             name = None
         home = self.text(m["home"][1], "site home") if "home" in m else None
         return model.Site(name, home)
+
+    def signature(self, node: yaml.Node) -> model.Signature:
+        """`signature:`, how deliveries are signed: every key optional, Standard Webhooks' by default."""
+        m = self.mapping(node, SIGNATURE_KEYS, "signature")
+        default = model.Signature()
+        if m is None:
+            return default
+        header_prefix = default.header_prefix
+        if "header_prefix" in m:
+            value = self.text(m["header_prefix"][1], "signature header_prefix")
+            if value is not None and not HEADER_PREFIX.fullmatch(value):
+                self.problem(
+                    m["header_prefix"][1],
+                    f"signature header_prefix {value!r} must be lower-case letters, digits, '-' or '_' "
+                    "(at most 32), as in 'webhook-' or 'svix-'",
+                )
+            elif value is not None:
+                header_prefix = value
+        secret_prefix = default.secret_prefix
+        if "secret_prefix" in m:
+            value = self.text(m["secret_prefix"][1], "signature secret_prefix")
+            if value is not None and not SECRET_PREFIX.fullmatch(value):
+                self.problem(
+                    m["secret_prefix"][1],
+                    f"signature secret_prefix {value!r} must be 1 to 32 letters, digits, '_', '-' or '.', "
+                    "as in 'whsec_'",
+                )
+            elif value is not None:
+                secret_prefix = value
+        unprefixed = default.unprefixed_secret
+        if "unprefixed_secret" in m:
+            value = self.text(m["unprefixed_secret"][1], "signature unprefixed_secret")
+            if value is not None and value not in UNPREFIXED_SECRET:
+                close = difflib.get_close_matches(value, UNPREFIXED_SECRET, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                self.problem(
+                    m["unprefixed_secret"][1],
+                    f"signature unprefixed_secret {value!r} must be one of: {', '.join(UNPREFIXED_SECRET)}{hint}",
+                )
+            elif value is not None:
+                unprefixed = value
+        tolerance = default.tolerance
+        if "tolerance" in m:
+            node = m["tolerance"][1]
+            if (
+                isinstance(node, yaml.ScalarNode)
+                and not node.style
+                and re.fullmatch(r"0|[1-9][0-9]{0,9}", node.value)
+                and int(node.value) <= MAX_TOLERANCE
+            ):
+                tolerance = int(node.value)
+            else:
+                self.problem(node, f"signature tolerance must be a whole number of seconds, from 0 to {MAX_TOLERANCE}")
+        return model.Signature(header_prefix, secret_prefix, unprefixed, tolerance)
 
     def unreferenced(self, definitions: list[model.Definition], entry: model.Union_ | None) -> None:
         """A type that no union holds and nothing refers to is usually a slip (a member left out of

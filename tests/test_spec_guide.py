@@ -7,6 +7,7 @@ loader rejects it with that text in the message. `# new event` is a type added t
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import textwrap
@@ -52,6 +53,29 @@ def test_each_quoting_example_loads_as_the_guide_says(block: str) -> None:
         got = field_summary(load_field(block))
         # Compared as JSON, so that true is not 1.
         assert json.dumps({k: got.get(k) for k in expected}) == json.dumps(expected)
+
+
+SIGNATURES = [b for b in BLOCKS if b.startswith(("# signature: ", "# signature error: "))]
+TINY = "title: T\npage: p.md\nmodule: m\ntypes:\n  example:\n    standalone: true\n    fields:\n      id: {type: string}\n"
+
+
+def test_the_guide_shows_signature_settings_and_their_errors() -> None:
+    assert any(b.startswith("# signature: ") for b in SIGNATURES)
+    assert any(b.startswith("# signature error: ") for b in SIGNATURES)
+
+
+@pytest.mark.parametrize("block", SIGNATURES, ids=[b.split("\n", 1)[0][2:50] for b in SIGNATURES])
+def test_each_signature_example_loads_as_the_guide_says(block: str) -> None:
+    claim, body = block.split("\n", 1)
+    text = body + TINY
+    if claim.startswith("# signature error: "):
+        with pytest.raises(spec.SpecError) as info:
+            spec.parse(text, "guide.yaml", "guide.yaml")
+        assert claim.removeprefix("# signature error: ") in str(info.value)
+        assert "guide.yaml:2:" in str(info.value)  # at the value's line, under `signature:`
+    else:
+        settings = spec.parse(text, "guide.yaml", "guide.yaml").signature
+        assert json.loads(claim.removeprefix("# signature: ")) == dataclasses.asdict(settings)
 
 
 def test_the_new_event_example_adds_an_event_to_the_shipped_spec() -> None:

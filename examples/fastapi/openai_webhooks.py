@@ -260,7 +260,7 @@ def _frozen(name: str) -> Exception:
 class WebhookDecodeError(ValueError):
     """A payload does not match the spec.
 
-    `path` locates the problem in the JSON (`$` is the top level, e.g. `$.data.sip_headers[0].value`);
+    `path` locates the problem in the JSON (`$` is the top level, e.g. `$.data.sip_headers[0].name`);
     `message` says what was expected and what came.
     """
 

@@ -612,7 +612,7 @@ def _error(e: msgspec.ValidationError) -> WebhookDecodeError:
     path = where.rstrip("`") if sep else "$"
     if not sep:
         message = str(e)
-    # "Object missing required field `id`" at `$.data`: the stdlib module says it at `$.data.id`.
+    # "Object missing required field `<key>`" at the object's path: the stdlib module says it at the key's.
     prefix = "Object missing required field `"
     if message.startswith(prefix) and message.endswith("`"):
         key = message[len(prefix) : -1]

@@ -28,7 +28,7 @@
 
 /** A payload does not match the spec. `String(error)` is `WebhookDecodeError: <path>: <message>`. */
 export class WebhookDecodeError extends Error {
-  /** Where in the JSON: `$` is the top level, e.g. `$.data.sip_headers[0].value`. */
+  /** Where in the JSON: `$` is the top level, e.g. `$.data.sip_headers[0].name`. */
   readonly path: string;
 
   /** `message` says what was expected and what came, e.g. `expected a string, got an integer (3)`. */
@@ -1754,6 +1754,18 @@ export class UnknownWebhookEvent {
   /** `JSON.stringify(event)` gives back the JSON object that came in. */
   toJSON(): { readonly [key: string]: unknown } {
     return this.raw;
+  }
+
+  /** The payload's `id`, when it has one of the usual type. */
+  get id(): string | undefined {
+    const value = this.raw["id"];
+    return typeof value === "string" ? value : undefined;
+  }
+
+  /** The payload's `created_at`, when it has one of the usual type. */
+  get created_at(): number | undefined {
+    const value = this.raw["created_at"];
+    return typeof value === "number" && Number.isInteger(value) ? value : undefined;
   }
 }
 

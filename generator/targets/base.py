@@ -180,3 +180,91 @@ def template_location(error: BaseException, fallback: str) -> str:
             location = f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}"
         tb = tb.tb_next
     return location
+
+
+# What UnknownWebhookEvent defines itself, in Python (`raw`, `to_dict`) or TypeScript (`raw`, `toJSON`,
+# and `constructor`, which a class cannot have as a getter): a shared field so named is read from `raw`.
+UNKNOWN_EVENT_OWN = frozenset({"raw", "to_dict", "toJSON", "constructor"})
+
+
+def envelope(union: model.Union_) -> tuple[model.Field, ...]:
+    """The fields UnknownWebhookEvent exposes, the same in every target: those every member of the
+    entry union shares (`Union_.shared_fields`), but for a name UnknownWebhookEvent uses itself."""
+    return tuple(f for f in union.shared_fields if f.key not in UNKNOWN_EVENT_OWN and f.ident not in UNKNOWN_EVENT_OWN)
+
+
+def envelope_kind(t: model.Type) -> str | None:
+    """The JSON type an envelope field's value is read as ("string", "integer", "number",
+    "boolean"), None where it is not one of those: then it is exposed as it came, unchecked."""
+    match t:
+        case model.String() | model.Enum():
+            return "string"
+        case model.Integer():
+            return "integer"
+        case model.Float():
+            return "number"
+        case model.Boolean():
+            return "boolean"
+        case model.Literal(value=value):
+            if isinstance(value, bool):
+                return "boolean"
+            return "integer" if isinstance(value, int) else "string"
+        case model.Nullable(inner=inner):
+            return envelope_kind(inner)
+        case model.Array() | model.Map() | model.Ref() | model.Object():
+            return None
+        case _:
+            assert_never(t)
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def example_paths(spec: model.Spec) -> tuple[str, str]:
+    """Error paths the docs and docstrings show as examples, from the spec: a field inside an
+    object of an event (`$.data.id`), and one inside an array's item too where the spec has one
+    (`$.data.sip_headers[0].name`), else the first again. Only keys that need no quoting or
+    escaping in any output are used; `$.id`-like or `$` where the events have no such field."""
+    tops = [m.object for m in spec.entry.members] if spec.entry is not None else []
+    tops += [d for d in spec.definitions if isinstance(d, model.Object)]
+    found: list[str] = []  # every path of at least two steps, in spec order
+    flat: list[str] = []
+
+    def resolve(t: model.Type) -> tuple[model.Object | None, bool]:
+        """The object a field's value holds, and whether it is an array's item."""
+        array = False
+        while True:
+            match t:
+                case model.Nullable(inner=inner):
+                    t = inner
+                case model.Array(item=inner):
+                    t, array = inner, True
+                case model.Ref(name=name):
+                    d = spec.definition(name)
+                    return (d if isinstance(d, model.Object) else None), array
+                case model.Object():
+                    return t, array
+                case _:
+                    return None, array
+
+    def walk(obj: model.Object, path: str, depth: int) -> None:
+        for f in obj.fields:
+            if not _PLAIN_KEY.match(f.key) or f.is_discriminator:
+                continue
+            inner, array = resolve(f.type)
+            step = f"{path}.{f.key}" + ("[0]" if array else "")
+            if inner is None:
+                if depth:
+                    found.append(step)
+                elif not flat:
+                    flat.append(step)
+            elif depth < 3:
+                walk(inner, step, depth + 1)
+
+    for top in tops[:50]:
+        walk(top, "$", 0)
+        if any("[0]." in p for p in found):
+            break
+    simple = next((p for p in found if "[" not in p), found[0] if found else (flat[0] if flat else "$"))
+    deep = next((p for p in found if "[0]." in p), simple)
+    return simple, deep

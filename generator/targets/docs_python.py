@@ -137,11 +137,14 @@ class Nested:
 class Usage:
     module: str
     source_path: str  # where the generated module is, relative to the output folder
+    example_path: str  # an error path, for the example
     entry: str | None  # the union `unwrap` and `parse_event` return
     discriminator: str  # the attribute that holds the event type
     members: tuple[str, ...]  # the entry's first members, for the `match` example
     first: str  # a top-level class, for `from_dict` where there is no entry
     nested: Nested | None
+    headers: tuple[str, str, str]  # the signature's header names (letters, digits, `-` and `_`)
+    header_prefix: str
 
 
 @dataclass(frozen=True)
@@ -164,7 +167,8 @@ def usage(spec: model.Spec, taken: frozenset[str]) -> Usage:
             break
     return Usage(
         module=spec.module,
-        source_path=f"generated/{python.path(spec)}",
+        source_path=python.path(spec),
+        example_path=base.example_paths(spec)[0],
         entry=python.class_name(spec.entry.name) if spec.entry is not None else None,
         discriminator=python.attr(spec.entry.discriminator) if spec.entry is not None else "",
         members=(
@@ -172,6 +176,8 @@ def usage(spec: model.Spec, taken: frozenset[str]) -> Usage:
         ),
         first=python.class_name(tops[0].name) if tops else "",
         nested=nested,
+        header_prefix=spec.signature.header_prefix,
+        headers=(spec.signature.id_header, spec.signature.timestamp_header, spec.signature.signature_header),
     )
 
 

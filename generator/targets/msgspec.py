@@ -137,6 +137,7 @@ class MsgModule:
     structs: tuple[MsgStruct, ...]
     unions: tuple[MsgUnion, ...]
     entry: MsgEntry | None
+    example_path: str  # an error path for the docstring's example (base.example_paths)
 
 
 def declaration(f: model.Field) -> Statement:
@@ -216,6 +217,7 @@ def module_view(spec: model.Spec, w: PyWriter) -> MsgModule:
             for u in spec.unions
         ),
         entry=entry,
+        example_path=base.example_paths(spec)[0],
     )
 
 

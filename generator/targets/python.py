@@ -427,6 +427,43 @@ class PyUnion:
 
 
 @dataclass(frozen=True)
+class PyEnvelopeField:
+    """A property of UnknownWebhookEvent: a field every member of the entry union shares."""
+
+    define: Placed  # the `def` line
+    docstring: Placed
+    read: Placed  # `value = ...`, or the `return` of a value exposed unchecked
+    result: str | None  # the `return` of a checked value
+
+
+ENVELOPE_CHECKS = {
+    "string": ("str", "type(value) is str"),
+    "integer": ("int", "type(value) is int"),
+    "number": ("float", "type(value) is float or type(value) is int"),
+    "boolean": ("bool", "type(value) is bool"),
+}
+
+
+def envelope_view(f: model.Field, w: PyWriter) -> PyEnvelopeField:
+    kind = base.envelope_kind(f.type)
+    get = Call("self.raw.get", (lit(f.key),))
+    if kind is None:
+        return PyEnvelopeField(
+            define=w(Def(attr(f.ident), "self", "Any")),
+            docstring=w(Docstring(f"The payload's `{f.key}`, as it came (not checked), or None.")),
+            read=w(CallLine("return self.raw.get(", (lit(f.key),), ")")),
+            result=None,
+        )
+    annotation, test = ENVELOPE_CHECKS[kind]
+    return PyEnvelopeField(
+        define=w(Def(attr(f.ident), "self", f"{annotation} | None")),
+        docstring=w(Docstring(f"The payload's `{f.key}`, when it has one of the usual type.")),
+        read=w(Assign("value", get)),
+        result=f"return value if {test} else None",
+    )
+
+
+@dataclass(frozen=True)
 class PyEntry:
     cls: str
     constant: str
@@ -434,9 +471,36 @@ class PyEntry:
     discriminator_key: str  # as a Python literal
     discriminator_attr: str
     discriminator_attr_key: str  # the attribute, as a Python string literal
-    raw_properties: tuple[tuple[str, str], ...]  # (name, type) read from the payload when it has them
+    envelope: tuple[PyEnvelopeField, ...]  # read from the payload when it has them
     dispatch: Placed  # parse_event's `decode = ...` statement
     reject: Placed  # parse_event's last statement, which raises the entry union's error for the tag
+
+
+@dataclass(frozen=True)
+class PySignature:
+    """The spec's `signature:` settings, as signature.py.j2 prints them."""
+
+    id_header: str  # the header names, as Python literals
+    timestamp_header: str
+    signature_header: str
+    id_text: str  # the header names, as prose (letters, digits, `-` and `_` only: the loader checks)
+    timestamp_text: str
+    signature_text: str
+    secret_prefix: str  # as a Python literal
+    secret_prefix_text: str  # as prose (letters, digits, `_`, `-` and `.` only)
+    prefix_length: int
+    base64: bool  # a secret without the prefix is base64 (else its UTF-8 bytes)
+    unprefixed_text: str  # how a secret without the prefix is read, for the docstrings
+    unprefixed_short: str
+    tolerance: int
+    bad_secret: Placed  # the `raise` of a secret that is not base64
+    bad_timestamp: Placed  # the `raise`s of the timestamp checks
+    long_timestamp: Placed
+    too_old: Placed
+    too_new: Placed
+    bad_text: Placed
+    no_v1: Placed
+    no_match: Placed
 
 
 @dataclass(frozen=True)
@@ -450,6 +514,9 @@ class PyModule:
     unions: tuple[PyUnion, ...]
     entry: PyEntry | None
     helpers: frozenset[str]
+    signature: PySignature
+    example_path: str  # error paths for the docstrings' examples (base.example_paths)
+    deep_path: str
 
 
 # The statements below are placed with the file's writer, which lays each out where the template prints it.
@@ -539,6 +606,45 @@ def union_view(union: model.Union_, w: PyWriter) -> PyUnion:
     )
 
 
+def refuse(message: Expr, tail: str = ")") -> CallLine:
+    return CallLine("raise InvalidWebhookSignatureError(", (message,), tail)
+
+
+def signature_view(settings: model.Signature, w: PyWriter) -> PySignature:
+    prefix = settings.secret_prefix
+    bad_prefixed = lit(f"secret is not valid base64 after its {prefix} prefix")
+    base64 = settings.unprefixed_secret == "base64"
+    bad: Expr = (
+        IfElse(bad_prefixed, "prefixed", lit(f"secret is not valid base64 (without the {prefix} prefix too)"))
+        if base64
+        else bad_prefixed
+    )
+    timestamp = settings.timestamp_header
+    return PySignature(
+        id_header=lit(settings.id_header),
+        timestamp_header=lit(timestamp),
+        signature_header=lit(settings.signature_header),
+        id_text=settings.id_header,
+        timestamp_text=timestamp,
+        signature_text=settings.signature_header,
+        secret_prefix=lit(prefix),
+        secret_prefix_text=prefix,
+        prefix_length=len(prefix),
+        base64=base64,
+        unprefixed_text="decoded as base64 as well" if base64 else "used as raw UTF-8 bytes",
+        unprefixed_short="base64" if base64 else "raw UTF-8",
+        tolerance=settings.tolerance,
+        bad_secret=w(refuse(bad, ") from None")),
+        bad_timestamp=w(refuse(lit(f"{timestamp} is not a whole number of seconds"))),
+        long_timestamp=w(refuse(lit(f"{timestamp} has too many digits"))),
+        too_old=w(refuse(lit(f"{timestamp} is too old"))),
+        too_new=w(refuse(lit(f"{timestamp} is too new"))),
+        bad_text=w(refuse(lit(f"payload or {settings.id_header} is not valid text"), ") from None")),
+        no_v1=w(refuse(lit(f"{settings.signature_header} has no v1 signature"))),
+        no_match=w(refuse(lit(f"no signature in {settings.signature_header} matches the payload"))),
+    )
+
+
 def module_view(spec: model.Spec, w: PyWriter) -> PyModule:
     entry = None
     if spec.entry is not None:
@@ -549,12 +655,8 @@ def module_view(spec: model.Spec, w: PyWriter) -> PyModule:
             discriminator_key=lit(spec.entry.discriminator),
             discriminator_attr=attr(spec.entry.discriminator),
             discriminator_attr_key=lit(attr(spec.entry.discriminator)),
-            # What an unknown event still tells, when its payload has it (Standard Webhooks' fields).
-            raw_properties=tuple(
-                (key, kind)
-                for key, kind in (("id", "str"), ("created_at", "int"))
-                if key != attr(spec.entry.discriminator)
-            ),
+            # What an unknown event still tells, when its payload has it: the fields every event has.
+            envelope=tuple(envelope_view(f, w) for f in base.envelope(spec.entry)),
             dispatch=w(dispatch(spec.entry.name.constant)),
             # the comment counts in the line's length, and follows the closing bracket when it is split
             reject=w(
@@ -593,6 +695,9 @@ def module_view(spec: model.Spec, w: PyWriter) -> PyModule:
         unions=tuple(union_view(u, w) for u in spec.unions),
         entry=entry,
         helpers=frozenset(used),
+        signature=signature_view(spec.signature, w),
+        example_path=base.example_paths(spec)[0],
+        deep_path=base.example_paths(spec)[1],
     )
 
 

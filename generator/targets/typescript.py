@@ -253,6 +253,40 @@ class TsUnion:
 
 
 @dataclass(frozen=True)
+class TsEnvelopeField:
+    """A getter of UnknownWebhookEvent: a field every member of the entry union shares."""
+
+    name: str  # as a property name
+    type: str  # the getter's return type
+    doc: str
+    read: str  # an expression reading the value from `this.raw`
+    test: str | None  # whether `value` has the usual type; None: exposed as it came
+
+
+ENVELOPE_CHECKS = {
+    "string": ("string", 'typeof value === "string"'),
+    "integer": ("number", 'typeof value === "number" && Number.isInteger(value)'),
+    "number": ("number", 'typeof value === "number"'),
+    "boolean": ("boolean", 'typeof value === "boolean"'),
+}
+
+
+def envelope_view(f: model.Field) -> TsEnvelopeField:
+    kind = base.envelope_kind(f.type)
+    key = f.key.replace("*/", "*\\/")
+    if kind is None:
+        return TsEnvelopeField(
+            property_name(f.key), "unknown", f"The payload's `{key}`, as it came (not checked), or undefined.",
+            read(f.key, "this.raw"), None,
+        )  # fmt: skip
+    ts, test = ENVELOPE_CHECKS[kind]
+    return TsEnvelopeField(
+        property_name(f.key), f"{ts} | undefined", f"The payload's `{key}`, when it has one of the usual type.",
+        read(f.key, "this.raw"), test,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
 class TsEntry:
     name: str
     constant: str
@@ -260,6 +294,48 @@ class TsEntry:
     discriminator_key: str  # as a TypeScript literal
     discriminator_property: str  # as a property name of UnknownWebhookEvent
     read: str  # an expression reading the discriminator from `data`
+    envelope: tuple[TsEnvelopeField, ...]  # getters of UnknownWebhookEvent
+
+
+@dataclass(frozen=True)
+class TsSignature:
+    """The spec's `signature:` settings, as signature.ts.j2 prints them."""
+
+    id_header: str  # the header names, as TypeScript literals
+    timestamp_header: str
+    signature_header: str
+    id_text: str  # the header names, as prose (letters, digits, `-` and `_` only: the loader checks)
+    timestamp_text: str
+    signature_text: str
+    secret_prefix: str  # as a TypeScript literal
+    secret_prefix_text: str  # as prose (letters, digits, `_`, `-` and `.` only)
+    prefix_length: int
+    base64: bool  # a secret without the prefix is base64 (else its UTF-8 bytes)
+    unprefixed_short: str  # how a secret without the prefix is read, for the docs
+    tolerance: int
+    bad_prefixed: str  # the error of a secret that is not base64, as a TypeScript literal
+    bad_unprefixed: str
+
+
+def signature_view(settings: model.Signature) -> TsSignature:
+    prefix = settings.secret_prefix
+    base64 = settings.unprefixed_secret == "base64"
+    return TsSignature(
+        id_header=string(settings.id_header),
+        timestamp_header=string(settings.timestamp_header),
+        signature_header=string(settings.signature_header),
+        id_text=settings.id_header,
+        timestamp_text=settings.timestamp_header,
+        signature_text=settings.signature_header,
+        secret_prefix=string(prefix),
+        secret_prefix_text=prefix,
+        prefix_length=len(prefix),
+        base64=base64,
+        unprefixed_short="base64" if base64 else "raw UTF-8",
+        tolerance=settings.tolerance,
+        bad_prefixed=string(f"secret is not valid base64 after its {prefix} prefix"),
+        bad_unprefixed=string(f"secret is not valid base64 (without the {prefix} prefix too)"),
+    )
 
 
 @dataclass(frozen=True)
@@ -270,6 +346,9 @@ class TsModule:
     unions: tuple[TsUnion, ...]
     entry: TsEntry | None
     uses_maps: bool  # the runtime's `step` is needed for map keys
+    signature: TsSignature
+    example_path: str  # error paths for the doc comments' examples (base.example_paths)
+    deep_path: str
 
 
 def uses_maps(t: model.Type) -> bool:
@@ -330,6 +409,7 @@ def module_view(spec: model.Spec) -> TsModule:
             discriminator_key=string(key),
             discriminator_property=property_name(key),
             read=read(key, "data"),
+            envelope=tuple(envelope_view(f) for f in base.envelope(spec.entry)),
         )
     return TsModule(
         source=base.comment_text(spec.source),
@@ -338,6 +418,9 @@ def module_view(spec: model.Spec) -> TsModule:
         unions=tuple(union_view(u) for u in spec.unions),
         entry=entry,
         uses_maps=any(uses_maps(f.type) for obj in spec.objects for f in obj.fields),
+        signature=signature_view(spec.signature),
+        example_path=base.example_paths(spec)[0],
+        deep_path=base.example_paths(spec)[1],
     )
 
 

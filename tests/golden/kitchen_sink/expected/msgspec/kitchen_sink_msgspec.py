@@ -22,7 +22,7 @@ import msgspec
 
 
 class WebhookDecodeError(ValueError):
-    """A payload does not match the spec: `path` locates the problem (`$.data.id`), `message` says what."""
+    """A payload does not match the spec: `path` locates the problem (`$.shipping.street`), `message` says what."""
 
     def __init__(self, message: str, path: str = "$") -> None:
         super().__init__(f"{path}: {message}")
@@ -261,7 +261,7 @@ def _error(e: msgspec.ValidationError) -> WebhookDecodeError:
     path = where.rstrip("`") if sep else "$"
     if not sep:
         message = str(e)
-    # "Object missing required field `id`" at `$.data`: the stdlib module says it at `$.data.id`.
+    # "Object missing required field `<key>`" at the object's path: the stdlib module says it at the key's.
     prefix = "Object missing required field `"
     if message.startswith(prefix) and message.endswith("`"):
         key = message[len(prefix) : -1]

@@ -9,7 +9,7 @@ One file, standard library only, Python 3.10+: copy it into your project as it i
 
 `parse_event` dispatches on `type` in one dict lookup, checks every field
 against the spec, and raises `WebhookDecodeError` (a ValueError) whose `.path` points at the
-problem, e.g. `$.data.id`. An event type this file does not know yet comes back as
+problem, e.g. `$.shipping.street`. An event type this file does not know yet comes back as
 `UnknownWebhookEvent` (or raises, with `strict=True`). Keys the spec does not define are kept in
 `extra_fields`, and `to_dict()` returns exactly the JSON object that was decoded.
 
@@ -239,7 +239,7 @@ def _frozen(name: str) -> Exception:
 class WebhookDecodeError(ValueError):
     """A payload does not match the spec.
 
-    `path` locates the problem in the JSON (`$` is the top level, e.g. `$.data.sip_headers[0].value`);
+    `path` locates the problem in the JSON (`$` is the top level, e.g. `$.lines[0].sku`);
     `message` says what was expected and what came.
     """
 
@@ -1510,12 +1510,6 @@ class UnknownWebhookEvent(_Model):
         """The payload's `id`, when it has one of the usual type."""
         value = self.raw.get("id")
         return value if type(value) is str else None
-
-    @property
-    def created_at(self) -> int | None:
-        """The payload's `created_at`, when it has one of the usual type."""
-        value = self.raw.get("created_at")
-        return value if type(value) is int else None
 
 
 def _reject_constant(name: str) -> NoReturn:

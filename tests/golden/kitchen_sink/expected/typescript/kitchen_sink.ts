@@ -9,7 +9,7 @@
  *     const event = parseEvent(requestBody); // string, Uint8Array or already-parsed JSON
  *
  * `parseEvent` dispatches on `type` in one lookup, checks every field against the spec,
- * and throws `WebhookDecodeError` whose `path` points at the problem, e.g. `$.data.id`. An event
+ * and throws `WebhookDecodeError` whose `path` points at the problem, e.g. `$.shipping.street`. An event
  * type this file does not know yet comes back as `UnknownWebhookEvent` (or throws, with
  * `{ strict: true }`). The decoded event is the parsed JSON object itself: keys the spec does not
  * define are kept, and `JSON.stringify(event)` gives back the JSON that came in.
@@ -28,7 +28,7 @@
 
 /** A payload does not match the spec. `String(error)` is `WebhookDecodeError: <path>: <message>`. */
 export class WebhookDecodeError extends Error {
-  /** Where in the JSON: `$` is the top level, e.g. `$.data.sip_headers[0].value`. */
+  /** Where in the JSON: `$` is the top level, e.g. `$.lines[0].sku`. */
   readonly path: string;
 
   /** `message` says what was expected and what came, e.g. `expected a string, got an integer (3)`. */
@@ -903,6 +903,12 @@ export class UnknownWebhookEvent {
   /** `JSON.stringify(event)` gives back the JSON object that came in. */
   toJSON(): { readonly [key: string]: unknown } {
     return this.raw;
+  }
+
+  /** The payload's `id`, when it has one of the usual type. */
+  get id(): string | undefined {
+    const value = this.raw["id"];
+    return typeof value === "string" ? value : undefined;
   }
 }
 
