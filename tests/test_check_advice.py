@@ -133,6 +133,7 @@ def test_in_the_checkout_the_advice_is_make_generate_with_force_1_when_needed() 
 @pytest.mark.parametrize("command", ["generate", "check"])
 def test_flags_help_says_required_or_names_the_default(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], in_checkout: bool, command: str) -> None:
     monkeypatch.setattr(cli, "IN_CHECKOUT", in_checkout)
+    monkeypatch.setenv("COLUMNS", "1000")  # a long default path is otherwise wrapped, even inside a hyphenated word
     with pytest.raises(SystemExit):
         cli.main([command, "--help"], prog="webhookgen")
     text = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
