@@ -165,7 +165,7 @@ def test_same_spec_has_no_changes() -> None:
 
 def test_random_edits_against_the_decoders() -> None:
     """A few hundred random edits of the fixtures (each both ways); `make fuzz` runs thousands."""
-    tally, failures, _ = run(cases=int(os.environ.get("DIFF_CASES", "150")), seed=20)
+    tally, failures, _ = run(cases=int(os.environ.get("DIFF_CASES", "300")), seed=20)
     assert not failures, "\n\n".join(failures[:3])
     assert tally.pairs >= 300 and tally.witnesses > 50 and tally.rejected_by_old > 50, tally
     seen = {k.rsplit(" ", 1)[0] for k in tally.kinds}
