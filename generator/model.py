@@ -110,6 +110,7 @@ class Field:
     is_discriminator: bool = False  # the tag a union dispatches on
     loc: Loc = field(default=Loc(), compare=False)
     name: str = ""  # as the spec names it (snake_case), which code targets spell; the key when empty
+    deprecated: str | None = None  # `deprecated:` in the spec: None if not; "" without a message
 
     @property
     def ident(self) -> str:
@@ -125,6 +126,7 @@ class Object:
     description: str | None
     fields: tuple[Field, ...]
     loc: Loc = field(default=Loc(), compare=False)
+    deprecated: str | None = None  # `deprecated:` on a top-level type: None if not; "" without a message
 
     @property
     def nested(self) -> tuple[Object, ...]:
@@ -157,6 +159,24 @@ class Union_:
     discriminator: str
     members: tuple[UnionMember, ...]
     loc: Loc = field(default=Loc(), compare=False)
+
+
+def deprecation(deprecated: str | None) -> str | None:
+    """The note every output shows for `deprecated:` (spec/README.md, "Deprecated"): `Deprecated.`,
+    or `Deprecated: <message>`; None when not deprecated."""
+    if deprecated is None:
+        return None
+    return f"Deprecated: {deprecated}" if deprecated else "Deprecated."
+
+
+def documented(description: str | None, deprecated: str | None, note_first: bool = False) -> str | None:
+    """A description with the deprecation note as a paragraph of its own, after it (code comments)
+    or before it (`note_first`: the docs pages, where a reader sees it first)."""
+    note = deprecation(deprecated)
+    parts = [p for p in (description, note) if p is not None]
+    if note_first:
+        parts.reverse()
+    return "\n\n".join(parts) if parts else None
 
 
 Type = Union[String, Integer, Float, Boolean, Literal, Enum, Array, Map, Nullable, Ref, Object]

@@ -29,10 +29,10 @@ SCALARS: dict[str, model.Type] = {
 }
 TOP_KEYS = ("title", "page", "module", "entry", "site", "types")
 SITE_KEYS = ("name", "home")
-OBJECT_KEYS = ("description", "fields", "standalone")
+OBJECT_KEYS = ("description", "fields", "standalone", "deprecated")
 UNION_KEYS = ("description", "union", "discriminator", "standalone")
 TYPE_KEYS = ("type", "literal", "enum", "open", "fields", "items", "values", "nullable", "name")
-FIELD_KEYS = TYPE_KEYS + ("description", "optional", "json")
+FIELD_KEYS = TYPE_KEYS + ("description", "optional", "json", "deprecated")
 Shape = Literal["type", "literal", "enum", "fields", "items", "values"]  # the keys that declare a type
 SHAPES: tuple[Shape, ...] = ("type", "literal", "enum", "fields", "items", "values")
 INTEGER = re.compile(r"-?(0|[1-9][0-9]{0,17})")  # bounded, so every target's integer type holds it
@@ -540,7 +540,21 @@ class _Builder:
         fields_node = self.require(m, node, "fields", f"type {name!r}")
         if fields_node is None:
             return None
-        return model.Object(model.Name(name), description, self.fields(name, fields_node), self.locs[name])
+        deprecated = self.deprecated(m)
+        fields = self.fields(name, fields_node)
+        return model.Object(model.Name(name), description, fields, self.locs[name], deprecated)
+
+    def deprecated(self, m: dict[str, tuple[yaml.Node, yaml.Node]]) -> str | None:
+        """`deprecated: true` (""), `deprecated: false` or absent (None), or the reason as a string."""
+        if "deprecated" not in m:
+            return None
+        node = m["deprecated"][1]
+        if isinstance(node, yaml.ScalarNode) and not node.style and node.value in ("true", "false"):
+            return "" if node.value == "true" else None
+        if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str" or not node.value.strip():
+            self.problem(node, "deprecated must be true, false or a message (a non-empty string saying what to use)")
+            return None
+        return self.text(node, "deprecated")
 
     def fields(self, owner: str, node: yaml.Node) -> tuple[model.Field, ...]:
         fields_map = self.mapping(node, (), f"fields of {owner!r}")
@@ -573,6 +587,7 @@ class _Builder:
         if m is None:
             return None
         description = self.description(m)
+        deprecated = self.deprecated(m)
         optional = self.flag(m["optional"][1], "optional") if "optional" in m else False
         t = self.type_of(m, node, f"{owner}_{key}", what, description)
         if t is None:
@@ -598,7 +613,9 @@ class _Builder:
             self.problem(
                 m["json"][0], f"{what} is the discriminator of a union: its key is the JSON key, without 'json:'"
             )
-        return model.Field(json_key, t, description, optional, is_tag, loc(key_node), key)
+        if is_tag and deprecated is not None:
+            self.problem(m["deprecated"][0], f"{what} is the discriminator of a union, which cannot be deprecated")
+        return model.Field(json_key, t, description, optional, is_tag, loc(key_node), key, deprecated)
 
     def type_node(self, node: yaml.Node, default_name: str, what: str) -> model.Type | None:
         """An `items:` or `values:` type: a mapping like a field's, or just a type name."""

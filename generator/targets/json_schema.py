@@ -67,15 +67,21 @@ def schema(t: model.Type) -> dict[str, Any]:
             assert_never(t)
 
 
-def described(s: dict[str, Any], description: str | None) -> dict[str, Any]:
-    return s if description is None else {**s, "description": description}
+def described(s: dict[str, Any], description: str | None, deprecated: str | None = None) -> dict[str, Any]:
+    """A field's schema with its description (the deprecation note after it) and `deprecated: true`."""
+    text = model.documented(description, deprecated)
+    out = s if text is None else {**s, "description": text}
+    return out if deprecated is None else {**out, "deprecated": True}
 
 
 def object_schema(obj: model.Object) -> dict[str, Any]:
     out: dict[str, Any] = {"type": "object", "title": def_name(obj.name)}
-    if obj.description is not None:
-        out["description"] = obj.description
-    out["properties"] = {f.key: described(schema(f.type), f.description) for f in obj.fields}
+    text = model.documented(obj.description, obj.deprecated)
+    if text is not None:
+        out["description"] = text
+    if obj.deprecated is not None:
+        out["deprecated"] = True
+    out["properties"] = {f.key: described(schema(f.type), f.description, f.deprecated) for f in obj.fields}
     out["required"] = [f.key for f in obj.fields if not f.optional]
     out["additionalProperties"] = True  # unknown keys are kept, never an error
     return out

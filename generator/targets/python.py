@@ -478,7 +478,7 @@ def field_view(f: model.Field, w: PyWriter) -> PyField:
         attr=spelled,
         attribute=w(Declare(spelled, ann)),
         parameter=w(Declare(spelled, ann, default + ",")),
-        docstring=py_docstring(f.description) if f.description is not None else None,
+        docstring=documentation(f.description, f.deprecated),
         init=w(CallLine("_object_setattr(", ("self", lit(spelled), spelled), ")")),
         present=w(If(present)) if f.optional else None,
         write=w(Assign(f"out[{lit(f.key)}]", value)) if f.optional else None,
@@ -489,6 +489,18 @@ def field_view(f: model.Field, w: PyWriter) -> PyField:
     )
 
 
+def documentation(description: str | None, deprecated: str | None) -> str | None:
+    """A field's docstring: its description, then the deprecation note (`Deprecated: ...`) if any."""
+    text = model.documented(description, deprecated)
+    return py_docstring(text) if text is not None else None
+
+
+def class_docstring(obj: model.Object, w: PyWriter) -> Placed | None:
+    """A class's docstring: its description, then the deprecation note if any."""
+    text = model.documented(obj.description, obj.deprecated)
+    return w(Docstring(text)) if text is not None else None
+
+
 def object_view(obj: model.Object, w: PyWriter, aliases: tuple[tuple[str, str], ...] = ()) -> PyObject:
     cls = class_name(obj.name)
     tracks_nulls = any(f.optional and isinstance(f.type, model.Nullable) for f in obj.fields)
@@ -497,7 +509,7 @@ def object_view(obj: model.Object, w: PyWriter, aliases: tuple[tuple[str, str], 
     )
     return PyObject(
         cls=cls,
-        docstring=w(Docstring(obj.description)) if obj.description is not None else None,
+        docstring=class_docstring(obj, w),
         slots=w(Assign("__slots__", Display("()", tuple(slots)))),
         fields=tuple(field_view(f, w) for f in obj.fields),
         required=sum(1 for f in obj.fields if not f.optional),

@@ -108,13 +108,17 @@ def step(key: str) -> str:
     return "." + key if key.isidentifier() else "[" + json.dumps(key) + "]"
 
 
-def tsdoc(text: str | None, indent: int = 0) -> str | None:
-    """A `/** ... */` block for any description: `*/` inside it cannot end the comment early."""
-    if text is None:
+def tsdoc(text: str | None, indent: int = 0, deprecated: str | None = None) -> str | None:
+    """A `/** ... */` block for any description: `*/` inside it cannot end the comment early. A
+    deprecated field or type ends with TSDoc's `@deprecated` tag and its message, which editors show."""
+    if text is None and deprecated is None:
         return None
     pad = " " * indent
-    body = text.replace("*/", "*\\/")
-    lines = [f"{pad}/**"] + [f"{pad} * {line}".rstrip() for line in body.split("\n")] + [f"{pad} */"]
+    body = [] if text is None else text.split("\n")
+    if deprecated is not None:
+        body += ([""] if body else []) + f"@deprecated {deprecated}".rstrip().split("\n")
+    escaped = [line.replace("*/", "*\\/") for line in body]
+    lines = [f"{pad}/**"] + [f"{pad} * {line}".rstrip() for line in escaped] + [f"{pad} */"]
     return "\n".join(lines)
 
 
@@ -295,7 +299,7 @@ def read(key: str, v: str = "v") -> str:
 def field_view(f: model.Field) -> TsField:
     return TsField(
         declaration=f"readonly {property_name(f.key)}{'?' if f.optional else ''}: {ts_type(f.type)};",
-        doc=tsdoc(f.description, 2),
+        doc=tsdoc(f.description, 2, f.deprecated),
         step=string(step(f.key)),
         read=read(f.key),
         optional=f.optional,
@@ -304,7 +308,9 @@ def field_view(f: model.Field) -> TsField:
 
 
 def object_view(obj: model.Object) -> TsObject:
-    return TsObject(type_name(obj.name), tsdoc(obj.description), tuple(field_view(f) for f in obj.fields))
+    return TsObject(
+        type_name(obj.name), tsdoc(obj.description, 0, obj.deprecated), tuple(field_view(f) for f in obj.fields)
+    )
 
 
 def union_view(union: model.Union_) -> TsUnion:

@@ -104,6 +104,9 @@ class OrderPlacedEvent(
     note: str | msgspec.UnsetType = msgspec.UNSET
     """A note from the buyer."""
 
+    gift_note: str | msgspec.UnsetType = msgspec.UNSET
+    """Deprecated: Read `note` instead; this one ends */ in 2027."""
+
     coupon: str | None
     """The coupon code, or null."""
 
@@ -158,12 +161,16 @@ class OrderCancelledEventData(_Base, frozen=True, kw_only=True, gc=False):
 class OrderCancelledEvent(
     _Base, frozen=True, kw_only=True, gc=False, tag_field="type", tag="order.cancelled"
 ):
-    """Sent when an order is cancelled."""
+    """Sent when an order is cancelled.
+
+    Deprecated: Listen for `order.placed` with `status` instead."""
 
     id: str
     """The order ID."""
 
     reason: str | None
+    """Deprecated."""
+
     data: OrderCancelledEventData
     """Event data payload."""
 
@@ -190,7 +197,9 @@ class CardPayment(
 class CashPayment(
     _Base, frozen=True, kw_only=True, gc=False, tag_field="kind", tag="cash"
 ):
-    """Paid in cash."""
+    """Paid in cash.
+
+    Deprecated."""
 
     change_given: float | msgspec.UnsetType = msgspec.UNSET
 

@@ -50,6 +50,8 @@ class CardPayment(BaseModel):
 class CashPayment(BaseModel):
     """
     Paid in cash.
+
+    Deprecated.
     """
 
     model_config = ConfigDict(
@@ -87,6 +89,8 @@ class OddKeys(BaseModel):
 class OrderCancelledEvent(BaseModel):
     """
     Sent when an order is cancelled.
+
+    Deprecated: Listen for `order.placed` with `status` instead.
     """
 
     model_config = ConfigDict(
@@ -100,7 +104,10 @@ class OrderCancelledEvent(BaseModel):
     """
     Always `order.cancelled`.
     """
-    reason: StrictStr | None
+    reason: Annotated[StrictStr | None, Field(deprecated=True)]
+    """
+    Deprecated.
+    """
     data: OrderCancelledEventData
     """
     Event data payload.
@@ -169,6 +176,10 @@ class OrderPlacedEvent(BaseModel):
     note: StrictStr | None = None
     """
     A note from the buyer.
+    """
+    gift_note: Annotated[StrictStr | None, Field(deprecated=True)] = None
+    """
+    Deprecated: Read `note` instead; this one ends */ in 2027.
     """
     coupon: StrictStr | None
     """

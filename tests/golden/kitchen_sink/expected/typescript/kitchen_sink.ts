@@ -389,6 +389,10 @@ export interface OrderPlacedEvent {
    */
   readonly note?: string;
   /**
+   * @deprecated Read `note` instead; this one ends *\/ in 2027.
+   */
+  readonly gift_note?: string;
+  /**
    * The coupon code, or null.
    */
   readonly coupon: string | null;
@@ -483,6 +487,11 @@ function checkOrderPlacedEvent(v: unknown): OrderPlacedEvent {
     if (typeof x0 !== "string") fail("a string", x0);
     s = ".note";
     x0 = v["note"];
+    if (x0 !== undefined) {
+      if (typeof x0 !== "string") fail("a string", x0);
+    }
+    s = ".gift_note";
+    x0 = v["gift_note"];
     if (x0 !== undefined) {
       if (typeof x0 !== "string") fail("a string", x0);
     }
@@ -628,6 +637,8 @@ function checkOrderCancelledEventData(v: unknown): OrderCancelledEventData {
 
 /**
  * Sent when an order is cancelled.
+ *
+ * @deprecated Listen for `order.placed` with `status` instead.
  */
 export interface OrderCancelledEvent {
   /**
@@ -638,6 +649,9 @@ export interface OrderCancelledEvent {
    * Always `order.cancelled`.
    */
   readonly type: "order.cancelled";
+  /**
+   * @deprecated
+   */
   readonly reason: string | null;
   /**
    * Event data payload.
@@ -718,6 +732,8 @@ function checkCardPayment(v: unknown): CardPayment {
 
 /**
  * Paid in cash.
+ *
+ * @deprecated
  */
 export interface CashPayment {
   readonly kind: "cash";
