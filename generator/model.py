@@ -78,6 +78,7 @@ class Enum:
 @dataclass(frozen=True)
 class Array:
     item: Type
+    item_description: str | None = field(default=None, compare=False)  # `items: {description: ...}`
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class Map:
     """A JSON object with string keys and values of one type."""
 
     value: Type
+    value_description: str | None = field(default=None, compare=False)  # `values: {description: ...}`
 
 
 @dataclass(frozen=True)
@@ -169,14 +171,44 @@ def deprecation(deprecated: str | None) -> str | None:
     return f"Deprecated: {deprecated}" if deprecated else "Deprecated."
 
 
-def documented(description: str | None, deprecated: str | None, note_first: bool = False) -> str | None:
-    """A description with the deprecation note as a paragraph of its own, after it (code comments)
-    or before it (`note_first`: the docs pages, where a reader sees it first)."""
+def documented(
+    description: str | None, deprecated: str | None, note_first: bool = False, more: tuple[str, ...] = ()
+) -> str | None:
+    """A description (and `more` paragraphs after it) with the deprecation note as a paragraph of its
+    own, after them (code comments) or before them (`note_first`: the docs pages, where a reader sees
+    it first)."""
     note = deprecation(deprecated)
-    parts = [p for p in (description, note) if p is not None]
-    if note_first:
-        parts.reverse()
+    parts = [p for p in (description, *more) if p is not None]
+    if note is not None:
+        parts.insert(0 if note_first else len(parts), note)
     return "\n\n".join(parts) if parts else None
+
+
+def element_notes(t: Type) -> tuple[str, ...]:
+    """The descriptions of a field's array items and map values, outermost first, each as a
+    paragraph: `Each item: ...`, `Each value: ...`, `Each item of each value: ...`."""
+    out: list[str] = []
+    parts: list[str] = []
+    while True:
+        if isinstance(t, Nullable):
+            t = t.inner
+            continue
+        if isinstance(t, Array):
+            parts.append("item")
+            description, t = t.item_description, t.item
+        elif isinstance(t, Map):
+            parts.append("value")
+            description, t = t.value_description, t.value
+        else:
+            return tuple(out)
+        if description is not None:
+            out.append(f"Each {' of each '.join(reversed(parts))}: {description}")
+
+
+def field_text(f: Field, note_first: bool = False) -> str | None:
+    """A field's documentation: its description, its items' and values' descriptions, and its
+    deprecation note (spec/README.md)."""
+    return documented(f.description, f.deprecated, note_first, element_notes(f.type))
 
 
 Type = Union[String, Integer, Float, Boolean, Literal, Enum, Array, Map, Nullable, Ref, Object]

@@ -32,7 +32,8 @@ SITE_KEYS = ("name", "home")
 OBJECT_KEYS = ("description", "fields", "standalone", "deprecated")
 UNION_KEYS = ("description", "union", "discriminator", "standalone")
 TYPE_KEYS = ("type", "literal", "enum", "open", "fields", "items", "values", "nullable", "name")
-FIELD_KEYS = TYPE_KEYS + ("description", "optional", "json", "deprecated")
+ELEMENT_KEYS = TYPE_KEYS + ("description",)  # `items:` and `values:`
+FIELD_KEYS = ELEMENT_KEYS + ("optional", "json", "deprecated")
 Shape = Literal["type", "literal", "enum", "fields", "items", "values"]  # the keys that declare a type
 SHAPES: tuple[Shape, ...] = ("type", "literal", "enum", "fields", "items", "values")
 INTEGER = re.compile(r"-?(0|[1-9][0-9]{0,17})")  # bounded, so every target's integer type holds it
@@ -617,14 +618,15 @@ class _Builder:
             self.problem(m["deprecated"][0], f"{what} is the discriminator of a union, which cannot be deprecated")
         return model.Field(json_key, t, description, optional, is_tag, loc(key_node), key, deprecated)
 
-    def type_node(self, node: yaml.Node, default_name: str, what: str) -> model.Type | None:
-        """An `items:` or `values:` type: a mapping like a field's, or just a type name."""
+    def type_node(self, node: yaml.Node, default_name: str, what: str) -> tuple[model.Type | None, str | None]:
+        """An `items:` or `values:` type and its description: a mapping like a field's, or just a type name."""
         if isinstance(node, yaml.ScalarNode):
-            return self.named_type(node, node.value)
-        m = self.mapping(node, TYPE_KEYS, what)
+            return self.named_type(node, node.value), None
+        m = self.mapping(node, ELEMENT_KEYS, what)
         if m is None:
-            return None
-        return self.type_of(m, node, default_name, what)
+            return None, None
+        description = self.description(m)
+        return self.type_of(m, node, default_name, what, description), description
 
     def type_of(
         self,
@@ -664,11 +666,11 @@ class _Builder:
                         self.problem(m["name"][1], f"name {name!r} must be snake_case")
                 t = model.Object(model.Name(name), description, self.fields(name, value), loc(node))
             case "items":
-                item = self.type_node(value, naming.singular(default_name), "items")
-                t = model.Array(item) if item is not None else None
+                item, about = self.type_node(value, naming.singular(default_name), "items")
+                t = model.Array(item, about) if item is not None else None
             case "values":
-                inner = self.type_node(value, default_name + "_value", "values")
-                t = model.Map(inner) if inner is not None else None
+                inner, about = self.type_node(value, default_name + "_value", "values")
+                t = model.Map(inner, about) if inner is not None else None
             case _:
                 assert_never(shape)
         if t is not None and "nullable" in m and self.flag(m["nullable"][1], "nullable"):

@@ -329,9 +329,13 @@ def objects_in(value: Any, t: model.Type | model.Definition, spec: model.Spec) -
 
 def field_summary(f: model.Field) -> dict[str, Any]:
     """What a field loaded as, in JSON terms: its description, deprecation (None, "" or the message),
-    and its literal value or enum values."""
+    its items' or values' description, and its literal value or enum values."""
     out: dict[str, Any] = {"description": f.description, "deprecated": f.deprecated}
     t = f.type.inner if isinstance(f.type, model.Nullable) else f.type
+    if isinstance(t, model.Array):
+        out["item_description"] = t.item_description
+    elif isinstance(t, model.Map):
+        out["value_description"] = t.value_description
     if isinstance(t, model.Literal):
         out["literal"] = t.value
     elif isinstance(t, model.Enum):

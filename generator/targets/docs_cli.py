@@ -121,8 +121,7 @@ def children(
 
 def field_bullet(f: model.Field) -> Bullet:
     label = f"{f.key}: {'optional ' if f.optional else ''}{summary(f.type)}"
-    shown = model.documented(f.description, f.deprecated, note_first=True)
-    return Bullet(label, shown, children(f.type, f.description, CLI, f.is_discriminator))
+    return Bullet(label, model.field_text(f, note_first=True), children(f.type, f.description, CLI, f.is_discriminator))
 
 
 CLI = Flavour(

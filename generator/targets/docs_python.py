@@ -95,7 +95,7 @@ def field_annotation(f: model.Field, scope: Scope) -> str:
 def field_bullet(f: model.Field, scope: Scope) -> Bullet:
     return Bullet(
         f"{python.attr(f.ident)}: {field_annotation(f, scope)}",
-        model.documented(f.description, f.deprecated, note_first=True),
+        model.field_text(f, note_first=True),
         children(f.type, f.description, scope.flavour),
     )
 

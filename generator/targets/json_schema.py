@@ -55,16 +55,22 @@ def schema(t: model.Type) -> dict[str, Any]:
             closed = {"type": "string", "enum": list(values)}
             # An open enum lists its known values first, so readers (and code generators) still see them.
             return {"anyOf": [closed, {"type": "string"}]} if is_open else closed
-        case model.Array(item=item):
-            return {"type": "array", "items": schema(item)}
-        case model.Map(value=value):
-            return {"type": "object", "additionalProperties": schema(value)}
+        case model.Array(item=item, item_description=about):
+            return {"type": "array", "items": element(item, about)}
+        case model.Map(value=value, value_description=about):
+            return {"type": "object", "additionalProperties": element(value, about)}
         case model.Nullable(inner=inner):
             return {"anyOf": [schema(inner), {"type": "null"}]}
         case model.Ref(name=name) | model.Object(name=name):
             return ref(name)
         case _:
             assert_never(t)
+
+
+def element(t: model.Type, description: str | None) -> dict[str, Any]:
+    """An array's item or a map's value, with its description; a nested object's is on its own
+    definition already (the object takes the description `items:` or `values:` gives)."""
+    return schema(t) if isinstance(t, model.Object) else described(schema(t), description)
 
 
 def described(s: dict[str, Any], description: str | None, deprecated: str | None = None) -> dict[str, Any]:

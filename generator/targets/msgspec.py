@@ -155,7 +155,7 @@ def declaration(f: model.Field) -> Statement:
 
 
 def field_view(f: model.Field, w: PyWriter) -> MsgField:
-    return MsgField(w(declaration(f)), python.documentation(f.description, f.deprecated))
+    return MsgField(w(declaration(f)), python.documentation(f))
 
 
 def struct_view(obj: model.Object, tags: dict[str, tuple[str, str]], w: PyWriter) -> MsgStruct:

@@ -478,7 +478,7 @@ def field_view(f: model.Field, w: PyWriter) -> PyField:
         attr=spelled,
         attribute=w(Declare(spelled, ann)),
         parameter=w(Declare(spelled, ann, default + ",")),
-        docstring=documentation(f.description, f.deprecated),
+        docstring=documentation(f),
         init=w(CallLine("_object_setattr(", ("self", lit(spelled), spelled), ")")),
         present=w(If(present)) if f.optional else None,
         write=w(Assign(f"out[{lit(f.key)}]", value)) if f.optional else None,
@@ -489,9 +489,10 @@ def field_view(f: model.Field, w: PyWriter) -> PyField:
     )
 
 
-def documentation(description: str | None, deprecated: str | None) -> str | None:
-    """A field's docstring: its description, then the deprecation note (`Deprecated: ...`) if any."""
-    text = model.documented(description, deprecated)
+def documentation(f: model.Field) -> str | None:
+    """A field's docstring: its description, its items' or values' (`Each item: ...`), then the
+    deprecation note (`Deprecated: ...`) if any."""
+    text = model.field_text(f)
     return py_docstring(text) if text is not None else None
 
 

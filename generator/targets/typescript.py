@@ -299,7 +299,7 @@ def read(key: str, v: str = "v") -> str:
 def field_view(f: model.Field) -> TsField:
     return TsField(
         declaration=f"readonly {property_name(f.key)}{'?' if f.optional else ''}: {ts_type(f.type)};",
-        doc=tsdoc(f.description, 2, f.deprecated),
+        doc=tsdoc(model.documented(f.description, None, more=model.element_notes(f.type)), 2, f.deprecated),
         step=string(step(f.key)),
         read=read(f.key),
         optional=f.optional,

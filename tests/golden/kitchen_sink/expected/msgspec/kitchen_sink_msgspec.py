@@ -123,14 +123,20 @@ class OrderPlacedEvent(
     """The order lines."""
 
     matrix: tuple[tuple[int, ...], ...]
-    """A grid of numbers."""
+    """A grid of numbers.
+
+Each item: A row of cells.
+
+Each item of each item: A cell."""
 
     attributes: dict[str, str]
     """Arbitrary string attributes, for example:
 
 ```json
 {"gift_wrap": "gold", "message": "A long line that a reader scrolls sideways rather than one that breaks the page's layout"}
-```"""
+```
+
+Each value: One attribute's value, at most 200 characters; <b>plain</b> text."""
 
     warehouses: dict[str, StockLevel]
     """Stock per warehouse."""
@@ -151,11 +157,24 @@ class OrderPlacedEvent(
             raise ValueError("expected true at live")
 
 
+class OrderCancelledEventDataRefund(_Base, frozen=True, kw_only=True, gc=False):
+    """One refund, in the order it was made."""
+
+    amount: float
+
+
 class OrderCancelledEventData(_Base, frozen=True, kw_only=True, gc=False):
     """Event data payload."""
 
     refunded: bool
     """Whether money went back."""
+
+    refunds: tuple[OrderCancelledEventDataRefund, ...] | msgspec.UnsetType = (
+        msgspec.UNSET
+    )
+    """The refunds made.
+
+Each item: One refund, in the order it was made."""
 
 
 class OrderCancelledEvent(

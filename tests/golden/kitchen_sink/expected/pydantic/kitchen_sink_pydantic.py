@@ -126,6 +126,21 @@ class OrderCancelledEventData(BaseModel):
     """
     Whether money went back.
     """
+    refunds: list[OrderCancelledEventDataRefund] | None = None
+    """
+    The refunds made.
+    """
+
+
+class OrderCancelledEventDataRefund(BaseModel):
+    """
+    One refund, in the order it was made.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    amount: StrictFloat
 
 
 class OrderPlacedEvent(BaseModel):

@@ -414,6 +414,10 @@ export interface OrderPlacedEvent {
   readonly lines: ReadonlyArray<OrderPlacedEventLine>;
   /**
    * A grid of numbers.
+   *
+   * Each item: A row of cells.
+   *
+   * Each item of each item: A cell.
    */
   readonly matrix: ReadonlyArray<ReadonlyArray<number>>;
   /**
@@ -422,6 +426,8 @@ export interface OrderPlacedEvent {
    * ```json
    * {"gift_wrap": "gold", "message": "A long line that a reader scrolls sideways rather than one that breaks the page's layout"}
    * ```
+   *
+   * Each value: One attribute's value, at most 200 characters; <b>plain</b> text.
    */
   readonly attributes: { readonly [key: string]: string };
   /**
@@ -605,6 +611,34 @@ function checkOrderPlacedEvent(v: unknown): OrderPlacedEvent {
 }
 
 /**
+ * One refund, in the order it was made.
+ */
+export interface OrderCancelledEventDataRefund {
+  readonly amount: number;
+}
+
+/** Validate an already-parsed JSON value as OrderCancelledEventDataRefund; throws WebhookDecodeError with the path of the first problem. */
+export function decodeOrderCancelledEventDataRefund(value: unknown): OrderCancelledEventDataRefund {
+  if (!isPlainObject(value)) throw new WebhookDecodeError(`expected an object, got ${describe(value)}`);
+  return run(checkOrderCancelledEventDataRefund, value);
+}
+
+function checkOrderCancelledEventDataRefund(v: unknown): OrderCancelledEventDataRefund {
+  if (!isObject(v)) fail("an object", v);
+  let s = "";
+  let x0: unknown;
+  try {
+    s = ".amount";
+    x0 = v["amount"];
+    if (x0 === undefined) missing();
+    if (!Number.isFinite(x0)) fail("a finite number", x0);
+  } catch (e) {
+    throw at(e, s);
+  }
+  return v as unknown as OrderCancelledEventDataRefund;
+}
+
+/**
  * Event data payload.
  */
 export interface OrderCancelledEventData {
@@ -612,6 +646,12 @@ export interface OrderCancelledEventData {
    * Whether money went back.
    */
   readonly refunded: boolean;
+  /**
+   * The refunds made.
+   *
+   * Each item: One refund, in the order it was made.
+   */
+  readonly refunds?: ReadonlyArray<OrderCancelledEventDataRefund>;
 }
 
 /** Validate an already-parsed JSON value as OrderCancelledEventData; throws WebhookDecodeError with the path of the first problem. */
@@ -629,6 +669,22 @@ function checkOrderCancelledEventData(v: unknown): OrderCancelledEventData {
     x0 = v["refunded"];
     if (x0 === undefined) missing();
     if (typeof x0 !== "boolean") fail("a boolean", x0);
+    s = ".refunds";
+    x0 = v["refunds"];
+    if (x0 !== undefined) {
+      if (!Array.isArray(x0)) fail("an array", x0);
+      {
+        let i1 = 0;
+        try {
+          for (; i1 < x0.length; i1++) {
+            const x1: unknown = x0[i1];
+            checkOrderCancelledEventDataRefund(x1);
+          }
+        } catch (e) {
+          throw at(e, "[" + i1 + "]");
+        }
+      }
+    }
   } catch (e) {
     throw at(e, s);
   }
