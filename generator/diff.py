@@ -183,7 +183,7 @@ class Side:
             case model.Literal(value=value):
                 return type(v) is int and v == value
             case model.Enum(values=values, open=is_open):
-                return type(v) is str and (is_open or v in values)
+                return type(v) is (int if t.integers else str) and (is_open or v in values)
             case model.Array(item=item):
                 return type(v) is list and all(self.accepts(item, x) for x in v)
             case model.Map(value=inner):
@@ -249,7 +249,7 @@ def strings_of(t: Node) -> set[str]:
     """The strings `t` names (an enum's values, a string literal): what a fresh string must avoid."""
     match t:
         case model.Enum(values=values):
-            return set(values)
+            return {v for v in values if isinstance(v, str)}
         case model.Literal(value=str() as value):
             return {value}
         case model.Nullable(inner=inner):
@@ -287,7 +287,7 @@ def scalar_candidates(t: Node, other: Node | None) -> list[Any]:
         case model.Literal(value=value):
             return [value]
         case model.Enum(values=values, open=is_open):
-            return [*values, fresh(avoid | set(values))] if is_open else list(values)
+            return [*values, fresh(avoid | strings_of(t))] if is_open else list(values)
         case (
             model.Array() | model.Map() | model.Nullable() | model.Ref() | model.Object() | model.Union_()
         ):  # pragma: no cover - callers pass scalars
@@ -654,7 +654,7 @@ class Differ:
                 else:
                     self.retyped(n, o, steps)
             case model.Enum():
-                if isinstance(o, model.Enum):
+                if isinstance(o, model.Enum) and o.integers == n.integers:
                     self.enums(n, o, steps)
                 else:
                     self.retyped(n, o, steps)
@@ -700,7 +700,7 @@ class Differ:
             if v not in n.values:
                 self.add("enum-value-removed", steps, False, json.dumps(v), None)
         if n.open and not o.open:
-            self.add("enum-opened", steps, True, leaf=fresh(set(o.values) | set(n.values)))
+            self.add("enum-opened", steps, True, leaf=fresh(strings_of(o) | strings_of(n)))
         elif o.open and not n.open:
             self.add("enum-closed", steps, False)
 

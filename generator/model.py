@@ -69,10 +69,16 @@ class Literal:
 
 @dataclass(frozen=True)
 class Enum:
-    """One of the listed strings; an open enum also admits any other string."""
+    """One of the listed strings, or of the listed integers; an open (string) enum also admits any
+    other string."""
 
-    values: tuple[str, ...]
+    values: tuple[str, ...] | tuple[int, ...]
     open: bool = False
+
+    @property
+    def integers(self) -> bool:
+        """An enum of integers (the loader never mixes kinds)."""
+        return type(self.values[0]) is int
 
 
 @dataclass(frozen=True)

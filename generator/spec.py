@@ -657,7 +657,8 @@ class _Builder:
             case "literal":
                 t = self.literal(value)
             case "enum":
-                t = self.enum(value, self.flag(m["open"][1], "open") if "open" in m else False)
+                is_open = self.flag(m["open"][1], "open") if "open" in m else False
+                t = self.enum(value, is_open, m["open"][0] if "open" in m else None)
             case "fields":
                 name = default_name
                 if "name" in m:
@@ -711,21 +712,55 @@ class _Builder:
         self.problem(node, f'literal {text!r} is {what} in YAML; quote it to make it a string (literal: "{text}")')
         return None
 
-    def enum(self, node: yaml.Node, is_open: bool) -> model.Enum | None:
+    def enum(self, node: yaml.Node, is_open: bool, open_node: yaml.Node | None = None) -> model.Enum | None:
+        """A list of strings, or of decimal integers (at most 18 digits); never both, never floats
+        (Python's `Literal` and msgspec hold no floats)."""
         if not isinstance(node, yaml.SequenceNode) or not node.value:
-            self.problem(node, "enum must be a non-empty list of strings")
+            self.problem(node, "enum must be a non-empty list of strings or of integers")
             return None
-        values: list[str] = []
+        strings: list[str] = []
+        integers: list[int] = []
+        first: yaml.Node | None = None  # the first value: the enum's kind
         for item in node.value:
-            if not isinstance(item, yaml.ScalarNode) or item.tag != "tag:yaml.org,2002:str":
-                self.problem(item, "enum values must be strings (quote them)")
+            value: str | int
+            if (
+                isinstance(item, yaml.ScalarNode)
+                and item.tag == "tag:yaml.org,2002:int"
+                and INTEGER.fullmatch(item.value)
+            ):
+                value = int(item.value)
+            elif not isinstance(item, yaml.ScalarNode) or item.tag != "tag:yaml.org,2002:str":
+                what = "a float" if isinstance(item, yaml.ScalarNode) and item.tag.endswith(":float") else "not text"
+                self.problem(
+                    item,
+                    "enum values must be strings (quote them) or decimal integers of at most 18 digits; "
+                    f"this one is {what} in YAML",
+                )
+                continue
             elif self.text(item, "an enum value") is None:
                 continue  # not text (a lone surrogate): reported by text()
-            elif item.value in values:
-                self.problem(item, f"duplicate enum value {item.value!r}")
             else:
-                values.append(item.value)
-        return model.Enum(tuple(values), is_open)
+                value = item.value
+            if first is None:
+                first = item
+            kind = type(strings[0] if strings else integers[0] if integers else value)
+            if type(value) is not kind:
+                self.problem(
+                    item,
+                    f"enum mixes strings and integers (the first value, line {first.start_mark.line + 1}, is "
+                    f"{'a string' if kind is str else 'an integer'}); quote the integers to make them all strings",
+                )
+            elif value in strings or value in integers:
+                self.problem(item, f"duplicate enum value {value!r}")
+            elif isinstance(value, int):
+                integers.append(value)
+            else:
+                strings.append(value)
+        if integers and is_open and open_node is not None:
+            self.problem(open_node, "'open' only applies to an enum of strings")
+        if integers:
+            return model.Enum(tuple(integers), False)
+        return model.Enum(tuple(strings), is_open)
 
     def union(self, name: str, node: yaml.Node, built: dict[str, model.Definition]) -> model.Union_ | None:
         m = self.mapping(node, UNION_KEYS, f"union {name!r}")

@@ -52,7 +52,7 @@ def constructs(spec: model.Spec) -> set[str]:
         elif isinstance(t, model.Literal):
             seen.add("literal:" + type(t.value).__name__)
         elif isinstance(t, model.Enum):
-            seen.add("open enum" if t.open else "enum")
+            seen.add("open enum" if t.open else "integer enum" if t.integers else "enum")
         elif isinstance(t, model.Array):
             seen.add("array")
             walk(t.item)
@@ -236,7 +236,8 @@ def _accepts(t: model.Type | model.Definition, spec: model.Spec) -> Callable[[An
         return lambda x: type(x) is type(value) and x == value
     if isinstance(t, model.Enum):
         allowed, open_ = set(t.values), t.open
-        return lambda x: type(x) is str and (open_ or x in allowed)
+        kind = type(t.values[0])
+        return lambda x: type(x) is kind and (open_ or x in allowed)
     if isinstance(t, model.Array):
         return lambda x: type(x) is list
     if isinstance(t, model.Nullable):

@@ -52,7 +52,7 @@ def schema(t: model.Type) -> dict[str, Any]:
         case model.Literal(value=value):
             return {"type": "integer", "const": value}
         case model.Enum(values=values, open=is_open):
-            closed = {"type": "string", "enum": list(values)}
+            closed = {"type": "integer" if t.integers else "string", "enum": list(values)}
             # An open enum lists its known values first, so readers (and code generators) still see them.
             return {"anyOf": [closed, {"type": "string"}]} if is_open else closed
         case model.Array(item=item, item_description=about):

@@ -252,9 +252,10 @@ def decode_expr(t: model.Type, x: str) -> Expr:
             return IfElse(x, f"type({x}) is str", Call("_fail", ('"a string"', x)))
         case model.Enum(values=values):
             expected = "one of " + ", ".join(base.json_text(v) for v in values)
+            kind = "int" if t.integers else "str"  # `type(x) is int`: neither True nor 1.0 is 1 here
             return IfElse(
                 x,
-                Test((f"type({x}) is str", Test((x, Display("{}", tuple(map(lit, values)))), "in"))),
+                Test((f"type({x}) is {kind}", Test((x, Display("{}", tuple(map(lit, values)))), "in"))),
                 Call("_fail", (lit(expected), x)),
             )
         case model.Array(item=item):

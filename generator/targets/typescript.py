@@ -141,7 +141,7 @@ def ts_type(t: model.Type) -> str:
             return str(value)
         case model.Enum(values=values, open=is_open):
             # `string & {}` keeps the listed values in editors' completions while admitting any string.
-            return " | ".join([string(v) for v in values] + (["(string & {})"] if is_open else []))
+            return " | ".join([value_text(v) for v in values] + (["(string & {})"] if is_open else []))
         case model.Array(item=item):
             return f"ReadonlyArray<{ts_type(item)}>"
         case model.Map(value=value):
@@ -152,6 +152,11 @@ def ts_type(t: model.Type) -> str:
             return type_name(name)
         case _:
             assert_never(t)
+
+
+def value_text(value: str | int) -> str:
+    """An enum value as a TypeScript literal: `"a"`, `2`."""
+    return string(value) if isinstance(value, str) else str(value)
 
 
 def literal_text(value: str | int | bool) -> str:
@@ -177,7 +182,7 @@ def checks(t: model.Type, x: str, depth: int) -> list[str]:
             return [f"if ({x} !== {ts_type(t)}) fail({string(literal_text(value))}, {x});"]
         case model.Enum(values=values):
             expected = "one of " + ", ".join(literal_text(v) for v in values)
-            condition = " && ".join(f"{x} !== {string(v)}" for v in values)
+            condition = " && ".join(f"{x} !== {value_text(v)}" for v in values)
             return [f"if ({condition}) fail({string(expected)}, {x});"]
         case model.Array(item=item):
             i, y = f"i{depth + 1}", f"x{depth + 1}"

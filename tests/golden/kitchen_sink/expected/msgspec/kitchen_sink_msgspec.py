@@ -66,6 +66,7 @@ class StockLevel(_Base, frozen=True, kw_only=True, gc=False):
     count: int
     """Units on hand."""
 
+    aisle: Literal[10, 20, 1] | msgspec.UnsetType = msgspec.UNSET
     restock_at: int | None
     """When more arrive."""
 
@@ -91,6 +92,9 @@ class OrderPlacedEvent(
 
     version: Literal[2]
     """The payload version."""
+
+    priority: Literal[1, 2, 3]
+    """How urgent: 1 is the most."""
 
     live: bool
     """Always true."""

@@ -176,6 +176,10 @@ class OrderPlacedEvent(BaseModel):
     """
     The payload version.
     """
+    priority: Literal[1, 2, 3]
+    """
+    How urgent: 1 is the most.
+    """
     live: Literal[True]
     """
     Always true.
@@ -291,6 +295,7 @@ class StockLevel(BaseModel):
     """
     Units on hand.
     """
+    aisle: Literal[10, 20, 1] | None = None
     restock_at: StrictInt | None
     """
     When more arrive.

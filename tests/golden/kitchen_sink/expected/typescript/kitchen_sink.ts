@@ -310,6 +310,7 @@ export interface StockLevel {
    * Units on hand.
    */
   readonly count: number;
+  readonly aisle?: 10 | 20 | 1;
   /**
    * When more arrive.
    */
@@ -331,6 +332,11 @@ function checkStockLevel(v: unknown): StockLevel {
     x0 = v["count"];
     if (x0 === undefined) missing();
     if (!Number.isSafeInteger(x0)) fail("an integer", x0);
+    s = ".aisle";
+    x0 = v["aisle"];
+    if (x0 !== undefined) {
+      if (x0 !== 10 && x0 !== 20 && x0 !== 1) fail("one of 10, 20, 1", x0);
+    }
     s = ".restock_at";
     x0 = v["restock_at"];
     if (x0 === undefined) missing();
@@ -372,6 +378,10 @@ export interface OrderPlacedEvent {
    * The payload version.
    */
   readonly version: 2;
+  /**
+   * How urgent: 1 is the most.
+   */
+  readonly priority: 1 | 2 | 3;
   /**
    * Always true.
    */
@@ -479,6 +489,10 @@ function checkOrderPlacedEvent(v: unknown): OrderPlacedEvent {
     x0 = v["version"];
     if (x0 === undefined) missing();
     if (x0 !== 2) fail("2", x0);
+    s = ".priority";
+    x0 = v["priority"];
+    if (x0 === undefined) missing();
+    if (x0 !== 1 && x0 !== 2 && x0 !== 3) fail("one of 1, 2, 3", x0);
     s = ".live";
     x0 = v["live"];
     if (x0 === undefined) missing();
