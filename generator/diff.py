@@ -62,6 +62,7 @@ KINDS: dict[str, str] = {
     "literal-changed": "a literal's value changed",
     "renamed": "a class or attribute name changed (code that names it must follow)",
     "description-changed": "a description changed",
+    "deprecation-changed": "an event or field was deprecated, no longer is, or its reason changed",
 }
 
 
@@ -495,6 +496,11 @@ class Differ:
         if old != new:
             self.add("description-changed", steps, False, old, new)
 
+    def deprecation(self, steps: Steps, old: str | None, new: str | None) -> None:
+        """`deprecated:` changed: decoding does not (spec/README.md), so it is safe."""
+        if old != new:
+            self.add("deprecation-changed", steps, False, model.deprecation(old), model.deprecation(new))
+
     # -- events ------------------------------------------------------------------------------
 
     def run(self) -> list[Change]:
@@ -576,6 +582,7 @@ class Differ:
             if n.name.snake != o.name.snake:
                 self.add("renamed", steps, False, o.name.snake, n.name.snake)
             self.description(steps, o.description, n.description)
+            self.deprecation(steps, o.deprecated, n.deprecated)
             self.fields(n, o, steps)
         finally:
             self.active.discard(pair)
@@ -596,6 +603,7 @@ class Differ:
             elif nf.optional and not of.optional:
                 self.add("made-optional", here, True, leaf=ABSENT)
             self.description(here, of.description, nf.description)
+            self.deprecation(here, of.deprecated, nf.deprecated)
             self.compare(nf.type, of.type, here)
         for of in o.fields:
             if of.key not in new_keys:
