@@ -37,6 +37,14 @@ FIELD_KEYS = ELEMENT_KEYS + ("optional", "json", "deprecated")
 Shape = Literal["type", "literal", "enum", "fields", "items", "values"]  # the keys that declare a type
 SHAPES: tuple[Shape, ...] = ("type", "literal", "enum", "fields", "items", "values")
 INTEGER = re.compile(r"-?(0|[1-9][0-9]{0,17})")  # bounded, so every target's integer type holds it
+# What YAML read an enum value as, when it is neither a string nor a decimal integer.
+ENUM_VALUE_KINDS = {
+    "tag:yaml.org,2002:float": "a float",
+    "tag:yaml.org,2002:bool": "a boolean",
+    "tag:yaml.org,2002:null": "null",
+    "tag:yaml.org,2002:int": "an integer that is not decimal or has more than 18 digits",
+    "tag:yaml.org,2002:timestamp": "a date",
+}
 MAX_NAME = 100  # type, module and field names: keeps every output path within filesystem limits
 MAX_PAGE_PART = 100
 # Levels of objects, arrays and maps in an event, through `type:` references too: pydantic builds a
@@ -730,7 +738,7 @@ class _Builder:
             ):
                 value = int(item.value)
             elif not isinstance(item, yaml.ScalarNode) or item.tag != "tag:yaml.org,2002:str":
-                what = "a float" if isinstance(item, yaml.ScalarNode) and item.tag.endswith(":float") else "not text"
+                what = ENUM_VALUE_KINDS.get(item.tag, "not a string") if isinstance(item, yaml.ScalarNode) else "a list"
                 self.problem(
                     item,
                     "enum values must be strings (quote them) or decimal integers of at most 18 digits; "
