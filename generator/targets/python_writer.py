@@ -496,7 +496,7 @@ def format_python(source: str, template: str, laid_out: bool = False) -> str:
     and in parallel: see formatting.py). `laid_out`: the built-in templates wrote `source`, in
     black's layout, so black runs only on the chunks where a line was left for it."""
     try:
-        return formatting.format_str(source, laid_out)
+        return formatting.format_str(source, laid_out, template if laid_out else "")
     except InvalidInput as e:
         raise RenderError(f"{template}: rendered code does not parse: {e}") from None
     except (SyntaxError, ValueError) as e:
