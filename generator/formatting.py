@@ -46,7 +46,7 @@ import tokenize
 from pathlib import Path
 from multiprocessing.connection import Connection
 from types import CodeType
-from typing import Iterator
+from typing import Callable, Iterator
 
 import black
 from black.mode import Mode, TargetVersion
@@ -99,12 +99,16 @@ class _DoesNotCompile(Exception):
     """A formatted chunk that CPython's compiler refuses."""
 
 
-def format_str(source: str, laid_out: bool = False, name: str = "") -> str:
+def format_str(
+    source: str, laid_out: bool = False, name: str = "", layout: Callable[[str], str | None] | None = None
+) -> str:
     """What `black.format_str(source, mode=MODE)` returns, faster, once compile() accepts it.
     `laid_out`: the built-in layout wrote `source`, so a chunk of it that has no line left for
     black (see `left_for_black`) is black's output already, and is only compiled. `name`: the
     module's name (its template), under which the cache keeps which of its chunks passed that
-    test in the previous run, so that only the others are tested again (see `Passed`).
+    test in the previous run, so that only the others are tested again (see `Passed`). `layout`:
+    black's output for a chunk, or None when it cannot tell; a chunk it writes is then treated as
+    laid out (tested for lines left for black and compiled), the others go through black.
 
     Raises black's InvalidInput, or compile()'s SyntaxError or ValueError for the whole text."""
     chunks = split(source)
@@ -122,6 +126,9 @@ def format_str(source: str, laid_out: bool = False, name: str = "") -> str:
             if not compiles(chunk):
                 return whole(source)  # raises with the position in the whole text
             done[i] = chunk
+        elif layout is not None and (styled := layout(chunk)) is not None:
+            if not left_for_black(styled) and compiles(styled):
+                done[i] = styled
     if passed is not None:
         passed.save([chunks[i] for i in done])
     rest = [i for i in range(len(chunks)) if i not in done]
