@@ -46,7 +46,7 @@ import tokenize
 from pathlib import Path
 from multiprocessing.connection import Connection
 from types import CodeType
-from typing import Iterator
+from typing import Callable, Iterator
 
 import black
 from black.mode import Mode, TargetVersion
@@ -99,10 +99,16 @@ class _DoesNotCompile(Exception):
     """A formatted chunk that CPython's compiler refuses."""
 
 
-def format_str(source: str, laid_out: bool = False) -> str:
+def format_str(
+    source: str, laid_out: bool = False, name: str = "", layout: Callable[[str], str | None] | None = None
+) -> str:
     """What `black.format_str(source, mode=MODE)` returns, faster, once compile() accepts it.
     `laid_out`: the built-in layout wrote `source`, so a chunk of it that has no line left for
-    black (see `left_for_black`) is black's output already, and is only compiled.
+    black (see `left_for_black`) is black's output already, and is only compiled. `name`: the
+    module's name (its template), under which the cache keeps which of its chunks passed that
+    test in the previous run, so that only the others are tested again (see `Passed`). `layout`:
+    black's output for a chunk, or None when it cannot tell; a chunk it writes is then treated as
+    laid out (tested for lines left for black and compiled), the others go through black.
 
     Raises black's InvalidInput, or compile()'s SyntaxError or ValueError for the whole text."""
     chunks = split(source)
@@ -111,12 +117,20 @@ def format_str(source: str, laid_out: bool = False) -> str:
             return chunks[0]
         return whole(source)
     cache = Cache.default()
+    passed = Passed(cache, name) if laid_out and cache is not None and name else None
     done: dict[int, str] = {}
     for i, chunk in enumerate(chunks):
-        if laid_out and not left_for_black(chunk):
+        if passed is not None and chunk in passed:
+            done[i] = chunk
+        elif laid_out and not left_for_black(chunk):
             if not compiles(chunk):
                 return whole(source)  # raises with the position in the whole text
             done[i] = chunk
+        elif layout is not None and (styled := layout(chunk)) is not None:
+            if not left_for_black(styled) and compiles(styled):
+                done[i] = styled
+    if passed is not None:
+        passed.save([chunks[i] for i in done])
     rest = [i for i in range(len(chunks)) if i not in done]
     hits = {i: hit for i in rest if (hit := cache.get(chunks[i])) is not None} if cache else {}
     trusted = check_many([(chunks[i], hit) for i, hit in hits.items()])
@@ -130,6 +144,32 @@ def format_str(source: str, laid_out: bool = False) -> str:
     except (InvalidInput, _DoesNotCompile):
         return whole(source)  # raises with the position in the whole text
     return "\n\n".join(done[i] for i in range(len(chunks)) if done[i])
+
+
+class Passed:
+    """The laid-out chunks of one module that had no line left for black and compiled, in the
+    previous run: one cache entry per module, holding their keys (SHA-256 of the Python version,
+    black's version and mode, and the chunk). After a one-event edit, only that event's chunks are
+    parsed and compiled again (at 1,000 events the test of every chunk costs a second of CPU).
+
+    Like every entry, it is not trusted, but what it can do is bounded: it only skips the test of a
+    chunk the built-in layout wrote in this run, never puts text in the output. A tampered entry can
+    make the generator write a chunk as it was rendered without compiling it (output that does not
+    import, or a line black would split), not anything but the rendered text."""
+
+    def __init__(self, cache: Cache, name: str) -> None:
+        self.cache = Cache(cache.folder, "laid-out", cache.salt.decode()[:-1])
+        self.name = f"passed\0{name}"
+        entry = self.cache.get(self.name)
+        self.keys = frozenset(entry.split("\n")) if entry else frozenset()
+
+    def __contains__(self, chunk: str) -> bool:
+        return bool(self.keys) and self.cache.key(chunk) in self.keys
+
+    def save(self, chunks: list[str]) -> None:
+        keys = sorted({self.cache.key(chunk) for chunk in chunks})
+        if frozenset(keys) != self.keys:
+            self.cache.put(self.name, "\n".join(keys))
 
 
 def same_code(chunk: str, cached: str) -> bool:

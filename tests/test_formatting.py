@@ -355,3 +355,23 @@ def test_strings_with_both_quotes_are_in_the_quotes_black_chooses(tmp_path: Path
     for chosen in (python.TARGET, msgspec.TARGET):
         (out,) = render.render(loaded, targets=(chosen,)).values()
         assert black.format_str(out, mode=formatting.MODE) == out, chosen.name
+
+
+def test_laid_out_chunks_that_passed_in_the_previous_run_are_not_tested_again(
+    sources: dict[str, str], cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = sources["synthetic_25"]
+    whole = black.format_str(source, mode=formatting.MODE)
+    assert formatting.format_str(source, laid_out=True, name="python/module.py.j2") == whole
+    added = "\n\ndef added_after_an_edit() -> int:\n    return 1\n"
+    tested: list[str] = []
+    real = formatting.compiles
+    monkeypatch.setattr(formatting, "compiles", lambda chunk: tested.append(chunk) or real(chunk))
+    edited = source + added
+    assert formatting.format_str(edited, laid_out=True, name="python/module.py.j2") == black.format_str(
+        edited, mode=formatting.MODE
+    )
+    assert tested == [added.lstrip("\n")]  # only the new chunk; the others passed in the run before
+    tested.clear()
+    assert formatting.format_str(source, laid_out=True, name="python/msgspec.py.j2") == whole
+    assert len(tested) > 1  # another module's entry is its own

@@ -228,3 +228,67 @@ def test_a_previous_output_with_code_of_its_own_is_not_patched_from(
     after = loaded_as(tmp_path / "after", data)
     whole = pydantic_target.run_generator(pydantic_target.cache_key(after)[0], pydantic_target.header(after))
     assert pydantic_target.source(after) == whole
+
+
+@pytest.fixture(scope="module")
+def tool_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import synthetic
+
+    big = synthetic.write(tmp_path_factory.mktemp("specs"), 25)
+    outputs = {}
+    for name, path in {"openai": SPEC, "kitchen_sink": KITCHEN_SPEC, "synthetic_25": big}.items():
+        loaded = spec.load(path)
+        document, _ = pydantic_target.cache_key(loaded)
+        outputs[name] = pydantic_target.run_generator(document, pydantic_target.header(loaded))
+    return outputs
+
+
+@pytest.mark.parametrize("name", ["openai", "kitchen_sink", "synthetic_25"])
+def test_the_tools_classes_in_blacks_layout_are_blacks_output(name: str, tool_outputs: dict[str, str]) -> None:
+    import black
+
+    chunks = formatting.split(tool_outputs[name])
+    styled = [(chunk, text) for chunk in chunks if (text := pydantic_target.black_style(chunk)) is not None]
+    assert len(styled) > len(chunks) // 2  # most classes skip black
+    for chunk, text in styled:
+        assert text == black.format_str(chunk, mode=formatting.MODE)
+    assert pydantic_target.format_module(tool_outputs[name], "x.py", False) == black.format_str(
+        tool_outputs[name], mode=formatting.MODE
+    )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "    x: Literal[u'a']",  # black drops the prefix
+        "    x: StrictFloat = .5",  # black writes 0.5
+        "    x: StrictInt = 0XFF",  # black changes the case
+        "    x: Literal['a',]",  # a magic trailing comma: black splits the line
+        "    x: Literal['a' 'b']",  # two strings together
+        "    x: Literal['a\\'b']",  # an escape
+        "    x:Literal['a']",  # spaced otherwise
+        "    x: Literal[ 'a']",
+        "    x: A  # a comment",
+        "    x: Annotated[StrictInt, Field(ge=- 1)]",
+        "    x = {'a': 1}",
+        "    class B(A):",
+        "",
+    ],
+)
+def test_a_class_of_another_shape_goes_through_black(line: str) -> None:
+    chunk = f'class A(BaseModel):\n    """\n    Doc.\n    """\n{line}\n    y: StrictInt\n'
+    assert pydantic_target.black_style(chunk) is None
+
+
+@pytest.mark.parametrize(
+    "doc",
+    ['    Say "hi".', "    A \\ b.", "    Trailing. ", "    A\ttab.", "        All indented.", "    \u00a0space."],
+)
+def test_a_docstring_black_may_change_sends_its_class_through_black(doc: str) -> None:
+    chunk = f'class A(BaseModel):\n    """\n{doc}\n    """\n    y: StrictInt\n'
+    assert pydantic_target.black_style(chunk) is None
+    plain = f'class A(BaseModel):\n    """\n    Doc.\n    """\n    y: StrictInt\n'
+    assert pydantic_target.black_style(plain) == "class A(BaseModel):\n    \"\"\"\n    Doc.\n    \"\"\"\n\n    y: StrictInt\n"

@@ -491,12 +491,14 @@ _MARK = re.compile("\x00(\\d+)\x00")
 # -- the formatting step ---------------------------------------------------------------------------
 
 
-def format_python(source: str, template: str, laid_out: bool = False) -> str:
+def format_python(
+    source: str, template: str, laid_out: bool = False, layout: Callable[[str], str | None] | None = None
+) -> str:
     """black's output for `source`, which CPython's compiler accepts (in top-level chunks, cached
     and in parallel: see formatting.py). `laid_out`: the built-in templates wrote `source`, in
     black's layout, so black runs only on the chunks where a line was left for it."""
     try:
-        return formatting.format_str(source, laid_out)
+        return formatting.format_str(source, laid_out, template if laid_out else "", layout)
     except InvalidInput as e:
         raise RenderError(f"{template}: rendered code does not parse: {e}") from None
     except (SyntaxError, ValueError) as e:
