@@ -1702,23 +1702,42 @@ export type UnwrapWebhookEvent =
   | ResponseFailedWebhookEvent
   | ResponseIncompleteWebhookEvent;
 
-const UNWRAP_WEBHOOK_EVENT_DECODERS: ReadonlyMap<string, (v: unknown) => UnwrapWebhookEvent> = new Map<string, (v: unknown) => UnwrapWebhookEvent>([
-  ["batch.cancelled", checkBatchCancelledWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
-  ["batch.completed", checkBatchCompletedWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
-  ["batch.expired", checkBatchExpiredWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
-  ["batch.failed", checkBatchFailedWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
-  ["eval.run.canceled", checkEvalRunCanceledWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
-  ["eval.run.failed", checkEvalRunFailedWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
-  ["eval.run.succeeded", checkEvalRunSucceededWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
-  ["fine_tuning.job.cancelled", checkFineTuningJobCancelledWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
-  ["fine_tuning.job.failed", checkFineTuningJobFailedWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
-  ["fine_tuning.job.succeeded", checkFineTuningJobSucceededWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
-  ["realtime.call.incoming", checkRealtimeCallIncomingWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
-  ["response.cancelled", checkResponseCancelledWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
-  ["response.completed", checkResponseCompletedWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
-  ["response.failed", checkResponseFailedWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
-  ["response.incomplete", checkResponseIncompleteWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
-]);
+/** The decoder of each member of UnwrapWebhookEvent, by its tag. */
+function decoderOfUnwrapWebhookEvent(tag: string): ((v: unknown) => UnwrapWebhookEvent) | undefined {
+  switch (tag) {
+    case "batch.cancelled":
+      return checkBatchCancelledWebhookEvent;
+    case "batch.completed":
+      return checkBatchCompletedWebhookEvent;
+    case "batch.expired":
+      return checkBatchExpiredWebhookEvent;
+    case "batch.failed":
+      return checkBatchFailedWebhookEvent;
+    case "eval.run.canceled":
+      return checkEvalRunCanceledWebhookEvent;
+    case "eval.run.failed":
+      return checkEvalRunFailedWebhookEvent;
+    case "eval.run.succeeded":
+      return checkEvalRunSucceededWebhookEvent;
+    case "fine_tuning.job.cancelled":
+      return checkFineTuningJobCancelledWebhookEvent;
+    case "fine_tuning.job.failed":
+      return checkFineTuningJobFailedWebhookEvent;
+    case "fine_tuning.job.succeeded":
+      return checkFineTuningJobSucceededWebhookEvent;
+    case "realtime.call.incoming":
+      return checkRealtimeCallIncomingWebhookEvent;
+    case "response.cancelled":
+      return checkResponseCancelledWebhookEvent;
+    case "response.completed":
+      return checkResponseCompletedWebhookEvent;
+    case "response.failed":
+      return checkResponseFailedWebhookEvent;
+    case "response.incomplete":
+      return checkResponseIncompleteWebhookEvent;
+  }
+  return undefined;
+}
 
 /** Validate an already-parsed JSON value as UnwrapWebhookEvent; throws WebhookDecodeError with the path of the first problem. */
 export function decodeUnwrapWebhookEvent(value: unknown): UnwrapWebhookEvent {
@@ -1729,7 +1748,7 @@ export function decodeUnwrapWebhookEvent(value: unknown): UnwrapWebhookEvent {
 function checkUnwrapWebhookEvent(v: unknown): UnwrapWebhookEvent {
   if (!isObject(v)) fail("an object", v);
   const tag = v["type"];
-  const decode = typeof tag === "string" ? UNWRAP_WEBHOOK_EVENT_DECODERS.get(tag) : undefined;
+  const decode = typeof tag === "string" ? decoderOfUnwrapWebhookEvent(tag) : undefined;
   if (decode === undefined) throw badTag(tag, "one of \"batch.cancelled\", \"batch.completed\", \"batch.expired\", \"batch.failed\", \"eval.run.canceled\", \"eval.run.failed\", \"eval.run.succeeded\", \"fine_tuning.job.cancelled\", \"fine_tuning.job.failed\", \"fine_tuning.job.succeeded\", \"realtime.call.incoming\", \"response.cancelled\", \"response.completed\", \"response.failed\", \"response.incomplete\"", ".type");
   return decode(v);
 }
@@ -1924,7 +1943,7 @@ export function parseEvent(
     throw new WebhookDecodeError(`expected an object, got ${describe(data)}`);
   }
   const tag = data["type"];
-  const decode = typeof tag === "string" ? UNWRAP_WEBHOOK_EVENT_DECODERS.get(tag) : undefined;
+  const decode = typeof tag === "string" ? decoderOfUnwrapWebhookEvent(tag) : undefined;
   if (decode !== undefined) return run(decode, data);
   if (typeof tag === "string" && options?.strict !== true) return new UnknownWebhookEvent(tag, data);
   return run(checkUnwrapWebhookEvent, data); // throws: the tag is missing, not a string, or unknown with `strict`

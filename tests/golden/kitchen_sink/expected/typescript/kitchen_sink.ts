@@ -838,10 +838,16 @@ export type Payment =
   | CardPayment
   | CashPayment;
 
-const PAYMENT_DECODERS: ReadonlyMap<string, (v: unknown) => Payment> = new Map<string, (v: unknown) => Payment>([
-  ["card", checkCardPayment as (v: unknown) => Payment],
-  ["cash", checkCashPayment as (v: unknown) => Payment],
-]);
+/** The decoder of each member of Payment, by its tag. */
+function decoderOfPayment(tag: string): ((v: unknown) => Payment) | undefined {
+  switch (tag) {
+    case "card":
+      return checkCardPayment;
+    case "cash":
+      return checkCashPayment;
+  }
+  return undefined;
+}
 
 /** Validate an already-parsed JSON value as Payment; throws WebhookDecodeError with the path of the first problem. */
 export function decodePayment(value: unknown): Payment {
@@ -852,7 +858,7 @@ export function decodePayment(value: unknown): Payment {
 function checkPayment(v: unknown): Payment {
   if (!isObject(v)) fail("an object", v);
   const tag = v["kind"];
-  const decode = typeof tag === "string" ? PAYMENT_DECODERS.get(tag) : undefined;
+  const decode = typeof tag === "string" ? decoderOfPayment(tag) : undefined;
   if (decode === undefined) throw badTag(tag, "one of \"card\", \"cash\"", ".kind");
   return decode(v);
 }
@@ -864,10 +870,16 @@ export type SinkEvent =
   | OrderPlacedEvent
   | OrderCancelledEvent;
 
-const SINK_EVENT_DECODERS: ReadonlyMap<string, (v: unknown) => SinkEvent> = new Map<string, (v: unknown) => SinkEvent>([
-  ["order.placed", checkOrderPlacedEvent as (v: unknown) => SinkEvent],
-  ["order.cancelled", checkOrderCancelledEvent as (v: unknown) => SinkEvent],
-]);
+/** The decoder of each member of SinkEvent, by its tag. */
+function decoderOfSinkEvent(tag: string): ((v: unknown) => SinkEvent) | undefined {
+  switch (tag) {
+    case "order.placed":
+      return checkOrderPlacedEvent;
+    case "order.cancelled":
+      return checkOrderCancelledEvent;
+  }
+  return undefined;
+}
 
 /** Validate an already-parsed JSON value as SinkEvent; throws WebhookDecodeError with the path of the first problem. */
 export function decodeSinkEvent(value: unknown): SinkEvent {
@@ -878,7 +890,7 @@ export function decodeSinkEvent(value: unknown): SinkEvent {
 function checkSinkEvent(v: unknown): SinkEvent {
   if (!isObject(v)) fail("an object", v);
   const tag = v["type"];
-  const decode = typeof tag === "string" ? SINK_EVENT_DECODERS.get(tag) : undefined;
+  const decode = typeof tag === "string" ? decoderOfSinkEvent(tag) : undefined;
   if (decode === undefined) throw badTag(tag, "one of \"order.placed\", \"order.cancelled\"", ".type");
   return decode(v);
 }
@@ -1073,7 +1085,7 @@ export function parseEvent(
     throw new WebhookDecodeError(`expected an object, got ${describe(data)}`);
   }
   const tag = data["type"];
-  const decode = typeof tag === "string" ? SINK_EVENT_DECODERS.get(tag) : undefined;
+  const decode = typeof tag === "string" ? decoderOfSinkEvent(tag) : undefined;
   if (decode !== undefined) return run(decode, data);
   if (typeof tag === "string" && options?.strict !== true) return new UnknownWebhookEvent(tag, data);
   return run(checkSinkEvent, data); // throws: the tag is missing, not a string, or unknown with `strict`
