@@ -1702,23 +1702,42 @@ export type UnwrapWebhookEvent =
   | ResponseFailedWebhookEvent
   | ResponseIncompleteWebhookEvent;
 
-const UNWRAP_WEBHOOK_EVENT_DECODERS: ReadonlyMap<string, (v: unknown) => UnwrapWebhookEvent> = new Map<string, (v: unknown) => UnwrapWebhookEvent>([
-  ["batch.cancelled", checkBatchCancelledWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
-  ["batch.completed", checkBatchCompletedWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
-  ["batch.expired", checkBatchExpiredWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
-  ["batch.failed", checkBatchFailedWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
-  ["eval.run.canceled", checkEvalRunCanceledWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
-  ["eval.run.failed", checkEvalRunFailedWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
-  ["eval.run.succeeded", checkEvalRunSucceededWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
-  ["fine_tuning.job.cancelled", checkFineTuningJobCancelledWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
-  ["fine_tuning.job.failed", checkFineTuningJobFailedWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
-  ["fine_tuning.job.succeeded", checkFineTuningJobSucceededWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
-  ["realtime.call.incoming", checkRealtimeCallIncomingWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
-  ["response.cancelled", checkResponseCancelledWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
-  ["response.completed", checkResponseCompletedWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
-  ["response.failed", checkResponseFailedWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
-  ["response.incomplete", checkResponseIncompleteWebhookEvent as (v: unknown) => UnwrapWebhookEvent],
-]);
+/** The decoder of each member of UnwrapWebhookEvent, by its tag. */
+function decoderOfUnwrapWebhookEvent(tag: string): ((v: unknown) => UnwrapWebhookEvent) | undefined {
+  switch (tag) {
+    case "batch.cancelled":
+      return checkBatchCancelledWebhookEvent;
+    case "batch.completed":
+      return checkBatchCompletedWebhookEvent;
+    case "batch.expired":
+      return checkBatchExpiredWebhookEvent;
+    case "batch.failed":
+      return checkBatchFailedWebhookEvent;
+    case "eval.run.canceled":
+      return checkEvalRunCanceledWebhookEvent;
+    case "eval.run.failed":
+      return checkEvalRunFailedWebhookEvent;
+    case "eval.run.succeeded":
+      return checkEvalRunSucceededWebhookEvent;
+    case "fine_tuning.job.cancelled":
+      return checkFineTuningJobCancelledWebhookEvent;
+    case "fine_tuning.job.failed":
+      return checkFineTuningJobFailedWebhookEvent;
+    case "fine_tuning.job.succeeded":
+      return checkFineTuningJobSucceededWebhookEvent;
+    case "realtime.call.incoming":
+      return checkRealtimeCallIncomingWebhookEvent;
+    case "response.cancelled":
+      return checkResponseCancelledWebhookEvent;
+    case "response.completed":
+      return checkResponseCompletedWebhookEvent;
+    case "response.failed":
+      return checkResponseFailedWebhookEvent;
+    case "response.incomplete":
+      return checkResponseIncompleteWebhookEvent;
+  }
+  return undefined;
+}
 
 /** Validate an already-parsed JSON value as UnwrapWebhookEvent; throws WebhookDecodeError with the path of the first problem. */
 export function decodeUnwrapWebhookEvent(value: unknown): UnwrapWebhookEvent {
@@ -1729,7 +1748,7 @@ export function decodeUnwrapWebhookEvent(value: unknown): UnwrapWebhookEvent {
 function checkUnwrapWebhookEvent(v: unknown): UnwrapWebhookEvent {
   if (!isObject(v)) fail("an object", v);
   const tag = v["type"];
-  const decode = typeof tag === "string" ? UNWRAP_WEBHOOK_EVENT_DECODERS.get(tag) : undefined;
+  const decode = typeof tag === "string" ? decoderOfUnwrapWebhookEvent(tag) : undefined;
   if (decode === undefined) throw badTag(tag, "one of \"batch.cancelled\", \"batch.completed\", \"batch.expired\", \"batch.failed\", \"eval.run.canceled\", \"eval.run.failed\", \"eval.run.succeeded\", \"fine_tuning.job.cancelled\", \"fine_tuning.job.failed\", \"fine_tuning.job.succeeded\", \"realtime.call.incoming\", \"response.cancelled\", \"response.completed\", \"response.failed\", \"response.incomplete\"", ".type");
   return decode(v);
 }
@@ -1848,7 +1867,8 @@ function loneSurrogate(text: string, outright: boolean): string | undefined {
     const found = LONE_SURROGATE.exec(text);
     if (found !== null) return "\\u" + found[0].charCodeAt(0).toString(16);
   }
-  if (text.indexOf("\\u") < 0 || (text.indexOf("\\ud") < 0 && text.indexOf("\\uD") < 0)) return undefined;
+  // most payloads hold no backslash at all: one search for it is the cheapest answer
+  if (text.indexOf("\\") < 0 || (text.indexOf("\\ud") < 0 && text.indexOf("\\uD") < 0)) return undefined;
   let lone = "";
   let highEnd = -1;
   SURROGATE_ESCAPE.lastIndex = 0;
@@ -1875,18 +1895,32 @@ function loneSurrogate(text: string, outright: boolean): string | undefined {
 const MAX_DEPTH = 1000;
 
 /**
- * Whether the walk must tell: only text with more than MAX_DEPTH brackets (so twice as many
- * characters) can nest deeper. They are counted up to that, unless the first hundred `{` come so
- * close together that more than half of MAX_DEPTH are to be expected: counting a bracket costs
- * about as much as walking an object, so those walk at once.
+ * Whether the walk must tell. JSON nested deeper than MAX_DEPTH has a point with more than MAX_DEPTH
+ * brackets opened before it and more than MAX_DEPTH closed after it; counting every bracket,
+ * those inside strings too, only overcounts. So the text is safe when it holds at most MAX_DEPTH
+ * opening brackets, or at most MAX_DEPTH closing ones after the one that opens past MAX_DEPTH (an
+ * array of a thousand objects: its last opening brackets come after nearly all the closing ones).
+ * One `indexOf` a bracket, at most twice MAX_DEPTH of them: cheaper than walking the value.
  */
 function mayNestTooDeeply(text: string): boolean {
   if (text.length <= 2 * MAX_DEPTH) return false;
-  let count = 0;
-  for (const bracket of ["{", "["]) {
-    for (let i = text.indexOf(bracket); i >= 0; i = text.indexOf(bracket, i + 1)) {
-      if (++count > MAX_DEPTH) return true;
-      if (count === 100 && 100 * text.length > (MAX_DEPTH / 2) * (i + 1)) return true;
+  let brace = text.indexOf("{");
+  let bracket = text.indexOf("[");
+  let opened = -1; // where the bracket past MAX_DEPTH opens
+  for (let count = 0; count <= MAX_DEPTH; count++) {
+    if (brace < 0 && bracket < 0) return false;
+    if (bracket < 0 || (brace >= 0 && brace < bracket)) {
+      opened = brace;
+      brace = text.indexOf("{", brace + 1);
+    } else {
+      opened = bracket;
+      bracket = text.indexOf("[", bracket + 1);
+    }
+  }
+  let closed = 0;
+  for (const close of ["}", "]"]) {
+    for (let i = text.indexOf(close, opened); i >= 0; i = text.indexOf(close, i + 1)) {
+      if (++closed > MAX_DEPTH) return true;
     }
   }
   return false;
@@ -1936,7 +1970,7 @@ export function parseEvent(
     throw new WebhookDecodeError(`expected an object, got ${describe(data)}`);
   }
   const tag = data["type"];
-  const decode = typeof tag === "string" ? UNWRAP_WEBHOOK_EVENT_DECODERS.get(tag) : undefined;
+  const decode = typeof tag === "string" ? decoderOfUnwrapWebhookEvent(tag) : undefined;
   if (decode !== undefined) return run(decode, data);
   if (typeof tag === "string" && options?.strict !== true) return new UnknownWebhookEvent(tag, data);
   return run(checkUnwrapWebhookEvent, data); // throws: the tag is missing, not a string, or unknown with `strict`
