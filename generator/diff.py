@@ -176,6 +176,8 @@ class Side:
                 return (type(v) is float and math.isfinite(v)) or type(v) is int
             case model.Boolean():
                 return v is True or v is False
+            case model.Json():
+                return True  # whatever json.loads gives
             case model.Literal(value=bool() as value):
                 return v is value
             case model.Literal(value=str() as value):
@@ -260,6 +262,7 @@ def strings_of(t: Node) -> set[str]:
             | model.Integer()
             | model.Float()
             | model.Boolean()
+            | model.Json()
             | model.Array()
             | model.Map()
             | model.Ref()
@@ -284,6 +287,8 @@ def scalar_candidates(t: Node, other: Node | None) -> list[Any]:
             return [0, 0.5, 1]
         case model.Boolean():
             return [False, True]
+        case model.Json():
+            return list(OUTSIDE)
         case model.Literal(value=value):
             return [value]
         case model.Enum(values=values, open=is_open):
@@ -298,7 +303,15 @@ def scalar_candidates(t: Node, other: Node | None) -> list[Any]:
 
 def is_scalar(t: Node) -> bool:
     match t:
-        case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Literal() | model.Enum():
+        case (
+            model.String()
+            | model.Integer()
+            | model.Float()
+            | model.Boolean()
+            | model.Json()
+            | model.Literal()
+            | model.Enum()
+        ):
             return True
         case model.Array() | model.Map() | model.Nullable() | model.Ref() | model.Object() | model.Union_():
             return False
@@ -320,6 +333,8 @@ def describe(t: Node) -> str:
             return "float"
         case model.Boolean():
             return "boolean"
+        case model.Json():
+            return "json"
         case model.Literal(value=value):
             return "literal " + json.dumps(value)
         case model.Enum(values=values, open=is_open):
@@ -374,7 +389,15 @@ class Differ:
         if isinstance(o, model.Nullable):
             o = self.old.resolve(o.inner)
         match n:
-            case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Literal() | model.Enum():
+            case (
+                model.String()
+                | model.Integer()
+                | model.Float()
+                | model.Boolean()
+                | model.Json()
+                | model.Literal()
+                | model.Enum()
+            ):
                 values = scalar_candidates(n, o)
                 return next((v for v in values if o is None or self.old.accepts(o, v)), values[0])
             case model.Array():
@@ -663,7 +686,7 @@ class Differ:
                     self.retyped(n, o, steps)
                 elif not same_literal(n.value, o.value):
                     self.add("literal-changed", steps, True, json.dumps(o.value), json.dumps(n.value), leaf=n.value)
-            case model.String() | model.Integer() | model.Float() | model.Boolean():
+            case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Json():
                 if type(o) is not type(n):
                     self.retyped(n, o, steps)
             case model.Nullable() | model.Ref():  # pragma: no cover - compare() unwraps and resolves them
@@ -713,7 +736,15 @@ class Differ:
         """A value NEW's `n` accepts and OLD's `o` rejects (both resolved, not nullable, of other
         kinds), or ABSENT."""
         match n:
-            case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Literal() | model.Enum():
+            case (
+                model.String()
+                | model.Integer()
+                | model.Float()
+                | model.Boolean()
+                | model.Json()
+                | model.Literal()
+                | model.Enum()
+            ):
                 return next((v for v in scalar_candidates(n, o) if not self.old.accepts(o, v)), ABSENT)
             case model.Array():
                 return []  # OLD's is not an array

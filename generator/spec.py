@@ -26,6 +26,7 @@ SCALARS: dict[str, model.Type] = {
     "integer": model.Integer(),
     "float": model.Float(),
     "boolean": model.Boolean(),
+    "json": model.Json(),
 }
 TOP_KEYS = ("title", "page", "module", "entry", "site", "types")
 SITE_KEYS = ("name", "home")
@@ -216,7 +217,15 @@ def refs(t: model.Type) -> set[str]:
             return refs(inner)
         case model.Object(fields=fields):
             return set().union(*(refs(f.type) for f in fields)) if fields else set()
-        case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Literal() | model.Enum():
+        case (
+            model.String()
+            | model.Integer()
+            | model.Float()
+            | model.Boolean()
+            | model.Json()
+            | model.Literal()
+            | model.Enum()
+        ):
             return set()
         case _:
             assert_never(t)
@@ -655,6 +664,8 @@ class _Builder:
             case _:
                 assert_never(shape)
         if t is not None and "nullable" in m and self.flag(m["nullable"][1], "nullable"):
+            if isinstance(t, model.Json):
+                self.problem(m["nullable"][0], "'nullable' does not apply to json: null is a JSON value already")
             t = model.Nullable(t)
         return t
 

@@ -244,7 +244,7 @@ def test_python_m_generator_and_help_with_an_example(tmp_path: Path) -> None:
 
 # A property schema the spec language cannot express yet -> where the error is, below the property.
 UNSUPPORTED: dict[str, tuple[Any, str]] = {
-    "any_value": ({"description": "anything"}, ""),
+    "not_a_schema": (False, ""),
     "empty_object": ({"type": "object"}, ""),
     "open_object": (
         {"type": "object", "properties": {"a": {"type": "string"}}, "additionalProperties": {"type": "integer"}},
@@ -261,6 +261,22 @@ UNSUPPORTED: dict[str, tuple[Any, str]] = {
     "only_null": ({"type": "null"}, "/type"),
     "required_without_schema": ({"type": "object", "properties": {"a": {"type": "string"}}, "required": ["b"]}, "/required/0"),
 }
+
+
+@pytest.mark.parametrize("schema", [{}, True, {"description": "anything"}, {"nullable": True}, {"type": ["null"], "description": "x"}])
+def test_a_schema_that_accepts_any_value_is_a_json_field(schema: Any) -> None:
+    doc = json.loads(json.dumps(DOC))
+    name, _ = next(webhook_schemas())
+    doc["components"]["schemas"][name]["properties"]["anything"] = schema
+    doc["components"]["schemas"][name].setdefault("required", []).append("anything")
+    try:
+        result = openapi.import_document(doc, "doc.yaml")
+    except openapi.ImportFailed as e:
+        assert schema == {"type": ["null"], "description": "x"}, e.lines  # a value that can only be null
+        return
+    loaded = load(result.text)
+    (field,) = [f for obj in loaded.objects for f in obj.fields if f.key == "anything"]
+    assert isinstance(field.type, model.Json) and not field.optional
 
 
 def hostile_document() -> dict[str, Any]:
@@ -629,7 +645,7 @@ def test_the_loaders_checks_come_in_the_same_report_as_the_importers() -> None:
     webhooks = {name: json.loads(json.dumps(body).replace("/X", f"/{name}")) for name in [*module_names, "ok"]}
     event = {"type": "object", "required": ["type"], "properties": {"type": {"const": "?"}}}
     schemas = {name: json.loads(json.dumps(event).replace("?", name)) for name in [*module_names, "ok"]}
-    schemas["ok"]["properties"]["free"] = {}
+    schemas["ok"]["properties"]["free"] = {"type": "object"}  # an object with no declared properties
     doc = {"openapi": "3.1.0", "webhooks": webhooks, "components": {"schemas": schemas}}
     with pytest.raises(openapi.ImportFailed) as e:
         openapi.import_document(doc, "doc.json")

@@ -593,15 +593,17 @@ class Importer:
         if depth > MAX_NESTING:
             self.problem(where, f"schemas nest more than {MAX_NESTING} levels deep")
             return None
+        if schema is True:  # JSON Schema's schema that accepts any value
+            return Fragment(where, {"type": "json"})
         if not isinstance(schema, dict):
-            self.problem(where, "a schema that accepts any value cannot be expressed yet (any JSON value)")
+            self.problem(where, "a schema that is not an object or `true` cannot be expressed")
             return None
         self.keywords(schema, where, None)
         stripped, nullable = self.split_null(schema, where, report=True)
         if stripped is None:
             return None
         out = self.shape_of(stripped, where, name, depth)
-        if out is not None and nullable:
+        if out is not None and nullable and out.entries.get("type") != "json":  # null is a JSON value already
             out.entries["nullable"] = True
         return out
 
@@ -649,9 +651,8 @@ class Importer:
             case {"type": other}:
                 self.problem(pointer(where, "type"), f"unknown type {other!r}")
                 return None
-            case _:
-                self.problem(where, "a schema that accepts any value cannot be expressed yet (any JSON value)")
-                return None
+            case _:  # no keyword that constrains the value: any JSON value
+                return Fragment(where, {"type": "json"})
 
     def keywords(self, schema: dict[str, Any], where: str, owner: str | None) -> None:
         """Errors for what a receiver could not enforce; notes for what the spec cannot keep; examples."""

@@ -64,6 +64,7 @@ def inline_object(t: model.Type) -> model.Object | None:
             | model.Integer()
             | model.Float()
             | model.Boolean()
+            | model.Json()
             | model.Literal()
             | model.Enum()
             | model.Ref()

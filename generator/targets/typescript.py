@@ -129,6 +129,8 @@ def ts_type(t: model.Type) -> str:
             return "number"
         case model.Boolean():
             return "boolean"
+        case model.Json():
+            return "JsonValue"
         case model.Literal(value=bool() as value):
             return "true" if value else "false"
         case model.Literal(value=str() as value):
@@ -169,6 +171,8 @@ def checks(t: model.Type, x: str, depth: int) -> list[str]:
             return [f'if (!Number.isFinite({x})) fail("a finite number", {x});']
         case model.Boolean():
             return [f'if (typeof {x} !== "boolean") fail("a boolean", {x});']
+        case model.Json():
+            return [f"checkJson({x});"]
         case model.Literal(value=value):
             return [f"if ({x} !== {ts_type(t)}) fail({string(literal_text(value))}, {x});"]
         case model.Enum(values=values):
@@ -270,11 +274,12 @@ class TsModule:
     unions: tuple[TsUnion, ...]
     entry: TsEntry | None
     uses_maps: bool  # the runtime's `step` is needed for map keys
+    uses_json: bool  # the runtime's `JsonValue` and `checkJson` are needed
 
 
 def uses_maps(t: model.Type) -> bool:
     match t:
-        case model.Map():
+        case model.Map() | model.Json():
             return True
         case model.Array(item=inner) | model.Nullable(inner=inner):
             return uses_maps(inner)
@@ -338,6 +343,9 @@ def module_view(spec: model.Spec) -> TsModule:
         unions=tuple(union_view(u) for u in spec.unions),
         entry=entry,
         uses_maps=any(uses_maps(f.type) for obj in spec.objects for f in obj.fields),
+        uses_json=any(
+            "checkJson(" in line for obj in spec.objects for f in obj.fields for line in checks(f.type, "x", 0)
+        ),
     )
 
 

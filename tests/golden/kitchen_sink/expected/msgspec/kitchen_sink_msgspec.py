@@ -69,6 +69,9 @@ class StockLevel(_Base, frozen=True, kw_only=True, gc=False):
     restock_at: int | None
     """When more arrive."""
 
+    notes: tuple[Any, ...] | msgspec.UnsetType = msgspec.UNSET
+    """Whatever the warehouse system attached."""
+
 
 class OrderPlacedEvent(
     _Base, frozen=True, kw_only=True, gc=False, tag_field="type", tag="order.placed"
@@ -137,6 +140,12 @@ class OrderPlacedEvent(
 
     object: Literal["event"] | msgspec.UnsetType = msgspec.UNSET
     """Always `event`."""
+
+    metadata: Any
+    """Any JSON value the merchant attached, kept exactly as sent."""
+
+    previous_fields: Any | msgspec.UnsetType = msgspec.UNSET
+    """The fields before the change."""
 
     @property
     def type(self) -> Literal["order.placed"]:

@@ -14,7 +14,7 @@ from pydantic import (
     StrictInt,
     StrictStr,
 )
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 
 class Address(BaseModel):
@@ -214,6 +214,14 @@ class OrderPlacedEvent(BaseModel):
     """
     Always `event`.
     """
+    metadata: Any
+    """
+    Any JSON value the merchant attached, kept exactly as sent.
+    """
+    previous_fields: Any | None = None
+    """
+    The fields before the change.
+    """
 
 
 class OrderPlacedEventLine(BaseModel):
@@ -268,4 +276,8 @@ class StockLevel(BaseModel):
     restock_at: StrictInt | None
     """
     When more arrive.
+    """
+    notes: list[Any] | None = None
+    """
+    Whatever the warehouse system attached.
     """
