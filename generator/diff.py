@@ -177,7 +177,7 @@ class Side:
             case model.Boolean():
                 return v is True or v is False
             case model.Json():
-                return True  # whatever json.loads gives
+                return is_json(v)
             case model.Literal(value=bool() as value):
                 return v is value
             case model.Literal(value=str() as value):
@@ -229,6 +229,22 @@ class Side:
 
 
 # -- small values of a type ----------------------------------------------------------------------
+
+
+def is_json(v: Any) -> bool:
+    """Whether `v` (as json.loads gives it) is JSON the generated decoders take: no NaN or infinity."""
+    todo = [v]
+    while todo:
+        x = todo.pop()
+        if type(x) is float and not math.isfinite(x):
+            return False
+        if type(x) is list:
+            todo.extend(x)
+        elif type(x) is dict:
+            if any(type(k) is not str for k in x):
+                return False
+            todo.extend(x.values())
+    return True
 
 
 class _NoValue(Exception):
@@ -735,6 +751,8 @@ class Differ:
     def escape(self, n: Node, o: Node) -> Any:
         """A value NEW's `n` accepts and OLD's `o` rejects (both resolved, not nullable, of other
         kinds), or ABSENT."""
+        if isinstance(o, model.Json):
+            return ABSENT  # OLD takes any JSON value, and NEW's decoders accept only JSON
         match n:
             case (
                 model.String()

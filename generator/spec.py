@@ -27,6 +27,7 @@ SCALARS: dict[str, model.Type] = {
     "float": model.Float(),
     "boolean": model.Boolean(),
     "json": model.Json(),
+    "object": model.Map(model.Json()),  # an object with no declared fields: any keys, any JSON values
 }
 TOP_KEYS = ("title", "page", "module", "entry", "site", "types")
 SITE_KEYS = ("name", "home")
@@ -505,6 +506,10 @@ class _Builder:
                     f"type name {name!r} must be snake_case (e.g. batch_cancelled_webhook_event), at most "
                     f"{MAX_NAME} characters",
                 )
+            if name in SCALARS:
+                self.problem(
+                    key_node, f"type name {name!r} is a built-in type ({', '.join(SCALARS)}); choose another name"
+                )
             is_union = isinstance(value_node, yaml.MappingNode) and any(k.value == "union" for k, _ in value_node.value)
             self.kinds[name] = "union" if is_union else "object"
             self.locs[name] = loc(key_node)
@@ -556,7 +561,9 @@ class _Builder:
         if fields_map is None:
             return ()
         if not fields_map:
-            self.problem(node, f"{owner!r} must have at least one field")
+            self.problem(
+                node, f"{owner!r} must have at least one field (an object with no declared fields is `type: object`)"
+            )
         out = []
         json_keys: dict[str, str] = {}
         for key, (key_node, value_node) in fields_map.items():

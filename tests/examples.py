@@ -59,7 +59,7 @@ def constructs(spec: model.Spec) -> set[str]:
             seen.add("array")
             walk(t.item)
         elif isinstance(t, model.Map):
-            seen.add("map")
+            seen.add("object type" if isinstance(t.value, model.Json) else "map")
             walk(t.value)
         elif isinstance(t, model.Nullable):
             seen.add("nullable")

@@ -343,3 +343,31 @@ def test_python_json_value_is_json_and_kept(tmp_path: Path) -> None:
     assert json.dumps(module.parse_event(deep, strict=True).to_dict()) == json.dumps(json.loads(deep))
     with pytest.raises(module.WebhookDecodeError, match="nested too deeply"):
         module.parse_event('{"type": "thing", "f": ' + "[" * 5000 + "]" * 5000 + "}", strict=True)
+
+
+@pytest.mark.parametrize(
+    "field,message",
+    [
+        ("{type: json, nullable: true}", "12:23: 'nullable' does not apply to json: null is a JSON value already"),
+        ("{type: jsn}", "12:17: unknown type 'jsn'; did you mean 'json'?"),
+        ("{type: objcet}", "12:17: unknown type 'objcet'; did you mean 'object'?"),
+        ("{fields: {}}", "12:19: 'thing_f' must have at least one field (an object with no declared fields is `type: object`)"),
+    ],
+)
+def test_json_and_object_misuse_is_a_located_error(field: str, message: str) -> None:
+    with pytest.raises(spec.SpecError) as e:
+        spec.parse(SPEC.format(kind="misuse", field=field), "tiny.yaml", "tiny.yaml")
+    assert f"tiny.yaml:{message}" in str(e.value)
+
+
+@pytest.mark.parametrize("name", ["json", "object"])
+def test_json_and_object_are_not_type_names(name: str) -> None:
+    text = SPEC.format(kind="names", field="{type: string}").replace("  other:", f"  {name}:").replace("{type: other", f"{{type: {name}")
+    with pytest.raises(spec.SpecError) as e:
+        spec.parse(text, "tiny.yaml", "tiny.yaml")
+    assert f"tiny.yaml:6:3: type name {name!r} is a built-in type" in str(e.value)
+
+
+def test_type_object_is_any_json_object() -> None:
+    loaded = spec.parse(SPEC.format(kind="object", field="{type: object}"), "tiny.yaml", "tiny.yaml")
+    assert field_type(loaded) == model.Map(model.Json())

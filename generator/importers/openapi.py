@@ -723,7 +723,9 @@ class Importer:
             nullable = True
             rest = [t for t in types if t != "null"]
             if not rest:
-                out.pop("type")
+                if report:
+                    self.problem(pointer(where, "type"), "a value that can only be null cannot be expressed")
+                return None, True
             else:
                 out["type"] = rest[0] if len(rest) == 1 else rest
         elif types == "null" and not any(k in out for k in ("oneOf", "anyOf", "enum", "const")):
@@ -955,8 +957,7 @@ class Importer:
                 return None
             self.item_description(extra, pointer(where, "additionalProperties"))
             return Fragment(where, {"values": inner})
-        self.problem(where, "an object with no declared properties cannot be expressed yet (`{}` or an open object)")
-        return None
+        return Fragment(where, {"type": "object"})  # no declared properties: any keys, any JSON values
 
     def object_fields(self, schema: dict[str, Any], where: str, name: str, depth: int) -> dict[str, Fragment] | None:
         if "allOf" in schema:
@@ -967,7 +968,7 @@ class Importer:
         props = schema.get("properties")
         if not isinstance(props, dict) or not props:
             self.problem(
-                where, "an object with no declared properties cannot be expressed yet (`{}` or an open object)"
+                where, "a named object with no declared properties cannot be expressed yet (use it as `type: object`)"
             )
             return None
         extra = schema.get("additionalProperties", schema.get("unevaluatedProperties"))

@@ -173,6 +173,9 @@ class OrderCancelledEvent(
     """The order ID."""
 
     reason: str | None
+    context: dict[str, Any]
+    """Any JSON object: keys and values the spec does not describe."""
+
     data: OrderCancelledEventData
     """Event data payload."""
 

@@ -101,6 +101,10 @@ class OrderCancelledEvent(BaseModel):
     Always `order.cancelled`.
     """
     reason: StrictStr | None
+    context: dict[str, Any]
+    """
+    Any JSON object: keys and values the spec does not describe.
+    """
     data: OrderCancelledEventData
     """
     Event data payload.

@@ -705,6 +705,10 @@ export interface OrderCancelledEvent {
   readonly type: "order.cancelled";
   readonly reason: string | null;
   /**
+   * Any JSON object: keys and values the spec does not describe.
+   */
+  readonly context: { readonly [key: string]: JsonValue };
+  /**
    * Event data payload.
    */
   readonly data: OrderCancelledEventData;
@@ -734,6 +738,21 @@ function checkOrderCancelledEvent(v: unknown): OrderCancelledEvent {
     if (x0 === undefined) missing();
     if (x0 !== null) {
       if (typeof x0 !== "string") fail("a string", x0);
+    }
+    s = ".context";
+    x0 = v["context"];
+    if (x0 === undefined) missing();
+    if (!isObject(x0)) fail("an object", x0);
+    {
+      let k1 = "";
+      try {
+        for (k1 of Object.keys(x0)) {
+          const x1: unknown = x0[k1];
+          checkJson(x1);
+        }
+      } catch (e) {
+        throw at(e, step(k1));
+      }
     }
     s = ".data";
     x0 = v["data"];
