@@ -261,6 +261,8 @@ def _accepts(t: model.Type | model.Definition, spec: model.Spec) -> Callable[[An
             "float": _is_number,
             "boolean": lambda x: type(x) is bool,
         }[scalar]
+    if isinstance(t, model.Json):  # any JSON value (NaN and infinities are not JSON)
+        return lambda x: not (type(x) is float and not math.isfinite(x))
     if isinstance(t, model.Literal):
         value = t.value
         return lambda x: type(x) is type(value) and x == value
