@@ -381,31 +381,24 @@ JSON: TypeAlias = Union[None, bool, int, float, str, list["JSON"], dict[str, "JS
 
 
 def _json_value(x: Any) -> JSON:
-    """A copy of the JSON value `x` (arrays as lists, objects as dicts), checked without recursion:
-    a value as deep as the JSON reader takes is kept, and to_dict() hands out no part of the object.
-    """
+    """A copy of the JSON value `x` (arrays as lists, objects as dicts), checked without
+    recursion: a value as deep as the JSON reader takes is kept, and to_dict() hands out
+    no part of the object."""
     out: list[Any] = [None]
-    todo: list[tuple[Any, Any, Any, Any]] = [
-        (x, out, 0, None)
-    ]  # value, where it goes, path as (step, parent)
+    # each: the value, where its copy goes, and its path as (step, parent) or None
+    todo: list[tuple[Any, Any, Any, Any]] = [(x, out, 0, None)]
     while todo:
         v, into, at, path = todo.pop()
         t = type(v)
-        if (
-            v is None
-            or v is True
-            or v is False
-            or t is str
-            or t is int
-            or (t is float and v - v == 0.0)
-        ):
+        if v is None or v is True or v is False or t is str or t is int:
+            into[at] = v
+        elif t is float and v - v == 0.0:
             into[at] = v
         elif isinstance(v, (list, tuple)):
             items: list[Any] = [None] * len(v)
             into[at] = items
-            todo.extend(
-                (v[i], items, i, (f"[{i}]", path)) for i in range(len(v) - 1, -1, -1)
-            )
+            for i in range(len(v) - 1, -1, -1):
+                todo.append((v[i], items, i, (f"[{i}]", path)))
         elif isinstance(v, Mapping):
             d: dict[str, Any] = {}
             into[at] = d
@@ -420,19 +413,20 @@ def _json_value(x: Any) -> JSON:
             else:
                 todo.extend(reversed(pending))
                 continue
-            steps = []
-            while path is not None:
-                steps.append(path[0])
-                path = path[1]
-            raise _Invalid(v, *steps)
+            raise _Invalid(v, *_steps(path))
         else:
-            steps = []
-            while path is not None:
-                steps.append(path[0])
-                path = path[1]
-            raise _Invalid(f"expected a JSON value, got {_describe(v)}", *steps)
+            raise _Invalid(f"expected a JSON value, got {_describe(v)}", *_steps(path))
     value: JSON = out[0]
     return value
+
+
+def _steps(path: Any) -> list[str]:
+    """The steps of a (step, parent) path, innermost first."""
+    steps = []
+    while path is not None:
+        steps.append(path[0])
+        path = path[1]
+    return steps
 
 
 def _bad_tag(tag: object, known: Mapping[str, object], key: str) -> _Invalid:
