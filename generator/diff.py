@@ -515,8 +515,8 @@ class Differ:
                 assert_never(step)
 
     def outside(self, t: Node) -> Any:
-        """A JSON value OLD's `t` rejects."""
-        return next(v for v in OUTSIDE if not self.old.accepts(t, v))
+        """A JSON value OLD's `t` rejects; ABSENT when it accepts every JSON value (`type: json`)."""
+        return next((v for v in OUTSIDE if not self.old.accepts(t, v)), ABSENT)
 
     # -- reporting ---------------------------------------------------------------------------
 
@@ -646,8 +646,12 @@ class Differ:
             self.compare(nf.type, of.type, here)
         for of in o.fields:
             if of.key not in new_keys:
-                leaf = ABSENT if not of.optional else self.outside(of.type)
-                self.add("field-removed", steps + (Key(of.key),), True, self.field_text(of), None, leaf=leaf)
+                if not of.optional:  # NEW's payloads lack it: OLD rejects them
+                    self.add("field-removed", steps + (Key(of.key),), True, self.field_text(of), None, leaf=ABSENT)
+                    continue
+                leaf = self.outside(of.type)  # NEW allows anything there; OLD still checks it
+                breaking = leaf is not ABSENT  # unless OLD accepts any JSON value there too
+                self.add("field-removed", steps + (Key(of.key),), breaking, self.field_text(of), None, leaf=leaf)
 
     @staticmethod
     def field_text(f: model.Field) -> str:
@@ -791,7 +795,10 @@ class Differ:
                     except _NoValue:
                         continue
                     if isinstance(o, model.Map):  # an object's keys it does not define hold anything
-                        value[fresh(set(value) | {f.key for f in obj.fields}, "k")] = self.outside(o.value)
+                        extra = self.outside(o.value)
+                        if extra is ABSENT:  # OLD's map takes any JSON value: no extra key is outside it
+                            continue
+                        value[fresh(set(value) | {f.key for f in obj.fields}, "k")] = extra
                     return value
                 return ABSENT
             case model.Nullable() | model.Ref():  # pragma: no cover - compare() unwraps and resolves them
