@@ -66,8 +66,6 @@ def summary(t: model.Type) -> str:
             return "number"
         case model.Boolean():
             return "boolean"
-        case model.Json():
-            return "unknown"
         case model.Literal(value=value):
             return base.json_text(value)
         case model.Enum(values=values, open=is_open):
@@ -115,7 +113,7 @@ def children(
             return (known, Bullet(flavour.string))
         case model.Enum(values=values):
             return tuple(Bullet(flavour.value(v)) for v in values)
-        case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Json() | model.Ref():
+        case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Ref():
             return ()
         case _:
             assert_never(t)
