@@ -62,7 +62,6 @@ KINDS: dict[str, str] = {
     "literal-changed": "a literal's value changed",
     "renamed": "a class or attribute name changed (code that names it must follow)",
     "description-changed": "a description changed",
-    "deprecation-changed": "an event or field was deprecated, no longer is, or its reason changed",
 }
 
 
@@ -184,7 +183,7 @@ class Side:
             case model.Literal(value=value):
                 return type(v) is int and v == value
             case model.Enum(values=values, open=is_open):
-                return type(v) is (int if t.integers else str) and (is_open or v in values)
+                return type(v) is str and (is_open or v in values)
             case model.Array(item=item):
                 return type(v) is list and all(self.accepts(item, x) for x in v)
             case model.Map(value=inner):
@@ -250,7 +249,7 @@ def strings_of(t: Node) -> set[str]:
     """The strings `t` names (an enum's values, a string literal): what a fresh string must avoid."""
     match t:
         case model.Enum(values=values):
-            return {v for v in values if isinstance(v, str)}
+            return set(values)
         case model.Literal(value=str() as value):
             return {value}
         case model.Nullable(inner=inner):
@@ -288,7 +287,7 @@ def scalar_candidates(t: Node, other: Node | None) -> list[Any]:
         case model.Literal(value=value):
             return [value]
         case model.Enum(values=values, open=is_open):
-            return [*values, fresh(avoid | strings_of(t))] if is_open else list(values)
+            return [*values, fresh(avoid | set(values))] if is_open else list(values)
         case (
             model.Array() | model.Map() | model.Nullable() | model.Ref() | model.Object() | model.Union_()
         ):  # pragma: no cover - callers pass scalars
@@ -496,11 +495,6 @@ class Differ:
         if old != new:
             self.add("description-changed", steps, False, old, new)
 
-    def deprecation(self, steps: Steps, old: str | None, new: str | None) -> None:
-        """`deprecated:` changed: decoding does not (spec/README.md), so it is safe."""
-        if old != new:
-            self.add("deprecation-changed", steps, False, model.deprecation(old), model.deprecation(new))
-
     # -- events ------------------------------------------------------------------------------
 
     def run(self) -> list[Change]:
@@ -582,7 +576,6 @@ class Differ:
             if n.name.snake != o.name.snake:
                 self.add("renamed", steps, False, o.name.snake, n.name.snake)
             self.description(steps, o.description, n.description)
-            self.deprecation(steps, o.deprecated, n.deprecated)
             self.fields(n, o, steps)
         finally:
             self.active.discard(pair)
@@ -603,7 +596,6 @@ class Differ:
             elif nf.optional and not of.optional:
                 self.add("made-optional", here, True, leaf=ABSENT)
             self.description(here, of.description, nf.description)
-            self.deprecation(here, of.deprecated, nf.deprecated)
             self.compare(nf.type, of.type, here)
         for of in o.fields:
             if of.key not in new_keys:
@@ -666,7 +658,7 @@ class Differ:
                 else:
                     self.retyped(n, o, steps)
             case model.Enum():
-                if isinstance(o, model.Enum) and o.integers == n.integers:
+                if isinstance(o, model.Enum):
                     self.enums(n, o, steps)
                 else:
                     self.retyped(n, o, steps)
@@ -712,7 +704,7 @@ class Differ:
             if v not in n.values:
                 self.add("enum-value-removed", steps, False, json.dumps(v), None)
         if n.open and not o.open:
-            self.add("enum-opened", steps, True, leaf=fresh(strings_of(o) | strings_of(n)))
+            self.add("enum-opened", steps, True, leaf=fresh(set(o.values) | set(n.values)))
         elif o.open and not n.open:
             self.add("enum-closed", steps, False)
 

@@ -50,8 +50,6 @@ class CardPayment(BaseModel):
 class CashPayment(BaseModel):
     """
     Paid in cash.
-
-    Deprecated.
     """
 
     model_config = ConfigDict(
@@ -89,8 +87,6 @@ class OddKeys(BaseModel):
 class OrderCancelledEvent(BaseModel):
     """
     Sent when an order is cancelled.
-
-    Deprecated: Listen for `order.placed` with `status` instead.
     """
 
     model_config = ConfigDict(
@@ -104,10 +100,7 @@ class OrderCancelledEvent(BaseModel):
     """
     Always `order.cancelled`.
     """
-    reason: Annotated[StrictStr | None, Field(deprecated=True)]
-    """
-    Deprecated.
-    """
+    reason: StrictStr | None
     data: OrderCancelledEventData
     """
     Event data payload.
@@ -126,21 +119,6 @@ class OrderCancelledEventData(BaseModel):
     """
     Whether money went back.
     """
-    refunds: list[OrderCancelledEventDataRefund] | None = None
-    """
-    The refunds made.
-    """
-
-
-class OrderCancelledEventDataRefund(BaseModel):
-    """
-    One refund, in the order it was made.
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-    )
-    amount: StrictFloat
 
 
 class OrderPlacedEvent(BaseModel):
@@ -176,10 +154,6 @@ class OrderPlacedEvent(BaseModel):
     """
     The payload version.
     """
-    priority: Literal[1, 2, 3]
-    """
-    How urgent: 1 is the most.
-    """
     live: Literal[True]
     """
     Always true.
@@ -195,10 +169,6 @@ class OrderPlacedEvent(BaseModel):
     note: StrictStr | None = None
     """
     A note from the buyer.
-    """
-    gift_note: Annotated[StrictStr | None, Field(deprecated=True)] = None
-    """
-    Deprecated: Read `note` instead; this one ends */ in 2027.
     """
     coupon: StrictStr | None
     """
@@ -295,7 +265,6 @@ class StockLevel(BaseModel):
     """
     Units on hand.
     """
-    aisle: Literal[10, 20, 1] | None = None
     restock_at: StrictInt | None
     """
     When more arrive.
