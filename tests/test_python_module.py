@@ -17,7 +17,7 @@ import pytest
 from conftest import GENERATED, KITCHEN, SPEC, import_path
 from examples import events, example
 from generator import model, spec
-from generator.targets import python
+from generator.targets import base, python
 
 ow = import_path(GENERATED / "python" / "openai_webhooks.py", "openai_webhooks")
 ks = import_path(KITCHEN / "expected" / "python" / "kitchen_sink.py", "kitchen_sink")
@@ -231,12 +231,22 @@ def test_all_lists_every_public_name_and_only_those() -> None:
 
 
 @pytest.mark.spec_driven
-def test_an_unknown_event_exposes_id_and_created_at_when_present() -> None:
+def test_an_unknown_event_exposes_the_envelope_when_present() -> None:
+    """UnknownWebhookEvent exposes each field every member shares (the envelope: `id` and
+    `created_at` for the vendor's spec today), None where the value is not of its type, and keeps
+    the payload as it came either way."""
     module = import_path(GENERATED / "python" / f"{OPENAI.module}.py", OPENAI.module)
     assert OPENAI.entry is not None
     disc = OPENAI.entry.discriminator
-    event = module.parse_event(json.dumps({disc: "added.later", "id": "evt_1", "created_at": 1750000000}))
-    assert (event.id, event.created_at) == ("evt_1", 1750000000)
-    bare = module.parse_event(json.dumps({disc: "added.later", "id": 5, "created_at": "soon"}))
-    assert (bare.id, bare.created_at) == (None, None)
-    assert bare.to_dict() == {disc: "added.later", "id": 5, "created_at": "soon"}
+    good_by_kind = {"string": "evt_1", "integer": 1750000000, "number": 1.5, "boolean": True}
+    wrong_by_kind = {"string": 5, "integer": "soon", "number": "x", "boolean": 0}
+    fields = [(f, base.envelope_kind(f.type)) for f in base.envelope(OPENAI.entry)]
+    checked = [(f, kind) for f, kind in fields if kind is not None]
+    good = {f.key: good_by_kind[kind] for f, kind in checked}
+    event = module.parse_event(json.dumps({disc: "added.later", **good}))
+    assert isinstance(event, module.UnknownWebhookEvent)
+    assert {f.key: getattr(event, python.attr(f.ident)) for f, _ in checked} == good
+    wrong = {f.key: wrong_by_kind[kind] for f, kind in checked}
+    bare = module.parse_event(json.dumps({disc: "added.later", **wrong}))
+    assert all(getattr(bare, python.attr(f.ident)) is None for f, _ in checked)
+    assert bare.to_dict() == {disc: "added.later", **wrong}
