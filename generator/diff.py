@@ -62,6 +62,7 @@ KINDS: dict[str, str] = {
     "literal-changed": "a literal's value changed",
     "renamed": "a class or attribute name changed (code that names it must follow)",
     "description-changed": "a description changed",
+    "deprecation-changed": "an event or field was deprecated, no longer is, or its reason changed",
 }
 
 
@@ -183,7 +184,7 @@ class Side:
             case model.Literal(value=value):
                 return type(v) is int and v == value
             case model.Enum(values=values, open=is_open):
-                return type(v) is str and (is_open or v in values)
+                return type(v) is (int if t.integers else str) and (is_open or v in values)
             case model.Array(item=item):
                 return type(v) is list and all(self.accepts(item, x) for x in v)
             case model.Map(value=inner):
@@ -249,7 +250,7 @@ def strings_of(t: Node) -> set[str]:
     """The strings `t` names (an enum's values, a string literal): what a fresh string must avoid."""
     match t:
         case model.Enum(values=values):
-            return set(values)
+            return {v for v in values if isinstance(v, str)}
         case model.Literal(value=str() as value):
             return {value}
         case model.Nullable(inner=inner):
@@ -287,7 +288,7 @@ def scalar_candidates(t: Node, other: Node | None) -> list[Any]:
         case model.Literal(value=value):
             return [value]
         case model.Enum(values=values, open=is_open):
-            return [*values, fresh(avoid | set(values))] if is_open else list(values)
+            return [*values, fresh(avoid | strings_of(t))] if is_open else list(values)
         case (
             model.Array() | model.Map() | model.Nullable() | model.Ref() | model.Object() | model.Union_()
         ):  # pragma: no cover - callers pass scalars
@@ -495,6 +496,11 @@ class Differ:
         if old != new:
             self.add("description-changed", steps, False, old, new)
 
+    def deprecation(self, steps: Steps, old: str | None, new: str | None) -> None:
+        """`deprecated:` changed: decoding does not (spec/README.md), so it is safe."""
+        if old != new:
+            self.add("deprecation-changed", steps, False, model.deprecation(old), model.deprecation(new))
+
     # -- events ------------------------------------------------------------------------------
 
     def run(self) -> list[Change]:
@@ -576,6 +582,7 @@ class Differ:
             if n.name.snake != o.name.snake:
                 self.add("renamed", steps, False, o.name.snake, n.name.snake)
             self.description(steps, o.description, n.description)
+            self.deprecation(steps, o.deprecated, n.deprecated)
             self.fields(n, o, steps)
         finally:
             self.active.discard(pair)
@@ -596,6 +603,7 @@ class Differ:
             elif nf.optional and not of.optional:
                 self.add("made-optional", here, True, leaf=ABSENT)
             self.description(here, of.description, nf.description)
+            self.deprecation(here, of.deprecated, nf.deprecated)
             self.compare(nf.type, of.type, here)
         for of in o.fields:
             if of.key not in new_keys:
@@ -658,7 +666,7 @@ class Differ:
                 else:
                     self.retyped(n, o, steps)
             case model.Enum():
-                if isinstance(o, model.Enum):
+                if isinstance(o, model.Enum) and o.integers == n.integers:
                     self.enums(n, o, steps)
                 else:
                     self.retyped(n, o, steps)
@@ -704,7 +712,7 @@ class Differ:
             if v not in n.values:
                 self.add("enum-value-removed", steps, False, json.dumps(v), None)
         if n.open and not o.open:
-            self.add("enum-opened", steps, True, leaf=fresh(set(o.values) | set(n.values)))
+            self.add("enum-opened", steps, True, leaf=fresh(strings_of(o) | strings_of(n)))
         elif o.open and not n.open:
             self.add("enum-closed", steps, False)
 

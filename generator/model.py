@@ -69,15 +69,22 @@ class Literal:
 
 @dataclass(frozen=True)
 class Enum:
-    """One of the listed strings; an open enum also admits any other string."""
+    """One of the listed strings, or of the listed integers; an open (string) enum also admits any
+    other string."""
 
-    values: tuple[str, ...]
+    values: tuple[str, ...] | tuple[int, ...]
     open: bool = False
+
+    @property
+    def integers(self) -> bool:
+        """An enum of integers (the loader never mixes kinds)."""
+        return type(self.values[0]) is int
 
 
 @dataclass(frozen=True)
 class Array:
     item: Type
+    item_description: str | None = field(default=None, compare=False)  # `items: {description: ...}`
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,7 @@ class Map:
     """A JSON object with string keys and values of one type."""
 
     value: Type
+    value_description: str | None = field(default=None, compare=False)  # `values: {description: ...}`
 
 
 @dataclass(frozen=True)
@@ -110,6 +118,7 @@ class Field:
     is_discriminator: bool = False  # the tag a union dispatches on
     loc: Loc = field(default=Loc(), compare=False)
     name: str = ""  # as the spec names it (snake_case), which code targets spell; the key when empty
+    deprecated: str | None = None  # `deprecated:` in the spec: None if not; "" without a message
 
     @property
     def ident(self) -> str:
@@ -125,6 +134,7 @@ class Object:
     description: str | None
     fields: tuple[Field, ...]
     loc: Loc = field(default=Loc(), compare=False)
+    deprecated: str | None = None  # `deprecated:` on a top-level type: None if not; "" without a message
 
     @property
     def nested(self) -> tuple[Object, ...]:
@@ -178,6 +188,54 @@ class Union_:
             ):
                 out.append(f)
         return tuple(out)
+
+
+def deprecation(deprecated: str | None) -> str | None:
+    """The note every output shows for `deprecated:` (spec/README.md, "Deprecated"): `Deprecated.`,
+    or `Deprecated: <message>`; None when not deprecated."""
+    if deprecated is None:
+        return None
+    return f"Deprecated: {deprecated}" if deprecated else "Deprecated."
+
+
+def documented(
+    description: str | None, deprecated: str | None, note_first: bool = False, more: tuple[str, ...] = ()
+) -> str | None:
+    """A description (and `more` paragraphs after it) with the deprecation note as a paragraph of its
+    own, after them (code comments) or before them (`note_first`: the docs pages, where a reader sees
+    it first)."""
+    note = deprecation(deprecated)
+    parts = [p for p in (description, *more) if p is not None]
+    if note is not None:
+        parts.insert(0 if note_first else len(parts), note)
+    return "\n\n".join(parts) if parts else None
+
+
+def element_notes(t: Type) -> tuple[str, ...]:
+    """The descriptions of a field's array items and map values, outermost first, each as a
+    paragraph: `Each item: ...`, `Each value: ...`, `Each item of each value: ...`."""
+    out: list[str] = []
+    parts: list[str] = []
+    while True:
+        if isinstance(t, Nullable):
+            t = t.inner
+            continue
+        if isinstance(t, Array):
+            parts.append("item")
+            description, t = t.item_description, t.item
+        elif isinstance(t, Map):
+            parts.append("value")
+            description, t = t.value_description, t.value
+        else:
+            return tuple(out)
+        if description is not None:
+            out.append(f"Each {' of each '.join(reversed(parts))}: {description}")
+
+
+def field_text(f: Field, note_first: bool = False) -> str | None:
+    """A field's documentation: its description, its items' and values' descriptions, and its
+    deprecation note (spec/README.md)."""
+    return documented(f.description, f.deprecated, note_first, element_notes(f.type))
 
 
 Type = Union[String, Integer, Float, Boolean, Literal, Enum, Array, Map, Nullable, Ref, Object]

@@ -34,13 +34,22 @@ UNPREFIXED_SECRET = ("utf8", "base64")
 HEADER_PREFIX = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")  # lower case: the modules look headers up so
 SECRET_PREFIX = re.compile(r"[A-Za-z0-9_.-]{1,32}")
 MAX_TOLERANCE = 10**9
-OBJECT_KEYS = ("description", "fields", "standalone")
+OBJECT_KEYS = ("description", "fields", "standalone", "deprecated")
 UNION_KEYS = ("description", "union", "discriminator", "standalone")
 TYPE_KEYS = ("type", "literal", "enum", "open", "fields", "items", "values", "nullable", "name")
-FIELD_KEYS = TYPE_KEYS + ("description", "optional", "json")
+ELEMENT_KEYS = TYPE_KEYS + ("description",)  # `items:` and `values:`
+FIELD_KEYS = ELEMENT_KEYS + ("optional", "json", "deprecated")
 Shape = Literal["type", "literal", "enum", "fields", "items", "values"]  # the keys that declare a type
 SHAPES: tuple[Shape, ...] = ("type", "literal", "enum", "fields", "items", "values")
 INTEGER = re.compile(r"-?(0|[1-9][0-9]{0,17})")  # bounded, so every target's integer type holds it
+# What YAML read an enum value as, when it is neither a string nor a decimal integer.
+ENUM_VALUE_KINDS = {
+    "tag:yaml.org,2002:float": "a float",
+    "tag:yaml.org,2002:bool": "a boolean",
+    "tag:yaml.org,2002:null": "null",
+    "tag:yaml.org,2002:int": "an integer that is not decimal or has more than 18 digits",
+    "tag:yaml.org,2002:timestamp": "a date",
+}
 MAX_NAME = 100  # type, module and field names: keeps every output path within filesystem limits
 MAX_PAGE_PART = 100
 # Levels of objects, arrays and maps in an event, through `type:` references too: pydantic builds a
@@ -601,7 +610,21 @@ class _Builder:
         fields_node = self.require(m, node, "fields", f"type {name!r}")
         if fields_node is None:
             return None
-        return model.Object(model.Name(name), description, self.fields(name, fields_node), self.locs[name])
+        deprecated = self.deprecated(m)
+        fields = self.fields(name, fields_node)
+        return model.Object(model.Name(name), description, fields, self.locs[name], deprecated)
+
+    def deprecated(self, m: dict[str, tuple[yaml.Node, yaml.Node]]) -> str | None:
+        """`deprecated: true` (""), `deprecated: false` or absent (None), or the reason as a string."""
+        if "deprecated" not in m:
+            return None
+        node = m["deprecated"][1]
+        if isinstance(node, yaml.ScalarNode) and not node.style and node.value in ("true", "false"):
+            return "" if node.value == "true" else None
+        if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str" or not node.value.strip():
+            self.problem(node, "deprecated must be true, false or a message (a non-empty string saying what to use)")
+            return None
+        return self.text(node, "deprecated")
 
     def fields(self, owner: str, node: yaml.Node) -> tuple[model.Field, ...]:
         fields_map = self.mapping(node, (), f"fields of {owner!r}")
@@ -634,6 +657,7 @@ class _Builder:
         if m is None:
             return None
         description = self.description(m)
+        deprecated = self.deprecated(m)
         optional = self.flag(m["optional"][1], "optional") if "optional" in m else False
         t = self.type_of(m, node, f"{owner}_{key}", what, description)
         if t is None:
@@ -659,16 +683,19 @@ class _Builder:
             self.problem(
                 m["json"][0], f"{what} is the discriminator of a union: its key is the JSON key, without 'json:'"
             )
-        return model.Field(json_key, t, description, optional, is_tag, loc(key_node), key)
+        if is_tag and deprecated is not None:
+            self.problem(m["deprecated"][0], f"{what} is the discriminator of a union, which cannot be deprecated")
+        return model.Field(json_key, t, description, optional, is_tag, loc(key_node), key, deprecated)
 
-    def type_node(self, node: yaml.Node, default_name: str, what: str) -> model.Type | None:
-        """An `items:` or `values:` type: a mapping like a field's, or just a type name."""
+    def type_node(self, node: yaml.Node, default_name: str, what: str) -> tuple[model.Type | None, str | None]:
+        """An `items:` or `values:` type and its description: a mapping like a field's, or just a type name."""
         if isinstance(node, yaml.ScalarNode):
-            return self.named_type(node, node.value)
-        m = self.mapping(node, TYPE_KEYS, what)
+            return self.named_type(node, node.value), None
+        m = self.mapping(node, ELEMENT_KEYS, what)
         if m is None:
-            return None
-        return self.type_of(m, node, default_name, what)
+            return None, None
+        description = self.description(m)
+        return self.type_of(m, node, default_name, what, description), description
 
     def type_of(
         self,
@@ -699,7 +726,8 @@ class _Builder:
             case "literal":
                 t = self.literal(value)
             case "enum":
-                t = self.enum(value, self.flag(m["open"][1], "open") if "open" in m else False)
+                is_open = self.flag(m["open"][1], "open") if "open" in m else False
+                t = self.enum(value, is_open, m["open"][0] if "open" in m else None)
             case "fields":
                 name = default_name
                 if "name" in m:
@@ -708,11 +736,11 @@ class _Builder:
                         self.problem(m["name"][1], f"name {name!r} must be snake_case")
                 t = model.Object(model.Name(name), description, self.fields(name, value), loc(node))
             case "items":
-                item = self.type_node(value, naming.singular(default_name), "items")
-                t = model.Array(item) if item is not None else None
+                item, about = self.type_node(value, naming.singular(default_name), "items")
+                t = model.Array(item, about) if item is not None else None
             case "values":
-                inner = self.type_node(value, default_name + "_value", "values")
-                t = model.Map(inner) if inner is not None else None
+                inner, about = self.type_node(value, default_name + "_value", "values")
+                t = model.Map(inner, about) if inner is not None else None
             case _:
                 assert_never(shape)
         if t is not None and "nullable" in m and self.flag(m["nullable"][1], "nullable"):
@@ -753,21 +781,55 @@ class _Builder:
         self.problem(node, f'literal {text!r} is {what} in YAML; quote it to make it a string (literal: "{text}")')
         return None
 
-    def enum(self, node: yaml.Node, is_open: bool) -> model.Enum | None:
+    def enum(self, node: yaml.Node, is_open: bool, open_node: yaml.Node | None = None) -> model.Enum | None:
+        """A list of strings, or of decimal integers (at most 18 digits); never both, never floats
+        (Python's `Literal` and msgspec hold no floats)."""
         if not isinstance(node, yaml.SequenceNode) or not node.value:
-            self.problem(node, "enum must be a non-empty list of strings")
+            self.problem(node, "enum must be a non-empty list of strings or of integers")
             return None
-        values: list[str] = []
+        strings: list[str] = []
+        integers: list[int] = []
+        first: yaml.Node | None = None  # the first value: the enum's kind
         for item in node.value:
-            if not isinstance(item, yaml.ScalarNode) or item.tag != "tag:yaml.org,2002:str":
-                self.problem(item, "enum values must be strings (quote them)")
+            value: str | int
+            if (
+                isinstance(item, yaml.ScalarNode)
+                and item.tag == "tag:yaml.org,2002:int"
+                and INTEGER.fullmatch(item.value)
+            ):
+                value = int(item.value)
+            elif not isinstance(item, yaml.ScalarNode) or item.tag != "tag:yaml.org,2002:str":
+                what = ENUM_VALUE_KINDS.get(item.tag, "not a string") if isinstance(item, yaml.ScalarNode) else "a list"
+                self.problem(
+                    item,
+                    "enum values must be strings (quote them) or decimal integers of at most 18 digits; "
+                    f"this one is {what} in YAML",
+                )
+                continue
             elif self.text(item, "an enum value") is None:
                 continue  # not text (a lone surrogate): reported by text()
-            elif item.value in values:
-                self.problem(item, f"duplicate enum value {item.value!r}")
             else:
-                values.append(item.value)
-        return model.Enum(tuple(values), is_open)
+                value = item.value
+            if first is None:
+                first = item
+            kind = type(strings[0] if strings else integers[0] if integers else value)
+            if type(value) is not kind:
+                self.problem(
+                    item,
+                    f"enum mixes strings and integers (the first value, line {first.start_mark.line + 1}, is "
+                    f"{'a string' if kind is str else 'an integer'}); quote the integers to make them all strings",
+                )
+            elif value in strings or value in integers:
+                self.problem(item, f"duplicate enum value {value!r}")
+            elif isinstance(value, int):
+                integers.append(value)
+            else:
+                strings.append(value)
+        if integers and is_open and open_node is not None:
+            self.problem(open_node, "'open' only applies to an enum of strings")
+        if integers:
+            return model.Enum(tuple(integers), False)
+        return model.Enum(tuple(strings), is_open)
 
     def union(self, name: str, node: yaml.Node, built: dict[str, model.Definition]) -> model.Union_ | None:
         m = self.mapping(node, UNION_KEYS, f"union {name!r}")

@@ -46,6 +46,14 @@ def bad_values(t: model.Type, spec: model.Spec) -> Iterator[tuple[str, Any]]:
         case model.Literal(value=value):
             yield "bad literal", value + 1
             yield "wrong type", str(value)
+        case model.Enum(values=values) if t.integers:
+            yield "outside the enum", max(values) + 1
+            yield "wrong type", str(values[0])
+            if 1 in values:
+                yield "true for 1", True  # pydantic's Literal[1] takes it (True == 1 in Python)
+            else:
+                yield "bool for int", True
+            # 1.0 for 1 is left out: JavaScript reads both as 1 (README, "literal: 5")
         case model.Enum(values=values, open=is_open):
             if not is_open:
                 yield "outside the enum", "-".join(values) + "-other"

@@ -52,7 +52,7 @@ def constructs(spec: model.Spec) -> set[str]:
         elif isinstance(t, model.Literal):
             seen.add("literal:" + type(t.value).__name__)
         elif isinstance(t, model.Enum):
-            seen.add("open enum" if t.open else "enum")
+            seen.add("open enum" if t.open else "integer enum" if t.integers else "enum")
         elif isinstance(t, model.Array):
             seen.add("array")
             walk(t.item)
@@ -236,7 +236,8 @@ def _accepts(t: model.Type | model.Definition, spec: model.Spec) -> Callable[[An
         return lambda x: type(x) is type(value) and x == value
     if isinstance(t, model.Enum):
         allowed, open_ = set(t.values), t.open
-        return lambda x: type(x) is str and (open_ or x in allowed)
+        kind = type(t.values[0])
+        return lambda x: type(x) is kind and (open_ or x in allowed)
     if isinstance(t, model.Array):
         return lambda x: type(x) is list
     if isinstance(t, model.Nullable):
@@ -328,9 +329,14 @@ def objects_in(value: Any, t: model.Type | model.Definition, spec: model.Spec) -
 
 
 def field_summary(f: model.Field) -> dict[str, Any]:
-    """What a field loaded as, in JSON terms: its description, and its literal value or enum values."""
-    out: dict[str, Any] = {"description": f.description}
+    """What a field loaded as, in JSON terms: its description, deprecation (None, "" or the message),
+    its items' or values' description, and its literal value or enum values."""
+    out: dict[str, Any] = {"description": f.description, "deprecated": f.deprecated}
     t = f.type.inner if isinstance(f.type, model.Nullable) else f.type
+    if isinstance(t, model.Array):
+        out["item_description"] = t.item_description
+    elif isinstance(t, model.Map):
+        out["value_description"] = t.value_description
     if isinstance(t, model.Literal):
         out["literal"] = t.value
     elif isinstance(t, model.Enum):

@@ -96,7 +96,7 @@ class Target:
         if isinstance(t, model.Literal):
             return type(value) is type(t.value) and value == t.value
         if isinstance(t, model.Enum):
-            return type(value) is str and (t.open or value in t.values)
+            return type(value) is type(t.values[0]) and (t.open or value in t.values)  # strings or integers
         if isinstance(t, model.Array):
             return type(value) is list and all(self.conforms(v, t.item) for v in value)
         if isinstance(t, model.Map):

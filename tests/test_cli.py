@@ -188,7 +188,10 @@ BROKEN = {
               x: {type: string, literal: y}
               e: {enum: [one, 2]}
         """,
-        ["7:25: field 'x' has both 'type' and 'literal'; use one", "8:23: enum values must be strings (quote them)"],
+        [
+            "7:25: field 'x' has both 'type' and 'literal'; use one",
+            "8:23: enum mixes strings and integers (the first value, line 8, is a string); quote the integers to make them all strings",
+        ],
     ),
     "two types, one class name": (
         """

@@ -80,6 +80,14 @@ RULES = [
         True,  # NEW no longer says what `b` holds; OLD still checks it
     ),
     ("{type: string, description: Old.}", "{type: string, description: New.}", "description-changed", False),
+    ("{type: string}", "{type: string, deprecated: Use b.}", "deprecation-changed", False),
+    ("{type: string, deprecated: true}", "{type: string}", "deprecation-changed", False),
+    ("{enum: [1, 2]}", "{enum: [1, 2, 3]}", "enum-value-added", True),
+    ("{enum: [1, 2]}", "{enum: [1]}", "enum-value-removed", False),
+    ("{enum: [a, b]}", "{enum: [1, 2]}", "retyped", True),
+    ("{enum: [1, 2]}", "{type: integer}", "retyped", True),  # 0 is outside OLD
+    ("{type: integer}", "{enum: [1, 2]}", "retyped", False),
+    ("{enum: [1, 2]}", "{type: string}", "retyped", True),
     ("{type: other}", "{fields: {x: {type: string}, y: {type: integer}}}", "field-added", False),
     ("{type: pay}", "{type: card}", "retyped", False),
     ("{type: card}", "{type: pay}", "literal-changed", True),  # NEW may send the other member

@@ -250,7 +250,8 @@ UNSUPPORTED: dict[str, tuple[Any, str]] = {
         {"type": "object", "properties": {"a": {"type": "string"}}, "additionalProperties": {"type": "integer"}},
         "/additionalProperties",
     ),
-    "numeric_enum": ({"type": "integer", "enum": [1, 2]}, "/enum"),
+    "float_enum": ({"type": "number", "enum": [0.5, 1.5]}, "/enum"),
+    "mixed_enum": ({"enum": ["a", 1]}, "/enum"),
     "untagged": ({"oneOf": [{"type": "string"}, {"type": "integer"}]}, "/oneOf"),
     "several_types": ({"type": ["string", "integer"]}, "/type"),
     "bounded": ({"type": "string", "maxLength": 3}, "/maxLength"),
@@ -401,6 +402,7 @@ def test_each_json_schema_shape_becomes_its_spec_construct() -> None:
     assert fields["status"].type == model.Nullable(model.Enum(("pending", "paid")))  # a named enum, null in it
     assert fields["channel"].type == model.Enum(("web", "app"), open=True)  # anyOf [enum, string]
     assert fields["stock"].type == model.Map(model.Integer())  # additionalProperties
+    assert fields["priority"].type == model.Enum((1, 2, 3))  # an integer enum
     assert fields["contentType"].name == "content_type"  # a key that is not snake_case keeps its JSON spelling
     assert fields["payment"].type == model.Ref(model.Name("payment"))
     assert fields["category"].type == model.Ref(model.Name("category"))  # `allOf: [$ref]` beside a description

@@ -32,7 +32,8 @@ LINKED = (".venv", "node_modules")
 # Set in the copy's environment: there, the test that runs `make test` skips itself (no recursion).
 IN_COPY = "WEBHOOKGEN_IN_SPEC_COPY"
 
-# Plausible events of shapes the shipped spec does not use. Their tags are made up on purpose, so no
+# Plausible events of shapes the shipped spec does not use (the last: a deprecated event with integer
+# enums, descriptions of array items and map values, and a deprecated field). Their tags are made up on purpose, so no
 # release of the official SDK knows them (the SDK comparison lists them instead of comparing).
 NEW_TYPES = textwrap.dedent(
     """
@@ -104,6 +105,27 @@ NEW_TYPES = textwrap.dedent(
         type: {literal: sample.usage.reported, description: The type of the event. Always `sample.usage.reported`.}
         object: {literal: event, optional: true, description: The object of the event. Always `event`.}
 
+    sample_batch_retried_webhook_event:
+      description: Sent when a batch is retried.
+      deprecated: "Listen for `sample.job.progressed` instead."
+      fields:
+        id: {type: string, description: The unique ID of the event.}
+        created_at: {type: integer, description: The Unix timestamp (in seconds) of the retry.}
+        data:
+          description: Event data payload.
+          fields:
+            id: {type: string, description: The unique ID of the batch.}
+            attempt: {enum: [1, 2, 3], description: Which attempt this is.}
+            codes:
+              description: The status codes of the failed requests.
+              items: {enum: [429, 500, 503], description: One request's status code.}
+            reasons:
+              optional: true
+              values: {type: string, description: Why the request failed.}
+            legacy_id: {type: string, optional: true, deprecated: true}
+        type: {literal: sample.batch.retried, description: The type of the event. Always `sample.batch.retried`.}
+        object: {literal: event, optional: true, description: The object of the event. Always `event`.}
+
     sample_thread_archived_webhook_event:
       description: Sent when a thread is archived. Its data has no `id`.
       fields:
@@ -121,7 +143,14 @@ NEW_TYPES = textwrap.dedent(
         type: {literal: sample.ping, description: The type of the event. Always `sample.ping`.}
     """
 )
-NEW_TAGS = ("sample.file.indexed", "sample.job.progressed", "sample.usage.reported", "sample.thread.archived", "sample.ping")
+NEW_TAGS = (
+    "sample.file.indexed",
+    "sample.job.progressed",
+    "sample.usage.reported",
+    "sample.batch.retried",
+    "sample.thread.archived",
+    "sample.ping",
+)
 
 
 def add_events(text: str, new_types: str = NEW_TYPES) -> str:

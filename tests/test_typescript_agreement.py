@@ -113,6 +113,8 @@ def bad_values(t: model.Type | model.Definition, loaded: model.Spec) -> list[Any
             bad = [value + "x", 1, "é" + value, False]
         case model.Literal(value=value):
             bad = [value + 1, str(value), True, value + 0.5]
+        case model.Enum(values=values) if t.integers:
+            bad = [max(values) + 1, str(values[0]), True, values[0] + 0.5]
         case model.Enum(values=values):
             bad = ["not-a-member", 1, values[0].upper() + "\u2028", ["x" * 50]]
         case model.Array(item=item):

@@ -934,8 +934,11 @@ class Importer:
         return None
 
     def enum(self, values: list[Any], where: str) -> Fragment | None:
-        if not all(isinstance(v, str) and text_ok(v) for v in values):
-            self.problem(where, "an enum of values other than strings cannot be expressed yet (numeric enums)")
+        integers = all(type(v) is int and -(10**18) < v < 10**18 for v in values)
+        if not integers and not all(isinstance(v, str) and text_ok(v) for v in values):
+            self.problem(
+                where, "an enum of values other than strings or integers (of at most 18 digits) cannot be expressed"
+            )
             return None
         return Fragment(where, {"enum": list(dict.fromkeys(values))})
 

@@ -121,7 +121,7 @@ def children(
 
 def field_bullet(f: model.Field) -> Bullet:
     label = f"{f.key}: {'optional ' if f.optional else ''}{summary(f.type)}"
-    return Bullet(label, f.description, children(f.type, f.description, CLI, f.is_discriminator))
+    return Bullet(label, model.field_text(f, note_first=True), children(f.type, f.description, CLI, f.is_discriminator))
 
 
 CLI = Flavour(
@@ -134,7 +134,8 @@ CLI = Flavour(
 
 
 def object_bullet(obj: model.Object) -> Bullet:
-    return Bullet(f"{obj.name.snake}: {summary(obj)}", obj.description, children(obj, obj.description, CLI))
+    shown = model.documented(obj.description, obj.deprecated, note_first=True)
+    return Bullet(f"{obj.name.snake}: {summary(obj)}", shown, children(obj, obj.description, CLI))
 
 
 def definition_bullet(d: model.Definition) -> Bullet:

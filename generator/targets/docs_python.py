@@ -95,7 +95,7 @@ def field_annotation(f: model.Field, scope: Scope) -> str:
 def field_bullet(f: model.Field, scope: Scope) -> Bullet:
     return Bullet(
         f"{python.attr(f.ident)}: {field_annotation(f, scope)}",
-        f.description,
+        model.field_text(f, note_first=True),
         children(f.type, f.description, scope.flavour),
     )
 
@@ -104,7 +104,7 @@ def class_bullet(obj: model.Object, taken: frozenset[str]) -> Bullet:
     """A top-level object: `class X: …`, its description, its fields (nested classes named relative to X)."""
     return Bullet(
         f"class {python.class_name(obj.name)}: …",
-        obj.description,
+        model.documented(obj.description, obj.deprecated, note_first=True),
         children(obj, obj.description, Scope(obj, taken).flavour),
     )
 

@@ -52,13 +52,13 @@ def schema(t: model.Type) -> dict[str, Any]:
         case model.Literal(value=value):
             return {"type": "integer", "const": value}
         case model.Enum(values=values, open=is_open):
-            closed = {"type": "string", "enum": list(values)}
+            closed = {"type": "integer" if t.integers else "string", "enum": list(values)}
             # An open enum lists its known values first, so readers (and code generators) still see them.
             return {"anyOf": [closed, {"type": "string"}]} if is_open else closed
-        case model.Array(item=item):
-            return {"type": "array", "items": schema(item)}
-        case model.Map(value=value):
-            return {"type": "object", "additionalProperties": schema(value)}
+        case model.Array(item=item, item_description=about):
+            return {"type": "array", "items": element(item, about)}
+        case model.Map(value=value, value_description=about):
+            return {"type": "object", "additionalProperties": element(value, about)}
         case model.Nullable(inner=inner):
             return {"anyOf": [schema(inner), {"type": "null"}]}
         case model.Ref(name=name) | model.Object(name=name):
@@ -67,15 +67,27 @@ def schema(t: model.Type) -> dict[str, Any]:
             assert_never(t)
 
 
-def described(s: dict[str, Any], description: str | None) -> dict[str, Any]:
-    return s if description is None else {**s, "description": description}
+def element(t: model.Type, description: str | None) -> dict[str, Any]:
+    """An array's item or a map's value, with its description; a nested object's is on its own
+    definition already (the object takes the description `items:` or `values:` gives)."""
+    return schema(t) if isinstance(t, model.Object) else described(schema(t), description)
+
+
+def described(s: dict[str, Any], description: str | None, deprecated: str | None = None) -> dict[str, Any]:
+    """A field's schema with its description (the deprecation note after it) and `deprecated: true`."""
+    text = model.documented(description, deprecated)
+    out = s if text is None else {**s, "description": text}
+    return out if deprecated is None else {**out, "deprecated": True}
 
 
 def object_schema(obj: model.Object) -> dict[str, Any]:
     out: dict[str, Any] = {"type": "object", "title": def_name(obj.name)}
-    if obj.description is not None:
-        out["description"] = obj.description
-    out["properties"] = {f.key: described(schema(f.type), f.description) for f in obj.fields}
+    text = model.documented(obj.description, obj.deprecated)
+    if text is not None:
+        out["description"] = text
+    if obj.deprecated is not None:
+        out["deprecated"] = True
+    out["properties"] = {f.key: described(schema(f.type), f.description, f.deprecated) for f in obj.fields}
     out["required"] = [f.key for f in obj.fields if not f.optional]
     out["additionalProperties"] = True  # unknown keys are kept, never an error
     return out

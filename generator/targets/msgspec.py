@@ -23,7 +23,6 @@ from .python_writer import (
     Declare,
     Def,
     Display,
-    Docstring,
     Expr,
     Placed,
     PyWriter,
@@ -157,7 +156,7 @@ def declaration(f: model.Field) -> Statement:
 
 
 def field_view(f: model.Field, w: PyWriter) -> MsgField:
-    return MsgField(w(declaration(f)), py_docstring(f.description) if f.description is not None else None)
+    return MsgField(w(declaration(f)), python.documentation(f))
 
 
 def struct_view(obj: model.Object, tags: dict[str, tuple[str, str]], w: PyWriter) -> MsgStruct:
@@ -176,7 +175,7 @@ def struct_view(obj: model.Object, tags: dict[str, tuple[str, str]], w: PyWriter
     return MsgStruct(
         cls=cls,
         header=w(CallLine(f"class {cls}(", ("_Base", *options), "):")),
-        docstring=w(Docstring(obj.description)) if obj.description is not None else None,
+        docstring=python.class_docstring(obj, w),
         fields=tuple(field_view(f, w) for f in obj.fields if tagged is None or f.key != tagged[0]),
         bool_checks=checks,
         tag_attr=tag_attr,

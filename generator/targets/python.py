@@ -252,9 +252,10 @@ def decode_expr(t: model.Type, x: str) -> Expr:
             return IfElse(x, f"type({x}) is str", Call("_fail", ('"a string"', x)))
         case model.Enum(values=values):
             expected = "one of " + ", ".join(base.json_text(v) for v in values)
+            kind = "int" if t.integers else "str"  # `type(x) is int`: neither True nor 1.0 is 1 here
             return IfElse(
                 x,
-                Test((f"type({x}) is str", Test((x, Display("{}", tuple(map(lit, values)))), "in"))),
+                Test((f"type({x}) is {kind}", Test((x, Display("{}", tuple(map(lit, values)))), "in"))),
                 Call("_fail", (lit(expected), x)),
             )
         case model.Array(item=item):
@@ -545,7 +546,7 @@ def field_view(f: model.Field, w: PyWriter) -> PyField:
         attr=spelled,
         attribute=w(Declare(spelled, ann)),
         parameter=w(Declare(spelled, ann, default + ",")),
-        docstring=py_docstring(f.description) if f.description is not None else None,
+        docstring=documentation(f),
         init=w(CallLine("_object_setattr(", ("self", lit(spelled), spelled), ")")),
         present=w(If(present)) if f.optional else None,
         write=w(Assign(f"out[{lit(f.key)}]", value)) if f.optional else None,
@@ -556,6 +557,19 @@ def field_view(f: model.Field, w: PyWriter) -> PyField:
     )
 
 
+def documentation(f: model.Field) -> str | None:
+    """A field's docstring: its description, its items' or values' (`Each item: ...`), then the
+    deprecation note (`Deprecated: ...`) if any."""
+    text = model.field_text(f)
+    return py_docstring(text) if text is not None else None
+
+
+def class_docstring(obj: model.Object, w: PyWriter) -> Placed | None:
+    """A class's docstring: its description, then the deprecation note if any."""
+    text = model.documented(obj.description, obj.deprecated)
+    return w(Docstring(text)) if text is not None else None
+
+
 def object_view(obj: model.Object, w: PyWriter, aliases: tuple[tuple[str, str], ...] = ()) -> PyObject:
     cls = class_name(obj.name)
     tracks_nulls = any(f.optional and isinstance(f.type, model.Nullable) for f in obj.fields)
@@ -564,7 +578,7 @@ def object_view(obj: model.Object, w: PyWriter, aliases: tuple[tuple[str, str], 
     )
     return PyObject(
         cls=cls,
-        docstring=w(Docstring(obj.description)) if obj.description is not None else None,
+        docstring=class_docstring(obj, w),
         slots=w(Assign("__slots__", Display("()", tuple(slots)))),
         fields=tuple(field_view(f, w) for f in obj.fields),
         required=sum(1 for f in obj.fields if not f.optional),

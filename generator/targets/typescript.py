@@ -108,13 +108,17 @@ def step(key: str) -> str:
     return "." + key if key.isidentifier() else "[" + json.dumps(key) + "]"
 
 
-def tsdoc(text: str | None, indent: int = 0) -> str | None:
-    """A `/** ... */` block for any description: `*/` inside it cannot end the comment early."""
-    if text is None:
+def tsdoc(text: str | None, indent: int = 0, deprecated: str | None = None) -> str | None:
+    """A `/** ... */` block for any description: `*/` inside it cannot end the comment early. A
+    deprecated field or type ends with TSDoc's `@deprecated` tag and its message, which editors show."""
+    if text is None and deprecated is None:
         return None
     pad = " " * indent
-    body = text.replace("*/", "*\\/")
-    lines = [f"{pad}/**"] + [f"{pad} * {line}".rstrip() for line in body.split("\n")] + [f"{pad} */"]
+    body = [] if text is None else text.split("\n")
+    if deprecated is not None:
+        body += ([""] if body else []) + f"@deprecated {deprecated}".rstrip().split("\n")
+    escaped = [line.replace("*/", "*\\/") for line in body]
+    lines = [f"{pad}/**"] + [f"{pad} * {line}".rstrip() for line in escaped] + [f"{pad} */"]
     return "\n".join(lines)
 
 
@@ -137,7 +141,7 @@ def ts_type(t: model.Type) -> str:
             return str(value)
         case model.Enum(values=values, open=is_open):
             # `string & {}` keeps the listed values in editors' completions while admitting any string.
-            return " | ".join([string(v) for v in values] + (["(string & {})"] if is_open else []))
+            return " | ".join([value_text(v) for v in values] + (["(string & {})"] if is_open else []))
         case model.Array(item=item):
             return f"ReadonlyArray<{ts_type(item)}>"
         case model.Map(value=value):
@@ -148,6 +152,11 @@ def ts_type(t: model.Type) -> str:
             return type_name(name)
         case _:
             assert_never(t)
+
+
+def value_text(value: str | int) -> str:
+    """An enum value as a TypeScript literal: `"a"`, `2`."""
+    return string(value) if isinstance(value, str) else str(value)
 
 
 def literal_text(value: str | int | bool) -> str:
@@ -173,7 +182,7 @@ def checks(t: model.Type, x: str, depth: int) -> list[str]:
             return [f"if ({x} !== {ts_type(t)}) fail({string(literal_text(value))}, {x});"]
         case model.Enum(values=values):
             expected = "one of " + ", ".join(literal_text(v) for v in values)
-            condition = " && ".join(f"{x} !== {string(v)}" for v in values)
+            condition = " && ".join(f"{x} !== {value_text(v)}" for v in values)
             return [f"if ({condition}) fail({string(expected)}, {x});"]
         case model.Array(item=item):
             i, y = f"i{depth + 1}", f"x{depth + 1}"
@@ -374,7 +383,7 @@ def read(key: str, v: str = "v") -> str:
 def field_view(f: model.Field) -> TsField:
     return TsField(
         declaration=f"readonly {property_name(f.key)}{'?' if f.optional else ''}: {ts_type(f.type)};",
-        doc=tsdoc(f.description, 2),
+        doc=tsdoc(model.documented(f.description, None, more=model.element_notes(f.type)), 2, f.deprecated),
         step=string(step(f.key)),
         read=read(f.key),
         optional=f.optional,
@@ -383,7 +392,9 @@ def field_view(f: model.Field) -> TsField:
 
 
 def object_view(obj: model.Object) -> TsObject:
-    return TsObject(type_name(obj.name), tsdoc(obj.description), tuple(field_view(f) for f in obj.fields))
+    return TsObject(
+        type_name(obj.name), tsdoc(obj.description, 0, obj.deprecated), tuple(field_view(f) for f in obj.fields)
+    )
 
 
 def union_view(union: model.Union_) -> TsUnion:

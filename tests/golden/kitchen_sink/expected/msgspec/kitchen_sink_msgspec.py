@@ -66,6 +66,7 @@ class StockLevel(_Base, frozen=True, kw_only=True, gc=False):
     count: int
     """Units on hand."""
 
+    aisle: Literal[10, 20, 1] | msgspec.UnsetType = msgspec.UNSET
     restock_at: int | None
     """When more arrive."""
 
@@ -92,6 +93,9 @@ class OrderPlacedEvent(
     version: Literal[2]
     """The payload version."""
 
+    priority: Literal[1, 2, 3]
+    """How urgent: 1 is the most."""
+
     live: bool
     """Always true."""
 
@@ -103,6 +107,9 @@ class OrderPlacedEvent(
 
     note: str | msgspec.UnsetType = msgspec.UNSET
     """A note from the buyer."""
+
+    gift_note: str | msgspec.UnsetType = msgspec.UNSET
+    """Deprecated: Read `note` instead; this one ends */ in 2027."""
 
     coupon: str | None
     """The coupon code, or null."""
@@ -120,14 +127,20 @@ class OrderPlacedEvent(
     """The order lines."""
 
     matrix: tuple[tuple[int, ...], ...]
-    """A grid of numbers."""
+    """A grid of numbers.
+
+Each item: A row of cells.
+
+Each item of each item: A cell."""
 
     attributes: dict[str, str]
     """Arbitrary string attributes, for example:
 
 ```json
 {"gift_wrap": "gold", "message": "A long line that a reader scrolls sideways rather than one that breaks the page's layout"}
-```"""
+```
+
+Each value: One attribute's value, at most 200 characters; <b>plain</b> text."""
 
     warehouses: dict[str, StockLevel]
     """Stock per warehouse."""
@@ -148,22 +161,39 @@ class OrderPlacedEvent(
             raise ValueError("expected true at live")
 
 
+class OrderCancelledEventDataRefund(_Base, frozen=True, kw_only=True, gc=False):
+    """One refund, in the order it was made."""
+
+    amount: float
+
+
 class OrderCancelledEventData(_Base, frozen=True, kw_only=True, gc=False):
     """Event data payload."""
 
     refunded: bool
     """Whether money went back."""
 
+    refunds: tuple[OrderCancelledEventDataRefund, ...] | msgspec.UnsetType = (
+        msgspec.UNSET
+    )
+    """The refunds made.
+
+Each item: One refund, in the order it was made."""
+
 
 class OrderCancelledEvent(
     _Base, frozen=True, kw_only=True, gc=False, tag_field="type", tag="order.cancelled"
 ):
-    """Sent when an order is cancelled."""
+    """Sent when an order is cancelled.
+
+    Deprecated: Listen for `order.placed` with `status` instead."""
 
     id: str
     """The order ID."""
 
     reason: str | None
+    """Deprecated."""
+
     data: OrderCancelledEventData
     """Event data payload."""
 
@@ -190,7 +220,9 @@ class CardPayment(
 class CashPayment(
     _Base, frozen=True, kw_only=True, gc=False, tag_field="kind", tag="cash"
 ):
-    """Paid in cash."""
+    """Paid in cash.
+
+    Deprecated."""
 
     change_given: float | msgspec.UnsetType = msgspec.UNSET
 

@@ -50,6 +50,8 @@ class CardPayment(BaseModel):
 class CashPayment(BaseModel):
     """
     Paid in cash.
+
+    Deprecated.
     """
 
     model_config = ConfigDict(
@@ -87,6 +89,8 @@ class OddKeys(BaseModel):
 class OrderCancelledEvent(BaseModel):
     """
     Sent when an order is cancelled.
+
+    Deprecated: Listen for `order.placed` with `status` instead.
     """
 
     model_config = ConfigDict(
@@ -100,7 +104,10 @@ class OrderCancelledEvent(BaseModel):
     """
     Always `order.cancelled`.
     """
-    reason: StrictStr | None
+    reason: Annotated[StrictStr | None, Field(deprecated=True)]
+    """
+    Deprecated.
+    """
     data: OrderCancelledEventData
     """
     Event data payload.
@@ -119,6 +126,21 @@ class OrderCancelledEventData(BaseModel):
     """
     Whether money went back.
     """
+    refunds: list[OrderCancelledEventDataRefund] | None = None
+    """
+    The refunds made.
+    """
+
+
+class OrderCancelledEventDataRefund(BaseModel):
+    """
+    One refund, in the order it was made.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    amount: StrictFloat
 
 
 class OrderPlacedEvent(BaseModel):
@@ -154,6 +176,10 @@ class OrderPlacedEvent(BaseModel):
     """
     The payload version.
     """
+    priority: Literal[1, 2, 3]
+    """
+    How urgent: 1 is the most.
+    """
     live: Literal[True]
     """
     Always true.
@@ -169,6 +195,10 @@ class OrderPlacedEvent(BaseModel):
     note: StrictStr | None = None
     """
     A note from the buyer.
+    """
+    gift_note: Annotated[StrictStr | None, Field(deprecated=True)] = None
+    """
+    Deprecated: Read `note` instead; this one ends */ in 2027.
     """
     coupon: StrictStr | None
     """
@@ -265,6 +295,7 @@ class StockLevel(BaseModel):
     """
     Units on hand.
     """
+    aisle: Literal[10, 20, 1] | None = None
     restock_at: StrictInt | None
     """
     When more arrive.

@@ -310,6 +310,7 @@ export interface StockLevel {
    * Units on hand.
    */
   readonly count: number;
+  readonly aisle?: 10 | 20 | 1;
   /**
    * When more arrive.
    */
@@ -331,6 +332,11 @@ function checkStockLevel(v: unknown): StockLevel {
     x0 = v["count"];
     if (x0 === undefined) missing();
     if (!Number.isSafeInteger(x0)) fail("an integer", x0);
+    s = ".aisle";
+    x0 = v["aisle"];
+    if (x0 !== undefined) {
+      if (x0 !== 10 && x0 !== 20 && x0 !== 1) fail("one of 10, 20, 1", x0);
+    }
     s = ".restock_at";
     x0 = v["restock_at"];
     if (x0 === undefined) missing();
@@ -373,6 +379,10 @@ export interface OrderPlacedEvent {
    */
   readonly version: 2;
   /**
+   * How urgent: 1 is the most.
+   */
+  readonly priority: 1 | 2 | 3;
+  /**
    * Always true.
    */
   readonly live: true;
@@ -388,6 +398,10 @@ export interface OrderPlacedEvent {
    * A note from the buyer.
    */
   readonly note?: string;
+  /**
+   * @deprecated Read `note` instead; this one ends *\/ in 2027.
+   */
+  readonly gift_note?: string;
   /**
    * The coupon code, or null.
    */
@@ -410,6 +424,10 @@ export interface OrderPlacedEvent {
   readonly lines: ReadonlyArray<OrderPlacedEventLine>;
   /**
    * A grid of numbers.
+   *
+   * Each item: A row of cells.
+   *
+   * Each item of each item: A cell.
    */
   readonly matrix: ReadonlyArray<ReadonlyArray<number>>;
   /**
@@ -418,6 +436,8 @@ export interface OrderPlacedEvent {
    * ```json
    * {"gift_wrap": "gold", "message": "A long line that a reader scrolls sideways rather than one that breaks the page's layout"}
    * ```
+   *
+   * Each value: One attribute's value, at most 200 characters; <b>plain</b> text.
    */
   readonly attributes: { readonly [key: string]: string };
   /**
@@ -469,6 +489,10 @@ function checkOrderPlacedEvent(v: unknown): OrderPlacedEvent {
     x0 = v["version"];
     if (x0 === undefined) missing();
     if (x0 !== 2) fail("2", x0);
+    s = ".priority";
+    x0 = v["priority"];
+    if (x0 === undefined) missing();
+    if (x0 !== 1 && x0 !== 2 && x0 !== 3) fail("one of 1, 2, 3", x0);
     s = ".live";
     x0 = v["live"];
     if (x0 === undefined) missing();
@@ -483,6 +507,11 @@ function checkOrderPlacedEvent(v: unknown): OrderPlacedEvent {
     if (typeof x0 !== "string") fail("a string", x0);
     s = ".note";
     x0 = v["note"];
+    if (x0 !== undefined) {
+      if (typeof x0 !== "string") fail("a string", x0);
+    }
+    s = ".gift_note";
+    x0 = v["gift_note"];
     if (x0 !== undefined) {
       if (typeof x0 !== "string") fail("a string", x0);
     }
@@ -596,6 +625,34 @@ function checkOrderPlacedEvent(v: unknown): OrderPlacedEvent {
 }
 
 /**
+ * One refund, in the order it was made.
+ */
+export interface OrderCancelledEventDataRefund {
+  readonly amount: number;
+}
+
+/** Validate an already-parsed JSON value as OrderCancelledEventDataRefund; throws WebhookDecodeError with the path of the first problem. */
+export function decodeOrderCancelledEventDataRefund(value: unknown): OrderCancelledEventDataRefund {
+  if (!isPlainObject(value)) throw new WebhookDecodeError(`expected an object, got ${describe(value)}`);
+  return run(checkOrderCancelledEventDataRefund, value);
+}
+
+function checkOrderCancelledEventDataRefund(v: unknown): OrderCancelledEventDataRefund {
+  if (!isObject(v)) fail("an object", v);
+  let s = "";
+  let x0: unknown;
+  try {
+    s = ".amount";
+    x0 = v["amount"];
+    if (x0 === undefined) missing();
+    if (!Number.isFinite(x0)) fail("a finite number", x0);
+  } catch (e) {
+    throw at(e, s);
+  }
+  return v as unknown as OrderCancelledEventDataRefund;
+}
+
+/**
  * Event data payload.
  */
 export interface OrderCancelledEventData {
@@ -603,6 +660,12 @@ export interface OrderCancelledEventData {
    * Whether money went back.
    */
   readonly refunded: boolean;
+  /**
+   * The refunds made.
+   *
+   * Each item: One refund, in the order it was made.
+   */
+  readonly refunds?: ReadonlyArray<OrderCancelledEventDataRefund>;
 }
 
 /** Validate an already-parsed JSON value as OrderCancelledEventData; throws WebhookDecodeError with the path of the first problem. */
@@ -620,6 +683,22 @@ function checkOrderCancelledEventData(v: unknown): OrderCancelledEventData {
     x0 = v["refunded"];
     if (x0 === undefined) missing();
     if (typeof x0 !== "boolean") fail("a boolean", x0);
+    s = ".refunds";
+    x0 = v["refunds"];
+    if (x0 !== undefined) {
+      if (!Array.isArray(x0)) fail("an array", x0);
+      {
+        let i1 = 0;
+        try {
+          for (; i1 < x0.length; i1++) {
+            const x1: unknown = x0[i1];
+            checkOrderCancelledEventDataRefund(x1);
+          }
+        } catch (e) {
+          throw at(e, "[" + i1 + "]");
+        }
+      }
+    }
   } catch (e) {
     throw at(e, s);
   }
@@ -628,6 +707,8 @@ function checkOrderCancelledEventData(v: unknown): OrderCancelledEventData {
 
 /**
  * Sent when an order is cancelled.
+ *
+ * @deprecated Listen for `order.placed` with `status` instead.
  */
 export interface OrderCancelledEvent {
   /**
@@ -638,6 +719,9 @@ export interface OrderCancelledEvent {
    * Always `order.cancelled`.
    */
   readonly type: "order.cancelled";
+  /**
+   * @deprecated
+   */
   readonly reason: string | null;
   /**
    * Event data payload.
@@ -718,6 +802,8 @@ function checkCardPayment(v: unknown): CardPayment {
 
 /**
  * Paid in cash.
+ *
+ * @deprecated
  */
 export interface CashPayment {
   readonly kind: "cash";
