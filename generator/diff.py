@@ -177,6 +177,8 @@ class Side:
                 return (type(v) is float and math.isfinite(v)) or type(v) is int
             case model.Boolean():
                 return v is True or v is False
+            case model.Json():
+                return is_json(v)
             case model.Literal(value=bool() as value):
                 return v is value
             case model.Literal(value=str() as value):
@@ -230,6 +232,22 @@ class Side:
 # -- small values of a type ----------------------------------------------------------------------
 
 
+def is_json(v: Any) -> bool:
+    """Whether `v` (as json.loads gives it) is JSON the generated decoders take: no NaN or infinity."""
+    todo = [v]
+    while todo:
+        x = todo.pop()
+        if type(x) is float and not math.isfinite(x):
+            return False
+        if type(x) is list:
+            todo.extend(x)
+        elif type(x) is dict:
+            if any(type(k) is not str for k in x):
+                return False
+            todo.extend(x.values())
+    return True
+
+
 class _NoValue(Exception):
     """The type has no finite value (a required field that refers back to its own type)."""
 
@@ -261,6 +279,7 @@ def strings_of(t: Node) -> set[str]:
             | model.Integer()
             | model.Float()
             | model.Boolean()
+            | model.Json()
             | model.Array()
             | model.Map()
             | model.Ref()
@@ -285,6 +304,8 @@ def scalar_candidates(t: Node, other: Node | None) -> list[Any]:
             return [0, 0.5, 1]
         case model.Boolean():
             return [False, True]
+        case model.Json():
+            return list(OUTSIDE)
         case model.Literal(value=value):
             return [value]
         case model.Enum(values=values, open=is_open):
@@ -299,7 +320,15 @@ def scalar_candidates(t: Node, other: Node | None) -> list[Any]:
 
 def is_scalar(t: Node) -> bool:
     match t:
-        case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Literal() | model.Enum():
+        case (
+            model.String()
+            | model.Integer()
+            | model.Float()
+            | model.Boolean()
+            | model.Json()
+            | model.Literal()
+            | model.Enum()
+        ):
             return True
         case model.Array() | model.Map() | model.Nullable() | model.Ref() | model.Object() | model.Union_():
             return False
@@ -321,6 +350,8 @@ def describe(t: Node) -> str:
             return "float"
         case model.Boolean():
             return "boolean"
+        case model.Json():
+            return "json"
         case model.Literal(value=value):
             return "literal " + json.dumps(value)
         case model.Enum(values=values, open=is_open):
@@ -375,7 +406,15 @@ class Differ:
         if isinstance(o, model.Nullable):
             o = self.old.resolve(o.inner)
         match n:
-            case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Literal() | model.Enum():
+            case (
+                model.String()
+                | model.Integer()
+                | model.Float()
+                | model.Boolean()
+                | model.Json()
+                | model.Literal()
+                | model.Enum()
+            ):
                 values = scalar_candidates(n, o)
                 return next((v for v in values if o is None or self.old.accepts(o, v)), values[0])
             case model.Array():
@@ -675,7 +714,7 @@ class Differ:
                     self.retyped(n, o, steps)
                 elif not same_literal(n.value, o.value):
                     self.add("literal-changed", steps, True, json.dumps(o.value), json.dumps(n.value), leaf=n.value)
-            case model.String() | model.Integer() | model.Float() | model.Boolean():
+            case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Json():
                 if type(o) is not type(n):
                     self.retyped(n, o, steps)
             case model.Nullable() | model.Ref():  # pragma: no cover - compare() unwraps and resolves them
@@ -724,8 +763,18 @@ class Differ:
     def escape(self, n: Node, o: Node) -> Any:
         """A value NEW's `n` accepts and OLD's `o` rejects (both resolved, not nullable, of other
         kinds), or ABSENT."""
+        if isinstance(o, model.Json):
+            return ABSENT  # OLD takes any JSON value, and NEW's decoders accept only JSON
         match n:
-            case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Literal() | model.Enum():
+            case (
+                model.String()
+                | model.Integer()
+                | model.Float()
+                | model.Boolean()
+                | model.Json()
+                | model.Literal()
+                | model.Enum()
+            ):
                 return next((v for v in scalar_candidates(n, o) if not self.old.accepts(o, v)), ABSENT)
             case model.Array():
                 return []  # OLD's is not an array

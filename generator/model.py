@@ -61,6 +61,11 @@ class Boolean:
 
 
 @dataclass(frozen=True)
+class Json:
+    """Any JSON value, not described further (`type: json`): kept exactly as it came."""
+
+
+@dataclass(frozen=True)
 class Literal:
     """Exactly one value: a string, an integer or a boolean."""
 
@@ -238,7 +243,7 @@ def field_text(f: Field, note_first: bool = False) -> str | None:
     return documented(f.description, f.deprecated, note_first, element_notes(f.type))
 
 
-Type = Union[String, Integer, Float, Boolean, Literal, Enum, Array, Map, Nullable, Ref, Object]
+Type = Union[String, Integer, Float, Boolean, Json, Literal, Enum, Array, Map, Nullable, Ref, Object]
 Definition = Union[Object, Union_]
 
 
@@ -249,7 +254,7 @@ def _collect_objects(t: Type, found: list[Object]) -> None:
             found.append(t)
         case Array(item=inner) | Map(value=inner) | Nullable(inner=inner):
             _collect_objects(inner, found)
-        case String() | Integer() | Float() | Boolean() | Literal() | Enum() | Ref():
+        case String() | Integer() | Float() | Boolean() | Json() | Literal() | Enum() | Ref():
             pass
         case _:
             assert_never(t)

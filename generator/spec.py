@@ -26,6 +26,8 @@ SCALARS: dict[str, model.Type] = {
     "integer": model.Integer(),
     "float": model.Float(),
     "boolean": model.Boolean(),
+    "json": model.Json(),
+    "object": model.Map(model.Json()),  # an object with no declared fields: any keys, any JSON values
 }
 TOP_KEYS = ("title", "page", "module", "entry", "site", "signature", "types")
 SITE_KEYS = ("name", "home")
@@ -230,7 +232,15 @@ def refs(t: model.Type) -> set[str]:
             return refs(inner)
         case model.Object(fields=fields):
             return set().union(*(refs(f.type) for f in fields)) if fields else set()
-        case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Literal() | model.Enum():
+        case (
+            model.String()
+            | model.Integer()
+            | model.Float()
+            | model.Boolean()
+            | model.Json()
+            | model.Literal()
+            | model.Enum()
+        ):
             return set()
         case _:
             assert_never(t)
@@ -566,6 +576,10 @@ class _Builder:
                     f"type name {name!r} must be snake_case (e.g. batch_cancelled_webhook_event), at most "
                     f"{MAX_NAME} characters",
                 )
+            if name in SCALARS:
+                self.problem(
+                    key_node, f"type name {name!r} is a built-in type ({', '.join(SCALARS)}); choose another name"
+                )
             is_union = isinstance(value_node, yaml.MappingNode) and any(k.value == "union" for k, _ in value_node.value)
             self.kinds[name] = "union" if is_union else "object"
             self.locs[name] = loc(key_node)
@@ -631,7 +645,9 @@ class _Builder:
         if fields_map is None:
             return ()
         if not fields_map:
-            self.problem(node, f"{owner!r} must have at least one field")
+            self.problem(
+                node, f"{owner!r} must have at least one field (an object with no declared fields is `type: object`)"
+            )
         out = []
         json_keys: dict[str, str] = {}
         for key, (key_node, value_node) in fields_map.items():
@@ -744,6 +760,8 @@ class _Builder:
             case _:
                 assert_never(shape)
         if t is not None and "nullable" in m and self.flag(m["nullable"][1], "nullable"):
+            if isinstance(t, model.Json):
+                self.problem(m["nullable"][0], "'nullable' does not apply to json: null is a JSON value already")
             t = model.Nullable(t)
         return t
 

@@ -63,6 +63,10 @@ def bad_values(t: model.Type, spec: model.Spec) -> Iterator[tuple[str, Any]]:
             yield "wrong type", "x"
         case model.Map():
             yield "wrong type", [1]
+        case model.Json():
+            # any JSON value is one; json.dumps writes these as NaN and Infinity, which no JSON holds
+            yield "not JSON", float("nan")
+            yield "not JSON", float("-inf")
         case model.Nullable(inner=inner):
             yield from bad_values(inner, spec)
         case model.Object():
@@ -105,8 +109,8 @@ def mutations(t: model.Type | model.Union_, value: Any, spec: model.Spec, path: 
         case model.Object():
             if isinstance(value, dict):
                 yield from field_mutations(t, value, spec, path)
-        case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Literal() | model.Enum():
-            pass  # a value without parts: bad_values replaces it whole
+        case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Json() | model.Literal() | model.Enum():
+            pass  # a value without parts (or, for any JSON value, none that can be wrong): bad_values replaces it whole
         case _:
             assert_never(t)
 
@@ -119,7 +123,7 @@ def field_mutations(t: model.Object, value: dict[str, Any], spec: model.Spec, pa
             continue
         if not f.optional:
             yield "missing key", where, {k: v for k, v in value.items() if k != f.key}, False
-        if not isinstance(f.type, model.Nullable):
+        if not isinstance(f.type, (model.Nullable, model.Json)):  # null is a JSON value
             yield "null where not nullable", where, {**value, f.key: None}, f.optional
         for kind, bad in bad_values(f.type, spec):
             yield kind, where, {**value, f.key: bad}, f.optional

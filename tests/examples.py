@@ -49,6 +49,8 @@ def constructs(spec: model.Spec) -> set[str]:
     def walk(t: model.Type | model.Definition) -> None:
         if scalar_name(t) is not None:
             seen.add(str(scalar_name(t)))
+        elif isinstance(t, model.Json):
+            seen.add("json")
         elif isinstance(t, model.Literal):
             seen.add("literal:" + type(t.value).__name__)
         elif isinstance(t, model.Enum):
@@ -57,7 +59,7 @@ def constructs(spec: model.Spec) -> set[str]:
             seen.add("array")
             walk(t.item)
         elif isinstance(t, model.Map):
-            seen.add("map")
+            seen.add("object type" if isinstance(t.value, model.Json) else "map")
             walk(t.value)
         elif isinstance(t, model.Nullable):
             seen.add("nullable")
@@ -82,11 +84,24 @@ def constructs(spec: model.Spec) -> set[str]:
 # -- one example value -------------------------------------------------------------------------
 
 
+# Values of a `type: json` field, by variant: every kind of JSON value, nested.
+JSON_EXAMPLES: list[Any] = [
+    {"previous": {"status": "pending", "tags": ["a", "b"], "count": 2, "ratio": 0.5, "gone": None, "ok": True}},
+    [1, "two", 3.5, False, None, [], {}],
+    "text",
+    None,
+    42,
+    {"deep": [[{"x": [{"y": [1]}]}]]},
+]
+
+
 def example(t: model.Type | model.Definition, spec: model.Spec, variant: int = 0) -> Any:
     """A valid JSON value of type `t`; `variant` varies the choices (absent optionals, nulls, lengths)."""
     scalar = scalar_name(t)
     if scalar is not None:
         return {"string": f"s{variant}", "integer": 1700000000 + variant, "float": 1.5 + variant, "boolean": variant % 2 == 0}[scalar]
+    if isinstance(t, model.Json):
+        return json.loads(json.dumps(JSON_EXAMPLES[variant % len(JSON_EXAMPLES)]))  # a copy
     if isinstance(t, model.Literal):
         return t.value
     if isinstance(t, model.Enum):
@@ -121,6 +136,19 @@ json_values = st.recursive(
     max_leaves=12,
 )
 
+# What a `type: json` field holds: numbers every target keeps exactly (JavaScript's are doubles).
+exact_json_values = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-(2**53) + 1, 2**53 - 1),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.text(max_size=12),
+    ),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+    max_leaves=12,
+)
+
 # Extra keys for an object: given the object's model, a strategy of {key: value} without its known keys.
 Extras = Callable[[model.Object], st.SearchStrategy[dict[str, Any]]]
 
@@ -142,6 +170,8 @@ def values(t: model.Type | model.Definition, spec: model.Spec, extras: Extras | 
         return st.integers() | st.floats(allow_nan=False, allow_infinity=False)
     if scalar == "boolean":
         return st.booleans()
+    if isinstance(t, model.Json):
+        return exact_json_values
     if isinstance(t, model.Literal):
         return st.just(t.value)
     if isinstance(t, model.Enum):
@@ -231,6 +261,8 @@ def _accepts(t: model.Type | model.Definition, spec: model.Spec) -> Callable[[An
             "float": _is_number,
             "boolean": lambda x: type(x) is bool,
         }[scalar]
+    if isinstance(t, model.Json):  # any JSON value (NaN and infinities are not JSON)
+        return lambda x: not (type(x) is float and not math.isfinite(x))
     if isinstance(t, model.Literal):
         value = t.value
         return lambda x: type(x) is type(value) and x == value
@@ -329,10 +361,11 @@ def objects_in(value: Any, t: model.Type | model.Definition, spec: model.Spec) -
 
 
 def field_summary(f: model.Field) -> dict[str, Any]:
-    """What a field loaded as, in JSON terms: its description, deprecation (None, "" or the message),
+    """What a field loaded as, in JSON terms: its description, its kind (the model's class), deprecation (None, "" or the message),
     its items' or values' description, and its literal value or enum values."""
     out: dict[str, Any] = {"description": f.description, "deprecated": f.deprecated}
     t = f.type.inner if isinstance(f.type, model.Nullable) else f.type
+    out["kind"] = type(t).__name__
     if isinstance(t, model.Array):
         out["item_description"] = t.item_description
     elif isinstance(t, model.Map):

@@ -31,7 +31,7 @@ CASES = {
     "kitchen_sink": (KITCHEN / "spec.yaml", KITCHEN / "expected" / "python" / "kitchen_sink.py", KITCHEN / "expected" / "docs" / "python" / "kitchen" / "index.md"),
 }
 # What an annotation on the page may name besides the module's classes.
-TYPING = {"Literal", "Optional", "List", "Dict", "Union", "str", "int", "float", "bool"}
+TYPING = {"Literal", "Optional", "List", "Dict", "Union", "str", "int", "float", "bool", "object"}  # object: any JSON value, as the vendor's SDK annotates it
 
 
 @dataclass

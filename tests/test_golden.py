@@ -35,5 +35,5 @@ def test_kitchen_sink_uses_every_construct() -> None:
     loaded = spec.load(KITCHEN_SPEC)
     assert {
         "string", "integer", "float", "boolean", "literal:str", "literal:int", "literal:bool", "enum",
-        "open enum", "integer enum", "optional", "required", "nullable", "object", "array", "map", "ref", "union",
+        "open enum", "integer enum", "optional", "required", "nullable", "object", "array", "map", "ref", "union", "json", "object type",
     } <= constructs(loaded)

@@ -244,8 +244,7 @@ def test_python_m_generator_and_help_with_an_example(tmp_path: Path) -> None:
 
 # A property schema the spec language cannot express yet -> where the error is, below the property.
 UNSUPPORTED: dict[str, tuple[Any, str]] = {
-    "any_value": ({"description": "anything"}, ""),
-    "empty_object": ({"type": "object"}, ""),
+    "not_a_schema": (False, ""),
     "open_object": (
         {"type": "object", "properties": {"a": {"type": "string"}}, "additionalProperties": {"type": "integer"}},
         "/additionalProperties",
@@ -262,6 +261,35 @@ UNSUPPORTED: dict[str, tuple[Any, str]] = {
     "only_null": ({"type": "null"}, "/type"),
     "required_without_schema": ({"type": "object", "properties": {"a": {"type": "string"}}, "required": ["b"]}, "/required/0"),
 }
+
+
+@pytest.mark.parametrize(
+    "schema,kind",
+    [
+        ({}, model.Json),
+        (True, model.Json),
+        ({"description": "anything"}, model.Json),
+        ({"nullable": True}, model.Json),
+        ({"type": ["null"], "description": "x"}, None),
+        ({"type": "object"}, model.Map),
+        ({"type": "object", "additionalProperties": True}, model.Map),
+    ],
+)
+def test_a_schema_that_accepts_any_value_is_a_json_field(schema: Any, kind: type | None) -> None:
+    """Any value is `type: json`; any object (no declared properties) `type: object`, a map of json."""
+    doc = json.loads(json.dumps(DOC))
+    name, _ = next(webhook_schemas())
+    doc["components"]["schemas"][name]["properties"]["anything"] = schema
+    doc["components"]["schemas"][name].setdefault("required", []).append("anything")
+    try:
+        result = openapi.import_document(doc, "doc.yaml")
+    except openapi.ImportFailed as e:
+        assert kind is None, e.lines  # a value that can only be null
+        return
+    loaded = load(result.text)
+    (field,) = [f for obj in loaded.objects for f in obj.fields if f.key == "anything"]
+    assert kind is not None and isinstance(field.type, kind) and not field.optional
+    assert isinstance(field.type, model.Json) or field.type == model.Map(model.Json())
 
 
 def hostile_document() -> dict[str, Any]:
@@ -301,7 +329,7 @@ def test_unsupported_events_are_reported_and_the_others_are_not(tmp_path: Path) 
     """An event the spec cannot express yet fails the import; the errors name only its schema."""
     doc = json.loads(json.dumps(DOC))
     name, schema = next(webhook_schemas())
-    doc["components"]["schemas"][name]["properties"]["extra"] = {"type": "object"}
+    doc["components"]["schemas"][name]["properties"]["extra"] = {"type": "array"}  # items not declared
     with pytest.raises(openapi.ImportFailed) as e:
         openapi.import_document(doc, "doc.yaml")
     errors = [line for line in e.value.lines if ": warning: " not in line]
@@ -631,7 +659,7 @@ def test_the_loaders_checks_come_in_the_same_report_as_the_importers() -> None:
     webhooks = {name: json.loads(json.dumps(body).replace("/X", f"/{name}")) for name in [*module_names, "ok"]}
     event = {"type": "object", "required": ["type"], "properties": {"type": {"const": "?"}}}
     schemas = {name: json.loads(json.dumps(event).replace("?", name)) for name in [*module_names, "ok"]}
-    schemas["ok"]["properties"]["free"] = {}
+    schemas["ok"]["properties"]["free"] = {"type": "array"}  # items not declared
     doc = {"openapi": "3.1.0", "webhooks": webhooks, "components": {"schemas": schemas}}
     with pytest.raises(openapi.ImportFailed) as e:
         openapi.import_document(doc, "doc.json")

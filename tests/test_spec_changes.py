@@ -95,6 +95,8 @@ NEW_TYPES = textwrap.dedent(
                   value: {type: float, description: The amount used.}
                   tags: {items: string, description: Free-form tags.}
             totals: {values: integer, description: Totals by unit.}
+            previous: {type: json, optional: true, description: "The previous report, as it was sent: any JSON value."}
+            labels: {type: object, description: Labels the project set.}
             projects:
               description: Usage by project ID.
               optional: true

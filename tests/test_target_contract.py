@@ -31,7 +31,9 @@ def test_the_generator_renders_the_listed_targets() -> None:
 def test_every_target_maps_every_kind(kind: type) -> None:
     t: model.Type = field_type(tiny(kind))
     for target in targets.TARGETS:
-        assert target.mapper(t), f"{target.name}-{kind.__name__}"
+        mapped = target.mapper(t)
+        # `{}` is the schema of any JSON value: empty, yet mapped
+        assert mapped or (mapped == {} and kind is model.Json), f"{target.name}-{kind.__name__}"
 
 
 def test_a_target_s_formatting_step_is_applied_to_its_outputs() -> None:

@@ -593,15 +593,17 @@ class Importer:
         if depth > MAX_NESTING:
             self.problem(where, f"schemas nest more than {MAX_NESTING} levels deep")
             return None
+        if schema is True:  # JSON Schema's schema that accepts any value
+            return Fragment(where, {"type": "json"})
         if not isinstance(schema, dict):
-            self.problem(where, "a schema that accepts any value cannot be expressed yet (any JSON value)")
+            self.problem(where, "a schema that is not an object or `true` cannot be expressed")
             return None
         self.keywords(schema, where, None)
         stripped, nullable = self.split_null(schema, where, report=True)
         if stripped is None:
             return None
         out = self.shape_of(stripped, where, name, depth)
-        if out is not None and nullable:
+        if out is not None and nullable and out.entries.get("type") != "json":  # null is a JSON value already
             out.entries["nullable"] = True
         return out
 
@@ -649,9 +651,8 @@ class Importer:
             case {"type": other}:
                 self.problem(pointer(where, "type"), f"unknown type {other!r}")
                 return None
-            case _:
-                self.problem(where, "a schema that accepts any value cannot be expressed yet (any JSON value)")
-                return None
+            case _:  # no keyword that constrains the value: any JSON value
+                return Fragment(where, {"type": "json"})
 
     def keywords(self, schema: dict[str, Any], where: str, owner: str | None) -> None:
         """Errors for what a receiver could not enforce; notes for what the spec cannot keep; examples."""
@@ -722,7 +723,9 @@ class Importer:
             nullable = True
             rest = [t for t in types if t != "null"]
             if not rest:
-                out.pop("type")
+                if report:
+                    self.problem(pointer(where, "type"), "a value that can only be null cannot be expressed")
+                return None, True
             else:
                 out["type"] = rest[0] if len(rest) == 1 else rest
         elif types == "null" and not any(k in out for k in ("oneOf", "anyOf", "enum", "const")):
@@ -957,8 +960,7 @@ class Importer:
                 return None
             self.item_description(extra, pointer(where, "additionalProperties"))
             return Fragment(where, {"values": inner})
-        self.problem(where, "an object with no declared properties cannot be expressed yet (`{}` or an open object)")
-        return None
+        return Fragment(where, {"type": "object"})  # no declared properties: any keys, any JSON values
 
     def object_fields(self, schema: dict[str, Any], where: str, name: str, depth: int) -> dict[str, Fragment] | None:
         if "allOf" in schema:
@@ -969,7 +971,7 @@ class Importer:
         props = schema.get("properties")
         if not isinstance(props, dict) or not props:
             self.problem(
-                where, "an object with no declared properties cannot be expressed yet (`{}` or an open object)"
+                where, "a named object with no declared properties cannot be expressed yet (use it as `type: object`)"
             )
             return None
         extra = schema.get("additionalProperties", schema.get("unevaluatedProperties"))

@@ -64,6 +64,7 @@ def inline_object(t: model.Type) -> model.Object | None:
             | model.Integer()
             | model.Float()
             | model.Boolean()
+            | model.Json()
             | model.Literal()
             | model.Enum()
             | model.Ref()
@@ -197,8 +198,10 @@ def envelope_kind(t: model.Type) -> str | None:
     """The JSON type an envelope field's value is read as ("string", "integer", "number",
     "boolean"), None where it is not one of those: then it is exposed as it came, unchecked."""
     match t:
-        case model.String() | model.Enum():
+        case model.String():
             return "string"
+        case model.Enum() as enum:
+            return "integer" if enum.integers else "string"
         case model.Integer():
             return "integer"
         case model.Float():
@@ -211,7 +214,7 @@ def envelope_kind(t: model.Type) -> str | None:
             return "integer" if isinstance(value, int) else "string"
         case model.Nullable(inner=inner):
             return envelope_kind(inner)
-        case model.Array() | model.Map() | model.Ref() | model.Object():
+        case model.Array() | model.Map() | model.Ref() | model.Object() | model.Json():
             return None
         case _:
             assert_never(t)

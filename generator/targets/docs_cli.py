@@ -66,6 +66,8 @@ def summary(t: model.Type) -> str:
             return "number"
         case model.Boolean():
             return "boolean"
+        case model.Json():
+            return "unknown"
         case model.Literal(value=value):
             return base.json_text(value)
         case model.Enum(values=values, open=is_open):
@@ -113,7 +115,7 @@ def children(
             return (known, Bullet(flavour.string))
         case model.Enum(values=values):
             return tuple(Bullet(flavour.value(v)) for v in values)
-        case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Ref():
+        case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Json() | model.Ref():
             return ()
         case _:
             assert_never(t)

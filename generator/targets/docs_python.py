@@ -49,6 +49,7 @@ class Scope:
         return python.Annotations(
             literal=py_literal,
             boolean_literal=None,
+            json="object",  # the vendor's SDK annotates a value it does not describe so
             open_enum=lambda known: Subscript("Union", (known, "str")),
             array=lambda item: Subscript("List", (item,)),
             map=lambda value: Subscript("Dict", ("str", value)),

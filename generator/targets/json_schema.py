@@ -45,6 +45,8 @@ def schema(t: model.Type) -> dict[str, Any]:
             return {"type": "number"}
         case model.Boolean():
             return {"type": "boolean"}
+        case model.Json():
+            return {}  # any JSON value
         case model.Literal(value=bool()):
             return {"type": "boolean", "const": t.value}
         case model.Literal(value=str()):

@@ -75,6 +75,7 @@ def check(spec: model.Spec) -> list[Problem]:
 ANNOTATIONS = replace(
     python.STDLIB,
     boolean_literal="bool",  # msgspec has no boolean literals: __post_init__ checks the value
+    json="Any",  # msgspec decodes any JSON value into lists, dicts and scalars
     open_enum=lambda known: "str",
 )
 

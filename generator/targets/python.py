@@ -64,7 +64,7 @@ CLASS_BODY_NAMES = frozenset(
 MODULE_NAMES = frozenset(
     {"WebhookDecodeError", "InvalidWebhookSignatureError", "UnknownWebhookEvent", "HeadersLike"}
     | {"Any", "Callable", "Final", "Literal", "Mapping", "NoReturn", "Protocol", "TypeAlias", "TypeVar", "Union"}
-    | {"ClassVar", "Type"}
+    | {"ClassVar", "Type", "JSON"}
     | {name for name in dir(builtins) if name[:1].isupper()}
 )
 
@@ -159,6 +159,7 @@ class Annotations:
 
     literal: Callable[[str | int | bool], str]  # a literal value, inside Literal[...]
     boolean_literal: Expr | None  # what a boolean literal is written as, if not Literal[True]
+    json: Expr  # any JSON value
     open_enum: Callable[[Expr], Expr]  # an open enum, from the Literal[...] of its known values
     array: Callable[[Expr], Expr]
     map: Callable[[Expr], Expr]  # from the values' annotation
@@ -177,6 +178,8 @@ def annotation_of(t: model.Type, how: Annotations) -> Expr:
             return "float"
         case model.Boolean():
             return "bool"
+        case model.Json():
+            return how.json
         case model.Literal(value=bool()) if how.boolean_literal is not None:
             return how.boolean_literal
         case model.Literal(value=value):
@@ -203,6 +206,7 @@ def optional(ann: Expr) -> Expr:
 STDLIB = Annotations(
     literal=lit,
     boolean_literal=None,
+    json="JSON",
     open_enum=lambda known: either(known, "str"),
     array=lambda item: Subscript("tuple", (item, "...")),
     map=lambda value: Subscript("dict", ("str", value)),
@@ -240,6 +244,8 @@ def decode_expr(t: model.Type, x: str) -> Expr:
             )
         case model.Boolean():
             return IfElse(x, Test((f"{x} is True", f"{x} is False"), "or"), Call("_fail", ('"a boolean"', x)))
+        case model.Json():
+            return Call("_json_value", (x,))
         case model.Literal(value=bool() as value):
             return IfElse(x, f"{x} is {lit(value)}", Call("_fail", (lit(base.json_text(value)), x)))
         case model.Literal(value=str() as value):
@@ -282,6 +288,8 @@ def runtime_decoder(t: model.Type) -> str | None:
             return "_float"
         case model.Boolean():
             return "_boolean"
+        case model.Json():
+            return "_json_value"
         case (
             model.Literal()
             | model.Enum()
@@ -299,7 +307,7 @@ def runtime_decoder(t: model.Type) -> str | None:
 def decoder(t: model.Type) -> str:
     """A callable doing what `decode` does, for array items and map values."""
     match t:
-        case model.String() | model.Integer() | model.Float() | model.Boolean():
+        case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Json():
             return runtime_decoder(t) or f"lambda x: {decode(t, 'x')}"
         case model.Ref(name=name) | model.Object(name=name):
             return f"_decode_{class_name(name)}"
@@ -316,8 +324,8 @@ def is_plain(t: model.Type) -> bool:
             return True
         case model.Nullable(inner=inner):
             return is_plain(inner)
-        case model.Array() | model.Map() | model.Ref() | model.Object():
-            return False
+        case model.Array() | model.Map() | model.Ref() | model.Object() | model.Json():
+            return False  # a JSON value is copied out, so to_dict() hands out no part of the object
         case _:
             assert_never(t)
 
@@ -346,6 +354,8 @@ def encode_expr(t: model.Type, x: str) -> Expr:
             return IfElse("None", f"{x} is None", encode_expr(inner, x))
         case model.Ref() | model.Object():
             return Call(f"{x}.to_dict", ())
+        case model.Json():
+            return Call("_json_value", (x,))
         case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Literal() | model.Enum():
             return x
         case _:
@@ -366,6 +376,8 @@ def helpers(t: model.Type) -> frozenset[str]:
             )
         case model.Nullable(inner=inner):
             return helpers(inner)
+        case model.Json():
+            return frozenset({"_json_value"})
         case model.Ref() | model.Object():
             return frozenset()
         case _:
@@ -523,8 +535,13 @@ class PyModule:
 # The statements below are placed with the file's writer, which lays each out where the template prints it.
 
 
+def admits_null(t: model.Type) -> bool:
+    """`null` is a value of `t` (a nullable type, or any JSON value), told apart from an absent key."""
+    return isinstance(t, (model.Nullable, model.Json))
+
+
 def field_view(f: model.Field, w: PyWriter) -> PyField:
-    nullable = isinstance(f.type, model.Nullable)
+    nullable = admits_null(f.type)
     ann = optional(annotation_expr(f.type)) if f.optional and not nullable else annotation_expr(f.type)
     default = ""
     if f.optional:
@@ -572,7 +589,7 @@ def class_docstring(obj: model.Object, w: PyWriter) -> Placed | None:
 
 def object_view(obj: model.Object, w: PyWriter, aliases: tuple[tuple[str, str], ...] = ()) -> PyObject:
     cls = class_name(obj.name)
-    tracks_nulls = any(f.optional and isinstance(f.type, model.Nullable) for f in obj.fields)
+    tracks_nulls = any(f.optional and admits_null(f.type) for f in obj.fields)
     slots = (
         [lit(attr(f.ident)) for f in obj.fields] + ['"extra_fields"'] + (['"explicit_nulls"'] if tracks_nulls else [])
     )
@@ -698,6 +715,8 @@ def module_view(spec: model.Spec, w: PyWriter) -> PyModule:
             "unwrap",
             "sign_headers",
         ]
+    if "_json_value" in used:
+        public.append("JSON")
     public += [class_name(d.name) for d in spec.unions] + [class_name(o.name) for o in spec.objects]
     return PyModule(
         source=base.comment_text(spec.source),

@@ -133,6 +133,8 @@ def ts_type(t: model.Type) -> str:
             return "number"
         case model.Boolean():
             return "boolean"
+        case model.Json():
+            return "JsonValue"
         case model.Literal(value=bool() as value):
             return "true" if value else "false"
         case model.Literal(value=str() as value):
@@ -178,6 +180,8 @@ def checks(t: model.Type, x: str, depth: int) -> list[str]:
             return [f'if (!Number.isFinite({x})) fail("a finite number", {x});']
         case model.Boolean():
             return [f'if (typeof {x} !== "boolean") fail("a boolean", {x});']
+        case model.Json():
+            return [f"checkJson({x});"]
         case model.Literal(value=value):
             return [f"if ({x} !== {ts_type(t)}) fail({string(literal_text(value))}, {x});"]
         case model.Enum(values=values):
@@ -358,11 +362,12 @@ class TsModule:
     signature: TsSignature
     example_path: str  # error paths for the doc comments' examples (base.example_paths)
     deep_path: str
+    uses_json: bool  # the runtime's `JsonValue` and `checkJson` are needed
 
 
 def uses_maps(t: model.Type) -> bool:
     match t:
-        case model.Map():
+        case model.Map() | model.Json():
             return True
         case model.Array(item=inner) | model.Nullable(inner=inner):
             return uses_maps(inner)
@@ -432,6 +437,9 @@ def module_view(spec: model.Spec) -> TsModule:
         signature=signature_view(spec.signature),
         example_path=base.example_paths(spec)[0],
         deep_path=base.example_paths(spec)[1],
+        uses_json=any(
+            "checkJson(" in line for obj in spec.objects for f in obj.fields for line in checks(f.type, "x", 0)
+        ),
     )
 
 

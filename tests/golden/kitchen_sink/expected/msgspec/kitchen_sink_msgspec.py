@@ -70,6 +70,9 @@ class StockLevel(_Base, frozen=True, kw_only=True, gc=False):
     restock_at: int | None
     """When more arrive."""
 
+    notes: tuple[Any, ...] | msgspec.UnsetType = msgspec.UNSET
+    """Whatever the warehouse system attached."""
+
 
 class OrderPlacedEvent(
     _Base, frozen=True, kw_only=True, gc=False, tag_field="type", tag="order.placed"
@@ -151,6 +154,12 @@ Each value: One attribute's value, at most 200 characters; <b>plain</b> text."""
     object: Literal["event"] | msgspec.UnsetType = msgspec.UNSET
     """Always `event`."""
 
+    metadata: Any
+    """Any JSON value the merchant attached, kept exactly as sent."""
+
+    previous_fields: Any | msgspec.UnsetType = msgspec.UNSET
+    """The fields before the change."""
+
     @property
     def type(self) -> Literal["order.placed"]:
         """The discriminator (msgspec reads and writes it as the struct's tag)."""
@@ -193,6 +202,9 @@ class OrderCancelledEvent(
 
     reason: str | None
     """Deprecated."""
+
+    context: dict[str, Any]
+    """Any JSON object: keys and values the spec does not describe."""
 
     data: OrderCancelledEventData
     """Event data payload."""

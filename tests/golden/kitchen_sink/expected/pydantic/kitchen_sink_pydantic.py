@@ -14,7 +14,7 @@ from pydantic import (
     StrictInt,
     StrictStr,
 )
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 
 class Address(BaseModel):
@@ -107,6 +107,10 @@ class OrderCancelledEvent(BaseModel):
     reason: Annotated[StrictStr | None, Field(deprecated=True)]
     """
     Deprecated.
+    """
+    context: dict[str, Any]
+    """
+    Any JSON object: keys and values the spec does not describe.
     """
     data: OrderCancelledEventData
     """
@@ -244,6 +248,14 @@ class OrderPlacedEvent(BaseModel):
     """
     Always `event`.
     """
+    metadata: Any
+    """
+    Any JSON value the merchant attached, kept exactly as sent.
+    """
+    previous_fields: Any | None = None
+    """
+    The fields before the change.
+    """
 
 
 class OrderPlacedEventLine(BaseModel):
@@ -299,4 +311,8 @@ class StockLevel(BaseModel):
     restock_at: StrictInt | None
     """
     When more arrive.
+    """
+    notes: list[Any] | None = None
+    """
+    Whatever the warehouse system attached.
     """

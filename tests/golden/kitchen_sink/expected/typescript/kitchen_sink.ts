@@ -183,6 +183,34 @@ function fail(expected: string, value: unknown): never {
   throw new Invalid(`expected ${expected}, got ${describe(value)}`);
 }
 
+/** Any JSON value, as JSON.parse makes it: what a field of `type: json` holds. */
+export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
+/** Throws Invalid unless `x` is a JSON value (a finite number; arrays and objects of JSON values). */
+function checkJson(x: unknown): void {
+  if (x === null || typeof x === "string" || typeof x === "boolean") return;
+  if (typeof x === "number") {
+    if (!Number.isFinite(x)) fail("a JSON value", x);
+    return;
+  }
+  if (Array.isArray(x)) {
+    let i = 0;
+    try {
+      for (; i < x.length; i++) checkJson(x[i]);
+    } catch (e) {
+      throw at(e, "[" + i + "]");
+    }
+    return;
+  }
+  if (!isObject(x)) fail("a JSON value", x);
+  let k = "";
+  try {
+    for (k of Object.keys(x)) checkJson(x[k]);
+  } catch (e) {
+    throw at(e, step(k));
+  }
+}
+
 function missing(): never {
   throw new Invalid("required key is missing");
 }
@@ -315,6 +343,10 @@ export interface StockLevel {
    * When more arrive.
    */
   readonly restock_at: number | null;
+  /**
+   * Whatever the warehouse system attached.
+   */
+  readonly notes?: ReadonlyArray<JsonValue>;
 }
 
 /** Validate an already-parsed JSON value as StockLevel; throws WebhookDecodeError with the path of the first problem. */
@@ -342,6 +374,22 @@ function checkStockLevel(v: unknown): StockLevel {
     if (x0 === undefined) missing();
     if (x0 !== null) {
       if (!Number.isSafeInteger(x0)) fail("an integer", x0);
+    }
+    s = ".notes";
+    x0 = v["notes"];
+    if (x0 !== undefined) {
+      if (!Array.isArray(x0)) fail("an array", x0);
+      {
+        let i1 = 0;
+        try {
+          for (; i1 < x0.length; i1++) {
+            const x1: unknown = x0[i1];
+            checkJson(x1);
+          }
+        } catch (e) {
+          throw at(e, "[" + i1 + "]");
+        }
+      }
     }
   } catch (e) {
     throw at(e, s);
@@ -452,6 +500,14 @@ export interface OrderPlacedEvent {
    * Always `event`.
    */
   readonly object?: "event";
+  /**
+   * Any JSON value the merchant attached, kept exactly as sent.
+   */
+  readonly metadata: JsonValue;
+  /**
+   * The fields before the change.
+   */
+  readonly previous_fields?: JsonValue;
 }
 
 /** Validate an already-parsed JSON value as OrderPlacedEvent; throws WebhookDecodeError with the path of the first problem. */
@@ -618,6 +674,15 @@ function checkOrderPlacedEvent(v: unknown): OrderPlacedEvent {
     if (x0 !== undefined) {
       if (x0 !== "event") fail("\"event\"", x0);
     }
+    s = ".metadata";
+    x0 = v["metadata"];
+    if (x0 === undefined) missing();
+    checkJson(x0);
+    s = ".previous_fields";
+    x0 = v["previous_fields"];
+    if (x0 !== undefined) {
+      checkJson(x0);
+    }
   } catch (e) {
     throw at(e, s);
   }
@@ -724,6 +789,10 @@ export interface OrderCancelledEvent {
    */
   readonly reason: string | null;
   /**
+   * Any JSON object: keys and values the spec does not describe.
+   */
+  readonly context: { readonly [key: string]: JsonValue };
+  /**
    * Event data payload.
    */
   readonly data: OrderCancelledEventData;
@@ -753,6 +822,21 @@ function checkOrderCancelledEvent(v: unknown): OrderCancelledEvent {
     if (x0 === undefined) missing();
     if (x0 !== null) {
       if (typeof x0 !== "string") fail("a string", x0);
+    }
+    s = ".context";
+    x0 = v["context"];
+    if (x0 === undefined) missing();
+    if (!isObject(x0)) fail("an object", x0);
+    {
+      let k1 = "";
+      try {
+        for (k1 of Object.keys(x0)) {
+          const x1: unknown = x0[k1];
+          checkJson(x1);
+        }
+      } catch (e) {
+        throw at(e, step(k1));
+      }
     }
     s = ".data";
     x0 = v["data"];
