@@ -23,6 +23,12 @@ What the CLI page cannot carry, and where it comes from instead:
 - `name:` on a nested object: the class the Python page shows for it, where that is not the default
   name; without the Python page, every nested object takes its default name.
 - `site:`: on neither page; add it by hand.
+- `deprecated:`, and the descriptions of array items and map values: the page shows them as
+  paragraphs of the bullet's text (`Deprecated.` or `Deprecated: <reason>` first, `Each item: ...`,
+  `Each value: ...` last); a description that itself holds such paragraphs is read as them, which
+  gives the same pages. A union's tag (a literal whose value is not listed) is never deprecated.
+- `type: object` or `values: json`: both are `map[unknown]`, the same type; `type: object` is written
+  unless the values have a description.
 - `array of X or null`: read as a nullable array (`{items: X, nullable: true}`); the Python page's
   `List[Optional[X]]` says when it is the items that are nullable.
 
@@ -349,8 +355,68 @@ def first_three(items: list[str], separator: str) -> str:
     return separator.join(shown)
 
 
-Kind = Literal["string", "number", "boolean", "literal", "enum", "array", "map", "ref", "object"]
-SCALAR_KINDS: tuple[tuple[str, Kind], ...] = (("string", "string"), ("number", "number"), ("boolean", "boolean"))
+Kind = Literal["string", "number", "boolean", "json", "literal", "enum", "array", "map", "ref", "object"]
+SCALAR_KINDS: tuple[tuple[str, Kind], ...] = (
+    ("string", "string"),
+    ("number", "number"),
+    ("boolean", "boolean"),
+    ("unknown", "json"),
+)
+MORE_END = re.compile(r"(\d+) more(?= or null|\]|$)")
+DEPRECATED = "Deprecated."
+DEPRECATED_BECAUSE = "Deprecated: "
+
+
+def element_labels(s: Summary) -> list[str]:
+    """The paragraphs' openings (`Each item: `, `Each value of each item: `, ...) the descriptions of
+    the summary's array items and map values would have, outermost first (model.element_notes)."""
+    out: list[str] = []
+    parts: list[str] = []
+    t: Summary | None = s
+    while t is not None and t.kind in ("array", "map"):
+        parts.append("item" if t.kind == "array" else "value")
+        out.append(f"Each {' of each '.join(reversed(parts))}: ")
+        t = t.inner
+    return out
+
+
+@dataclass
+class Documented:
+    """A bullet's text taken apart (model.documented): the deprecation note's reason (None: not
+    deprecated, "": without a reason), the description, the item and value descriptions by level."""
+
+    deprecated: str | None
+    description: str | None
+    elements: list[str | None]
+
+
+def taken_apart(text: str | None, labels: list[str], may_deprecate: bool = True) -> Documented:
+    """The note first (`Deprecated.` or `Deprecated: <reason>`, a paragraph), then the description,
+    then one paragraph per element description in `labels`' order. Where a description itself
+    holds such paragraphs the page reads the same either way: the shortest reading is taken."""
+    elements: list[str | None] = [None] * len(labels)
+    if text is None:
+        return Documented(None, None, elements)
+    deprecated = None
+    rest: str | None = text
+    if may_deprecate:
+        if text == DEPRECATED or text.startswith(DEPRECATED + "\n\n"):
+            deprecated, rest = "", text[len(DEPRECATED) + 2 :] if text != DEPRECATED else None
+        elif text.startswith(DEPRECATED_BECAUSE):
+            reason, sep, after = text[len(DEPRECATED_BECAUSE) :].partition("\n\n")
+            if reason.strip():
+                deprecated, rest = reason, after if sep else None
+    for level in reversed(range(len(labels))):
+        if rest is None:
+            break
+        label = labels[level]
+        if rest.startswith(label) and "\n\n" + label not in rest:
+            elements[level], rest = rest[len(label) :], None
+            continue
+        at = rest.rfind("\n\n" + label)
+        if at >= 0:
+            elements[level], rest = rest[at + 2 + len(label) :], rest[:at]
+    return Documented(deprecated, rest, elements)
 
 
 @dataclass
@@ -514,9 +580,8 @@ class Reader:
             raise PageError(at[0], at[1], "an object's summary ends with ` }`")
         if text.startswith('"'):
             return self.strings(text, at)
-        number = INTEGER_TEXT.match(text)
-        if number is not None:
-            return Summary("literal", int(number.group(0))), text[number.end() :]
+        if INTEGER_TEXT.match(text) is not None:
+            return self.integers(text)
         for word, value in (("true", True), ("false", False)):
             if text.startswith(word) and text[len(word) : len(word) + 1] in ("", " ", "]"):
                 return Summary("literal", value), text[len(word) :]
@@ -551,6 +616,31 @@ class Reader:
             s = Summary("literal", values[0])
         return s, rest
 
+    def integers(self, text: str) -> tuple[Summary, str]:
+        """`2` (a literal) or `1 or 2 or 3 or N more` (an enum of integers)."""
+        values: list[int] = []
+        rest = text
+        more = 0
+        while True:
+            number = INTEGER_TEXT.match(rest)
+            assert number is not None
+            values.append(int(number.group(0)))
+            rest = rest[number.end() :]
+            if not rest.startswith(" or "):
+                break
+            after = rest[len(" or ") :]
+            counted = MORE_END.match(after)
+            if counted is not None and len(values) == 3:
+                more = int(counted.group(1))
+                rest = after[counted.end() :]
+                break
+            if INTEGER_TEXT.match(after) is None:
+                break
+            rest = after
+        if len(values) == 1:
+            return Summary("literal", values[0]), rest
+        return Summary("enum", values, more=more), rest
+
     # -- fields
 
     def field_label(self, node: Node) -> tuple[str, bool, Summary]:
@@ -579,15 +669,21 @@ class Reader:
                 s, annotation.removeprefix("Optional[").removesuffix("]") if optional else annotation, optional
             )
         has_children = self.has_children(s, node)
-        description, children = node.split(has_children)
-        if s.kind == "literal" and not has_children:
+        text, children = node.split(has_children)
+        tag = s.kind == "literal" and not has_children
+        if tag:
             self.discriminators.setdefault(parent, set()).add(key)
+        # a tag (a union's discriminator, maybe) is never deprecated: its text is all description
+        documented = taken_apart(text, element_labels(s), may_deprecate=not tag)
+        description = documented.description
         name = key
         json_key = None
         if not naming.FIELD_KEY.match(key) or key.startswith("__"):
             json_key, name = key, self.snake_key(key, py)
         place = Place(top, f"{parent}_{name}", py_class(annotation) if annotation is not None else None)
         spec_field = self.type_of(s, node, children, py_numbers(annotation or ""), py, place, description)
+        described(spec_field, documented.elements)
+        spec_field = tidy(spec_field)
         nullable = spec_field.pop("nullable", False)
         if optional:
             spec_field["optional"] = True
@@ -595,6 +691,8 @@ class Reader:
             spec_field["nullable"] = True
         if json_key is not None:
             spec_field["json"] = json_key
+        if documented.deprecated is not None:
+            spec_field["deprecated"] = documented.deprecated or True
         if description is not None:
             spec_field["description"] = description
         return name, spec_field
@@ -618,7 +716,7 @@ class Reader:
                 value = json.dumps(s.value, ensure_ascii=False)
                 pad = " " * (node.indent + 2)
                 return bool(node.content) and node.content[-1][1] == pad + "- " + markdown_text.code_span(value)
-            case "string" | "number" | "boolean" | "ref":
+            case "string" | "number" | "boolean" | "json" | "ref":
                 return False
             case _:
                 assert_never(s.kind)
@@ -636,7 +734,7 @@ class Reader:
         """The spec mapping for a summary; one branch per construct."""
         out: dict[str, Any]
         match s.kind:
-            case "string" | "boolean":
+            case "string" | "boolean" | "json":
                 out = {"type": s.kind}
             case "number":
                 if numbers:
@@ -677,7 +775,9 @@ class Reader:
             out["nullable"] = True
         return out
 
-    def enum_values(self, s: Summary, node: Node, children: list[Node], description: str | None) -> list[str]:
+    def enum_values(
+        self, s: Summary, node: Node, children: list[Node], description: str | None
+    ) -> list[str] | list[int]:
         at = (node.line, node.column)
         if s.open:
             if len(children) != 2 or children[1].label != "string":
@@ -687,14 +787,16 @@ class Reader:
                 raise PageError(children[0].line, children[0].column, "the closed part repeats the description")
         else:
             values_nodes = children
-        values = []
+        integers = isinstance(s.value[0], int)
+        kind = "an integer" if integers else "in double quotes"
+        values: list[Any] = []
         for child in values_nodes:
             try:
                 value = json.loads(child.label)
             except json.JSONDecodeError:
-                raise PageError(child.line, child.column, "expected an enum value in double quotes") from None
-            if not isinstance(value, str):
-                raise PageError(child.line, child.column, "expected an enum value in double quotes")
+                raise PageError(child.line, child.column, f"expected an enum value {kind}") from None
+            if type(value) is not (int if integers else str) or integers and not INTEGER_TEXT.fullmatch(child.label):
+                raise PageError(child.line, child.column, f"expected an enum value {kind}")
             values.append(value)
         if values[: len(s.value)] != s.value or len(values) != len(s.value) + s.more:
             raise PageError(at[0], at[1], "the summary's values are not the ones listed below it")
@@ -752,11 +854,16 @@ def read(
             raise PageError(section.bullet.line, 3, f"`{name}` is shown twice")
         py = py_layout.sections[k].bullet if py_layout is not None else None
         if summary.startswith("object { "):
-            description, children = section.bullet.split(True) if section.bullet.content else (None, [])
+            text, children = section.bullet.split(True) if section.bullet.content else (None, [])
+            documented = taken_apart(text, [])
+            description = documented.description
             obj = reader.type_of(
                 Summary("object"), section.bullet, children, [], py, Place(name, name, None), description
             )
-            types[name] = {"description": description, "fields": obj["fields"]} if description is not None else obj
+            types[name] = {"description": description} if description is not None else {}
+            if documented.deprecated is not None:
+                types[name]["deprecated"] = documented.deprecated or True
+            types[name]["fields"] = obj["fields"]
         else:
             description, member_nodes = section.bullet.split(True) if section.bullet.content else (None, [])
             member_names = [definition_name(m)[0] for m in member_nodes]
@@ -799,6 +906,26 @@ def read(
         spec["entry"] = chosen_entry
     spec["types"] = types
     return spec, notes
+
+
+def described(t: dict[str, Any], elements: list[str | None]) -> None:
+    """Puts the item and value descriptions, outermost first, on the `items:`/`values:` mappings
+    (first in each, as a person writes a nested object's)."""
+    for about in elements:
+        key = "items" if "items" in t else "values"
+        if about is not None:
+            t[key] = {"description": about, **t[key]}
+        t = t[key]
+
+
+def tidy(t: dict[str, Any]) -> dict[str, Any]:
+    """`values: json` with nothing more said is `type: object` (the same type, as a person writes it)."""
+    for key in ("items", "values"):
+        if key in t:
+            t[key] = tidy(t[key])
+    if t.get("values") == {"type": "json"}:
+        return {("type" if k == "values" else k): ("object" if k == "values" else v) for k, v in t.items()}
+    return t
 
 
 class PythonPageError(PageError):
