@@ -1,8 +1,12 @@
 """Fuzzed specs through the page importer: spec -> CLI page -> imported spec -> CLI page, byte for byte.
 
-Specs come from two generators: the docs fuzzer's hostile text (descriptions, JSON keys and values
-made to break out of Markdown, tests/fuzz_docs.py) and the spec fuzzer's mutations of the kitchen
-sink (tests/fuzz_specs.py; the ones the loader refuses are skipped). Each is imported from its CLI
+Specs come from three generators: the docs fuzzer's hostile text (descriptions, JSON keys and values
+made to break out of Markdown, tests/fuzz_docs.py), the spec fuzzer's mutations of the kitchen
+sink (tests/fuzz_specs.py; the ones the loader refuses are skipped), and random events built from
+the constructs the page shows only as paragraphs or summaries (`construct_spec`: deprecated events
+and fields, descriptions of array items and map values, integer enums, integer and boolean literals,
+`json` and `object`, nested in arrays, maps and nullables, with descriptions that look like the
+notes the page writes). Each is imported from its CLI
 page alone and with its Python page; both imports must load and give the same CLI page again, and
 the one with the Python page the same Python page too.
 
@@ -36,6 +40,7 @@ class Stats:
     checked: int = 0
     skipped: int = 0  # mutated specs the loader refuses
     failures: list[str] = field(default_factory=list)
+    constructs: int = 0  # of `checked`: specs from construct_spec
 
 
 def pages(loaded: model.Spec) -> tuple[str, str]:
@@ -75,6 +80,111 @@ def hostile_spec(rng: random.Random) -> str:
     return fuzz_docs.spec_text(title, descriptions, keys, values)
 
 
+# Paragraphs the page itself writes around a description: a description may hold them too.
+LOOKALIKES = ["Deprecated.", "Deprecated: x", "Each item: y", "Each value: z", "Each item of each value: w", ""]
+
+
+def construct_text(rng: random.Random) -> str:
+    """A description: hostile Markdown, the page's own note paragraphs, or both, as paragraphs."""
+    parts = [
+        rng.choice(LOOKALIKES) if rng.random() < 0.4 else fuzz_docs.hostile_description(rng)
+        for _ in range(rng.randint(1, 3))
+    ]
+    return "\n\n".join(parts) or "x"
+
+
+def integer_values(rng: random.Random) -> list[int]:
+    pool = [0, 1, -1, 2, 7, 10, 42, -300, 10**17, -(10**17)]
+    return rng.sample(pool, rng.randint(1, 7))
+
+
+class ConstructBuilder:
+    """Random fields of the constructs, as spec YAML (flow style, double-quoted text)."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+
+    def q(self, text: str) -> str:
+        return fuzz_docs.yaml_quoted(text)
+
+    def described(self, parts: list[str]) -> list[str]:
+        if self.rng.random() < 0.5:
+            parts.append(f"description: {self.q(construct_text(self.rng))}")
+        return parts
+
+    def element(self, depth: int) -> str:
+        """An `items:` or `values:` mapping, a description on it half the time."""
+        inner = self.shape(depth + 1, element=True)
+        return "{" + ", ".join(self.described(inner)) + "}"
+
+    def shape(self, depth: int, element: bool = False) -> list[str]:
+        """The keys that declare a type (and `nullable:`), without a description."""
+        rng = self.rng
+        choices = ["json", "object", "integer", "float", "boolean", "string", "int_enum", "str_enum", "literal"]
+        if depth < 3:
+            choices += ["items", "values", "items", "values", "fields"]
+        kind = rng.choice(choices)
+        nullable = rng.random() < 0.25 and kind != "json"
+        match kind:
+            case "json" | "object" | "integer" | "float" | "boolean" | "string":
+                parts = [f"type: {kind}"]
+            case "int_enum":
+                parts = [f"enum: [{', '.join(map(str, integer_values(rng)))}]"]
+            case "str_enum":
+                values = rng.sample(["a", "b or c", "d", "<e>", "1", "true"], rng.randint(2, 6))
+                parts = [f"enum: [{', '.join(self.q(v) for v in values)}]"]
+                if rng.random() < 0.4:
+                    parts.append("open: true")
+            case "literal":
+                value = rng.choice([str(rng.choice(integer_values(rng))), "true", "false", self.q("lit")])
+                parts = [f"literal: {value}"]
+            case "items" | "values":
+                parts = [f"{kind}: {self.element(depth)}"]
+            case "fields":
+                fields = ", ".join(
+                    f"n{k}: {self.field(depth + 1)}" for k in range(rng.randint(1, 3))
+                )
+                parts = [f"fields: {{{fields}}}"]
+            case _:
+                raise AssertionError(kind)
+        return parts + (["nullable: true"] if nullable else [])
+
+    def field(self, depth: int = 0) -> str:
+        rng = self.rng
+        parts = self.shape(depth)
+        if rng.random() < 0.3:
+            parts.append("optional: true")
+        deprecated = rng.random()
+        if deprecated < 0.2:
+            parts.append("deprecated: true")
+        elif deprecated < 0.4:
+            reason = construct_text(rng)
+            parts.append(f"deprecated: {self.q(reason if reason.strip() else 'x')}")
+        return "{" + ", ".join(self.described(parts)) + "}"
+
+
+def construct_spec(rng: random.Random) -> str:
+    """Events (one to three, some deprecated) of random fields over the constructs, in one union."""
+    build = ConstructBuilder(rng)
+    events = []
+    for n in range(rng.randint(1, 3)):
+        lines = [f"  e{n}_event:"]
+        if rng.random() < 0.5:
+            lines.append(f"    description: {build.q(construct_text(rng))}")
+        if rng.random() < 0.4:
+            lines.append("    deprecated: " + rng.choice(["true", build.q(construct_text(rng).strip() or "x")]))
+        lines.append("    fields:")
+        lines.append(f"      type: {{literal: e{n}, description: {build.q(construct_text(rng))}}}")
+        lines += [f"      f{k}: {build.field()}" for k in range(rng.randint(1, 6))]
+        events.append("\n".join(lines))
+    union = ", ".join(f"e{n}_event" for n in range(len(events)))
+    return (
+        "title: Constructs\npage: constructs/index.md\nmodule: constructs\nentry: any_event\ntypes:\n"
+        + "\n".join(events)
+        + f"\n  any_event:\n    discriminator: type\n    union: [{union}]\n"
+    )
+
+
 def check_one(text: str, stats: Stats) -> None:
     try:
         loaded = load(text)
@@ -96,7 +206,12 @@ def run(cases: int, seed: int) -> Stats:
     stats = Stats()
     fixture = fuzz_specs.FIXTURE.read_text(encoding="utf-8")
     for n in range(cases):
-        text = hostile_spec(rng) if n % 2 == 0 else fuzz_specs.mutate(fixture, rng)
+        if n % 3 == 2:
+            before = stats.checked
+            check_one(construct_spec(rng), stats)
+            stats.constructs += stats.checked - before
+            continue
+        text = hostile_spec(rng) if n % 3 == 0 else fuzz_specs.mutate(fixture, rng)
         check_one(text, stats)
     return stats
 
@@ -107,7 +222,10 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     stats = run(args.cases, args.seed)
-    print(f"{stats.checked} specs round-tripped through their pages, {stats.skipped} mutations refused by the loader")
+    print(
+        f"{stats.checked} specs round-tripped through their pages ({stats.constructs} of the constructs' specs), "
+        f"{stats.skipped} refused by the loader"
+    )
     for failure in stats.failures[:5]:
         print(failure, file=sys.stderr)
     return 1 if stats.failures else 0

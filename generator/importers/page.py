@@ -390,22 +390,93 @@ class Documented:
     elements: list[str | None]
 
 
-def taken_apart(text: str | None, labels: list[str], may_deprecate: bool = True) -> Documented:
+def taken_apart(
+    text: str | None, labels: list[str], may_deprecate: bool = True, known: str | None | Literal[False] = False
+) -> Documented:
     """The note first (`Deprecated.` or `Deprecated: <reason>`, a paragraph), then the description,
     then one paragraph per element description in `labels`' order. Where a description itself
-    holds such paragraphs the page reads the same either way: the shortest reading is taken."""
-    elements: list[str | None] = [None] * len(labels)
+    holds such paragraphs the page reads the same either way: the shortest reason and the shortest
+    element descriptions are taken, unless the page shows the description on its own (`known`, an
+    open enum's closed part; False where it does not), which picks the reading that gives it."""
     if text is None:
-        return Documented(None, None, elements)
-    deprecated = None
-    rest: str | None = text
+        return Documented(None, None, [None] * len(labels))
+    readings = note_readings(text, may_deprecate)
+    if known is not False:
+        for deprecated, rest in readings:
+            if rest is None:
+                if known is None:
+                    return Documented(deprecated, None, [None] * len(labels))
+                continue
+            # the description, then the notes from one of the paragraph breaks on (or none)
+            cuts = paragraph_breaks(rest) if known is not None else [-2]
+            for cut in [len(rest), *reversed(cuts)]:
+                description = rest[:cut] if cut >= 0 else None
+                if not same_on_page(description, known):
+                    continue
+                after = rest[cut + 2 :]
+                none: list[str | None] = [None] * len(labels)
+                elements = notes_only(after, labels, 0) if cut < len(rest) else none
+                if elements is not None:
+                    return Documented(deprecated, description, elements)
+    deprecated, rest = readings[0]
+    description, elements = elements_of(rest, labels)
+    return Documented(deprecated, description, elements)
+
+
+def paragraph_breaks(text: str) -> list[int]:
+    """Where a `\\n\\n` starts in `text`, overlapping ones too (a paragraph may end with a line break)."""
+    return [k for k in range(len(text) - 1) if text[k] == "\n" and text[k + 1] == "\n"]
+
+
+def same_on_page(a: str | None, b: str | None) -> bool:
+    """Whether two descriptions show the same on the page (the end of one merges with the blank
+    lines after it)."""
+    if a is None or b is None:
+        return a is b
+    return markdown_text.description(a).rstrip("\n") == markdown_text.description(b).rstrip("\n")
+
+
+def notes_only(text: str, labels: list[str], level: int) -> list[str | None] | None:
+    """`text` read as element notes alone, from `labels[level]` on (by level), or None."""
+    for i in range(level, len(labels)):
+        if not text.startswith(labels[i]):
+            continue
+        body = text[len(labels[i]) :]
+        cuts = paragraph_breaks(body)
+        for cut in reversed(cuts):  # the note ends where a later level's begins
+            rest = notes_only(body[cut + 2 :], labels, i + 1)
+            if rest is not None:
+                rest[i] = body[:cut]
+                return rest
+        found: list[str | None] = [None] * len(labels)
+        found[i] = body
+        return found
+    return None
+
+
+def note_readings(text: str, may_deprecate: bool) -> list[tuple[str | None, str | None]]:
+    """(reason, rest) for each way `text` can start with the deprecation note, the shortest reason
+    first, then (None, text): not deprecated."""
+    out: list[tuple[str | None, str | None]] = []
     if may_deprecate:
-        if text == DEPRECATED or text.startswith(DEPRECATED + "\n\n"):
-            deprecated, rest = "", text[len(DEPRECATED) + 2 :] if text != DEPRECATED else None
+        if text == DEPRECATED:
+            out.append(("", None))
+        elif text.startswith(DEPRECATED + "\n\n"):
+            out.append(("", text[len(DEPRECATED) + 2 :]))
         elif text.startswith(DEPRECATED_BECAUSE):
-            reason, sep, after = text[len(DEPRECATED_BECAUSE) :].partition("\n\n")
-            if reason.strip():
-                deprecated, rest = reason, after if sep else None
+            after = text[len(DEPRECATED_BECAUSE) :]
+            for cut in paragraph_breaks(after):
+                if after[:cut].strip():
+                    out.append((after[:cut], after[cut + 2 :]))
+            if after.strip():
+                out.append((after, None))
+    return out + [(None, text)]
+
+
+def elements_of(rest: str | None, labels: list[str]) -> tuple[str | None, list[str | None]]:
+    """The description and the element descriptions (by level) at the end of `rest`, each the
+    last paragraph that opens with its label."""
+    elements: list[str | None] = [None] * len(labels)
     for level in reversed(range(len(labels))):
         if rest is None:
             break
@@ -416,7 +487,7 @@ def taken_apart(text: str | None, labels: list[str], may_deprecate: bool = True)
         at = rest.rfind("\n\n" + label)
         if at >= 0:
             elements[level], rest = rest[at + 2 + len(label) :], rest[:at]
-    return Documented(deprecated, rest, elements)
+    return rest, elements
 
 
 @dataclass
@@ -507,15 +578,16 @@ def python_nullability(s: Summary, annotation: str, optional: bool) -> None:
         t = t.inner if t.kind in ("array", "map") else None
     if len(chain) != len(levels):
         return
-    if optional:  # one `Optional[...]` says optional, nullable or both: the CLI page's `or null` tells
-        levels[0] = s.nullable
     before = [x.nullable for x in chain]
     shown = nullable_text(s)
-    for x, nullable in zip(chain, levels):
-        x.nullable = nullable
-    if nullable_text(s) != shown:
-        for x, nullable in zip(chain, before):
+    # one `Optional[...]` says optional, nullable or both: the CLI page's `or null` tells which
+    for top in (s.nullable, not s.nullable) if optional else (levels[0],):
+        for x, nullable in zip(chain, [top] + levels[1:]):
             x.nullable = nullable
+        if nullable_text(s) == shown:
+            return
+    for x, nullable in zip(chain, before):
+        x.nullable = nullable
 
 
 def nullable_text(s: Summary) -> str:
@@ -674,7 +746,7 @@ class Reader:
         if tag:
             self.discriminators.setdefault(parent, set()).add(key)
         # a tag (a union's discriminator, maybe) is never deprecated: its text is all description
-        documented = taken_apart(text, element_labels(s), may_deprecate=not tag)
+        documented = taken_apart(text, element_labels(s), not tag, self.open_enum_description(s, children))
         description = documented.description
         name = key
         json_key = None
@@ -696,6 +768,18 @@ class Reader:
         if description is not None:
             spec_field["description"] = description
         return name, spec_field
+
+    def open_enum_description(self, s: Summary, children: list[Node]) -> str | None | Literal[False]:
+        """The description an open enum's closed part repeats (the field's own, without the notes
+        around it); False where the summary is no open enum or the page does not show it so."""
+        while s.inner is not None and s.kind in ("array", "map"):
+            s = s.inner
+        if s.kind != "enum" or not s.open or not children:
+            return False
+        try:
+            return children[0].split(has_children=True)[0]
+        except PageError:
+            return False  # reported where the enum is read
 
     def snake_key(self, key: str, py: Node | None) -> str:
         if py is not None:
@@ -783,7 +867,7 @@ class Reader:
             if len(children) != 2 or children[1].label != "string":
                 raise PageError(at[0], at[1], "an open enum lists its values, then `string`")
             closed_description, values_nodes = children[0].split(has_children=True)
-            if closed_description != description:
+            if not same_on_page(closed_description, description):
                 raise PageError(children[0].line, children[0].column, "the closed part repeats the description")
         else:
             values_nodes = children
