@@ -27,6 +27,7 @@ from conftest import ROOT, SPEC, import_path
 from corpus import Case, corpus
 from generator import cli, model, naming, render, spec
 from generator.importers import openapi
+from generator.targets import docs_cli
 from generator.targets import python as python_target
 
 FIXTURE = ROOT / "tests" / "fixtures" / "openai" / "openapi-webhooks.yaml"
@@ -176,7 +177,8 @@ def test_vendor_examples_decode_and_the_ones_that_are_not_json_are_reported(
 
 
 def test_what_the_spec_cannot_keep_is_noted_not_hidden(imported: openapi.Result) -> None:
-    """Every `format` (beyond number sizes), example and item description in the fixture has a note."""
+    """Every `format` (beyond number sizes) and example in the fixture has a note; its descriptions
+    of array items are kept, as the items' descriptions."""
 
     def dropped(node: Any, where: str) -> Iterator[str]:
         if isinstance(node, dict):
@@ -184,15 +186,30 @@ def test_what_the_spec_cannot_keep_is_noted_not_hidden(imported: openapi.Result)
                 at = f"{where}/{key}"
                 if key == "format" and value not in openapi.SIZE_FORMATS:
                     yield at
-                elif key == "items" and isinstance(value, dict) and "description" in value:
-                    yield f"{at}/description"
                 if key == "x-oaiMeta":
                     continue
                 yield from dropped(value, at)
 
+    def item_descriptions(node: Any) -> Iterator[str]:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "items" and isinstance(value, dict) and isinstance(value.get("description"), str):
+                    yield value["description"].strip()
+                if key != "x-oaiMeta":
+                    yield from item_descriptions(value)
+
     expected = set(dropped(DOC["components"]["schemas"], "/components/schemas"))
     expected |= {e.pointer for e in imported.examples if e.is_json}
     assert {i.pointer for i in imported.issues if i.level == "note"} == expected
+    loaded = load(imported.text)
+    kept = {
+        f.type.item_description
+        for obj in loaded.objects
+        for f in obj.fields
+        if isinstance(f.type, model.Array) and f.type.item_description is not None
+    }
+    wanted = set(item_descriptions(DOC["components"]["schemas"]))
+    assert wanted and kept == wanted
 
 
 # -- the command -----------------------------------------------------------------------------------------
@@ -585,9 +602,23 @@ def random_schema(rng: random.Random, depth: int) -> Any:
         None,
         {"type": "string", "maxLength": 2},
         {"type": rng.choice(["null", "file", 3])},
+        {"const": rng.choice([-7, False, 10**18])},
+        {"enum": rng.choice([[True, False], [-1, 0, 1], [1, "a"]])},
+        {"type": "object", "description": "any object"},
     ]
     if depth > 3 or rng.random() < 0.4:
-        return rng.choice(leaves)
+        return annotated(rng, rng.choice(leaves))
+    return annotated(rng, composite_schema(rng, depth))
+
+
+def annotated(rng: random.Random, schema: Any) -> Any:
+    """Now and then `deprecated` (true, false or malformed) and a description beside the schema."""
+    if not isinstance(schema, dict) or rng.random() < 0.7:
+        return schema
+    return {**schema, "deprecated": rng.choice([True, True, False, "yes"]), "description": rng.choice(["d", " ", 3])}
+
+
+def composite_schema(rng: random.Random, depth: int) -> Any:
     props = {rng.choice(NAMES + ["type", "id"]): random_schema(rng, depth + 1) for _ in range(rng.randint(0, 3))}
     composite: list[Any] = [
         {"type": "object", "properties": props, "required": rng.sample(list(props) + ["zz"], k=min(1, len(props)))},
@@ -649,6 +680,184 @@ def test_random_documents_import_or_fail_with_located_lines() -> None:
         load(result.text)
         assert openapi.import_document(doc, "doc.json").text == result.text
     assert imported > 10 and failed > 100, (imported, failed)
+
+
+# -- deprecation, element descriptions, integer and boolean constants, any JSON --------------------------
+
+
+def small_document(schemas: dict[str, Any], **operations: dict[str, Any]) -> dict[str, Any]:
+    """A document with one webhook per entry of `operations` (its operation's keys beside the body,
+    whose schema is the `$ref` or inline schema under "schema")."""
+    webhooks = {}
+    for name, op in operations.items():
+        body = {"requestBody": {"content": {"application/json": {"schema": op["schema"]}}}}
+        webhooks[name] = {"post": {**{k: v for k, v in op.items() if k != "schema"}, **body}}
+    return {"openapi": "3.1.0", "info": {"title": "Small", "version": "1"}, "webhooks": webhooks, "components": {"schemas": schemas}}
+
+
+def event_schema(tag: str, **properties: Any) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["type", *properties],
+        "properties": {"type": {"type": "string", "const": tag}, **properties},
+    }
+
+
+def fields_of(loaded: model.Spec, name: str) -> dict[str, model.Field]:
+    obj = loaded.definition(model.Name(name))
+    assert isinstance(obj, model.Object)
+    return {f.key: f for f in obj.fields}
+
+
+def test_deprecated_operations_schemas_and_properties_are_kept() -> None:
+    schemas = {
+        "Placed": {
+            **event_schema(
+                "placed",
+                old={"type": "string", "deprecated": True, "description": "Use new."},
+                address={"$ref": "#/components/schemas/Address", "deprecated": True},
+                fresh={"type": "string", "deprecated": False},
+                tags={"type": "array", "items": {"type": "string", "deprecated": True}},
+            ),
+            "deprecated": True,
+        },
+        "Address": {"type": "object", "properties": {"city": {"type": "string"}}, "deprecated": True},
+        "Cancelled": event_schema("cancelled"),
+    }
+    schemas["Cancelled"]["properties"]["type"]["deprecated"] = True  # the discriminator: cannot be
+    doc = small_document(
+        schemas,
+        placed={"schema": {"$ref": "#/components/schemas/Placed"}},
+        cancelled={"schema": {"$ref": "#/components/schemas/Cancelled"}, "deprecated": True},
+        refunded={"schema": event_schema("refunded", amount={"type": "number"}), "deprecated": True},
+    )
+    result = openapi.import_document(doc, "doc.json")
+    loaded = load(result.text)
+    objects = {d.name.snake: d for d in loaded.definitions if isinstance(d, model.Object)}
+    assert {n: o.deprecated for n, o in objects.items()} == {
+        "placed": "",  # on the schema
+        "address": "",
+        "cancelled": "",  # on the operation, the payload a $ref
+        "refunded": "",  # on the operation, the payload inline
+    }
+    placed = fields_of(loaded, "placed")
+    assert placed["old"].deprecated == "" and placed["old"].description == "Use new."
+    assert placed["address"].deprecated == ""  # beside a $ref
+    assert placed["fresh"].deprecated is None and placed["tags"].deprecated is None
+    assert fields_of(loaded, "cancelled")["type"].deprecated is None
+    notes = {i.pointer: i.message for i in result.issues if i.level == "note"}
+    assert "discriminator" in notes["/components/schemas/Cancelled/properties/type/deprecated"]
+    assert "`deprecated` not kept" in notes["/components/schemas/Placed/properties/tags/items/deprecated"]
+    assert not [p for p in notes if p.endswith("/deprecated") and "Cancelled" not in p and "items" not in p]
+    # every output says so: the docs page's note, decoding unchanged
+    page = render.render(loaded, targets=(docs_cli.TARGET,))[docs_cli.path(loaded)]
+    assert page.count("Deprecated.") >= 5
+
+
+def test_deprecated_that_is_not_a_boolean_is_an_error() -> None:
+    doc = small_document({"E": event_schema("e", x={"type": "string", "deprecated": "soon"})}, e={"schema": {"$ref": "#/components/schemas/E"}})
+    with pytest.raises(openapi.ImportFailed) as e:
+        openapi.import_document(doc, "doc.json")
+    assert e.value.lines == ["doc.json: /components/schemas/E/properties/x/deprecated: `deprecated` must be true or false"]
+
+
+def test_descriptions_of_items_and_map_values_are_kept() -> None:
+    schemas = {
+        "E": event_schema(
+            "e",
+            tags={"type": "array", "description": "The tags.", "items": {"type": "string", "description": " One tag. "}},
+            grid={"type": "array", "items": {"type": "array", "description": "A row.", "items": {"type": "integer", "description": "A cell."}}},
+            stock={"type": "object", "additionalProperties": {"type": "integer", "description": "Units on hand."}},
+            lines={"type": "array", "items": {"type": "object", "description": "One line.", "properties": {"sku": {"type": "string"}}}},
+            homes={"type": "array", "items": {"$ref": "#/components/schemas/Address", "description": "A home."}},
+            extra={"type": "object", "additionalProperties": {"description": "Anything."}},
+        ),
+        "Address": {"type": "object", "properties": {"city": {"type": "string"}}},
+    }
+    result = openapi.import_document(small_document(schemas, e={"schema": {"$ref": "#/components/schemas/E"}}), "doc.json")
+    loaded = load(result.text)
+    f = fields_of(loaded, "e")
+    assert model.element_notes(f["tags"].type) == ("Each item: One tag.",) and f["tags"].description == "The tags."
+    assert model.element_notes(f["grid"].type) == ("Each item: A row.", "Each item of each item: A cell.")
+    assert model.element_notes(f["stock"].type) == ("Each value: Units on hand.",)
+    lines = f["lines"].type
+    assert isinstance(lines, model.Array) and isinstance(lines.item, model.Object)
+    assert lines.item_description == "One line." and lines.item.description == "One line."  # the class's too
+    assert model.element_notes(f["homes"].type) == ("Each item: A home.",)
+    assert f["extra"].type == model.Map(model.Json()) and model.element_notes(f["extra"].type) == ("Each value: Anything.",)
+    assert not [i for i in result.issues if "description" in i.pointer]  # nothing dropped
+
+
+def test_integer_and_boolean_constants_and_enums() -> None:
+    schemas = {
+        "E": event_schema(
+            "e",
+            version={"type": "integer", "const": 2},
+            below={"const": -5},
+            live={"type": "boolean", "const": True},
+            off={"enum": [False]},
+            level={"type": "integer", "enum": [3, -1, 0]},
+            maybe={"type": ["integer", "null"], "enum": [1, 2, None]},
+            either={"enum": [True, False]},
+        ),
+    }
+    loaded = load(openapi.import_document(small_document(schemas, e={"schema": {"$ref": "#/components/schemas/E"}}), "doc.json").text)
+    types = {k: f.type for k, f in fields_of(loaded, "e").items()}
+    assert types["version"] == model.Literal(2) and types["below"] == model.Literal(-5)
+    assert types["live"] == model.Literal(True) and types["off"] == model.Literal(False)
+    assert types["level"] == model.Enum((3, -1, 0))
+    assert types["maybe"] == model.Nullable(model.Enum((1, 2)))
+    assert types["either"] == model.Boolean()
+
+
+def test_any_json_and_objects_with_no_declared_fields() -> None:
+    schemas = {
+        "E": event_schema(
+            "e",
+            anything={},
+            described={"description": "Whatever came."},
+            blob={"type": "object"},
+            open_blob={"type": "object", "additionalProperties": True, "nullable": True},
+            empty={"type": "object", "properties": {}},
+        ),
+        "Meta": {"type": "object", "description": "Vendor metadata."},
+    }
+    schemas["E"]["properties"]["meta"] = {"$ref": "#/components/schemas/Meta"}
+    result = openapi.import_document(small_document(schemas, e={"schema": {"$ref": "#/components/schemas/E"}}), "doc.json")
+    loaded = load(result.text)
+    f = fields_of(loaded, "e")
+    assert f["anything"].type == model.Json() and f["described"].type == model.Json()
+    assert f["described"].description == "Whatever came."
+    assert f["blob"].type == f["empty"].type == f["meta"].type == model.Map(model.Json())
+    assert f["open_blob"].type == model.Nullable(model.Map(model.Json()))
+
+
+def test_the_constructs_decode_as_the_document_says(tmp_path: Path) -> None:
+    """The module generated from a document of every construct above accepts and rejects what the
+    schemas do, on the imported spec's own corpus and on payloads written from the schemas."""
+    schemas = {
+        "E": {
+            **event_schema(
+                "e",
+                version={"const": 2},
+                live={"const": True},
+                level={"enum": [3, -1]},
+                meta={},
+                bag={"type": "object"},
+                tags={"type": "array", "items": {"type": "string", "description": "A tag."}, "deprecated": True},
+            ),
+            "deprecated": True,
+        }
+    }
+    loaded = load(openapi.import_document(small_document(schemas, e={"schema": {"$ref": "#/components/schemas/E"}}), "doc.json").text)
+    module = stdlib(loaded, tmp_path, "import_openapi_small_constructs")
+    for case in corpus(loaded):
+        kind, value = verdict(module, case.payload)
+        assert (kind, value) == (("known", case.payload) if case.valid else ("rejected", value)), case.name
+    good = {"type": "e", "version": 2, "live": True, "level": -1, "meta": [1, {"a": None}], "bag": {"x": [2]}, "tags": ["a"]}
+    assert verdict(module, good) == ("known", good)
+    for key, bad in [("version", 3), ("live", False), ("level", 0), ("bag", [1]), ("tags", [1]), ("version", True)]:
+        assert verdict(module, {**good, key: bad})[0] == "rejected", key
 
 
 def test_the_loaders_checks_come_in_the_same_report_as_the_importers() -> None:

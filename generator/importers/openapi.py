@@ -8,8 +8,11 @@ giving a spec-language fragment; a shape the spec language cannot hold yet is an
 pointer, all of them reported at once.
 
 What the spec language cannot hold but does not change what a receiver accepts (formats, examples,
-`deprecated`, titles, descriptions of array items, `additionalProperties: false`, which a receiver
-ignores by design) is dropped with a note; a vendor's example that is not JSON is a warning.
+titles, `deprecated` where the spec has no place for it, `additionalProperties: false`, which a
+receiver ignores by design) is dropped with a note; a vendor's example that is not JSON is a warning.
+`deprecated: true` on a property, on an object schema or on a webhook's operation becomes the field's
+or the type's `deprecated: true`; a description on `items` or `additionalProperties` the `items:` or
+`values:` description.
 """
 
 from __future__ import annotations
@@ -277,6 +280,9 @@ class Importer:
         self.definitions: dict[str, Fragment] = {}  # type name -> its definition, in the order first reached
         self.inlining: list[str] = []  # pointers being expanded in place (a cycle there is an error)
         self.lines: list[str] = []  # the spec's output pointer of each line, for the loader's errors
+        self.deprecations: list[str] = []  # pointers of every `deprecated: true` in a schema
+        self.kept: set[str] = set()  # the ones the spec carries (the others get a note)
+        self.deprecated_at: dict[int, str] = {}  # id of a field's fragment -> its `deprecated` pointer
 
     def problem(self, where: str, message: str, level: Level = "error") -> None:
         self.issues.append(Issue(where, message, level))
@@ -311,6 +317,9 @@ class Importer:
         if union is None:
             return None
         self.definitions[entry_name] = union
+        for at in dict.fromkeys(self.deprecations):
+            if at not in self.kept:
+                self.problem(at, "`deprecated` not kept: the spec deprecates fields and object types, not this", "note")
         return self.emit(self.header(), entry_name)
 
     def header(self) -> dict[str, str]:
@@ -374,7 +383,10 @@ class Importer:
                     "payload is itself a union cannot be imported yet)",
                 )
                 return None
-            return self.named(target, where)
+            named = self.named(target, where)
+            if named is not None:
+                self.operation_deprecated(operation, named)
+            return named
         name = snake(key)
         if name is None:
             self.problem(where, f"the webhook's name {key!r} gives no snake_case type name")
@@ -391,7 +403,20 @@ class Importer:
             del self.definitions[name]
             return None
         self.definitions[name] = built
+        self.operation_deprecated(operation, name)
         return name
+
+    def operation_deprecated(self, operation: Any, name: str) -> None:
+        """A deprecated webhook (`deprecated: true` on its operation): its payload's type is deprecated."""
+        if isinstance(operation, dict) and operation.get("deprecated") is True and name in self.definitions:
+            self.definitions[name].entries["deprecated"] = True
+
+    def deprecated(self, schema: Any, where: str) -> bool:
+        """Whether a schema says `deprecated: true`; the caller carries it (no note for it)."""
+        if isinstance(schema, dict) and schema.get("deprecated") is True:
+            self.kept.add(pointer(where, "deprecated"))
+            return True
+        return False
 
     def claim(self, name: str, where: str) -> bool:
         if name in self.taken:
@@ -524,6 +549,8 @@ class Importer:
         description = self.description(schema, where) or self.description({"description": fallback}, where)
         if description:
             out.entries["description"] = description
+        if self.deprecated(schema, where):
+            out.entries["deprecated"] = True
         out.entries["fields"] = fields
         self.title(schema, where, fields)
         return out
@@ -578,6 +605,15 @@ class Importer:
                 f"member ({', '.join(members)}): a union without a discriminator cannot be expressed yet",
             )
             return None
+        for m in members:
+            tag = self.definitions[m].entries["fields"]
+            assert isinstance(tag, dict)
+            if tag[chosen].entries.pop("deprecated", None) is not None:
+                self.problem(
+                    self.deprecated_at.get(id(tag[chosen]), tag[chosen].pointer),
+                    "`deprecated` not kept: a union's discriminator cannot be deprecated (every member needs it)",
+                    "note",
+                )
         out = Fragment(where)
         if description:
             out.entries["description"] = description
@@ -678,7 +714,12 @@ class Importer:
             elif key == "examples":
                 for i, item in enumerate(value if isinstance(value, list) else []):
                     self.example(item, pointer(at, i), owner, published=False)
-            elif key in ("deprecated", "default", "readOnly", "writeOnly", "contentMediaType", "contentEncoding"):
+            elif key == "deprecated":
+                if value is True:
+                    self.deprecations.append(at)
+                elif value is not False:
+                    self.problem(at, "`deprecated` must be true or false")
+            elif key in ("default", "readOnly", "writeOnly", "contentMediaType", "contentEncoding"):
                 self.problem(at, f"`{key}` not kept: the spec language has no place for it yet", "note")
             elif key not in HANDLED and key not in SILENT:
                 self.problem(at, f"unknown keyword `{key}` ignored", "note")
@@ -931,12 +972,14 @@ class Importer:
     def literal(self, value: Any, where: str) -> Fragment | None:
         if isinstance(value, bool) or (isinstance(value, str) and text_ok(value)):
             return Fragment(where, {"literal": value})
-        if isinstance(value, int) and 0 <= value < 10**18:
+        if isinstance(value, int) and -(10**18) < value < 10**18:
             return Fragment(where, {"literal": value})
         self.problem(where, f"a constant {json.dumps(value, default=str)[:60]} cannot be expressed yet")
         return None
 
     def enum(self, values: list[Any], where: str) -> Fragment | None:
+        if all(isinstance(v, bool) for v in values) and set(values) == {True, False}:
+            return Fragment(where, {"type": "boolean"})  # `enum: [true, false]`: any boolean
         integers = all(type(v) is int and -(10**18) < v < 10**18 for v in values)
         if not integers and not all(isinstance(v, str) and text_ok(v) for v in values):
             self.problem(
@@ -958,7 +1001,7 @@ class Importer:
             inner = self.shape(extra, pointer(where, "additionalProperties"), name + "_value", depth + 1)
             if inner is None:
                 return None
-            self.item_description(extra, pointer(where, "additionalProperties"))
+            self.item_description(extra, inner, pointer(where, "additionalProperties"))
             return Fragment(where, {"values": inner})
         return Fragment(where, {"type": "object"})  # no declared properties: any keys, any JSON values
 
@@ -1022,6 +1065,9 @@ class Importer:
                 entries["json"] = key
             if key not in required:
                 entries["optional"] = True
+            if self.deprecated(schema, at):
+                entries["deprecated"] = True
+                self.deprecated_at[id(frag)] = pointer(at, "deprecated")
             description = self.description(schema, at)
             if description:
                 entries["description"] = description
@@ -1045,16 +1091,15 @@ class Importer:
         inner = self.shape(items, pointer(where, "items"), naming.singular(name), depth + 1)
         if inner is None:
             return None
-        self.item_description(items, pointer(where, "items"))
+        self.item_description(items, inner, pointer(where, "items"))
         return Fragment(where, {"items": inner})
 
-    def item_description(self, schema: Any, where: str) -> None:
-        if isinstance(schema, dict) and schema.get("description") and "$ref" not in schema:
-            self.problem(
-                pointer(where, "description"),
-                "description not kept: the spec language has no descriptions on array items or map values yet",
-                "note",
-            )
+    def item_description(self, schema: Any, inner: Fragment, where: str) -> None:
+        """The description of an `items` or `additionalProperties` schema goes on `items:`/`values:`
+        (a nested object there takes it as its own too)."""
+        description = self.description(schema, where)
+        if description:
+            inner.entries["description"] = description
 
     # -- the spec's text -----------------------------------------------------------------------------------
 
@@ -1087,6 +1132,8 @@ class Importer:
             if "description" in d.entries:
                 for text in entry_lines("description", d.entries["description"], 4):
                     line(text, d.pointer)
+            if "deprecated" in d.entries:
+                line("    deprecated: true", d.pointer)
             if "discriminator" in d.entries:
                 line(f"    discriminator: {scalar(str(d.entries['discriminator']), False)}", d.pointer)
                 line("    union:", d.pointer)
@@ -1119,7 +1166,20 @@ class Importer:
 
 # -- YAML as a person writes it --------------------------------------------------------------------------
 
-FLOW_ORDER = ("type", "literal", "enum", "open", "fields", "items", "values", "name", "json", "optional", "nullable")
+FLOW_ORDER = (
+    "type",
+    "literal",
+    "enum",
+    "open",
+    "fields",
+    "items",
+    "values",
+    "name",
+    "json",
+    "optional",
+    "nullable",
+    "deprecated",
+)
 
 
 def ordered(entries: dict[str, Value], nested: bool) -> list[tuple[str, Value]]:
