@@ -14,7 +14,8 @@ generated decoder does:
 - a key made optional, `null` newly allowed, a value newly allowed (an enum's, a wider type, an
   other literal, a new member of a nested union, which has no fallback) is breaking; the reverse
   narrows what NEW sends, and is safe;
-- descriptions and class names do not change what decodes: safe.
+- descriptions (of array items and map values too), deprecation and class names do not change what
+  decodes: safe.
 
 Every breaking change comes with a witness: a whole event payload that NEW accepts and OLD
 rejects, built from the model and checked against both (`accepts` mirrors the generated decoder;
@@ -696,11 +697,13 @@ class Differ:
                     self.retyped(n, o, steps)
             case model.Array():
                 if isinstance(o, model.Array):
+                    self.description(steps + (Item(),), o.item_description, n.item_description)
                     self.compare(n.item, o.item, steps + (Item(),))
                 else:
                     self.retyped(n, o, steps)
             case model.Map():
                 if isinstance(o, model.Map):
+                    self.description(steps + (Entry(),), o.value_description, n.value_description)
                     self.compare(n.value, o.value, steps + (Entry(),))
                 else:
                     self.retyped(n, o, steps)

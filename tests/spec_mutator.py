@@ -1,7 +1,9 @@
 """A seeded mutator of specs, for the diff's tests: each edit is one a vendor might make (events and
 fields added or removed, required/nullable flipped, fields retyped, enum values added or removed,
-literals and descriptions changed, members of a nested union added or removed), applied to the
-spec's YAML as data and written back as YAML. Nothing here names an event of any fixture."""
+literals and descriptions changed, members of a nested union added or removed, events and fields
+deprecated or no longer, descriptions of array items and map values changed), over every kind of
+type (integer enums, integer and boolean literals, `json` and `object` too), applied to the spec's
+YAML as data and written back as YAML. Nothing here names an event of any fixture."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from typing import Any
 
 import yaml
 
-SCALARS = ("string", "integer", "float", "boolean")
+SCALARS = ("string", "integer", "float", "boolean", "json", "object")
 SHAPE_KEYS = ("type", "literal", "enum", "open", "fields", "items", "values", "nullable", "name")
 
 
@@ -101,21 +103,31 @@ class Mutator:
         if r < 0.35 or depth > 1:
             t: dict[str, Any] = {"type": self.rng.choice(SCALARS)}
         elif r < 0.45:
-            t = {"literal": self.rng.choice(["on", 3, True, "x.y"])}
+            t = {"literal": self.rng.choice(["on", 3, -2, 0, True, False, "x.y"])}
         elif r < 0.6:
-            t = {"enum": self.rng.sample(["a", "b", "c", "d"], self.rng.randint(1, 3))}
-            if self.rng.random() < 0.3:
-                t["open"] = True
+            if self.rng.random() < 0.35:
+                t = {"enum": self.rng.sample([1, 2, 3, -4, 10], self.rng.randint(1, 3))}
+            else:
+                t = {"enum": self.rng.sample(["a", "b", "c", "d"], self.rng.randint(1, 3))}
+                if self.rng.random() < 0.3:
+                    t["open"] = True
         elif r < 0.7:
-            t = {"items": self.random_type(depth + 1)}
+            t = {"items": self.element(depth)}
         elif r < 0.78:
-            t = {"values": self.random_type(depth + 1)}
+            t = {"values": self.element(depth)}
         elif r < 0.9:
             t = {"fields": {self.fresh("f"): self.random_type(depth + 1)}}
         else:
             t = {"type": self.rng.choice(named)}
-        if self.rng.random() < 0.2:
+        if self.rng.random() < 0.2 and t.get("type") != "json":  # null is a JSON value already
             t["nullable"] = True
+        return t
+
+    def element(self, depth: int) -> dict[str, Any]:
+        """An `items:` or `values:` type, with a description of its own now and then."""
+        t = self.random_type(depth + 1)
+        if self.rng.random() < 0.3:
+            t["description"] = self.rng.choice(["One of them.", "Each `one` <i>here</i>."])
         return t
 
     # -- edits ---------------------------------------------------------------------------------
@@ -205,12 +217,16 @@ class Mutator:
             return None
         t = self.rng.choice(enums)
         r = self.rng.random()
+        integers = isinstance(t["enum"][0], int)
         if r < 0.45:
-            t["enum"] = [*t["enum"], self.fresh("v")]
+            t["enum"] = [*t["enum"], max(t["enum"]) + self.rng.randint(1, 5) if integers else self.fresh("v")]
             return "enum value added"
         if r < 0.9 and len(t["enum"]) > 1:
             t["enum"] = [v for v in t["enum"] if v != self.rng.choice(t["enum"])]
             return "enum value removed"
+        if integers:  # an enum of integers is never open: it becomes one of strings
+            t["enum"] = [str(v) for v in t["enum"]]
+            return "enum of integers made one of strings"
         t["open"] = not t.get("open", False)
         return "enum open flipped"
 
@@ -222,6 +238,37 @@ class Mutator:
         v = t["literal"]
         t["literal"] = (not v) if isinstance(v, bool) else v + 1 if isinstance(v, int) else v + "2"
         return "literal changed"
+
+    def deprecate(self) -> str | None:
+        """A field (never a discriminator) or an object deprecated, with or without a reason, or no longer."""
+        holders: list[dict[str, Any]] = [fields[key] for fields, key in self.sites()]
+        holders += [self.types[n] for n in self.objects()]
+        if not holders:
+            return None
+        t = self.rng.choice(holders)
+        if "deprecated" in t and self.rng.random() < 0.5:
+            del t["deprecated"]
+            return "no longer deprecated"
+        t["deprecated"] = self.rng.choice([True, "Use `other` instead.", "A <b>new</b> reason."])
+        return "deprecated"
+
+    def describe_element(self) -> str | None:
+        """The description of a field's array items or map values added, changed or removed."""
+        holders = []
+        for t in self.type_dicts():
+            for k in ("items", "values"):
+                if k in t:
+                    if not isinstance(t[k], dict):
+                        t[k] = {"type": t[k]}  # `items: string` as a mapping, to describe it
+                    holders.append(t[k])
+        if not holders:
+            return None
+        t = self.rng.choice(holders)
+        if "description" in t and self.rng.random() < 0.4:
+            del t["description"]
+            return "element description removed"
+        t["description"] = self.rng.choice(["Each one.", "A `new` one | with\na line."])
+        return "element description changed"
 
     def describe(self) -> str | None:
         holders: list[dict[str, Any]] = [t for t in self.types.values() if isinstance(t, dict)] + self.type_dicts()
@@ -242,6 +289,8 @@ class Mutator:
         ("enum_edit", 2),
         ("literal_edit", 1),
         ("describe", 1),
+        ("deprecate", 1),
+        ("describe_element", 1),
     )
 
     def edit(self) -> str | None:

@@ -95,6 +95,20 @@ RULES = [
     ("{type: pay}", "{fields: {kind: {type: other}}}", "discriminator-changed", True),  # no tag OLD can read
     ("{type: pay}", "{fields: {kind: {enum: [card, cash]}}}", "retyped", False),  # each value dispatches
     ("{type: string}", "{items: string}", "retyped", True),
+    ("{type: string}", "{type: json}", "retyped", True),  # any JSON value: 1 too
+    ("{type: json}", "{type: string}", "retyped", False),
+    ("{type: json}", "{type: object}", "retyped", False),
+    ("{type: object}", "{type: json}", "retyped", True),  # [] is no object
+    ("{values: string}", "{type: object}", "retyped", True),  # {"k": 1}
+    ("{type: object}", "{values: string}", "retyped", False),
+    ("{fields: {a: {type: string, optional: true}}}", "{type: object}", "retyped", True),  # {"a": 1}
+    ("{type: object}", "{type: object, nullable: true}", "made-nullable", True),
+    ("{literal: -2}", "{literal: 2}", "literal-changed", True),
+    ("{literal: false}", "{type: boolean}", "retyped", True),
+    ("{enum: [3, -1]}", "{literal: 3}", "retyped", False),
+    ("{items: {type: string, description: Old.}}", "{items: {type: string, description: New.}}", "description-changed", False),
+    ("{values: string}", "{values: {type: string, description: New.}}", "description-changed", False),
+    ("{items: {values: {type: json, description: Old.}}}", "{items: {values: json}}", "description-changed", False),
 ]
 
 
