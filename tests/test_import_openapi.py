@@ -723,6 +723,7 @@ def test_deprecated_operations_schemas_and_properties_are_kept() -> None:
         },
         "Address": {"type": "object", "properties": {"city": {"type": "string"}}, "deprecated": True},
         "Cancelled": event_schema("cancelled"),
+        "Shipped": event_schema("shipped"),
     }
     schemas["Cancelled"]["properties"]["type"]["deprecated"] = True  # the discriminator: cannot be
     doc = small_document(
@@ -730,6 +731,9 @@ def test_deprecated_operations_schemas_and_properties_are_kept() -> None:
         placed={"schema": {"$ref": "#/components/schemas/Placed"}},
         cancelled={"schema": {"$ref": "#/components/schemas/Cancelled"}, "deprecated": True},
         refunded={"schema": event_schema("refunded", amount={"type": "number"}), "deprecated": True},
+        # one payload, two webhooks, one of them deprecated: the type is not
+        shipped={"schema": {"$ref": "#/components/schemas/Shipped"}, "deprecated": True},
+        sent={"schema": {"$ref": "#/components/schemas/Shipped"}},
     )
     result = openapi.import_document(doc, "doc.json")
     loaded = load(result.text)
@@ -739,6 +743,7 @@ def test_deprecated_operations_schemas_and_properties_are_kept() -> None:
         "address": "",
         "cancelled": "",  # on the operation, the payload a $ref
         "refunded": "",  # on the operation, the payload inline
+        "shipped": None,
     }
     placed = fields_of(loaded, "placed")
     assert placed["old"].deprecated == "" and placed["old"].description == "Use new."

@@ -10,8 +10,8 @@ pointer, all of them reported at once.
 What the spec language cannot hold but does not change what a receiver accepts (formats, examples,
 titles, `deprecated` where the spec has no place for it, `additionalProperties: false`, which a
 receiver ignores by design) is dropped with a note; a vendor's example that is not JSON is a warning.
-`deprecated: true` on a property, on an object schema or on a webhook's operation becomes the field's
-or the type's `deprecated: true`; a description on `items` or `additionalProperties` the `items:` or
+`deprecated: true` on a property, on an object schema, or on the operation of every webhook that sends
+a payload becomes the field's or the type's `deprecated: true`; a description on `items` or `additionalProperties` the `items:` or
 `values:` description.
 """
 
@@ -283,6 +283,7 @@ class Importer:
         self.deprecations: list[str] = []  # pointers of every `deprecated: true` in a schema
         self.kept: set[str] = set()  # the ones the spec carries (the others get a note)
         self.deprecated_at: dict[int, str] = {}  # id of a field's fragment -> its `deprecated` pointer
+        self.sent_by: dict[str, list[bool]] = {}  # a payload's type -> whether each webhook sending it is deprecated
 
     def problem(self, where: str, message: str, level: Level = "error") -> None:
         self.issues.append(Issue(where, message, level))
@@ -317,6 +318,9 @@ class Importer:
         if union is None:
             return None
         self.definitions[entry_name] = union
+        for name, deprecated in self.sent_by.items():
+            if all(deprecated) and name in self.definitions:
+                self.definitions[name].entries["deprecated"] = True
         for at in dict.fromkeys(self.deprecations):
             if at not in self.kept:
                 self.problem(at, "`deprecated` not kept: the spec deprecates fields and object types, not this", "note")
@@ -407,9 +411,10 @@ class Importer:
         return name
 
     def operation_deprecated(self, operation: Any, name: str) -> None:
-        """A deprecated webhook (`deprecated: true` on its operation): its payload's type is deprecated."""
-        if isinstance(operation, dict) and operation.get("deprecated") is True and name in self.definitions:
-            self.definitions[name].entries["deprecated"] = True
+        """Whether the webhook is deprecated (`deprecated: true` on its operation), for its payload's
+        type: deprecated when every webhook that sends it is (see `run`)."""
+        deprecated = isinstance(operation, dict) and operation.get("deprecated") is True
+        self.sent_by.setdefault(name, []).append(deprecated)
 
     def deprecated(self, schema: Any, where: str) -> bool:
         """Whether a schema says `deprecated: true`; the caller carries it (no note for it)."""
