@@ -306,7 +306,9 @@ def scalar_candidates(t: Node, other: Node | None) -> list[Any]:
         case model.Boolean():
             return [False, True]
         case model.Json():
-            return list(OUTSIDE)
+            # null last: where OLD's type is nullable (compare() unwrapped it) null is no witness,
+            # and every other type rejects one of the rest
+            return [v for v in OUTSIDE if v is not None] + [None]
         case model.Literal(value=value):
             return [value]
         case model.Enum(values=values, open=is_open):
@@ -660,9 +662,10 @@ class Differ:
 
     def compare(self, n_type: Node, o_type: Node, steps: Steps) -> None:
         n, o = self.new.resolve(n_type), self.old.resolve(o_type)
-        if isinstance(n, model.Nullable) and not isinstance(o, model.Nullable):
+        # `json` takes null already: against it, nullability is part of the retyping
+        if isinstance(n, model.Nullable) and not isinstance(o, (model.Nullable, model.Json)):
             self.add("made-nullable", steps, True, leaf=None)
-        elif isinstance(o, model.Nullable) and not isinstance(n, model.Nullable):
+        elif isinstance(o, model.Nullable) and not isinstance(n, (model.Nullable, model.Json)):
             self.add("made-non-nullable", steps, False)
         if isinstance(n, model.Nullable):
             n_type = n.inner

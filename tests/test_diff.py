@@ -103,6 +103,8 @@ RULES = [
     ("{type: object}", "{values: string}", "retyped", False),
     ("{fields: {a: {type: string, optional: true}}}", "{type: object}", "retyped", True),  # {"a": 1}
     ("{type: object}", "{type: object, nullable: true}", "made-nullable", True),
+    ("{type: json}", "{type: string, nullable: true}", "retyped", False),  # json takes null already
+    ("{type: string, nullable: true}", "{type: json}", "retyped", True),
     ("{literal: -2}", "{literal: 2}", "literal-changed", True),
     ("{literal: false}", "{type: boolean}", "retyped", True),
     ("{enum: [3, -1]}", "{literal: 3}", "retyped", False),

@@ -255,10 +255,16 @@ types:
       kinds: {items: {enum: [x, y], open: true, description: A kind.}, description: "The kinds.\\n\\nEach item: x"}
       any: {items: json, deprecated: "Deprecated: twice"}
       flag: {literal: false, description: "Deprecated: a description, not a note"}
+      nest: {items: {items: json, nullable: true}, nullable: true}
+      pick: {enum: [x, y], open: true, deprecated: "a `b", description: "`code` c\\n\\nEach item: d"}
   c_event:
     discriminator: type
     union: [a_event]
 """
+
+
+def test_a_title_yaml_cannot_read_as_an_integer_is_quoted() -> None:
+    assert page.scalar("0x_", in_flow=False) == '"0x_"'  # PyYAML raises ValueError on it, plain
 
 
 def test_new_constructs_round_trip_and_read_back_as_written() -> None:

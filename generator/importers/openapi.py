@@ -11,8 +11,8 @@ What the spec language cannot hold but does not change what a receiver accepts (
 titles, `deprecated` where the spec has no place for it, `additionalProperties: false`, which a
 receiver ignores by design) is dropped with a note; a vendor's example that is not JSON is a warning.
 `deprecated: true` on a property, on an object schema, or on the operation of every webhook that sends
-a payload becomes the field's or the type's `deprecated: true`; a description on `items` or `additionalProperties` the `items:` or
-`values:` description.
+a payload becomes the field's or the type's `deprecated: true`; a description on `items` or
+`additionalProperties` the `items:` or `values:` description.
 """
 
 from __future__ import annotations

@@ -47,7 +47,7 @@ from typing import Any, Callable, Literal, assert_never
 
 import yaml
 
-from .. import naming
+from .. import model, naming
 from ..targets import markdown_text, python
 
 # -- errors ---------------------------------------------------------------------------------------
@@ -401,7 +401,21 @@ def taken_apart(
     if text is None:
         return Documented(None, None, [None] * len(labels))
     readings = note_readings(text, may_deprecate)
+    none: list[str | None] = [None] * len(labels)
     if known is not False:
+        # first the description as the closed part shows it, where the whole then escapes as the page does
+        page_text = markdown_text.description(text).rstrip("\n")
+        for deprecated, rest in readings:
+            if rest is None:
+                continue
+            for cut in [len(rest), *reversed(paragraph_breaks(rest))] if known is not None else [-2]:
+                elements = notes_only(rest[cut + 2 :], labels, 0) if cut < len(rest) else list(none)
+                if elements is None:
+                    continue
+                notes = tuple(label + e for label, e in zip(labels, elements) if e is not None)
+                whole = model.documented(known, deprecated, True, notes)
+                if whole is not None and markdown_text.description(whole).rstrip("\n") == page_text:
+                    return Documented(deprecated, known, elements)
         for deprecated, rest in readings:
             if rest is None:
                 if known is None:
@@ -414,8 +428,7 @@ def taken_apart(
                 if not same_on_page(description, known):
                     continue
                 after = rest[cut + 2 :]
-                none: list[str | None] = [None] * len(labels)
-                elements = notes_only(after, labels, 0) if cut < len(rest) else none
+                elements = notes_only(after, labels, 0) if cut < len(rest) else list(none)
                 if elements is not None:
                     return Documented(deprecated, description, elements)
     deprecated, rest = readings[0]
@@ -633,7 +646,10 @@ class Reader:
                 return Summary(kind), text[len(word) :]
         if text.startswith("array of "):
             inner, rest = self.nullable(text[len("array of ") :], at)
-            if inner.nullable and rest.startswith(" or null"):
+            if inner.nullable and inner.kind == "json":  # null is a JSON value already: the array's
+                inner.nullable = False
+                rest = " or null" + rest
+            elif inner.nullable and rest.startswith(" or null"):
                 pass  # `array of X or null or null`: both nullable
             elif inner.nullable:  # the outer one by default (see the module's docstring)
                 inner.nullable = False
@@ -1068,7 +1084,7 @@ def plain_ok(text: str, in_flow: bool = True) -> bool:
     try:
         block = yaml.safe_load(f"k: {text}") == {"k": text}
         return bool(block and (not in_flow or yaml.safe_load(f"{{k: {text}}}") == {"k": text}))
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):  # PyYAML's int constructor raises ValueError on `0x_`
         return False
 
 
