@@ -38,7 +38,7 @@ class _Base(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return out
 
 
-Currency: TypeAlias = Literal["usd", "eur", "jpy"]
+Currency: TypeAlias = Literal["usd", "eur"]
 """An ISO 4217 currency code, defined once and named by every field that holds one."""
 
 
@@ -234,9 +234,6 @@ class CardPayment(
     last4: str
     """Last four digits."""
 
-    currency: Currency | msgspec.UnsetType = msgspec.UNSET
-    """The card's own currency, when it differs."""
-
     @property
     def kind(self) -> Literal["card"]:
         """The discriminator (msgspec reads and writes it as the struct's tag)."""
@@ -280,9 +277,6 @@ class OrderRefundedEvent(
     currency: Currency
     """An ISO 4217 currency code, defined once and named by every field that holds one."""
 
-    accepted: tuple[Currency, ...]
-    """The currencies a refund could be paid in."""
-
     previous: Currency | None | msgspec.UnsetType = msgspec.UNSET
     """The currency paid in before."""
 
@@ -302,6 +296,8 @@ class CashPayment(
     Deprecated."""
 
     change_given: float | msgspec.UnsetType = msgspec.UNSET
+    currency: Currency | msgspec.UnsetType = msgspec.UNSET
+    """The cash's currency, when it differs."""
 
     @property
     def kind(self) -> Literal["cash"]:

@@ -45,10 +45,6 @@ class CardPayment(BaseModel):
     """
     Last four digits.
     """
-    currency: Literal["usd", "eur", "jpy"] | None = None
-    """
-    The card's own currency, when it differs.
-    """
 
 
 class CashPayment(BaseModel):
@@ -63,6 +59,10 @@ class CashPayment(BaseModel):
     )
     kind: Literal["cash"]
     change_given: StrictFloat | None = None
+    currency: Literal["usd", "eur"] | None = None
+    """
+    The cash's currency, when it differs.
+    """
 
 
 class Money(BaseModel):
@@ -77,7 +77,7 @@ class Money(BaseModel):
     """
     The amount.
     """
-    currency: Literal["usd", "eur", "jpy"]
+    currency: Literal["usd", "eur"]
     """
     An ISO 4217 currency code, defined once and named by every field that holds one.
     """
@@ -340,7 +340,7 @@ class OrderRefundedEvent(BaseModel):
     """
     The amount.
     """
-    currency: Literal["usd", "eur", "jpy"]
+    currency: Literal["usd", "eur"]
     """
     An ISO 4217 currency code, defined once and named by every field that holds one.
     """
@@ -348,11 +348,7 @@ class OrderRefundedEvent(BaseModel):
     """
     Always `order.refunded`.
     """
-    accepted: list[Literal["usd", "eur", "jpy"]]
-    """
-    The currencies a refund could be paid in.
-    """
-    previous: Literal["usd", "eur", "jpy"] | None = None
+    previous: Literal["usd", "eur"] | None = None
     """
     The currency paid in before.
     """

@@ -240,7 +240,7 @@ function run<T>(decode: (v: unknown) => T, data: unknown): T {
 /**
  * An ISO 4217 currency code, defined once and named by every field that holds one.
  */
-export type Currency = "usd" | "eur" | "jpy";
+export type Currency = "usd" | "eur";
 
 /**
  * A stock keeping unit, as the warehouse prints it.
@@ -869,10 +869,6 @@ export interface CardPayment {
    * Last four digits.
    */
   readonly last4: string;
-  /**
-   * The card's own currency, when it differs.
-   */
-  readonly currency?: Currency;
 }
 
 /** Validate an already-parsed JSON value as CardPayment; throws WebhookDecodeError with the path of the first problem. */
@@ -894,11 +890,6 @@ function checkCardPayment(v: unknown): CardPayment {
     x0 = v["last4"];
     if (x0 === undefined) missing();
     if (typeof x0 !== "string") fail("a string", x0);
-    s = ".currency";
-    x0 = v["currency"];
-    if (x0 !== undefined) {
-      if (x0 !== "usd" && x0 !== "eur" && x0 !== "jpy") fail("one of \"usd\", \"eur\", \"jpy\"", x0);
-    }
   } catch (e) {
     throw at(e, s);
   }
@@ -977,7 +968,7 @@ function checkMoney(v: unknown): Money {
     s = ".currency";
     x0 = v["currency"];
     if (x0 === undefined) missing();
-    if (x0 !== "usd" && x0 !== "eur" && x0 !== "jpy") fail("one of \"usd\", \"eur\", \"jpy\"", x0);
+    if (x0 !== "usd" && x0 !== "eur") fail("one of \"usd\", \"eur\"", x0);
   } catch (e) {
     throw at(e, s);
   }
@@ -1008,10 +999,6 @@ export interface OrderRefundedEvent {
    * Always `order.refunded`.
    */
   readonly type: "order.refunded";
-  /**
-   * The currencies a refund could be paid in.
-   */
-  readonly accepted: ReadonlyArray<Currency>;
   /**
    * The currency paid in before.
    */
@@ -1046,31 +1033,16 @@ function checkOrderRefundedEvent(v: unknown): OrderRefundedEvent {
     s = ".currency";
     x0 = v["currency"];
     if (x0 === undefined) missing();
-    if (x0 !== "usd" && x0 !== "eur" && x0 !== "jpy") fail("one of \"usd\", \"eur\", \"jpy\"", x0);
+    if (x0 !== "usd" && x0 !== "eur") fail("one of \"usd\", \"eur\"", x0);
     s = ".type";
     x0 = v["type"];
     if (x0 === undefined) missing();
     if (x0 !== "order.refunded") fail("\"order.refunded\"", x0);
-    s = ".accepted";
-    x0 = v["accepted"];
-    if (x0 === undefined) missing();
-    if (!Array.isArray(x0)) fail("an array", x0);
-    {
-      let i1 = 0;
-      try {
-        for (; i1 < x0.length; i1++) {
-          const x1: unknown = x0[i1];
-          if (x1 !== "usd" && x1 !== "eur" && x1 !== "jpy") fail("one of \"usd\", \"eur\", \"jpy\"", x1);
-        }
-      } catch (e) {
-        throw at(e, "[" + i1 + "]");
-      }
-    }
     s = ".previous";
     x0 = v["previous"];
     if (x0 !== undefined) {
       if (x0 !== null) {
-        if (x0 !== "usd" && x0 !== "eur" && x0 !== "jpy") fail("one of \"usd\", \"eur\", \"jpy\"", x0);
+        if (x0 !== "usd" && x0 !== "eur") fail("one of \"usd\", \"eur\"", x0);
       }
     }
     s = ".skus";
@@ -1103,6 +1075,10 @@ function checkOrderRefundedEvent(v: unknown): OrderRefundedEvent {
 export interface CashPayment {
   readonly kind: "cash";
   readonly change_given?: number;
+  /**
+   * The cash's currency, when it differs.
+   */
+  readonly currency?: Currency;
 }
 
 /** Validate an already-parsed JSON value as CashPayment; throws WebhookDecodeError with the path of the first problem. */
@@ -1124,6 +1100,11 @@ function checkCashPayment(v: unknown): CashPayment {
     x0 = v["change_given"];
     if (x0 !== undefined) {
       if (!Number.isFinite(x0)) fail("a finite number", x0);
+    }
+    s = ".currency";
+    x0 = v["currency"];
+    if (x0 !== undefined) {
+      if (x0 !== "usd" && x0 !== "eur") fail("one of \"usd\", \"eur\"", x0);
     }
   } catch (e) {
     throw at(e, s);
