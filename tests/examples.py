@@ -375,6 +375,9 @@ def field_summary(f: model.Field) -> dict[str, Any]:
     out: dict[str, Any] = {"description": f.description, "deprecated": f.deprecated}
     t = f.type.inner if isinstance(f.type, model.Nullable) else f.type
     out["kind"] = type(t).__name__
+    if isinstance(t, model.Named):  # a named scalar or enum: its name, then what it names
+        out["named"] = t.name.snake
+        t = t.type
     if isinstance(t, model.Array):
         out["item_description"] = t.item_description
     elif isinstance(t, model.Map):
