@@ -588,7 +588,11 @@ class _Builder:
                 self.problem(
                     key_node, f"type name {name!r} is a built-in type ({', '.join(SCALARS)}); choose another name"
                 )
-            keys = {k.value for k, _ in value_node.value} if isinstance(value_node, yaml.MappingNode) else set()
+            keys = (
+                {k.value for k, _ in value_node.value if isinstance(k, yaml.ScalarNode)}
+                if isinstance(value_node, yaml.MappingNode)
+                else set()
+            )
             if "union" in keys:
                 self.kinds[name] = "union"
             elif keys & {"enum", "type"} and not keys & {"fields", "extends"}:

@@ -520,9 +520,20 @@ class Importer:
         bases = self.extends(schema, where)
         if bases is not None:
             own = [p for p in schema["allOf"] if "$ref" not in p]
-            own += [{k: v for k, v in schema.items() if k in ("properties", "required")}] if "properties" in schema else []
+            own += (
+                [{k: v for k, v in schema.items() if k in ("properties", "required")}] if "properties" in schema else []
+            )
             items = [
-                (str(k), v, pointer(where, *(("allOf", schema["allOf"].index(p)) if p in schema["allOf"] else ()), "properties", str(k)))
+                (
+                    str(k),
+                    v,
+                    pointer(
+                        where,
+                        *(("allOf", schema["allOf"].index(p)) if p in schema["allOf"] else ()),
+                        "properties",
+                        str(k),
+                    ),
+                )
                 for p in own
                 for k, v in p["properties"].items()
             ]
@@ -554,7 +565,10 @@ class Importer:
             set(p) - REF_SIBLINGS or not isinstance(p["$ref"], str) or not p["$ref"].startswith(SCHEMAS) for p in refs
         ):
             return None
-        if any(set(p) - {"type", "properties", "required", "description", "title"} or p.get("type", "object") != "object" for p in own):
+        if any(
+            set(p) - {"type", "properties", "required", "description", "title"} or p.get("type", "object") != "object"
+            for p in own
+        ):
             return None
         if set(schema) & {"properties", "required"} and "properties" not in schema:
             return None
@@ -877,7 +891,9 @@ class Importer:
                 return None
         else:
             schema = self.schemas[target]
-            stripped, _ = self.split_null(schema, target_where, report=False) if isinstance(schema, dict) else (None, False)
+            stripped, _ = (
+                self.split_null(schema, target_where, report=False) if isinstance(schema, dict) else (None, False)
+            )
             if not isinstance(stripped, dict) or not (
                 isinstance(stripped.get("enum"), list)
                 and len(stripped["enum"]) > 1
