@@ -164,3 +164,21 @@ def test_import_page_gives_the_written_out_flattened_spec_that_renders_the_same_
     assert imported.aliases == () and all(not o.extends for o in imported.objects)  # the page shows neither
     again = render.render(imported, targets=(docs_cli.TARGET, docs_python.TARGET))
     assert again == pages
+
+
+def test_an_inherited_inline_object_is_one_class(tmp_path: Path) -> None:
+    """Two types that extend one with an inline object share that object's class (no name clash)."""
+    text = SPEC.replace("      id: {type: string, description: The event ID.}\n", "      id: {type: string, description: The event ID.}\n      meta: {fields: {a: {type: string}}}\n", 1)
+    text = text.replace("    extends: [money]\n", "    extends: [money, base_event]\n").replace("      kind: {literal: refunded}\n      id: {type: string}\n", "      kind: {literal: refunded}\n")
+    text = text.replace("      kind: {literal: paid}\n", "").replace("      memo: {type: note", "      kind: {literal: paid}\n      memo: {type: note")
+    text = text.replace("      kind: {literal: refunded}\n", "      kind: {literal: refunded}\n", 1)
+    loaded = load(text)
+    assert [o.name.snake for o in loaded.objects].count("base_event_meta") == 1
+    files = render.render(loaded, targets=(python.TARGET, typescript.TARGET, json_schema.TARGET))
+    assert files[python.path(loaded)].count("\nclass BaseEventMeta(") == 1
+    assert files[typescript.path(loaded)].count("export interface BaseEventMeta ") == 1
+    path = tmp_path / "shop_hooks.py"
+    path.write_text(files[python.path(loaded)], encoding="utf-8")
+    module = import_path(path, "shop_hooks_nested")
+    event = module.parse_event(json.dumps({"kind": "refunded", "amount": 1, "currency": "usd", "id": "e", "meta": {"a": "x"}}), strict=True)
+    assert type(event.meta).__name__ == "BaseEventMeta"

@@ -47,10 +47,12 @@ def named_things(spec: model.Spec) -> Iterator[tuple[model.Name, model.Loc, str]
         yield d.name, d.loc, f"type {d.name.snake!r}"
     for a in spec.aliases:
         yield a.name, a.loc, f"type {a.name.snake!r}"
+    seen: set[model.Object] = set()  # an inherited field (`extends:`) holds the same object as its base's
     for obj in spec.objects:
         for f in obj.fields:
             inner = inline_object(f.type)
-            if inner is not None:
+            if inner is not None and inner not in seen:
+                seen.add(inner)
                 yield inner.name, inner.loc, f"the object of field {f.key!r}"
 
 
