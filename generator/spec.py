@@ -690,7 +690,7 @@ class _Builder:
                 self.problem(
                     value,
                     f"named type {name!r} must be an enum or one of {', '.join(ALIAS_SCALARS)} (an object type "
-                    f"has `fields:`), not {scalar!r}{hint}",
+                    f"has `fields:`), not {repr(scalar) if scalar is not None else 'a list or a mapping'}{hint}",
                 )
                 t = None
         if t is None:
