@@ -47,6 +47,7 @@ SkuCode: TypeAlias = str
 
 
 Carrier: TypeAlias = str
+"""Who ships it; other carriers may appear."""
 
 
 class Address(_Base, frozen=True, kw_only=True, gc=False):
@@ -247,7 +248,7 @@ class OrderBase(_Base, frozen=True, kw_only=True, gc=False):
     """The order ID."""
 
     carrier: Carrier | msgspec.UnsetType = msgspec.UNSET
-    """Who ships it."""
+    """Who ships it; other carriers may appear."""
 
 
 class Money(_Base, frozen=True, kw_only=True, gc=False):
@@ -269,7 +270,7 @@ class OrderRefundedEvent(
     """The refunded order's ID (redefined with the same type)."""
 
     carrier: Carrier | msgspec.UnsetType = msgspec.UNSET
-    """Who ships it."""
+    """Who ships it; other carriers may appear."""
 
     amount: float
     """The amount."""

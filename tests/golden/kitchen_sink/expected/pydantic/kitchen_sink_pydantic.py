@@ -122,7 +122,7 @@ class OrderBase(BaseModel):
     """
     carrier: Literal["ups", "dhl"] | StrictStr | None = None
     """
-    Who ships it.
+    Who ships it; other carriers may appear.
     """
 
 
@@ -334,7 +334,7 @@ class OrderRefundedEvent(BaseModel):
     """
     carrier: Literal["ups", "dhl"] | StrictStr | None = None
     """
-    Who ships it.
+    Who ships it; other carriers may appear.
     """
     amount: StrictFloat
     """

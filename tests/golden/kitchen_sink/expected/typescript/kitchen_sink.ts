@@ -247,6 +247,9 @@ export type Currency = "usd" | "eur";
  */
 export type SkuCode = string;
 
+/**
+ * Who ships it; other carriers may appear.
+ */
 export type Carrier = "ups" | "dhl" | (string & {});
 
 /**
@@ -905,7 +908,7 @@ export interface OrderBase {
    */
   readonly id: string;
   /**
-   * Who ships it.
+   * Who ships it; other carriers may appear.
    */
   readonly carrier?: Carrier;
 }
@@ -984,7 +987,7 @@ export interface OrderRefundedEvent {
    */
   readonly id: string;
   /**
-   * Who ships it.
+   * Who ships it; other carriers may appear.
    */
   readonly carrier?: Carrier;
   /**
