@@ -277,9 +277,10 @@ class _Builder:
         self.problems.append(Problem(self.shown, where.line, where.column, message))
 
     def mapping(
-        self, node: yaml.Node, allowed: tuple[str, ...], what: str
+        self, node: yaml.Node, allowed: tuple[str, ...], what: str, also: tuple[str, ...] = ()
     ) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
-        """A mapping node as {key: (key node, value node)}; reports duplicates and unknown keys."""
+        """A mapping node as {key: (key node, value node)}; reports duplicates and unknown keys (with
+        a suggestion among `allowed`, or the keys of another kind of thing it may have meant, `also`)."""
         if not isinstance(node, yaml.MappingNode):
             self.problem(node, f"{what} must be a mapping")
             return None
@@ -294,7 +295,7 @@ class _Builder:
                 self.problem(key_node, f"duplicate key {key!r} (first at line {first.line + 1})")
                 continue
             if allowed and key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1)
+                close = difflib.get_close_matches(key, allowed, n=1) or difflib.get_close_matches(key, also, n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of: {', '.join(allowed)}"
                 self.problem(key_node, f"unknown key {key!r} in {what}{hint}")
                 continue
@@ -639,7 +640,7 @@ class _Builder:
                     self.tags[(member.value, disc.value)] = None
 
     def object_definition(self, name: str, node: yaml.Node) -> model.Object | None:
-        m = self.mapping(node, OBJECT_KEYS, f"type {name!r}")
+        m = self.mapping(node, OBJECT_KEYS, f"type {name!r}", ALIAS_KEYS + UNION_KEYS)
         if m is None:
             return None
         if "standalone" in m and self.flag(m["standalone"][1], "standalone"):

@@ -87,6 +87,8 @@ def test_extends_flattens_in_order_and_keeps_a_redefined_field_in_place() -> Non
         ("    enum: [usd, eur]", "    enum: [usd, eur]\n    type: string", "8:5: type 'currency' has both 'type' and 'enum'; use one"),
         ("    enum: [usd, eur]", "    enum: [usd, eur]\n    nullable: true", "9:5: unknown key 'nullable' in type 'currency'"),
         ("    enum: [usd, eur]", "    enum: [usd, eur]\n    opne: true", "9:5: unknown key 'opne' in type 'currency'; did you mean 'open'?"),
+        ("    enum: [usd, eur]", "    enm: [usd, eur]", "8:5: unknown key 'enm' in type 'currency'; did you mean 'enum'?"),
+        ("    extends: [money]\n", "    extend: [money]\n", "26:5: unknown key 'extend' in type 'refunded'; did you mean 'extends'?"),
         ("  money:\n    fields:", "  money:\n    extends: [paid]\n    fields:", "21:27: type 'paid' extends 'money', which extends it in turn (money -> paid -> money)"),
     ],
 )
