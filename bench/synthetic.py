@@ -35,6 +35,9 @@ def spec_data(n: int, edit: int | None = None) -> dict[str, Any]:
         name = f"order_{kind}_{i}_event"
         events[name] = shape
         members.append(name)
+    for other in union["union"]:  # the fixture's other events stay, once, as types of their own
+        if other in types:
+            types[other]["standalone"] = True
     union["union"] = members
     return {**{k: v for k, v in base.items() if k != "types"}, "types": {**types, **events, "sink_event": union}}
 

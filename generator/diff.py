@@ -163,8 +163,8 @@ class Side:
         self.by_name = {d.name.snake: d for d in loaded.definitions}
 
     def resolve(self, t: Node) -> Node:
-        while isinstance(t, model.Ref):
-            t = self.by_name[t.name.snake]
+        while isinstance(t, (model.Ref, model.Named)):  # a named scalar or enum is the type it names
+            t = t.type if isinstance(t, model.Named) else self.by_name[t.name.snake]
         return t
 
     def accepts(self, t: Node, v: Any) -> bool:
@@ -194,7 +194,7 @@ class Side:
                 return type(v) is dict and all(type(k) is str and self.accepts(inner, x) for k, x in v.items())
             case model.Nullable(inner=inner):
                 return v is None or self.accepts(inner, v)
-            case model.Ref():
+            case model.Ref() | model.Named():
                 return self.accepts(self.resolve(t), v)
             case model.Object(fields=fields):
                 if type(v) is not dict or any(type(k) is not str for k in v):
@@ -272,7 +272,7 @@ def strings_of(t: Node) -> set[str]:
             return {v for v in values if isinstance(v, str)}
         case model.Literal(value=str() as value):
             return {value}
-        case model.Nullable(inner=inner):
+        case model.Nullable(inner=inner) | model.Named(type=inner):
             return strings_of(inner)
         case (
             model.Literal()
@@ -313,6 +313,8 @@ def scalar_candidates(t: Node, other: Node | None) -> list[Any]:
             return [value]
         case model.Enum(values=values, open=is_open):
             return [*values, fresh(avoid | strings_of(t))] if is_open else list(values)
+        case model.Named(type=inner):
+            return scalar_candidates(inner, other)
         case (
             model.Array() | model.Map() | model.Nullable() | model.Ref() | model.Object() | model.Union_()
         ):  # pragma: no cover - callers pass scalars
@@ -333,6 +335,8 @@ def is_scalar(t: Node) -> bool:
             | model.Enum()
         ):
             return True
+        case model.Named(type=inner):
+            return is_scalar(inner)
         case model.Array() | model.Map() | model.Nullable() | model.Ref() | model.Object() | model.Union_():
             return False
         case _:
@@ -367,6 +371,8 @@ def describe(t: Node) -> str:
             return describe(inner) + " or null"
         case model.Ref(name=name):
             return name.snake
+        case model.Named(type=inner):
+            return describe(inner)  # a change to a named type is a change at every field of it
         case model.Object():
             return "object"
         case model.Union_(name=name):
@@ -437,7 +443,7 @@ class Differ:
                     except _NoValue:
                         pass
                 raise _NoValue
-            case model.Ref():  # resolved above
+            case model.Ref() | model.Named():  # resolved above
                 raise TypeError(n)
             case _:
                 assert_never(n)
@@ -723,7 +729,9 @@ class Differ:
             case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Json():
                 if type(o) is not type(n):
                     self.retyped(n, o, steps)
-            case model.Nullable() | model.Ref():  # pragma: no cover - compare() unwraps and resolves them
+            case (
+                model.Nullable() | model.Ref() | model.Named()
+            ):  # pragma: no cover - compare() unwraps and resolves them
                 raise TypeError(n)
             case _:
                 assert_never(n)
@@ -807,7 +815,9 @@ class Differ:
                         value[fresh(set(value) | {f.key for f in obj.fields}, "k")] = extra
                     return value
                 return ABSENT
-            case model.Nullable() | model.Ref():  # pragma: no cover - compare() unwraps and resolves them
+            case (
+                model.Nullable() | model.Ref() | model.Named()
+            ):  # pragma: no cover - compare() unwraps and resolves them
                 raise TypeError(n)
             case _:
                 assert_never(n)

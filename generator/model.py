@@ -115,6 +115,26 @@ class Ref:
 
 
 @dataclass(frozen=True)
+class Named:
+    """A use of a named scalar or enum defined under `types:` (`type: currency`), with the type it
+    names (`String`, `Integer`, `Float`, `Boolean` or `Enum`). A value of it is a value of that type;
+    outputs with type aliases spell it by its name (spec/README.md, "Named enums and scalars")."""
+
+    name: Name
+    type: Type
+
+
+@dataclass(frozen=True)
+class Alias:
+    """A named scalar or enum, defined once under `types:` (`currency: {enum: [usd, eur]}`)."""
+
+    name: Name
+    description: str | None
+    type: Type  # String, Integer, Float, Boolean or Enum
+    loc: Loc = field(default=Loc(), compare=False)
+
+
+@dataclass(frozen=True)
 class Field:
     key: str  # the JSON key, verbatim (on the wire and in the docs)
     type: Type
@@ -140,6 +160,8 @@ class Object:
     fields: tuple[Field, ...]
     loc: Loc = field(default=Loc(), compare=False)
     deprecated: str | None = None  # `deprecated:` on a top-level type: None if not; "" without a message
+    # `extends:` the object types whose fields it inherits, in order (already in `fields`, flattened)
+    extends: tuple[Name, ...] = field(default=(), compare=False)
 
     @property
     def nested(self) -> tuple[Object, ...]:
@@ -243,7 +265,7 @@ def field_text(f: Field, note_first: bool = False) -> str | None:
     return documented(f.description, f.deprecated, note_first, element_notes(f.type))
 
 
-Type = Union[String, Integer, Float, Boolean, Json, Literal, Enum, Array, Map, Nullable, Ref, Object]
+Type = Union[String, Integer, Float, Boolean, Json, Literal, Enum, Array, Map, Nullable, Ref, Named, Object]
 Definition = Union[Object, Union_]
 
 
@@ -254,7 +276,7 @@ def _collect_objects(t: Type, found: list[Object]) -> None:
             found.append(t)
         case Array(item=inner) | Map(value=inner) | Nullable(inner=inner):
             _collect_objects(inner, found)
-        case String() | Integer() | Float() | Boolean() | Json() | Literal() | Enum() | Ref():
+        case String() | Integer() | Float() | Boolean() | Json() | Literal() | Enum() | Ref() | Named():
             pass
         case _:
             assert_never(t)
@@ -309,6 +331,7 @@ class Spec:
     module_loc: Loc = field(default=Loc(), compare=False)
     site: Site = Site()
     signature: Signature = Signature()
+    aliases: tuple[Alias, ...] = ()  # the named scalars and enums, in spec order
 
     @property
     def site_name(self) -> str:
@@ -323,7 +346,8 @@ class Spec:
             if isinstance(d, Object):
                 out.extend(d.nested)
                 out.append(d)
-        return tuple(out)
+        # An object inherited through `extends:` brings the inline objects of its fields along: each once.
+        return tuple(dict.fromkeys(out))
 
     @property
     def unions(self) -> tuple[Union_, ...]:

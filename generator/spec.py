@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+from dataclasses import replace
 from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Literal, assert_never
@@ -36,7 +37,9 @@ UNPREFIXED_SECRET = ("utf8", "base64")
 HEADER_PREFIX = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")  # lower case: the modules look headers up so
 SECRET_PREFIX = re.compile(r"[A-Za-z0-9_.-]{1,32}")
 MAX_TOLERANCE = 10**9
-OBJECT_KEYS = ("description", "fields", "standalone", "deprecated")
+OBJECT_KEYS = ("description", "fields", "extends", "standalone", "deprecated")
+ALIAS_KEYS = ("description", "type", "enum", "open", "standalone")  # a named scalar or enum
+ALIAS_SCALARS = ("string", "integer", "float", "boolean")  # what `type:` of a named scalar may be
 UNION_KEYS = ("description", "union", "discriminator", "standalone")
 TYPE_KEYS = ("type", "literal", "enum", "open", "fields", "items", "values", "nullable", "name")
 ELEMENT_KEYS = TYPE_KEYS + ("description",)  # `items:` and `values:`
@@ -226,7 +229,7 @@ def yaml_hint(text: str, error: yaml.MarkedYAMLError) -> str:
 def refs(t: model.Type) -> set[str]:
     """The names of the top-level types `t` refers to (nested objects' fields included)."""
     match t:
-        case model.Ref(name=name):
+        case model.Ref(name=name) | model.Named(name=name):
             return {name.snake}
         case model.Array(item=inner) | model.Map(value=inner) | model.Nullable(inner=inner):
             return refs(inner)
@@ -256,7 +259,10 @@ class _Builder:
         self.source = source
         self.sha256 = sha256
         self.problems: list[Problem] = []
-        self.kinds: dict[str, str] = {}  # top-level name -> "object" | "union"
+        self.kinds: dict[str, str] = {}  # top-level name -> "object" | "union" | "alias"
+        self.bare: set[str] = set()  # objects without `fields:` (that extend others)
+        self.aliases: dict[str, model.Alias] = {}  # the named scalars and enums built so far
+        self.extends: dict[str, tuple[yaml.Node, list[yaml.Node]]] = {}  # object -> `extends:` and its items
         self.locs: dict[str, model.Loc] = {}  # top-level name -> where it is defined
         self.standalone: set[str] = set()  # types marked `standalone: true`
         self.tags: dict[tuple[str, str], None] = {}  # (object, field) pairs a union dispatches on
@@ -271,9 +277,10 @@ class _Builder:
         self.problems.append(Problem(self.shown, where.line, where.column, message))
 
     def mapping(
-        self, node: yaml.Node, allowed: tuple[str, ...], what: str
+        self, node: yaml.Node, allowed: tuple[str, ...], what: str, also: tuple[str, ...] = ()
     ) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
-        """A mapping node as {key: (key node, value node)}; reports duplicates and unknown keys."""
+        """A mapping node as {key: (key node, value node)}; reports duplicates and unknown keys (with
+        a suggestion among `allowed`, or the keys of another kind of thing it may have meant, `also`)."""
         if not isinstance(node, yaml.MappingNode):
             self.problem(node, f"{what} must be a mapping")
             return None
@@ -288,7 +295,7 @@ class _Builder:
                 self.problem(key_node, f"duplicate key {key!r} (first at line {first.line + 1})")
                 continue
             if allowed and key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1)
+                close = difflib.get_close_matches(key, allowed, n=1) or difflib.get_close_matches(key, also, n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of: {', '.join(allowed)}"
                 self.problem(key_node, f"unknown key {key!r} in {what}{hint}")
                 continue
@@ -390,6 +397,7 @@ class _Builder:
             module_loc,
             site,
             signature,
+            tuple(self.aliases.values()),
         )
 
     def site(self, node: yaml.Node) -> model.Site:
@@ -470,14 +478,15 @@ class _Builder:
             if isinstance(d, model.Union_):
                 used |= {m.object.name.snake for m in d.members}
             else:
+                used |= {b.snake for b in d.extends}
                 for obj in (*d.nested, d):
                     for f in obj.fields:
                         used |= refs(f.type)
-        for d in definitions:
-            if d.name.snake not in used and d.name.snake not in self.standalone:
+        for t in (*definitions, *self.aliases.values()):
+            if t.name.snake not in used and t.name.snake not in self.standalone:
                 self.problem_at(
-                    d.loc,
-                    f"type {d.name.snake!r} is in no union and nothing refers to it; add it to a union, "
+                    t.loc,
+                    f"type {t.name.snake!r} is in no union and nothing refers to it; add it to a union, "
                     "refer to it, or mark it `standalone: true`",
                 )
 
@@ -580,19 +589,35 @@ class _Builder:
                 self.problem(
                     key_node, f"type name {name!r} is a built-in type ({', '.join(SCALARS)}); choose another name"
                 )
-            is_union = isinstance(value_node, yaml.MappingNode) and any(k.value == "union" for k, _ in value_node.value)
-            self.kinds[name] = "union" if is_union else "object"
+            keys = (
+                {k.value for k, _ in value_node.value if isinstance(k, yaml.ScalarNode)}
+                if isinstance(value_node, yaml.MappingNode)
+                else set()
+            )
+            if "union" in keys:
+                self.kinds[name] = "union"
+            elif keys & {"enum", "type"} and not keys & {"fields", "extends"}:
+                self.kinds[name] = "alias"
+            else:
+                self.kinds[name] = "object"
             self.locs[name] = loc(key_node)
         for name, (_, value_node) in types.items():
             if self.kinds[name] == "union":
                 self.prescan_union(value_node)
-        # Second pass: objects first (unions hold them), then unions, kept in spec order.
+        # Second pass: named scalars and enums first (fields use them), then objects (unions hold
+        # them; an object's inherited fields are added once all are built), then unions, in spec order.
+        for name, (_, value_node) in types.items():
+            if self.kinds[name] == "alias":
+                alias = self.alias(name, value_node)
+                if alias is not None:
+                    self.aliases[name] = alias
         built: dict[str, model.Definition] = {}
         for name, (_, value_node) in types.items():
             if self.kinds[name] == "object":
                 obj = self.object_definition(name, value_node)
                 if obj is not None:
                     built[name] = obj
+        self.inherit(built)
         for name, (_, value_node) in types.items():
             if self.kinds[name] == "union":
                 union = self.union(name, value_node, built)
@@ -615,18 +640,156 @@ class _Builder:
                     self.tags[(member.value, disc.value)] = None
 
     def object_definition(self, name: str, node: yaml.Node) -> model.Object | None:
-        m = self.mapping(node, OBJECT_KEYS, f"type {name!r}")
+        m = self.mapping(node, OBJECT_KEYS, f"type {name!r}", ALIAS_KEYS + UNION_KEYS)
         if m is None:
             return None
         if "standalone" in m and self.flag(m["standalone"][1], "standalone"):
             self.standalone.add(name)
         description = self.description(m)
-        fields_node = self.require(m, node, "fields", f"type {name!r}")
-        if fields_node is None:
-            return None
+        if "extends" in m:
+            items = m["extends"][1]
+            if isinstance(items, yaml.SequenceNode) and items.value:
+                self.extends[name] = (m["extends"][0], list(items.value))
+            else:
+                self.problem(items, "extends must be a non-empty list of object type names")
+        fields: tuple[model.Field, ...] = ()
+        if "fields" not in m:
+            self.bare.add(name)
+        if "fields" in m or name not in self.extends:  # an object that extends others may add no fields
+            fields_node = self.require(m, node, "fields", f"type {name!r}")
+            if fields_node is None:
+                return None
+            fields = self.fields(name, fields_node)
         deprecated = self.deprecated(m)
-        fields = self.fields(name, fields_node)
         return model.Object(model.Name(name), description, fields, self.locs[name], deprecated)
+
+    def alias(self, name: str, node: yaml.Node) -> model.Alias | None:
+        """A named scalar (`type: string`) or enum (`enum: [...]`), which fields name with `type:`."""
+        m = self.mapping(node, ALIAS_KEYS, f"type {name!r}")
+        if m is None:
+            return None
+        if "standalone" in m and self.flag(m["standalone"][1], "standalone"):
+            self.standalone.add(name)
+        description = self.description(m)
+        if "type" in m and "enum" in m:
+            self.problem(m["enum"][0], f"type {name!r} has both 'type' and 'enum'; use one")
+            return None
+        if "open" in m and "enum" not in m:
+            self.problem(m["open"][0], "'open' only applies to an enum")
+        t: model.Type | None
+        if "enum" in m:
+            is_open = self.flag(m["open"][1], "open") if "open" in m else False
+            t = self.enum(m["enum"][1], is_open, m["open"][0] if "open" in m else None)
+        else:
+            value = m["type"][1]
+            scalar = value.value if isinstance(value, yaml.ScalarNode) else None
+            if scalar in ALIAS_SCALARS:
+                t = SCALARS[scalar]
+            else:
+                close = difflib.get_close_matches(str(scalar), ALIAS_SCALARS, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                self.problem(
+                    value,
+                    f"named type {name!r} must be an enum or one of {', '.join(ALIAS_SCALARS)} (an object type "
+                    f"has `fields:`), not {repr(scalar) if scalar is not None else 'a list or a mapping'}{hint}",
+                )
+                t = None
+        if t is None:
+            return None
+        return model.Alias(model.Name(name), description, t, self.locs[name])
+
+    def inherit(self, built: dict[str, model.Definition]) -> None:
+        """Give every object that `extends:` others their fields, in order, before its own (flattened).
+        A field it redefines keeps its place and must keep its type."""
+        done: dict[str, model.Object] = {}
+
+        def resolve(name: str, chain: tuple[str, ...]) -> model.Object | None:
+            own = built.get(name)
+            if not isinstance(own, model.Object) or name not in self.extends:
+                return own if isinstance(own, model.Object) else None
+            if name in done:
+                return done[name]
+            chain = (*chain, name)
+            fields: dict[str, model.Field] = {}  # by JSON key, in order
+            origin: dict[str, str] = {}  # JSON key -> the type it came from
+            bases: list[model.Name] = []
+            for item in self.extends[name][1]:
+                base = item.value if isinstance(item, yaml.ScalarNode) else None
+                kind = self.kinds.get(base) if base is not None else None
+                if base is None or kind is None:
+                    shown = base if base is not None else "?"
+                    self.problem(
+                        item, f"type {name!r} extends {shown!r}, which is not a type{self.suggest(shown, 'object')}"
+                    )
+                    continue
+                if kind != "object":
+                    what = "a union" if kind == "union" else "a named scalar or enum"
+                    self.problem(
+                        item, f"type {name!r} extends {base!r}, which is {what}: only an object type can be extended"
+                    )
+                    continue
+                if base == name:
+                    self.problem(item, f"type {name!r} extends itself")
+                    continue
+                if base in chain:
+                    cycle = " -> ".join((*chain[chain.index(base) :], base))
+                    self.problem(item, f"type {name!r} extends {base!r}, which extends it in turn ({cycle})")
+                    continue
+                if any(b.snake == base for b in bases):
+                    self.problem(item, f"type {name!r} extends {base!r} twice")
+                    continue
+                parent = resolve(base, chain)
+                if parent is None:
+                    continue
+                bases.append(parent.name)
+                for f in parent.fields:
+                    if f.key in fields and fields[f.key].type != f.type:
+                        self.problem(
+                            item,
+                            f"type {name!r} inherits field {f.ident!r} from {origin[f.key]!r} and from {base!r} "
+                            "with different types",
+                        )
+                    elif f.key not in fields:
+                        fields[f.key], origin[f.key] = self.inherited(name, f, item), base
+            for f in own.fields:
+                if f.key in fields and fields[f.key].type != f.type:
+                    first = fields[f.key]
+                    self.problem_at(
+                        f.loc,
+                        f"field {f.ident!r} of {name!r} redefines the field inherited from {origin[f.key]!r} "
+                        f"(line {first.loc.line}) with another type; an inherited field keeps its type",
+                    )
+                else:
+                    fields[f.key] = f
+            idents: dict[str, str] = {}
+            for f in fields.values():
+                if f.ident in idents and idents[f.ident] != f.key:
+                    self.problem_at(
+                        f.loc,
+                        f"type {name!r} has two fields named {f.ident!r} (JSON keys {idents[f.ident]!r} and {f.key!r})",
+                    )
+                idents.setdefault(f.ident, f.key)
+            if not fields and not own.fields and name in self.bare:
+                self.problem(self.extends[name][0], f"type {name!r} has no fields: it extends no object with any")
+            obj = replace(own, fields=tuple(fields.values()), extends=tuple(bases))
+            done[name] = obj
+            return obj
+
+        for name in list(built):
+            obj = resolve(name, ())
+            if obj is not None:
+                built[name] = obj
+
+    def inherited(self, owner: str, f: model.Field, item: yaml.Node) -> model.Field:
+        """A field as the object that inherits it has it: its own union's tag, or not one."""
+        is_tag = (owner, f.key) in self.tags
+        if is_tag and (f.optional or not isinstance(f.type, model.Literal) or not isinstance(f.type.value, str)):
+            self.problem(
+                item,
+                f"field {f.ident!r}, inherited by {owner!r}, is the discriminator of a union, so it must be a "
+                "required string literal",
+            )
+        return replace(f, is_discriminator=is_tag)
 
     def deprecated(self, m: dict[str, tuple[yaml.Node, yaml.Node]]) -> str | None:
         """`deprecated: true` (""), `deprecated: false` or absent (None), or the reason as a string."""
@@ -678,6 +841,9 @@ class _Builder:
         t = self.type_of(m, node, f"{owner}_{key}", what, description)
         if t is None:
             return None
+        named = t.inner if isinstance(t, model.Nullable) else t
+        if description is None and isinstance(named, model.Named):  # a named type's description, unless its own
+            description = self.aliases[named.name.snake].description
         json_key = key
         if "json" in m:
             written = self.text(m["json"][1], "json")
@@ -771,6 +937,9 @@ class _Builder:
             return None
         if name in SCALARS:
             return SCALARS[name]
+        if self.kinds.get(name) == "alias":
+            alias = self.aliases.get(name)
+            return model.Named(alias.name, alias.type) if alias is not None else None  # else reported
         if name in self.kinds:
             return model.Ref(model.Name(name))
         self.problem(node, f"unknown type {name!r}{self.suggest(name)}")

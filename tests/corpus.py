@@ -67,7 +67,7 @@ def bad_values(t: model.Type, spec: model.Spec) -> Iterator[tuple[str, Any]]:
             # any JSON value is one; json.dumps writes these as NaN and Infinity, which no JSON holds
             yield "not JSON", float("nan")
             yield "not JSON", float("-inf")
-        case model.Nullable(inner=inner):
+        case model.Nullable(inner=inner) | model.Named(type=inner):
             yield from bad_values(inner, spec)
         case model.Object():
             yield "wrong type", []
@@ -109,7 +109,7 @@ def mutations(t: model.Type | model.Union_, value: Any, spec: model.Spec, path: 
         case model.Object():
             if isinstance(value, dict):
                 yield from field_mutations(t, value, spec, path)
-        case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Json() | model.Literal() | model.Enum():
+        case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Json() | model.Literal() | model.Enum() | model.Named():
             pass  # a value without parts (or, for any JSON value, none that can be wrong): bad_values replaces it whole
         case _:
             assert_never(t)

@@ -56,6 +56,8 @@ def cyclic(loaded: model.Spec) -> bool:
     by_name = {d.name.snake: d for d in loaded.definitions}
 
     def reach(name: str) -> set[str]:
+        if name not in by_name:  # a named scalar or enum refers to nothing
+            return set()
         d = by_name[name]
         objects = [m.object for m in d.members] if isinstance(d, model.Union_) else [d]
         return set().union(*(spec.refs(f.type) for o in objects for f in o.fields)) | (

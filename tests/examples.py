@@ -33,7 +33,9 @@ def scalar_name(t: object) -> str | None:
 
 
 def resolve(t: model.Type | model.Definition, spec: model.Spec) -> model.Type | model.Definition:
-    """A reference's target; any other type as it is."""
+    """A reference's target, a named scalar's or enum's type; any other type as it is."""
+    if isinstance(t, model.Named):
+        return t.type
     return spec.definition(t.name) if isinstance(t, model.Ref) else t
 
 
@@ -66,10 +68,15 @@ def constructs(spec: model.Spec) -> set[str]:
             walk(t.inner)
         elif isinstance(t, model.Ref):
             seen.add("ref")
+        elif isinstance(t, model.Named):
+            seen.add("named")
+            walk(t.type)
         elif isinstance(t, model.Union_):
             seen.add("union")
         elif isinstance(t, model.Object):
             seen.add("object")
+            if t.extends:
+                seen.add("extends")
             for f in t.fields:
                 seen.add("optional" if f.optional else "required")
                 walk(f.type)
@@ -112,7 +119,7 @@ def example(t: model.Type | model.Definition, spec: model.Spec, variant: int = 0
         return {f"k{i}": example(t.value, spec, variant + i) for i in range(variant % 3)}
     if isinstance(t, model.Nullable):
         return None if variant % 2 else example(t.inner, spec, variant)
-    if isinstance(t, model.Ref):
+    if isinstance(t, (model.Ref, model.Named)):
         return example(resolve(t, spec), spec, variant)
     if isinstance(t, model.Union_):
         return example(t.members[variant % len(t.members)].object, spec, variant)
@@ -183,6 +190,8 @@ def values(t: model.Type | model.Definition, spec: model.Spec, extras: Extras | 
         return st.dictionaries(st.text(max_size=6), values(t.value, spec, extras), max_size=3)
     if isinstance(t, model.Nullable):
         return st.none() | values(t.inner, spec, extras)
+    if isinstance(t, model.Named):
+        return values(t.type, spec, extras)
     if isinstance(t, model.Ref):
         return st.deferred(lambda: values(resolve(t, spec), spec, extras))
     if isinstance(t, model.Union_):
@@ -275,7 +284,7 @@ def _accepts(t: model.Type | model.Definition, spec: model.Spec) -> Callable[[An
     if isinstance(t, model.Nullable):
         inner = _accepts(t.inner, spec)
         return lambda x: x is None or inner(x)
-    if isinstance(t, model.Ref):
+    if isinstance(t, (model.Ref, model.Named)):
         return _accepts(resolve(t, spec), spec)
     assert isinstance(t, (model.Map, model.Object, model.Union_)), t
     return lambda x: type(x) is dict
@@ -366,6 +375,9 @@ def field_summary(f: model.Field) -> dict[str, Any]:
     out: dict[str, Any] = {"description": f.description, "deprecated": f.deprecated}
     t = f.type.inner if isinstance(f.type, model.Nullable) else f.type
     out["kind"] = type(t).__name__
+    if isinstance(t, model.Named):  # a named scalar or enum: its name, then what it names
+        out["named"] = t.name.snake
+        t = t.type
     if isinstance(t, model.Array):
         out["item_description"] = t.item_description
     elif isinstance(t, model.Map):

@@ -84,6 +84,8 @@ class Target:
         self.keys = sorted({f.key for obj in self.spec.objects for f in obj.fields})  # for misplaced keys
 
     def resolve(self, t: model.Type | model.Definition) -> model.Type | model.Definition:
+        if isinstance(t, model.Named):  # a named scalar or enum: the type it names
+            return t.type
         return self.definitions[t.name.snake] if isinstance(t, model.Ref) else t
 
     def conforms(self, value: Any, t: model.Type | model.Definition) -> bool:

@@ -181,6 +181,22 @@ def test_entry_discriminator_changed() -> None:
     assert check(a, am, b, bm, Tally()) == [] and check(b, bm, a, am, Tally()) == []
 
 
+def test_a_named_enum_changed_is_a_change_at_every_field_of_it() -> None:
+    """A named enum (or scalar) is the type it names at each field: a value added to it is an
+    enum-value-added at every field that names it, and writing it out in place is no change."""
+    named = TINY.format(field="{type: code}").replace(
+        "      o: {type: other, optional: true}", "      g: {items: code}\n      o: {type: other, optional: true}"
+    ) + "  code:\n    enum: [a, b]\n"
+    a = spec.parse(named, "a.yaml", "a.yaml")
+    b = spec.parse(named.replace("enum: [a, b]", "enum: [a, b, c]"), "b.yaml", "b.yaml")
+    changes = diff.diff(a, b)
+    assert {(c.kind, c.path, c.breaking) for c in changes} == {("enum-value-added", "$.f", True), ("enum-value-added", "$.g[*]", True)}, changes
+    am, bm = module_of(a), module_of(b)
+    assert check(a, am, b, bm, Tally()) == [] and check(b, bm, a, am, Tally()) == []
+    inline = spec.parse(named.replace("{type: code}", "{enum: [a, b]}").replace("{items: code}", "{items: {enum: [a, b]}}").replace("    enum: [a, b]\n", "    enum: [a, b]\n    standalone: true\n"), "c.yaml", "c.yaml")
+    assert diff.diff(a, inline) == []
+
+
 def test_same_spec_has_no_changes() -> None:
     for path in (SPEC, KITCHEN_SPEC):
         loaded = spec.load(path)

@@ -40,6 +40,7 @@ KINDS: dict[type, tuple[str, Any, Any]] = {
     model.Map: ("{values: integer}", {"k": 1}, {"k": "x"}),
     model.Nullable: ("{type: string, nullable: true}", None, 2),
     model.Ref: ("{type: other}", {"x": "a"}, {"x": 1}),
+    model.Named: ("{type: code}", "b", "c"),  # a named enum (`code` below)
     model.Object: ("{fields: {y: {type: integer}}}", {"y": 1}, {"y": "1"}),
 }
 IDS = [k.__name__ for k in KINDS]
@@ -60,6 +61,9 @@ types:
   tiny_event:
     discriminator: type
     union: [thing]
+  code:
+    enum: [a, b]
+    standalone: true
 """
 
 

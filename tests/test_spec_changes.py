@@ -32,8 +32,9 @@ LINKED = (".venv", "node_modules")
 # Set in the copy's environment: there, the test that runs `make test` skips itself (no recursion).
 IN_COPY = "WEBHOOKGEN_IN_SPEC_COPY"
 
-# Plausible events of shapes the shipped spec does not use (the last: a deprecated event with integer
-# enums, descriptions of array items and map values, and a deprecated field). Their tags are made up on purpose, so no
+# Plausible events of shapes the shipped spec does not use (among them a deprecated event with integer
+# enums, descriptions of array items and map values, and a deprecated field; and one that extends a
+# shared object and names a shared enum). Their tags are made up on purpose, so no
 # release of the official SDK knows them (the SDK comparison lists them instead of comparing).
 NEW_TYPES = textwrap.dedent(
     """
@@ -143,6 +144,29 @@ NEW_TYPES = textwrap.dedent(
       description: Sent to check that the endpoint answers. Nothing but its type.
       fields:
         type: {literal: sample.ping, description: The type of the event. Always `sample.ping`.}
+
+    sample_currency:
+      description: An ISO 4217 currency code, named by every field that holds one.
+      enum: [usd, eur]
+
+    sample_invoice_base:
+      description: What every sample invoice event has.
+      fields:
+        id: {type: string, description: The unique ID of the event.}
+        created_at: {type: integer, description: The Unix timestamp (in seconds) of the event.}
+
+    sample_invoice_paid_webhook_event:
+      description: Sent when an invoice is paid. Its first fields are those of `sample_invoice_base`.
+      extends: [sample_invoice_base]
+      fields:
+        data:
+          description: Event data payload.
+          fields:
+            id: {type: string, description: The unique ID of the invoice.}
+            currency: {type: sample_currency}
+            refund_currency: {type: sample_currency, optional: true, nullable: true, description: Where a refund would go.}
+        type: {literal: sample.invoice.paid, description: The type of the event. Always `sample.invoice.paid`.}
+        object: {literal: event, optional: true, description: The object of the event. Always `event`.}
     """
 )
 NEW_TAGS = (
@@ -152,6 +176,7 @@ NEW_TAGS = (
     "sample.batch.retried",
     "sample.thread.archived",
     "sample.ping",
+    "sample.invoice.paid",
 )
 
 
@@ -163,7 +188,8 @@ def add_events(text: str, new_types: str = NEW_TYPES) -> str:
     types = top["types"]
     entry = next(v for k, v in types.value if k.value == top["entry"].value)
     union = next(v for k, v in entry.value if k.value == "union")
-    names = [k.value for k, _ in yaml.compose(new_types, Loader=yaml.SafeLoader).value]
+    # The events (named `..._webhook_event`); a named enum or an object other types extend is no member.
+    names = [k.value for k, _ in yaml.compose(new_types, Loader=yaml.SafeLoader).value if k.value.endswith("_webhook_event")]
 
     # Members first (they come later in the file than where nothing else moves).
     if union.flow_style:

@@ -55,6 +55,34 @@ def test_each_quoting_example_loads_as_the_guide_says(block: str) -> None:
         assert json.dumps({k: got.get(k) for k in expected}) == json.dumps(expected)
 
 
+TYPES = [b for b in BLOCKS if b.startswith(("# types ok: ", "# types error: "))]
+
+
+def test_the_guide_shows_named_types_and_extends_and_their_errors() -> None:
+    assert any(b.startswith("# types ok: ") for b in TYPES) and any(b.startswith("# types error: ") for b in TYPES)
+    assert any("extends:" in b for b in TYPES) and any("enum:" in b and "fields:" not in b.split("enum:")[0] for b in TYPES)
+
+
+@pytest.mark.parametrize("block", TYPES, ids=[b.split("\n", 1)[0][2:50] for b in TYPES])
+def test_each_types_example_loads_as_the_guide_says(block: str) -> None:
+    """A block of top-level types: `# types ok: {object: {field: summary}}` lists each named
+    object's fields in order (inherited ones included) and what each loaded as."""
+    claim, body = block.split("\n", 1)
+    text = "title: T\npage: p.md\nmodule: m\ntypes:\n" + textwrap.indent(body, "  ")
+    if claim.startswith("# types error: "):
+        with pytest.raises(spec.SpecError) as info:
+            spec.parse(text, "guide.yaml", "guide.yaml")
+        assert claim.removeprefix("# types error: ") in str(info.value)
+        return
+    loaded = spec.parse(text, "guide.yaml", "guide.yaml")
+    for name, fields in json.loads(claim.removeprefix("# types ok: ")).items():
+        (obj,) = [o for o in loaded.objects if o.name.snake == name]
+        assert [f.key for f in obj.fields] == list(fields)
+        for f in obj.fields:
+            got = field_summary(f)
+            assert json.dumps({k: got.get(k) for k in fields[f.key]}) == json.dumps(fields[f.key]), f.key
+
+
 SIGNATURES = [b for b in BLOCKS if b.startswith(("# signature: ", "# signature error: "))]
 TINY = "title: T\npage: p.md\nmodule: m\ntypes:\n  example:\n    standalone: true\n    fields:\n      id: {type: string}\n"
 

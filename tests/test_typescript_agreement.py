@@ -89,6 +89,8 @@ def resolve(t: model.Type | model.Definition, loaded: model.Spec, value: Any) ->
     """A Ref's definition; for a union, the member the example value is."""
     if isinstance(t, model.Ref):
         t = loaded.definition(t.name)
+    if isinstance(t, model.Named):
+        t = t.type
     if isinstance(t, model.Union_):
         tag = value.get(t.discriminator) if isinstance(value, dict) else None
         return next((m.object for m in t.members if m.tag == tag), t.members[0].object)
@@ -126,6 +128,8 @@ def bad_values(t: model.Type | model.Definition, loaded: model.Spec) -> list[Any
             bad += [{"ok": value_example, "ключ": wrong} for wrong in bad_values(value, loaded)[:1]]
         case model.Nullable(inner=inner):
             return [v for v in bad_values(inner, loaded) if v is not None]
+        case model.Named(type=inner):
+            return bad_values(inner, loaded)
         case model.Json():
             return []  # any JSON value is one (text that is not JSON: test_invalid_json_is_rejected_at_the_top_by_both)
         case model.Ref() | model.Object() | model.Union_():

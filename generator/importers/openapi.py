@@ -547,18 +547,84 @@ class Importer:
 
     def object_definition(self, schema: Any, where: str, name: str, fallback: Any) -> Fragment | None:
         self.keywords(schema, where, name)
-        fields = self.object_fields(schema, where, name, 0)
+        bases = self.extends(schema, where)
+        if bases is not None:
+            own = [p for p in schema["allOf"] if "$ref" not in p]
+            own += (
+                [{k: v for k, v in schema.items() if k in ("properties", "required")}] if "properties" in schema else []
+            )
+            items = [
+                (
+                    str(k),
+                    v,
+                    pointer(
+                        where,
+                        *(("allOf", schema["allOf"].index(p)) if p in schema["allOf"] else ()),
+                        "properties",
+                        str(k),
+                    ),
+                )
+                for p in own
+                for k, v in p["properties"].items()
+            ]
+            required = [r for p in own for r in p.get("required", []) if isinstance(r, str)]
+            fields = self.fields(items, required, where, name, 0) if items else {}
+        else:
+            fields = self.object_fields(schema, where, name, 0)
         if fields is None:
             return None
         out = Fragment(where)
         description = self.description(schema, where) or self.description({"description": fallback}, where)
         if description:
             out.entries["description"] = description
+        if bases is not None:
+            out.entries["extends"] = bases
         if self.deprecated(schema, where):
             out.entries["deprecated"] = True
         out.entries["fields"] = fields
         self.title(schema, where, fields)
         return out
+
+    def extends(self, schema: dict[str, Any], where: str) -> list[str] | None:
+        """`allOf` of `$ref`s to named objects (and objects of its own): the type names it extends, when
+        its own properties neither repeat theirs nor require theirs; None to flatten it instead."""
+        parts = schema.get("allOf")
+        if not isinstance(parts, list) or not parts or not all(isinstance(p, dict) for p in parts):
+            return None
+        refs = [p for p in parts if "$ref" in p]
+        own = [p for p in parts if "$ref" not in p]
+        if not refs or any(
+            set(p) - REF_SIBLINGS or not isinstance(p["$ref"], str) or not p["$ref"].startswith(SCHEMAS) for p in refs
+        ):
+            return None
+        if any(
+            set(p) - {"type", "properties", "required", "description", "title"} or p.get("type", "object") != "object"
+            for p in own
+        ):
+            return None
+        if set(schema) & {"properties", "required"} and "properties" not in schema:
+            return None
+        own_props = [p.get("properties") for p in own] + ([schema["properties"]] if "properties" in schema else [])
+        if not all(isinstance(props, dict) and props for props in own_props):
+            return None
+        keys = [str(k) for props in own_props for k in props]
+        required = [r for p in (*own, schema) for r in (p.get("required") or [])]
+        if len(set(keys)) != len(keys) or not set(required) <= set(keys):
+            return None
+        targets = [schema_of(p["$ref"]) for p in refs]
+        if any(t is None or t not in self.schemas or self.kind(t) != "object" for t in targets):
+            return None
+        inherited: set[str] = set()
+        for t in targets:
+            target_schema = self.schemas[str(t)]
+            props = target_schema.get("properties") if isinstance(target_schema, dict) else None
+            inherited |= set(props) if isinstance(props, dict) else set()
+        if inherited & set(keys):
+            return None  # a property redefined: flattened, where a different definition is reported
+        names = [self.named(str(t), pointer(where, "allOf", parts.index(p))) for t, p in zip(targets, refs)]
+        if any(n is None for n in names) or len(set(names)) != len(names):
+            return None
+        return [str(n) for n in names]
 
     def title(self, schema: dict[str, Any], where: str, fields: dict[str, Fragment]) -> None:
         """A title names the type, or repeats its tag (`title: batch.cancelled`): noted unless it repeats."""
@@ -839,11 +905,17 @@ class Importer:
                 if self.split_null(self.schemas[target], where, report=False)[1]:
                     out.entries["nullable"] = True  # a schema that allows null: so does every field of its type
                 return out
-            # A named enum, scalar, array or map: written out where it is used (the spec has no named ones yet).
+            # A named enum or scalar is a named type of the spec; an array or map is written out where it is used.
             target_where = pointer("", "components", "schemas", target)
+            alias = self.alias(target, target_where, where, name, depth)
+            if alias is not None:
+                return alias
+            if target in self.names:  # an enum or scalar that could not be built: reported once
+                return None
             self.problem(
                 target_where,
-                f"{target!r} written out where it is used: the spec language has no named enums or scalars yet",
+                f"{target!r} written out where it is used: the spec language names only objects, unions, enums "
+                "and scalars",
                 "note",
             )
             return self.inline(target_where, self.schemas[target], where, name, depth)
@@ -855,6 +927,58 @@ class Importer:
             self.problem(pointer(where, "$ref"), f"$ref {ref!r} points at nothing in the document")
             return None
         return self.inline(ref[1:], node, where, name, depth)
+
+    def alias(self, target: str, target_where: str, where: str, name: str, depth: int) -> Fragment | None:
+        """A use of a component schema that is an enum or a scalar (`string`, `integer`, `number`,
+        `boolean`): the named type, its definition built on first use; None when it is something else."""
+        if target in self.names:
+            type_name = self.names[target]
+            if type_name is None or self.definitions[type_name].entries.get("fields") is not None:
+                return None
+        else:
+            schema = self.schemas[target]
+            stripped, _ = (
+                self.split_null(schema, target_where, report=False) if isinstance(schema, dict) else (None, False)
+            )
+            if not isinstance(stripped, dict) or not (
+                isinstance(stripped.get("enum"), list)
+                and len(stripped["enum"]) > 1
+                or stripped.get("type") in ("string", "integer", "number", "boolean")
+                and not {"enum", "const", "items", "properties", "additionalProperties"} & set(stripped)
+                or self.open_enum(stripped)
+            ):
+                return None
+            type_name = snake(target)
+            if type_name is None or not self.claim(type_name, target_where):
+                return None
+            self.names[target] = type_name
+            self.definitions[type_name] = Fragment(target_where)  # reserved: reached first, so written first
+            built = self.inline(target_where, schema, where, name, depth)
+            if built is None:
+                del self.definitions[type_name]
+                self.names[target] = None
+                return None
+            built.pointer = target_where
+            nullable = built.entries.pop("nullable", None)
+            description = self.description(schema, target_where)
+            built.entries = {**({"description": description} if description else {}), **built.entries}
+            if nullable:
+                built.entries["nullable"] = True  # kept to mark every use nullable; not written
+            self.definitions[type_name] = built
+        out = Fragment(where, {"type": type_name})
+        if self.definitions[type_name].entries.get("nullable"):
+            out.entries["nullable"] = True  # a schema that allows null: so does every field of its type
+        return out
+
+    @staticmethod
+    def open_enum(schema: dict[str, Any]) -> bool:
+        """`anyOf: [{type: string, enum: [...]}, {type: string}]`, the form `one_of` reads as an open enum."""
+        parts = schema.get("anyOf", schema.get("oneOf"))
+        return (
+            isinstance(parts, list)
+            and len(parts) > 1
+            and all(isinstance(p, dict) and p.get("type") == "string" and "$ref" not in p for p in parts)
+        )
 
     def inline(self, target_where: str, node: Any, where: str, name: str, depth: int) -> Fragment | None:
         if target_where in self.inlining:
@@ -929,7 +1053,8 @@ class Importer:
         if parts and len(parts) > 1:
             self.problem(
                 pointer(where, "allOf"),
-                "allOf flattened into one object: the spec language has no composition yet",
+                "allOf flattened into one object: only a named object whose parts are $refs to named objects "
+                "and objects of its own, none repeating or requiring a property of those, becomes `extends:`",
                 "note",
             )
         return [(k, v, w) for k, (v, w) in props.items()], list(dict.fromkeys(required))
@@ -1137,6 +1262,10 @@ class Importer:
             if "description" in d.entries:
                 for text in entry_lines("description", d.entries["description"], 4):
                     line(text, d.pointer)
+            for key in ("type", "enum", "open", "extends"):  # a named enum or scalar; an object's bases
+                if key in d.entries:
+                    for text in entry_lines(key, d.entries[key], 4):
+                        line(text, d.pointer)
             if "deprecated" in d.entries:
                 line("    deprecated: true", d.pointer)
             if "discriminator" in d.entries:
@@ -1150,7 +1279,7 @@ class Importer:
                         self.definitions[m].pointer if m in self.definitions else d.pointer,
                     )
             fields = d.entries.get("fields")
-            if isinstance(fields, dict):
+            if isinstance(fields, dict) and fields:
                 line("    fields:", d.pointer)
                 for key, f in fields.items():
                     for text, at in field_lines(key, f, 6):

@@ -45,10 +45,14 @@ def named_things(spec: model.Spec) -> Iterator[tuple[model.Name, model.Loc, str]
     """Every definition, then every nested object: its name, where the spec writes it, how to call it."""
     for d in spec.definitions:
         yield d.name, d.loc, f"type {d.name.snake!r}"
+    for a in spec.aliases:
+        yield a.name, a.loc, f"type {a.name.snake!r}"
+    seen: set[model.Object] = set()  # an inherited field (`extends:`) holds the same object as its base's
     for obj in spec.objects:
         for f in obj.fields:
             inner = inline_object(f.type)
-            if inner is not None:
+            if inner is not None and inner not in seen:
+                seen.add(inner)
                 yield inner.name, inner.loc, f"the object of field {f.key!r}"
 
 
@@ -68,6 +72,7 @@ def inline_object(t: model.Type) -> model.Object | None:
             | model.Literal()
             | model.Enum()
             | model.Ref()
+            | model.Named()
         ):
             return None
         case _:
@@ -212,7 +217,7 @@ def envelope_kind(t: model.Type) -> str | None:
             if isinstance(value, bool):
                 return "boolean"
             return "integer" if isinstance(value, int) else "string"
-        case model.Nullable(inner=inner):
+        case model.Nullable(inner=inner) | model.Named(type=inner):
             return envelope_kind(inner)
         case model.Array() | model.Map() | model.Ref() | model.Object() | model.Json():
             return None

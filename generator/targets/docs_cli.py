@@ -78,6 +78,8 @@ def summary(t: model.Type) -> str:
             return f"map[{summary(value)}]"
         case model.Nullable(inner=inner):
             return f"{summary(inner)} or null"
+        case model.Named(type=inner):  # shown as the type it names, at every use (spec/README.md)
+            return summary(inner)
         case model.Ref(name=name):
             return type_name(name)
         case model.Object(fields=fields):
@@ -106,7 +108,7 @@ def children(
             return tuple(flavour.field(f) for f in fields)
         case model.Array(item=inner) | model.Map(value=inner):
             return children(inner, description, flavour)
-        case model.Nullable(inner=inner):
+        case model.Nullable(inner=inner) | model.Named(type=inner):
             return children(inner, description, flavour, is_discriminator)
         case model.Literal(value=value):
             return () if is_discriminator and not flavour.tagged else (Bullet(flavour.value(value)),)

@@ -63,7 +63,7 @@ def schema(t: model.Type) -> dict[str, Any]:
             return {"type": "object", "additionalProperties": element(value, about)}
         case model.Nullable(inner=inner):
             return {"anyOf": [schema(inner), {"type": "null"}]}
-        case model.Ref(name=name) | model.Object(name=name):
+        case model.Ref(name=name) | model.Object(name=name) | model.Named(name=name):
             return ref(name)
         case _:
             assert_never(t)
@@ -109,8 +109,18 @@ def union_schema(union: model.Union_) -> dict[str, Any]:
     return out
 
 
+def alias_schema(alias: model.Alias) -> dict[str, Any]:
+    """A named scalar or enum: its own definition, which every field of it refers to."""
+    out: dict[str, Any] = {"title": def_name(alias.name)}
+    if alias.description is not None:
+        out["description"] = alias.description
+    return {**out, **schema(alias.type)}
+
+
 def document(spec: model.Spec) -> dict[str, Any]:
     defs: dict[str, Any] = {}
+    for alias in spec.aliases:
+        defs[def_name(alias.name)] = alias_schema(alias)
     for obj in spec.objects:
         defs[def_name(obj.name)] = object_schema(obj)
     for union in spec.unions:

@@ -138,6 +138,7 @@ class MsgModule:
     unions: tuple[MsgUnion, ...]
     entry: MsgEntry | None
     example_path: str  # an error path for the docstring's example (base.example_paths)
+    aliases: tuple[python.PyAlias, ...] = ()  # the named scalars and enums
 
 
 def declaration(f: model.Field) -> Statement:
@@ -218,6 +219,7 @@ def module_view(spec: model.Spec, w: PyWriter) -> MsgModule:
         ),
         entry=entry,
         example_path=base.example_paths(spec)[0],
+        aliases=python.alias_views(spec, w, ANNOTATIONS),
     )
 
 

@@ -29,7 +29,7 @@ from . import base, json_schema, python_writer
 def generator_input(spec: model.Spec) -> dict[str, Any]:
     """The schema with the entry union at its root: datamodel-code-generator names the root class
     after its `title`, so the root is the union itself, not a class that wraps a `$ref` to it."""
-    document = json_schema.document(spec)  # a new dict on every call: changing it is safe
+    document = inline_aliases(json_schema.document(spec), spec)  # a new dict on every call: changing it is safe
     document.pop("$ref", None)
     document.pop("title", None)
     if spec.entry is not None:
@@ -41,6 +41,28 @@ def generator_input(spec: model.Spec) -> dict[str, Any]:
         else:
             document.update(lifted)
     return document
+
+
+def inline_aliases(document: dict[str, Any], spec: model.Spec) -> dict[str, Any]:
+    """The schema with each named scalar or enum written out where it is used: the tool would make
+    each a `RootModel` class, whose values are not the plain strings and numbers every other Python
+    output gives (spec/README.md, "Named enums and scalars")."""
+    named = {f"#/$defs/{json_schema.def_name(a.name)}": json_schema.schema(a.type) for a in spec.aliases}
+    if not named:
+        return document
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, list):
+            return [walk(x) for x in node]
+        if not isinstance(node, dict):
+            return node
+        out = {k: walk(v) for k, v in node.items()}
+        if isinstance(out.get("$ref"), str) and out["$ref"] in named:
+            out = {**named[out.pop("$ref")], **out}
+        return out
+
+    defs = {k: v for k, v in document["$defs"].items() if f"#/$defs/{k}" not in named}
+    return walk({**document, "$defs": defs})  # type: ignore[no-any-return]
 
 
 def header(spec: model.Spec) -> str:

@@ -165,6 +165,8 @@ class Annotations:
     map: Callable[[Expr], Expr]  # from the values' annotation
     nullable: Callable[[Expr], Expr]
     named: Callable[[model.Ref | model.Object], str]  # a definition's or nested object's class
+    # a named scalar or enum, from the annotation of the type it names (default: that annotation)
+    alias: Callable[[model.Named, Expr], Expr] = lambda named, inner: inner
 
 
 def annotation_of(t: model.Type, how: Annotations) -> Expr:
@@ -193,6 +195,8 @@ def annotation_of(t: model.Type, how: Annotations) -> Expr:
             return how.map(annotation_of(value, how))
         case model.Nullable(inner=inner):
             return how.nullable(annotation_of(inner, how))
+        case model.Named(type=inner):
+            return how.alias(t, annotation_of(inner, how))
         case model.Ref() | model.Object():
             return how.named(t)
         case _:
@@ -212,6 +216,7 @@ STDLIB = Annotations(
     map=lambda value: Subscript("dict", ("str", value)),
     nullable=optional,
     named=lambda t: class_name(t.name),
+    alias=lambda t, inner: class_name(t.name),  # `Currency: TypeAlias = Literal["usd", "eur"]`
 )
 
 
@@ -270,6 +275,8 @@ def decode_expr(t: model.Type, x: str) -> Expr:
             return Call("_map", (x, decoder(value)))
         case model.Nullable(inner=inner):
             return IfElse("None", f"{x} is None", Parens(decode_expr(inner, x)))
+        case model.Named(type=inner):
+            return decode_expr(inner, x)
         case model.Ref(name=name) | model.Object(name=name):
             return Call(f"_decode_{class_name(name)}", (x,))
         case _:
@@ -290,6 +297,8 @@ def runtime_decoder(t: model.Type) -> str | None:
             return "_boolean"
         case model.Json():
             return "_json_value"
+        case model.Named(type=inner):
+            return runtime_decoder(inner)
         case (
             model.Literal()
             | model.Enum()
@@ -309,6 +318,8 @@ def decoder(t: model.Type) -> str:
     match t:
         case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Json():
             return runtime_decoder(t) or f"lambda x: {decode(t, 'x')}"
+        case model.Named(type=inner):
+            return decoder(inner)
         case model.Ref(name=name) | model.Object(name=name):
             return f"_decode_{class_name(name)}"
         case model.Literal() | model.Enum() | model.Array() | model.Map() | model.Nullable():
@@ -322,7 +333,7 @@ def is_plain(t: model.Type) -> bool:
     match t:
         case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Literal() | model.Enum():
             return True
-        case model.Nullable(inner=inner):
+        case model.Nullable(inner=inner) | model.Named(type=inner):
             return is_plain(inner)
         case model.Array() | model.Map() | model.Ref() | model.Object() | model.Json():
             return False  # a JSON value is copied out, so to_dict() hands out no part of the object
@@ -352,6 +363,8 @@ def encode_expr(t: model.Type, x: str) -> Expr:
             )
         case model.Nullable(inner=inner):
             return IfElse("None", f"{x} is None", encode_expr(inner, x))
+        case model.Named(type=inner):
+            return encode_expr(inner, x)
         case model.Ref() | model.Object():
             return Call(f"{x}.to_dict", ())
         case model.Json():
@@ -374,7 +387,7 @@ def helpers(t: model.Type) -> frozenset[str]:
                 | helpers(inner)
                 | ({own} if own is not None else set())
             )
-        case model.Nullable(inner=inner):
+        case model.Nullable(inner=inner) | model.Named(type=inner):
             return helpers(inner)
         case model.Json():
             return frozenset({"_json_value"})
@@ -530,6 +543,26 @@ class PyModule:
     signature: PySignature
     example_path: str  # error paths for the docstrings' examples (base.example_paths)
     deep_path: str
+    aliases: tuple[PyAlias, ...] = ()  # the named scalars and enums
+
+
+@dataclass(frozen=True)
+class PyAlias:
+    """A named scalar or enum: `Currency: TypeAlias = Literal["usd", "eur"]` and its docstring."""
+
+    statement: Placed
+    docstring: str | None
+
+
+def alias_views(spec: model.Spec, w: PyWriter, how: Annotations) -> tuple[PyAlias, ...]:
+    """The named scalars and enums, as a Python output (`how`) annotates the types they name."""
+    return tuple(
+        PyAlias(
+            w(Assign(f"{class_name(a.name)}: TypeAlias", annotation_of(a.type, how))),
+            py_docstring(a.description) if a.description is not None else None,
+        )
+        for a in spec.aliases
+    )
 
 
 # The statements below are placed with the file's writer, which lays each out where the template prints it.
@@ -717,6 +750,7 @@ def module_view(spec: model.Spec, w: PyWriter) -> PyModule:
         ]
     if "_json_value" in used:
         public.append("JSON")
+    public += [class_name(a.name) for a in spec.aliases]
     public += [class_name(d.name) for d in spec.unions] + [class_name(o.name) for o in spec.objects]
     return PyModule(
         source=base.comment_text(spec.source),
@@ -731,6 +765,7 @@ def module_view(spec: model.Spec, w: PyWriter) -> PyModule:
         signature=signature_view(spec.signature, w),
         example_path=base.example_paths(spec)[0],
         deep_path=base.example_paths(spec)[1],
+        aliases=alias_views(spec, w, STDLIB),
     )
 
 

@@ -150,7 +150,7 @@ def ts_type(t: model.Type) -> str:
             return f"{{ readonly [key: string]: {ts_type(value)} }}"
         case model.Nullable(inner=inner):
             return f"{ts_type(inner)} | null"
-        case model.Ref(name=name) | model.Object(name=name):
+        case model.Ref(name=name) | model.Object(name=name) | model.Named(name=name):
             return type_name(name)
         case _:
             assert_never(t)
@@ -222,6 +222,8 @@ def checks(t: model.Type, x: str, depth: int) -> list[str]:
             ]
         case model.Nullable(inner=inner):
             return [f"if ({x} !== null) {{", *("  " + line for line in checks(inner, x, depth)), "}"]
+        case model.Named(type=inner):
+            return checks(inner, x, depth)
         case model.Ref(name=name) | model.Object(name=name):
             return [f"check{type_name(name)}({x});"]
         case _:
@@ -363,6 +365,16 @@ class TsModule:
     example_path: str  # error paths for the doc comments' examples (base.example_paths)
     deep_path: str
     uses_json: bool  # the runtime's `JsonValue` and `checkJson` are needed
+    aliases: tuple[TsAlias, ...] = ()  # the named scalars and enums
+
+
+@dataclass(frozen=True)
+class TsAlias:
+    """A named scalar or enum: `export type Currency = "usd" | "eur";`."""
+
+    name: str
+    doc: str | None
+    type: str
 
 
 def uses_maps(t: model.Type) -> bool:
@@ -373,7 +385,7 @@ def uses_maps(t: model.Type) -> bool:
             return uses_maps(inner)
         case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Literal() | model.Enum():
             return False
-        case model.Ref() | model.Object():
+        case model.Ref() | model.Object() | model.Named():
             return False  # an inline object's own fields are visited as one of spec.objects
         case _:
             assert_never(t)
@@ -440,6 +452,7 @@ def module_view(spec: model.Spec) -> TsModule:
         uses_json=any(
             "checkJson(" in line for obj in spec.objects for f in obj.fields for line in checks(f.type, "x", 0)
         ),
+        aliases=tuple(TsAlias(type_name(a.name), tsdoc(a.description), ts_type(a.type)) for a in spec.aliases),
     )
 
 

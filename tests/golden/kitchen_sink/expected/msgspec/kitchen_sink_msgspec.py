@@ -38,6 +38,18 @@ class _Base(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return out
 
 
+Currency: TypeAlias = Literal["usd", "eur"]
+"""An ISO 4217 currency code, defined once and named by every field that holds one."""
+
+
+SkuCode: TypeAlias = str
+"""A stock keeping unit, as the warehouse prints it."""
+
+
+Carrier: TypeAlias = str
+"""Who ships it; other carriers may appear."""
+
+
 class Address(_Base, frozen=True, kw_only=True, gc=False):
     """A postal address, referenced by name."""
 
@@ -48,8 +60,8 @@ class Address(_Base, frozen=True, kw_only=True, gc=False):
 
 
 class OrderPlacedEventLine(_Base, frozen=True, kw_only=True, gc=False):
-    sku: str
-    """Stock keeping unit."""
+    sku: SkuCode
+    """A stock keeping unit, as the warehouse prints it."""
 
     tags: tuple[str, ...]
     """Free-form tags."""
@@ -229,6 +241,54 @@ class CardPayment(
         return "card"
 
 
+class OrderBase(_Base, frozen=True, kw_only=True, gc=False):
+    """What every order event has; other types extend it."""
+
+    id: str
+    """The order ID."""
+
+    carrier: Carrier | msgspec.UnsetType = msgspec.UNSET
+    """Who ships it; other carriers may appear."""
+
+
+class Money(_Base, frozen=True, kw_only=True, gc=False):
+    """An amount and its currency."""
+
+    amount: float
+    """The amount."""
+
+    currency: Currency
+    """An ISO 4217 currency code, defined once and named by every field that holds one."""
+
+
+class OrderRefundedEvent(
+    _Base, frozen=True, kw_only=True, gc=False, tag_field="type", tag="order.refunded"
+):
+    """Sent when an order is refunded; its fields start with those of `order_base` and `money`."""
+
+    id: str
+    """The refunded order's ID (redefined with the same type)."""
+
+    carrier: Carrier | msgspec.UnsetType = msgspec.UNSET
+    """Who ships it; other carriers may appear."""
+
+    amount: float
+    """The amount."""
+
+    currency: Currency
+    """An ISO 4217 currency code, defined once and named by every field that holds one."""
+
+    previous: Currency | None | msgspec.UnsetType = msgspec.UNSET
+    """The currency paid in before."""
+
+    skus: tuple[SkuCode, ...] | msgspec.UnsetType = msgspec.UNSET
+
+    @property
+    def type(self) -> Literal["order.refunded"]:
+        """The discriminator (msgspec reads and writes it as the struct's tag)."""
+        return "order.refunded"
+
+
 class CashPayment(
     _Base, frozen=True, kw_only=True, gc=False, tag_field="kind", tag="cash"
 ):
@@ -237,6 +297,8 @@ class CashPayment(
     Deprecated."""
 
     change_given: float | msgspec.UnsetType = msgspec.UNSET
+    currency: Currency | msgspec.UnsetType = msgspec.UNSET
+    """The cash's currency, when it differs."""
 
     @property
     def kind(self) -> Literal["cash"]:
@@ -279,6 +341,7 @@ Payment: TypeAlias = Union[
 SinkEvent: TypeAlias = Union[
     OrderPlacedEvent,
     OrderCancelledEvent,
+    OrderRefundedEvent,
 ]
 """Any event of the kitchen sink."""
 
@@ -293,7 +356,7 @@ class UnknownWebhookEvent(msgspec.Struct, frozen=True, kw_only=True):
         return dict(self.raw)
 
 
-_KNOWN: Final = frozenset({"order.placed", "order.cancelled"})
+_KNOWN: Final = frozenset({"order.placed", "order.cancelled", "order.refunded"})
 _DECODER: Final[msgspec.json.Decoder[SinkEvent]] = msgspec.json.Decoder(SinkEvent)
 # The Decoder's method, typed to take anything: parse_event passes it what it was given.
 _decode: Final[Callable[[Any], SinkEvent]] = _DECODER.decode

@@ -59,6 +59,28 @@ class CashPayment(BaseModel):
     )
     kind: Literal["cash"]
     change_given: StrictFloat | None = None
+    currency: Literal["usd", "eur"] | None = None
+    """
+    The cash's currency, when it differs.
+    """
+
+
+class Money(BaseModel):
+    """
+    An amount and its currency.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    amount: StrictFloat
+    """
+    The amount.
+    """
+    currency: Literal["usd", "eur"]
+    """
+    An ISO 4217 currency code, defined once and named by every field that holds one.
+    """
 
 
 class OddKeys(BaseModel):
@@ -83,6 +105,24 @@ class OddKeys(BaseModel):
     content_type: Annotated[StrictStr | None, Field(alias="content-type")] = None
     """
     On the wire `content-type`: `json:` gives a key that is not snake_case.
+    """
+
+
+class OrderBase(BaseModel):
+    """
+    What every order event has; other types extend it.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: StrictStr
+    """
+    The order ID.
+    """
+    carrier: Literal["ups", "dhl"] | StrictStr | None = None
+    """
+    Who ships it; other carriers may appear.
     """
 
 
@@ -264,7 +304,7 @@ class OrderPlacedEventLine(BaseModel):
     )
     sku: StrictStr
     """
-    Stock keeping unit.
+    A stock keeping unit, as the warehouse prints it.
     """
     tags: list[StrictStr]
     """
@@ -280,6 +320,41 @@ class OrderPlacedEventLine(BaseModel):
     """
 
 
+class OrderRefundedEvent(BaseModel):
+    """
+    Sent when an order is refunded; its fields start with those of `order_base` and `money`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: StrictStr
+    """
+    The refunded order's ID (redefined with the same type).
+    """
+    carrier: Literal["ups", "dhl"] | StrictStr | None = None
+    """
+    Who ships it; other carriers may appear.
+    """
+    amount: StrictFloat
+    """
+    The amount.
+    """
+    currency: Literal["usd", "eur"]
+    """
+    An ISO 4217 currency code, defined once and named by every field that holds one.
+    """
+    type: Literal["order.refunded"]
+    """
+    Always `order.refunded`.
+    """
+    previous: Literal["usd", "eur"] | None = None
+    """
+    The currency paid in before.
+    """
+    skus: list[StrictStr] | None = None
+
+
 class Payment(RootModel[CardPayment | CashPayment]):
     root: Annotated[
         CardPayment | CashPayment, Field(discriminator="kind", title="Payment")
@@ -289,9 +364,9 @@ class Payment(RootModel[CardPayment | CashPayment]):
     """
 
 
-class SinkEvent(RootModel[OrderPlacedEvent | OrderCancelledEvent]):
+class SinkEvent(RootModel[OrderPlacedEvent | OrderCancelledEvent | OrderRefundedEvent]):
     root: Annotated[
-        OrderPlacedEvent | OrderCancelledEvent,
+        OrderPlacedEvent | OrderCancelledEvent | OrderRefundedEvent,
         Field(discriminator="type", title="SinkEvent"),
     ]
     """

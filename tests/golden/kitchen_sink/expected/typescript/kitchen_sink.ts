@@ -238,6 +238,21 @@ function run<T>(decode: (v: unknown) => T, data: unknown): T {
 }
 
 /**
+ * An ISO 4217 currency code, defined once and named by every field that holds one.
+ */
+export type Currency = "usd" | "eur";
+
+/**
+ * A stock keeping unit, as the warehouse prints it.
+ */
+export type SkuCode = string;
+
+/**
+ * Who ships it; other carriers may appear.
+ */
+export type Carrier = "ups" | "dhl" | (string & {});
+
+/**
  * A postal address, referenced by name.
  */
 export interface Address {
@@ -275,9 +290,9 @@ function checkAddress(v: unknown): Address {
 
 export interface OrderPlacedEventLine {
   /**
-   * Stock keeping unit.
+   * A stock keeping unit, as the warehouse prints it.
    */
-  readonly sku: string;
+  readonly sku: SkuCode;
   /**
    * Free-form tags.
    */
@@ -885,6 +900,177 @@ function checkCardPayment(v: unknown): CardPayment {
 }
 
 /**
+ * What every order event has; other types extend it.
+ */
+export interface OrderBase {
+  /**
+   * The order ID.
+   */
+  readonly id: string;
+  /**
+   * Who ships it; other carriers may appear.
+   */
+  readonly carrier?: Carrier;
+}
+
+/** Validate an already-parsed JSON value as OrderBase; throws WebhookDecodeError with the path of the first problem. */
+export function decodeOrderBase(value: unknown): OrderBase {
+  if (!isPlainObject(value)) throw new WebhookDecodeError(`expected an object, got ${describe(value)}`);
+  return run(checkOrderBase, value);
+}
+
+function checkOrderBase(v: unknown): OrderBase {
+  if (!isObject(v)) fail("an object", v);
+  let s = "";
+  let x0: unknown;
+  try {
+    s = ".id";
+    x0 = v["id"];
+    if (x0 === undefined) missing();
+    if (typeof x0 !== "string") fail("a string", x0);
+    s = ".carrier";
+    x0 = v["carrier"];
+    if (x0 !== undefined) {
+      if (typeof x0 !== "string") fail("a string", x0);
+    }
+  } catch (e) {
+    throw at(e, s);
+  }
+  return v as unknown as OrderBase;
+}
+
+/**
+ * An amount and its currency.
+ */
+export interface Money {
+  /**
+   * The amount.
+   */
+  readonly amount: number;
+  /**
+   * An ISO 4217 currency code, defined once and named by every field that holds one.
+   */
+  readonly currency: Currency;
+}
+
+/** Validate an already-parsed JSON value as Money; throws WebhookDecodeError with the path of the first problem. */
+export function decodeMoney(value: unknown): Money {
+  if (!isPlainObject(value)) throw new WebhookDecodeError(`expected an object, got ${describe(value)}`);
+  return run(checkMoney, value);
+}
+
+function checkMoney(v: unknown): Money {
+  if (!isObject(v)) fail("an object", v);
+  let s = "";
+  let x0: unknown;
+  try {
+    s = ".amount";
+    x0 = v["amount"];
+    if (x0 === undefined) missing();
+    if (!Number.isFinite(x0)) fail("a finite number", x0);
+    s = ".currency";
+    x0 = v["currency"];
+    if (x0 === undefined) missing();
+    if (x0 !== "usd" && x0 !== "eur") fail("one of \"usd\", \"eur\"", x0);
+  } catch (e) {
+    throw at(e, s);
+  }
+  return v as unknown as Money;
+}
+
+/**
+ * Sent when an order is refunded; its fields start with those of `order_base` and `money`.
+ */
+export interface OrderRefundedEvent {
+  /**
+   * The refunded order's ID (redefined with the same type).
+   */
+  readonly id: string;
+  /**
+   * Who ships it; other carriers may appear.
+   */
+  readonly carrier?: Carrier;
+  /**
+   * The amount.
+   */
+  readonly amount: number;
+  /**
+   * An ISO 4217 currency code, defined once and named by every field that holds one.
+   */
+  readonly currency: Currency;
+  /**
+   * Always `order.refunded`.
+   */
+  readonly type: "order.refunded";
+  /**
+   * The currency paid in before.
+   */
+  readonly previous?: Currency | null;
+  readonly skus?: ReadonlyArray<SkuCode>;
+}
+
+/** Validate an already-parsed JSON value as OrderRefundedEvent; throws WebhookDecodeError with the path of the first problem. */
+export function decodeOrderRefundedEvent(value: unknown): OrderRefundedEvent {
+  if (!isPlainObject(value)) throw new WebhookDecodeError(`expected an object, got ${describe(value)}`);
+  return run(checkOrderRefundedEvent, value);
+}
+
+function checkOrderRefundedEvent(v: unknown): OrderRefundedEvent {
+  if (!isObject(v)) fail("an object", v);
+  let s = "";
+  let x0: unknown;
+  try {
+    s = ".id";
+    x0 = v["id"];
+    if (x0 === undefined) missing();
+    if (typeof x0 !== "string") fail("a string", x0);
+    s = ".carrier";
+    x0 = v["carrier"];
+    if (x0 !== undefined) {
+      if (typeof x0 !== "string") fail("a string", x0);
+    }
+    s = ".amount";
+    x0 = v["amount"];
+    if (x0 === undefined) missing();
+    if (!Number.isFinite(x0)) fail("a finite number", x0);
+    s = ".currency";
+    x0 = v["currency"];
+    if (x0 === undefined) missing();
+    if (x0 !== "usd" && x0 !== "eur") fail("one of \"usd\", \"eur\"", x0);
+    s = ".type";
+    x0 = v["type"];
+    if (x0 === undefined) missing();
+    if (x0 !== "order.refunded") fail("\"order.refunded\"", x0);
+    s = ".previous";
+    x0 = v["previous"];
+    if (x0 !== undefined) {
+      if (x0 !== null) {
+        if (x0 !== "usd" && x0 !== "eur") fail("one of \"usd\", \"eur\"", x0);
+      }
+    }
+    s = ".skus";
+    x0 = v["skus"];
+    if (x0 !== undefined) {
+      if (!Array.isArray(x0)) fail("an array", x0);
+      {
+        let i1 = 0;
+        try {
+          for (; i1 < x0.length; i1++) {
+            const x1: unknown = x0[i1];
+            if (typeof x1 !== "string") fail("a string", x1);
+          }
+        } catch (e) {
+          throw at(e, "[" + i1 + "]");
+        }
+      }
+    }
+  } catch (e) {
+    throw at(e, s);
+  }
+  return v as unknown as OrderRefundedEvent;
+}
+
+/**
  * Paid in cash.
  *
  * @deprecated
@@ -892,6 +1078,10 @@ function checkCardPayment(v: unknown): CardPayment {
 export interface CashPayment {
   readonly kind: "cash";
   readonly change_given?: number;
+  /**
+   * The cash's currency, when it differs.
+   */
+  readonly currency?: Currency;
 }
 
 /** Validate an already-parsed JSON value as CashPayment; throws WebhookDecodeError with the path of the first problem. */
@@ -913,6 +1103,11 @@ function checkCashPayment(v: unknown): CashPayment {
     x0 = v["change_given"];
     if (x0 !== undefined) {
       if (!Number.isFinite(x0)) fail("a finite number", x0);
+    }
+    s = ".currency";
+    x0 = v["currency"];
+    if (x0 !== undefined) {
+      if (x0 !== "usd" && x0 !== "eur") fail("one of \"usd\", \"eur\"", x0);
     }
   } catch (e) {
     throw at(e, s);
@@ -1038,7 +1233,8 @@ function checkPayment(v: unknown): Payment {
  */
 export type SinkEvent =
   | OrderPlacedEvent
-  | OrderCancelledEvent;
+  | OrderCancelledEvent
+  | OrderRefundedEvent;
 
 /** The decoder of each member of SinkEvent, by its tag. */
 function decoderOfSinkEvent(tag: string): ((v: unknown) => SinkEvent) | undefined {
@@ -1047,6 +1243,8 @@ function decoderOfSinkEvent(tag: string): ((v: unknown) => SinkEvent) | undefine
       return checkOrderPlacedEvent;
     case "order.cancelled":
       return checkOrderCancelledEvent;
+    case "order.refunded":
+      return checkOrderRefundedEvent;
   }
   return undefined;
 }
@@ -1061,7 +1259,7 @@ function checkSinkEvent(v: unknown): SinkEvent {
   if (!isObject(v)) fail("an object", v);
   const tag = v["type"];
   const decode = typeof tag === "string" ? decoderOfSinkEvent(tag) : undefined;
-  if (decode === undefined) throw badTag(tag, "one of \"order.placed\", \"order.cancelled\"", ".type");
+  if (decode === undefined) throw badTag(tag, "one of \"order.placed\", \"order.cancelled\", \"order.refunded\"", ".type");
   return decode(v);
 }
 
