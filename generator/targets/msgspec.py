@@ -8,7 +8,9 @@ unknown keys are dropped, not kept.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
+from typing import assert_never
 
 import jinja2
 
@@ -77,7 +79,40 @@ ANNOTATIONS = replace(
     boolean_literal="bool",  # msgspec has no boolean literals: __post_init__ checks the value
     json="Any",  # msgspec decodes any JSON value into lists, dicts and scalars
     open_enum=lambda known: "str",
+    one_of=lambda members: "Any",  # msgspec's unions are by JSON type: __post_init__ tries the members in order
 )
+
+
+def converter(t: model.Type) -> str | None:
+    """A callable that turns the value msgspec decoded for `t` (a one_of's as any JSON) into its
+    member, the first in order that msgspec converts it to; None where `t` holds no one_of."""
+    match t:
+        case model.OneOf(members=members):
+            options = ", ".join(f"({lit(base.member_name(m))}, {annotation(m)})" for m in members)
+            return f"lambda x: _one_of(x, ({options},))"
+        case model.Array(item=inner) | model.Map(value=inner):
+            inner_converter = converter(inner)
+            if inner_converter is None:
+                return None
+            helper = "_items" if isinstance(t, model.Array) else "_values"
+            return f"lambda x: {helper}(x, {inner_converter})"
+        case model.Nullable(inner=inner):
+            inner_converter = converter(inner)
+            return None if inner_converter is None else f"lambda x: None if x is None else ({inner_converter})(x)"
+        case (
+            model.String()
+            | model.Integer()
+            | model.Float()
+            | model.Boolean()
+            | model.Json()
+            | model.Literal()
+            | model.Enum()
+            | model.Ref()
+            | model.Object()
+        ):
+            return None
+        case _:
+            assert_never(t)
 
 
 def annotation(t: model.Type) -> Expr:
@@ -102,6 +137,13 @@ class BoolCheck:
 
 
 @dataclass(frozen=True)
+class OneOfSet:
+    attr: str  # as a Python string literal
+    step: str  # the JSON key's path step, as a Python string literal
+    convert: Placed  # the `_set(...)` statement
+
+
+@dataclass(frozen=True)
 class MsgStruct:
     cls: str
     header: Placed  # the `class` line: its base and the class keywords of msgspec.Struct
@@ -111,6 +153,7 @@ class MsgStruct:
     tag_attr: str | None  # the discriminator, readable as a property (msgspec keeps it in the config)
     tag: str | None  # its value, as a Python literal
     tag_def: Placed | None  # the def line of that property
+    one_ofs: tuple[OneOfSet, ...]  # fields holding a one_of, converted in __post_init__
 
 
 @dataclass(frozen=True)
@@ -138,6 +181,12 @@ class MsgModule:
     unions: tuple[MsgUnion, ...]
     entry: MsgEntry | None
     example_path: str  # an error path for the docstring's example (base.example_paths)
+    one_of: bool  # the runtime's one_of helpers are needed
+
+
+def path_step(key: str) -> str:
+    """The path step of an object key, as the stdlib module writes it: `.name`, or `["odd key"]`."""
+    return "." + key if key.isidentifier() else "[" + json.dumps(key) + "]"
 
 
 def declaration(f: model.Field) -> Statement:
@@ -182,6 +231,15 @@ def struct_view(obj: model.Object, tags: dict[str, tuple[str, str]], w: PyWriter
         tag_attr=tag_attr,
         tag=tag,
         tag_def=w(Def(tag_attr, "self", f"Literal[{tag}]")) if tag_attr is not None else None,
+        one_ofs=tuple(
+            OneOfSet(
+                lit(attr(f.ident)),
+                lit(path_step(f.key)),
+                w(CallLine("_set(", ("self", lit(attr(f.ident)), lit(path_step(f.key)), convert), ")")),
+            )
+            for f in obj.fields
+            if (convert := converter(f.type)) is not None
+        ),
     )
 
 
@@ -218,6 +276,7 @@ def module_view(spec: model.Spec, w: PyWriter) -> MsgModule:
         ),
         entry=entry,
         example_path=base.example_paths(spec)[0],
+        one_of=any(converter(f.type) is not None for o in spec.objects for f in o.fields),
     )
 
 

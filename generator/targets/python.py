@@ -165,6 +165,7 @@ class Annotations:
     map: Callable[[Expr], Expr]  # from the values' annotation
     nullable: Callable[[Expr], Expr]
     named: Callable[[model.Ref | model.Object], str]  # a definition's or nested object's class
+    one_of: Callable[[tuple[Expr, ...]], Expr] = lambda members: either(*members)  # from its members' annotations
 
 
 def annotation_of(t: model.Type, how: Annotations) -> Expr:
@@ -193,6 +194,8 @@ def annotation_of(t: model.Type, how: Annotations) -> Expr:
             return how.map(annotation_of(value, how))
         case model.Nullable(inner=inner):
             return how.nullable(annotation_of(inner, how))
+        case model.OneOf(members=members):
+            return how.one_of(tuple(annotation_of(m, how) for m in members))
         case model.Ref() | model.Object():
             return how.named(t)
         case _:
@@ -270,6 +273,12 @@ def decode_expr(t: model.Type, x: str) -> Expr:
             return Call("_map", (x, decoder(value)))
         case model.Nullable(inner=inner):
             return IfElse("None", f"{x} is None", Parens(decode_expr(inner, x)))
+        case model.OneOf(members=members):
+            # each member's name for the error (base.member_name), and its decoder: tried in order
+            return Call(
+                "_one_of",
+                (x, Display("()", tuple(Display("()", (lit(base.member_name(m)), decoder(m))) for m in members))),
+            )
         case model.Ref(name=name) | model.Object(name=name):
             return Call(f"_decode_{class_name(name)}", (x,))
         case _:
@@ -296,6 +305,7 @@ def runtime_decoder(t: model.Type) -> str | None:
             | model.Array()
             | model.Map()
             | model.Nullable()
+            | model.OneOf()
             | model.Ref()
             | model.Object()
         ):
@@ -311,7 +321,7 @@ def decoder(t: model.Type) -> str:
             return runtime_decoder(t) or f"lambda x: {decode(t, 'x')}"
         case model.Ref(name=name) | model.Object(name=name):
             return f"_decode_{class_name(name)}"
-        case model.Literal() | model.Enum() | model.Array() | model.Map() | model.Nullable():
+        case model.Literal() | model.Enum() | model.Array() | model.Map() | model.Nullable() | model.OneOf():
             return f"lambda x: {decode(t, 'x')}"
         case _:
             assert_never(t)
@@ -324,6 +334,8 @@ def is_plain(t: model.Type) -> bool:
             return True
         case model.Nullable(inner=inner):
             return is_plain(inner)
+        case model.OneOf(members=members):
+            return all(map(is_plain, members))
         case model.Array() | model.Map() | model.Ref() | model.Object() | model.Json():
             return False  # a JSON value is copied out, so to_dict() hands out no part of the object
         case _:
@@ -352,6 +364,8 @@ def encode_expr(t: model.Type, x: str) -> Expr:
             )
         case model.Nullable(inner=inner):
             return IfElse("None", f"{x} is None", encode_expr(inner, x))
+        case model.OneOf():
+            return Call("_to_json", (x,))  # whichever member it is: objects, tuples and dicts back to JSON
         case model.Ref() | model.Object():
             return Call(f"{x}.to_dict", ())
         case model.Json():
@@ -376,6 +390,10 @@ def helpers(t: model.Type) -> frozenset[str]:
             )
         case model.Nullable(inner=inner):
             return helpers(inner)
+        case model.OneOf(members=members):
+            return frozenset({"_one_of", "_to_json"}).union(
+                *(helpers(m) | {runtime_decoder(m) or "_fail"} for m in members)
+            )
         case model.Json():
             return frozenset({"_json_value"})
         case model.Ref() | model.Object():
