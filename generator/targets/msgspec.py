@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from typing import assert_never
 
 import jinja2
 
@@ -84,35 +83,8 @@ ANNOTATIONS = replace(
 
 
 def converter(t: model.Type) -> str | None:
-    """A callable that turns the value msgspec decoded for `t` (a one_of's as any JSON) into its
-    member, the first in order that msgspec converts it to; None where `t` holds no one_of."""
-    match t:
-        case model.OneOf(members=members):
-            options = ", ".join(f"({lit(base.member_name(m))}, {annotation(m)})" for m in members)
-            return f"lambda x: _one_of(x, ({options},))"
-        case model.Array(item=inner) | model.Map(value=inner):
-            inner_converter = converter(inner)
-            if inner_converter is None:
-                return None
-            helper = "_items" if isinstance(t, model.Array) else "_values"
-            return f"lambda x: {helper}(x, {inner_converter})"
-        case model.Nullable(inner=inner):
-            inner_converter = converter(inner)
-            return None if inner_converter is None else f"lambda x: None if x is None else ({inner_converter})(x)"
-        case (
-            model.String()
-            | model.Integer()
-            | model.Float()
-            | model.Boolean()
-            | model.Json()
-            | model.Literal()
-            | model.Enum()
-            | model.Ref()
-            | model.Object()
-        ):
-            return None
-        case _:
-            assert_never(t)
+    """A callable that gives a value msgspec decoded for `t` its one_of members (python.one_of_converter)."""
+    return python.one_of_converter(t, ANNOTATIONS)
 
 
 def annotation(t: model.Type) -> Expr:

@@ -402,6 +402,39 @@ def helpers(t: model.Type) -> frozenset[str]:
             assert_never(t)
 
 
+def one_of_converter(t: model.Type, how: Annotations) -> str | None:
+    """For the msgspec module, whose unions are by JSON type only: a callable (in its runtime's terms)
+    that turns the value msgspec decoded for `t` (a one_of's as any JSON, annotated by `how`) into
+    its member, the first in order that msgspec converts it to; None where `t` holds no one_of."""
+    match t:
+        case model.OneOf(members=members):
+            options = ", ".join(f"({lit(base.member_name(m))}, {annotation_of(m, how)})" for m in members)
+            return f"lambda x: _one_of(x, ({options},))"
+        case model.Array(item=inner) | model.Map(value=inner):
+            inner_converter = one_of_converter(inner, how)
+            if inner_converter is None:
+                return None
+            helper = "_items" if isinstance(t, model.Array) else "_values"
+            return f"lambda x: {helper}(x, {inner_converter})"
+        case model.Nullable(inner=inner):
+            inner_converter = one_of_converter(inner, how)
+            return None if inner_converter is None else f"lambda x: None if x is None else ({inner_converter})(x)"
+        case (
+            model.String()
+            | model.Integer()
+            | model.Float()
+            | model.Boolean()
+            | model.Json()
+            | model.Literal()
+            | model.Enum()
+            | model.Ref()
+            | model.Object()
+        ):
+            return None
+        case _:
+            assert_never(t)
+
+
 # -- views the templates print ----------------------------------------------------------------
 
 
