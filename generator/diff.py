@@ -787,7 +787,7 @@ class Differ:
             and kinds == [type(self.old.resolve(m)) for m in o_members]
         ):
             for n_member, o_member in zip(n_members, o_members):
-                self.compare(n_member, o_member, steps)
+                self.one_of_member(n, o, n_member, o_member, steps)
             return
         values: list[Any] = []
         for m in n_members:
@@ -810,6 +810,24 @@ class Differ:
                 if a is not None and b is not None and describe(n.members[a]) != describe(o.members[b]):
                     other = True
         self.add("one-of-changed", steps, other, describe(o), describe(n))
+
+    def one_of_member(self, n: model.OneOf, o: model.OneOf, n_member: Node, o_member: Node, steps: Steps) -> None:
+        """Changes inside a one_of's member. A value no member decodes is an error at the one_of
+        itself, so a breaking change inside is reported there, with a value NEW accepts and OLD
+        rejects when one is found; safe changes keep their place inside."""
+        scratch = Differ(self.old.spec, self.new.spec)
+        scratch.event, scratch.active = self.event, self.active
+        scratch.compare(n_member, o_member, ())
+        for c in scratch.changes:
+            if not c.breaking:
+                self.changes.append(replace(c, steps=steps + c.steps))
+                continue
+            try:
+                value = scratch.build(n_member, o_member, c.steps, c.leaf) if c.steps else c.leaf
+            except _NoValue:
+                value = ABSENT
+            escapes = value is not ABSENT and self.new.accepts(n, value) and not self.old.accepts(o, value)
+            self.add("one-of-changed", steps, True, describe(o), describe(n), leaf=value if escapes else None)
 
     def unions(self, n: model.Union_, o: model.Union_, steps: Steps) -> None:
         pair = (n.name.snake, o.name.snake)
