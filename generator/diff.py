@@ -397,6 +397,12 @@ def describe(t: Node) -> str:
             assert_never(t)
 
 
+def member_key(t: Node) -> str:
+    """What a one_of's member is, to pair it with OLD's: a named type or nested object by its name,
+    anything else by its kind."""
+    return t.name.snake if isinstance(t, (model.Ref, model.Object, model.Union_)) else type(t).__name__
+
+
 def same_literal(a: str | int | bool, b: str | int | bool) -> bool:
     return type(a) is type(b) and a == b
 
@@ -780,11 +786,10 @@ class Differ:
         does (the first that decodes wins: a type put before another that takes the same value)."""
         n_members = n.members if isinstance(n, model.OneOf) else (n,)
         o_members = o.members if isinstance(o, model.OneOf) else (o,)
-        kinds = [type(self.new.resolve(m)) for m in n_members]
         if (
             isinstance(n, model.OneOf)
             and isinstance(o, model.OneOf)
-            and kinds == [type(self.old.resolve(m)) for m in o_members]
+            and list(map(member_key, n_members)) == list(map(member_key, o_members))
         ):
             for n_member, o_member in zip(n_members, o_members):
                 self.one_of_member(n, o, n_member, o_member, steps)
@@ -798,6 +803,8 @@ class Differ:
                 values.append(self.common(m, None))
             except _NoValue:
                 pass
+        objects = [v for v in values if type(v) is dict]
+        values += [{**a, **b} for a in objects for b in objects if a is not b]  # a value two objects decode
         other = False
         for v in values:
             if not self.new.accepts(n, v):
@@ -818,6 +825,7 @@ class Differ:
         scratch = Differ(self.old.spec, self.new.spec)
         scratch.event, scratch.active = self.event, self.active
         scratch.compare(n_member, o_member, ())
+        reported = False
         for c in scratch.changes:
             if not c.breaking:
                 self.changes.append(replace(c, steps=steps + c.steps))
@@ -827,7 +835,11 @@ class Differ:
             except _NoValue:
                 value = ABSENT
             escapes = value is not ABSENT and self.new.accepts(n, value) and not self.old.accepts(o, value)
-            self.add("one-of-changed", steps, True, describe(o), describe(n), leaf=value if escapes else None)
+            if escapes or not reported:
+                self.add("one-of-changed", steps, True, describe(o), describe(n), leaf=value if escapes else None)
+                reported = True
+                if escapes:
+                    return
 
     def unions(self, n: model.Union_, o: model.Union_, steps: Steps) -> None:
         pair = (n.name.snake, o.name.snake)
