@@ -71,7 +71,9 @@ class OddKeys(BaseModel):
     )
     class_: Annotated[StrictStr, Field(alias="class")]
     field: StrictStr | None = None
-    dict_: Annotated[StrictInt | None, Field(alias="dict")] = None
+    dict_: Annotated[
+        StrictInt | None, Field(alias="dict", union_mode="left_to_right")
+    ] = None
     str: StrictStr
     self: StrictBool
     classmethod: StrictStr | None = None
@@ -104,7 +106,9 @@ class OrderCancelledEvent(BaseModel):
     """
     Always `order.cancelled`.
     """
-    reason: Annotated[StrictStr | None, Field(deprecated=True)]
+    reason: Annotated[
+        StrictStr | None, Field(deprecated=True, union_mode="left_to_right")
+    ]
     """
     Deprecated.
     """
@@ -116,11 +120,16 @@ class OrderCancelledEvent(BaseModel):
     """
     Event data payload.
     """
-    amount: StrictStr | StrictInt | OrderCancelledEventAmount3
+    amount: Annotated[
+        StrictStr | StrictInt | OrderCancelledEventAmount3,
+        Field(union_mode="left_to_right"),
+    ]
     """
     The amount refunded, as text, in cents, or as an object.
     """
-    refund_to: Address | CardPayment | StoreCredit | None = None
+    refund_to: Annotated[
+        Address | CardPayment | StoreCredit | None, Field(union_mode="left_to_right")
+    ] = None
     """
     Where the money went; the first shape that fits wins.
     """
@@ -212,7 +221,9 @@ class OrderPlacedEvent(BaseModel):
     """
     Where the order stands.
     """
-    channel: Literal["web", "app"] | StrictStr
+    channel: Annotated[
+        Literal["web", "app"] | StrictStr, Field(union_mode="left_to_right")
+    ]
     """
     Where the order came from; new channels may appear.
     """
@@ -224,11 +235,11 @@ class OrderPlacedEvent(BaseModel):
     """
     Deprecated: Read `note` instead; this one ends */ in 2027.
     """
-    coupon: StrictStr | None
+    coupon: Annotated[StrictStr | None, Field(union_mode="left_to_right")]
     """
     The coupon code, or null.
     """
-    tracking: StrictStr | None = None
+    tracking: Annotated[StrictStr | None, Field(union_mode="left_to_right")] = None
     """
     Tracking number when shipped.
     """
@@ -328,7 +339,7 @@ class StockLevel(BaseModel):
     Units on hand.
     """
     aisle: Literal[10, 20, 1] | None = None
-    restock_at: StrictInt | None
+    restock_at: Annotated[StrictInt | None, Field(union_mode="left_to_right")]
     """
     When more arrive.
     """
