@@ -109,7 +109,7 @@ def source(job: Job | model.Spec) -> str:
     if before is not None:
         generated = patched(before["schema"], before["output"], document, header_text)
     if generated is None:
-        generated = run_generator(document, header_text, left_to_right(document))
+        generated = run_generator(document, header_text)
     if cache is not None:
         cache.put(key, generated)
         cache.put(previous_key, json.dumps({"schema": document, "output": generated}))
@@ -249,32 +249,11 @@ def cache_salt() -> str:
     )
 
 
-def left_to_right(document: Any) -> bool:
-    """Whether the schema has a one_of (an `anyOf` that is neither `X or null` nor an open enum's
-    `[enum, string]`): then pydantic must try a union's members in order, as every other target
-    does, not in its "smart" mode (which takes the object member with the most fields set)."""
-    todo = [document]
-    while todo:
-        x = todo.pop()
-        if isinstance(x, dict):
-            options = x.get("anyOf")
-            if (
-                isinstance(options, list)
-                and {"type": "null"} not in options
-                and not (len(options) == 2 and "enum" in options[0] and options[1] == {"type": "string"})
-            ):
-                return True
-            todo.extend(x.values())
-        elif isinstance(x, list):
-            todo.extend(x)
-    return False
-
-
-def run_generator(document: dict[str, Any], header_text: str, in_order: bool = False) -> str:
+def run_generator(document: dict[str, Any], header_text: str) -> str:
     # Imported here: the other targets do not need it, and it takes a while to import.
     import datamodel_code_generator as dcg
     from datamodel_code_generator._shared_types import LiteralType
-    from datamodel_code_generator.enums import DataModelType, ExtraFields, InputFileType, StrictTypes, UnionMode
+    from datamodel_code_generator.enums import DataModelType, ExtraFields, InputFileType, StrictTypes
     from datamodel_code_generator.format import PythonVersion
 
     generated = dcg.generate(
@@ -294,8 +273,6 @@ def run_generator(document: dict[str, Any], header_text: str, in_order: bool = F
         strict_types=[StrictTypes.str, StrictTypes.int, StrictTypes.float, StrictTypes.bool],
         use_annotated=True,
         keep_model_order=True,
-        # Only for a spec with a one_of, so that the output of every other spec is as it was.
-        union_mode=UnionMode.left_to_right if in_order else None,
     )
     if not isinstance(generated, str):
         raise base.RenderError("datamodel-code-generator returned several modules, expected one")
@@ -401,9 +378,6 @@ def patched(before: dict[str, Any], output: str, document: dict[str, Any], heade
     edited = [name for name in new if json.dumps(new[name]) != json.dumps(old[name])]
     if not edited or any(shape(old[name]) != shape(new[name]) for name in edited):
         return None
-    in_order = left_to_right(document)
-    if in_order != left_to_right(before):
-        return None  # every union's annotation changes: the whole run decides
     refers_to = {name: references(definition) for name, definition in new.items()}
     group = set(edited) | {name for name, targets in refers_to.items() if targets & set(edited)}
     reached = reach(refers_to, group)
@@ -413,9 +387,7 @@ def patched(before: dict[str, Any], output: str, document: dict[str, Any], heade
         return None  # a cycle: no definition of the group can be the root of a run
     whole_head, whole_classes = classes(output)
     try:
-        runs = [
-            classes(run_generator(part(defs, reached, unreferenced[0]), header_text, in_order)) for defs in (old, new)
-        ]
+        runs = [classes(run_generator(part(defs, reached, unreferenced[0]), header_text)) for defs in (old, new)]
     except Exception:  # the tool refusing a part of the schema: the whole run decides
         return None
     (old_head, old_classes), (new_head, new_classes) = runs

@@ -71,9 +71,7 @@ class OddKeys(BaseModel):
     )
     class_: Annotated[StrictStr, Field(alias="class")]
     field: StrictStr | None = None
-    dict_: Annotated[
-        StrictInt | None, Field(alias="dict", union_mode="left_to_right")
-    ] = None
+    dict_: Annotated[StrictInt | None, Field(alias="dict")] = None
     str: StrictStr
     self: StrictBool
     classmethod: StrictStr | None = None
@@ -106,9 +104,7 @@ class OrderCancelledEvent(BaseModel):
     """
     Always `order.cancelled`.
     """
-    reason: Annotated[
-        StrictStr | None, Field(deprecated=True, union_mode="left_to_right")
-    ]
+    reason: Annotated[StrictStr | None, Field(deprecated=True)]
     """
     Deprecated.
     """
@@ -120,16 +116,11 @@ class OrderCancelledEvent(BaseModel):
     """
     Event data payload.
     """
-    amount: Annotated[
-        StrictStr | StrictInt | OrderCancelledEventAmount3,
-        Field(union_mode="left_to_right"),
-    ]
+    amount: StrictStr | StrictInt | OrderCancelledEventAmount3
     """
     The amount refunded, as text, in cents, or as an object.
     """
-    refund_to: Annotated[
-        Address | CardPayment | StoreCredit | None, Field(union_mode="left_to_right")
-    ] = None
+    refund_to: Address | CardPayment | StoreCredit | None = None
     """
     Where the money went; the first shape that fits wins.
     """
@@ -221,9 +212,7 @@ class OrderPlacedEvent(BaseModel):
     """
     Where the order stands.
     """
-    channel: Annotated[
-        Literal["web", "app"] | StrictStr, Field(union_mode="left_to_right")
-    ]
+    channel: Literal["web", "app"] | StrictStr
     """
     Where the order came from; new channels may appear.
     """
@@ -235,11 +224,11 @@ class OrderPlacedEvent(BaseModel):
     """
     Deprecated: Read `note` instead; this one ends */ in 2027.
     """
-    coupon: Annotated[StrictStr | None, Field(union_mode="left_to_right")]
+    coupon: StrictStr | None
     """
     The coupon code, or null.
     """
-    tracking: Annotated[StrictStr | None, Field(union_mode="left_to_right")] = None
+    tracking: StrictStr | None = None
     """
     Tracking number when shipped.
     """
@@ -339,7 +328,7 @@ class StockLevel(BaseModel):
     Units on hand.
     """
     aisle: Literal[10, 20, 1] | None = None
-    restock_at: Annotated[StrictInt | None, Field(union_mode="left_to_right")]
+    restock_at: StrictInt | None
     """
     When more arrive.
     """
