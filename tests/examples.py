@@ -15,7 +15,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from generator import diff, model, naming
+from generator import diff, model, naming, spec
 from generator.targets import python
 
 JsonPath = tuple[str | int, ...]
@@ -386,4 +386,6 @@ def field_summary(f: model.Field) -> dict[str, Any]:
         out["literal"] = t.value
     elif isinstance(t, model.Enum):
         out["enum"] = list(t.values)
+    elif isinstance(t, model.OneOf):
+        out["members"] = [spec.member_text(m) for m in t.members]
     return out
