@@ -82,7 +82,7 @@ ANNOTATIONS = replace(
 )
 
 
-def converter(t: model.Type) -> str | None:
+def converter(t: model.Type) -> Expr | None:
     """A callable that gives a value msgspec decoded for `t` its one_of members (python.one_of_converter)."""
     return python.one_of_converter(t, ANNOTATIONS)
 

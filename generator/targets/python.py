@@ -268,16 +268,16 @@ def decode_expr(t: model.Type, x: str) -> Expr:
                 Call("_fail", (lit(expected), x)),
             )
         case model.Array(item=item):
-            return Call("_array", (x, decoder(item)))
+            return Call("_array", (x, decoder_expr(item)))
         case model.Map(value=value):
-            return Call("_map", (x, decoder(value)))
+            return Call("_map", (x, decoder_expr(value)))
         case model.Nullable(inner=inner):
             return IfElse("None", f"{x} is None", Parens(decode_expr(inner, x)))
         case model.OneOf(members=members):
             # each member's name for the error (base.member_name), and its decoder: tried in order
             return Call(
                 "_one_of",
-                (x, Display("()", tuple(Display("()", (lit(base.member_name(m)), decoder(m))) for m in members))),
+                (x, members_display(members)),
             )
         case model.Ref(name=name) | model.Object(name=name):
             return Call(f"_decode_{class_name(name)}", (x,))
@@ -314,6 +314,52 @@ def runtime_decoder(t: model.Type) -> str | None:
             assert_never(t)
 
 
+def members_display(members: tuple[model.Type, ...]) -> Display:
+    """A one_of's `((name, decoder), ...)` for the runtime's `_one_of`, each decoder a tree (no
+    lambda), so that black's split of a long line is the writer's too."""
+    return Display("()", tuple(Display("()", (lit(base.member_name(m)), member_decoder(m))) for m in members))
+
+
+def member_decoder(t: model.Type) -> Expr:
+    """A one_of member's decoder: a runtime function, or a call that makes one."""
+    match t:
+        case model.Literal(value=value):
+            kind = "bool" if isinstance(value, bool) else "int" if isinstance(value, int) else "str"
+            return Call("_member_in", (kind, Display("{}", (lit(value),)), lit(base.json_text(value))))
+        case model.Enum(values=values) if not t.open:
+            expected = "one of " + ", ".join(base.json_text(v) for v in values)
+            kind = "int" if t.integers else "str"
+            return Call("_member_in", (kind, Display("{}", tuple(map(lit, values))), lit(expected)))
+        case model.Enum():  # open: any string
+            return "_string"
+        case model.Array(item=inner):
+            return Call("_array_of", (member_decoder(inner),))
+        case model.Map(value=inner):
+            return Call("_map_of", (member_decoder(inner),))
+        case model.Nullable(inner=inner):
+            return Call("_nullable_of", (member_decoder(inner),))
+        case (
+            model.String()
+            | model.Integer()
+            | model.Float()
+            | model.Boolean()
+            | model.Json()
+            | model.OneOf()
+            | model.Ref()
+            | model.Object()
+        ):
+            return decoder_expr(t)
+        case _:
+            assert_never(t)
+
+
+def decoder_expr(t: model.Type) -> Expr:
+    """`decoder(t)` as a tree where it is one (a one_of's)."""
+    if isinstance(t, model.OneOf):
+        return Call("_one_of_decoder", (members_display(t.members),))
+    return decoder(t)
+
+
 def decoder(t: model.Type) -> str:
     """A callable doing what `decode` does, for array items and map values."""
     match t:
@@ -321,7 +367,9 @@ def decoder(t: model.Type) -> str:
             return runtime_decoder(t) or f"lambda x: {decode(t, 'x')}"
         case model.Ref(name=name) | model.Object(name=name):
             return f"_decode_{class_name(name)}"
-        case model.Literal() | model.Enum() | model.Array() | model.Map() | model.Nullable() | model.OneOf():
+        case model.OneOf():
+            return str(decoder_expr(t))
+        case model.Literal() | model.Enum() | model.Array() | model.Map() | model.Nullable():
             return f"lambda x: {decode(t, 'x')}"
         case _:
             assert_never(t)
@@ -391,9 +439,18 @@ def helpers(t: model.Type) -> frozenset[str]:
         case model.Nullable(inner=inner):
             return helpers(inner)
         case model.OneOf(members=members):
-            return frozenset({"_one_of", "_to_json"}).union(
-                *(helpers(m) | {runtime_decoder(m) or "_fail"} for m in members)
-            )
+            return frozenset(
+                {
+                    "_one_of",
+                    "_to_json",
+                    "_one_of_decoder",
+                    "_member_in",
+                    "_array_of",
+                    "_map_of",
+                    "_nullable_of",
+                    "_string",
+                }
+            ).union(*(helpers(m) | {runtime_decoder(m) or "_fail"} for m in members))
         case model.Json():
             return frozenset({"_json_value"})
         case model.Ref() | model.Object():
@@ -402,23 +459,22 @@ def helpers(t: model.Type) -> frozenset[str]:
             assert_never(t)
 
 
-def one_of_converter(t: model.Type, how: Annotations) -> str | None:
-    """For the msgspec module, whose unions are by JSON type only: a callable (in its runtime's terms)
+def one_of_converter(t: model.Type, how: Annotations) -> Expr | None:
+    """For the msgspec module, whose unions are by JSON type only: a callable (made by its runtime)
     that turns the value msgspec decoded for `t` (a one_of's as any JSON, annotated by `how`) into
     its member, the first in order that msgspec converts it to; None where `t` holds no one_of."""
     match t:
         case model.OneOf(members=members):
-            options = ", ".join(f"({lit(base.member_name(m))}, {annotation_of(m, how)})" for m in members)
-            return f"lambda x: _one_of(x, ({options},))"
+            options = tuple(Display("()", (lit(base.member_name(m)), annotation_of(m, how))) for m in members)
+            return Call("_converter", (Display("()", options),))
         case model.Array(item=inner) | model.Map(value=inner):
             inner_converter = one_of_converter(inner, how)
             if inner_converter is None:
                 return None
-            helper = "_items" if isinstance(t, model.Array) else "_values"
-            return f"lambda x: {helper}(x, {inner_converter})"
+            return Call("_items_of" if isinstance(t, model.Array) else "_values_of", (inner_converter,))
         case model.Nullable(inner=inner):
             inner_converter = one_of_converter(inner, how)
-            return None if inner_converter is None else f"lambda x: None if x is None else ({inner_converter})(x)"
+            return None if inner_converter is None else Call("_or_null", (inner_converter,))
         case (
             model.String()
             | model.Integer()

@@ -79,6 +79,22 @@ def _values(value: Any, convert: Callable[[Any], Any]) -> dict[str, Any]:
     return out
 
 
+def _converter(members: tuple[tuple[str, Any], ...]) -> Callable[[Any], Any]:
+    return lambda x: _one_of(x, members)
+
+
+def _items_of(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda x: _items(x, convert)
+
+
+def _values_of(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda x: _values(x, convert)
+
+
+def _or_null(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda x: None if x is None else convert(x)
+
+
 def _set(o: Any, name: str, step: str, convert: Callable[[Any], Any]) -> None:
     """Convert a field that holds a one_of, in __post_init__; a failure names the path inside `o`."""
     value = getattr(o, name)
@@ -257,15 +273,13 @@ Each item: One refund, in the order it was made."""
             self,
             "codes",
             ".codes",
-            lambda x: _items(
-                x,
-                lambda x: _one_of(
-                    x,
+            _items_of(
+                _converter(
                     (
                         ("an integer", int),
                         ('one of "none", "unknown"', Literal["none", "unknown"]),
-                    ),
-                ),
+                    )
+                )
             ),
         )
 
@@ -314,32 +328,26 @@ class OrderCancelledEvent(
             self,
             "amount",
             ".amount",
-            lambda x: _one_of(
-                x,
+            _converter(
                 (
                     ("a string", str),
                     ("an integer", int),
                     ("OrderCancelledEventAmount3", OrderCancelledEventAmount3),
-                ),
+                )
             ),
         )
         _set(
             self,
             "refund_to",
             ".refund_to",
-            lambda x: (
-                None
-                if x is None
-                else (
-                    lambda x: _one_of(
-                        x,
-                        (
-                            ("Address", Address),
-                            ("CardPayment", CardPayment),
-                            ("StoreCredit", StoreCredit),
-                        ),
+            _or_null(
+                _converter(
+                    (
+                        ("Address", Address),
+                        ("CardPayment", CardPayment),
+                        ("StoreCredit", StoreCredit),
                     )
-                )(x)
+                )
             ),
         )
 
@@ -434,9 +442,8 @@ def _error(e: msgspec.ValidationError) -> WebhookDecodeError:
     path = where.rstrip("`") if sep else "$"
     if not sep:
         message = str(e)
-    if message.startswith(
-        "at `"
-    ):  # a one_of's field (_set): the path inside the struct comes first
+    # A one_of's field (_set): the path inside the struct comes first.
+    if message.startswith("at `"):
         inside, _, message = message[4:].partition("`: ")
         path += inside
     # "Object missing required field `<key>`" at the object's path: the stdlib module says it at the key's.

@@ -434,6 +434,29 @@ def _one_of(
     raise _NoMember(failures)
 
 
+def _one_of_decoder(
+    members: tuple[tuple[str, Callable[[Any], Any]], ...],
+) -> Callable[[Any], Any]:
+    return lambda x: _one_of(x, members)
+
+
+def _member_in(kind: type, values: set[Any], expected: str) -> Callable[[Any], Any]:
+    """A decoder of one of `values` (a literal or an enum), of exactly the type `kind`."""
+    return lambda x: x if type(x) is kind and x in values else _fail(expected, x)
+
+
+def _array_of(item: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda x: _array(x, item)
+
+
+def _map_of(item: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda x: _map(x, item)
+
+
+def _nullable_of(item: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda x: None if x is None else item(x)
+
+
 def _to_json(x: Any) -> Any:
     """A decoded one_of value back to JSON: objects by to_dict(), tuples as lists, dicts copied."""
     if hasattr(x, "to_dict"):
@@ -1306,19 +1329,16 @@ def _decode_OrderCancelledEventData(d: Any) -> OrderCancelledEventData:
             n += 1
             o.codes = _array(
                 x,
-                lambda x: _one_of(
-                    x,
+                _one_of_decoder(
                     (
                         ("an integer", _integer),
                         (
                             'one of "none", "unknown"',
-                            lambda x: (
-                                x
-                                if type(x) is str and x in {"none", "unknown"}
-                                else _fail('one of "none", "unknown"', x)
+                            _member_in(
+                                str, {"none", "unknown"}, 'one of "none", "unknown"'
                             ),
                         ),
-                    ),
+                    )
                 ),
             )
     except KeyError:
