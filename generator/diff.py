@@ -61,6 +61,7 @@ KINDS: dict[str, str] = {
     "enum-opened": "a closed enum now admits any string",
     "enum-closed": "an open enum now admits only its values",
     "literal-changed": "a literal's value changed",
+    "one-of-changed": "a one_of's types added, removed or reordered (the first that decodes wins)",
     "renamed": "a class or attribute name changed (code that names it must follow)",
     "description-changed": "a description changed",
     "deprecation-changed": "an event or field was deprecated, no longer is, or its reason changed",
@@ -194,6 +195,8 @@ class Side:
                 return type(v) is dict and all(type(k) is str and self.accepts(inner, x) for k, x in v.items())
             case model.Nullable(inner=inner):
                 return v is None or self.accepts(inner, v)
+            case model.OneOf(members=members):
+                return any(self.accepts(m, v) for m in members)
             case model.Ref() | model.Named():
                 return self.accepts(self.resolve(t), v)
             case model.Object(fields=fields):
@@ -214,6 +217,10 @@ class Side:
                 return member is not None and self.accepts(member, v)
             case _:
                 assert_never(t)
+
+    def chosen(self, t: model.OneOf, v: Any) -> int | None:
+        """Which member of a one_of decodes `v` (the first that does), as its position."""
+        return next((i for i, m in enumerate(t.members) if self.accepts(m, v)), None)
 
     def decode_event(self, v: Any) -> str | None:
         """What `parse_event` makes of `v`: the tag of the event class, `""` for UnknownWebhookEvent,
@@ -274,6 +281,8 @@ def strings_of(t: Node) -> set[str]:
             return {value}
         case model.Nullable(inner=inner) | model.Named(type=inner):
             return strings_of(inner)
+        case model.OneOf(members=members):
+            return set().union(*map(strings_of, members))
         case (
             model.Literal()
             | model.String()
@@ -316,7 +325,13 @@ def scalar_candidates(t: Node, other: Node | None) -> list[Any]:
         case model.Named(type=inner):
             return scalar_candidates(inner, other)
         case (
-            model.Array() | model.Map() | model.Nullable() | model.Ref() | model.Object() | model.Union_()
+            model.Array()
+            | model.Map()
+            | model.Nullable()
+            | model.OneOf()
+            | model.Ref()
+            | model.Object()
+            | model.Union_()
         ):  # pragma: no cover - callers pass scalars
             raise TypeError(t)
         case _:
@@ -337,7 +352,15 @@ def is_scalar(t: Node) -> bool:
             return True
         case model.Named(type=inner):
             return is_scalar(inner)
-        case model.Array() | model.Map() | model.Nullable() | model.Ref() | model.Object() | model.Union_():
+        case (
+            model.Array()
+            | model.Map()
+            | model.Nullable()
+            | model.OneOf()
+            | model.Ref()
+            | model.Object()
+            | model.Union_()
+        ):
             return False
         case _:
             assert_never(t)
@@ -369,6 +392,8 @@ def describe(t: Node) -> str:
             return "map of " + describe(inner)
         case model.Nullable(inner=inner):
             return describe(inner) + " or null"
+        case model.OneOf(members=members):
+            return "one_of [" + ", ".join(map(describe, members)) + "]"
         case model.Ref(name=name):
             return name.snake
         case model.Named(type=inner):
@@ -379,6 +404,12 @@ def describe(t: Node) -> str:
             return "union " + name.snake
         case _:
             assert_never(t)
+
+
+def member_key(t: Node) -> str:
+    """What a one_of's member is, to pair it with OLD's: a named type or nested object by its name,
+    anything else by its kind."""
+    return t.name.snake if isinstance(t, (model.Ref, model.Object, model.Union_)) else type(t).__name__
 
 
 def same_literal(a: str | int | bool, b: str | int | bool) -> bool:
@@ -430,6 +461,18 @@ class Differ:
                 return []
             case model.Map():
                 return {}
+            case model.OneOf(members=options):
+                found: list[Any] = []
+                for option in options:
+                    try:
+                        found.append(self.common(option, o, depth))
+                    except _NoValue:
+                        continue
+                    if o is None or self.old.accepts(o, found[-1]):
+                        return found[-1]
+                if not found:
+                    raise _NoValue
+                return found[0]
             case model.Object():
                 return self.common_object(n, self.old_object(n, o), depth)
             case model.Union_(members=members):
@@ -496,6 +539,9 @@ class Differ:
             if isinstance(o, model.Nullable):
                 o = self.old.resolve(o.inner)
         step, rest = steps[0], steps[1:]
+        n = self.new.resolve(self.member_for(n, step))
+        if o is not None:
+            o = self.old.resolve(self.member_for(o, step))
         match step:
             case Key(key=key):
                 assert isinstance(n, model.Object), (n, step)
@@ -522,6 +568,14 @@ class Differ:
                 return self.build(member, self.old_object(member, o), rest, leaf, depth)
             case _:
                 assert_never(step)
+
+    @staticmethod
+    def member_for(t: Node, step: Key | Item | Entry | Member) -> Node:
+        """The member of a one_of a path step goes into (the first of its kind), or `t` itself."""
+        if not isinstance(t, model.OneOf):
+            return t
+        kinds = {Key: (model.Object, model.Ref), Item: (model.Array,), Entry: (model.Map,), Member: (model.Ref,)}
+        return next((m for m in t.members if isinstance(m, kinds[type(step)])), t.members[0])
 
     def outside(self, t: Node) -> Any:
         """A JSON value OLD's `t` rejects; ABSENT when it accepts every JSON value (`type: json`)."""
@@ -683,6 +737,9 @@ class Differ:
 
     def core(self, n: Node, o: Node, steps: Steps, both_named: bool) -> None:
         """Two types at the same place (resolved, nullability already compared), by NEW's kind."""
+        if isinstance(n, model.OneOf) or isinstance(o, model.OneOf):
+            self.one_of(n, o, steps)
+            return
         match n:
             case model.Object():
                 if isinstance(o, model.Object):
@@ -730,11 +787,73 @@ class Differ:
                 if type(o) is not type(n):
                     self.retyped(n, o, steps)
             case (
-                model.Nullable() | model.Ref() | model.Named()
-            ):  # pragma: no cover - compare() unwraps and resolves them
+                model.Nullable() | model.Ref() | model.Named() | model.OneOf()
+            ):  # pragma: no cover - unwrapped, resolved, or above
                 raise TypeError(n)
             case _:
                 assert_never(n)
+
+    def one_of(self, n: Node, o: Node, steps: Steps) -> None:
+        """A one_of on either side (spec/README.md, "one_of"). With the same kinds of members in the
+        same order, the members are compared pairwise. Otherwise it is breaking when a value NEW
+        accepts is rejected by OLD (a type added), or when OLD decodes it as another member than NEW
+        does (the first that decodes wins: a type put before another that takes the same value)."""
+        n_members = n.members if isinstance(n, model.OneOf) else (n,)
+        o_members = o.members if isinstance(o, model.OneOf) else (o,)
+        if (
+            isinstance(n, model.OneOf)
+            and isinstance(o, model.OneOf)
+            and list(map(member_key, n_members)) == list(map(member_key, o_members))
+        ):
+            for n_member, o_member in zip(n_members, o_members):
+                self.one_of_member(n, o, n_member, o_member, steps)
+            return
+        values: list[Any] = []
+        for m in n_members:
+            r = self.new.resolve(m)
+            if is_scalar(r):
+                values += scalar_candidates(r, None)
+            try:
+                values.append(self.common(m, None))
+            except _NoValue:
+                pass
+        objects = [v for v in values if type(v) is dict]
+        values += [{**a, **b} for a in objects for b in objects if a is not b]  # a value two objects decode
+        other = False
+        for v in values:
+            if not self.new.accepts(n, v):
+                continue
+            if not self.old.accepts(o, v):
+                self.add("one-of-changed", steps, True, describe(o), describe(n), leaf=v)
+                return
+            if isinstance(n, model.OneOf) and isinstance(o, model.OneOf):
+                a, b = self.new.chosen(n, v), self.old.chosen(o, v)
+                if a is not None and b is not None and describe(n.members[a]) != describe(o.members[b]):
+                    other = True
+        self.add("one-of-changed", steps, other, describe(o), describe(n))
+
+    def one_of_member(self, n: model.OneOf, o: model.OneOf, n_member: Node, o_member: Node, steps: Steps) -> None:
+        """Changes inside a one_of's member. A value no member decodes is an error at the one_of
+        itself, so a breaking change inside is reported there, with a value NEW accepts and OLD
+        rejects when one is found; safe changes keep their place inside."""
+        scratch = Differ(self.old.spec, self.new.spec)
+        scratch.event, scratch.active = self.event, self.active
+        scratch.compare(n_member, o_member, ())
+        reported = False
+        for c in scratch.changes:
+            if not c.breaking:
+                self.changes.append(replace(c, steps=steps + c.steps))
+                continue
+            try:
+                value = scratch.build(n_member, o_member, c.steps, c.leaf) if c.steps else c.leaf
+            except _NoValue:
+                value = ABSENT
+            escapes = value is not ABSENT and self.new.accepts(n, value) and not self.old.accepts(o, value)
+            if escapes or not reported:
+                self.add("one-of-changed", steps, True, describe(o), describe(n), leaf=value if escapes else None)
+                reported = True
+                if escapes:
+                    return
 
     def unions(self, n: model.Union_, o: model.Union_, steps: Steps) -> None:
         pair = (n.name.snake, o.name.snake)
@@ -814,6 +933,12 @@ class Differ:
                             continue
                         value[fresh(set(value) | {f.key for f in obj.fields}, "k")] = extra
                     return value
+                return ABSENT
+            case model.OneOf(members=options):
+                for option in options:
+                    escaped = self.escape(self.new.resolve(option), o)
+                    if escaped is not ABSENT:
+                        return escaped
                 return ABSENT
             case (
                 model.Nullable() | model.Ref() | model.Named()

@@ -108,6 +108,15 @@ class Nullable:
 
 
 @dataclass(frozen=True)
+class OneOf:
+    """One of several types, without a discriminator (`one_of: [string, integer, {fields: ...}]`):
+    tried in the order written, the first that decodes the value wins. The loader refuses a member
+    that an earlier one always wins over, `json`, a nullable member and a `one_of` inside one."""
+
+    members: tuple[Type, ...]
+
+
+@dataclass(frozen=True)
 class Ref:
     """A use of a named top-level type (object or union) by its name; `Spec.definition` resolves it."""
 
@@ -265,7 +274,7 @@ def field_text(f: Field, note_first: bool = False) -> str | None:
     return documented(f.description, f.deprecated, note_first, element_notes(f.type))
 
 
-Type = Union[String, Integer, Float, Boolean, Json, Literal, Enum, Array, Map, Nullable, Ref, Named, Object]
+Type = Union[String, Integer, Float, Boolean, Json, Literal, Enum, Array, Map, Nullable, OneOf, Ref, Named, Object]
 Definition = Union[Object, Union_]
 
 
@@ -276,6 +285,9 @@ def _collect_objects(t: Type, found: list[Object]) -> None:
             found.append(t)
         case Array(item=inner) | Map(value=inner) | Nullable(inner=inner):
             _collect_objects(inner, found)
+        case OneOf(members=members):
+            for member in members:
+                _collect_objects(member, found)
         case String() | Integer() | Float() | Boolean() | Json() | Literal() | Enum() | Ref() | Named():
             pass
         case _:

@@ -41,11 +41,11 @@ OBJECT_KEYS = ("description", "fields", "extends", "standalone", "deprecated")
 ALIAS_KEYS = ("description", "type", "enum", "open", "standalone")  # a named scalar or enum
 ALIAS_SCALARS = ("string", "integer", "float", "boolean")  # what `type:` of a named scalar may be
 UNION_KEYS = ("description", "union", "discriminator", "standalone")
-TYPE_KEYS = ("type", "literal", "enum", "open", "fields", "items", "values", "nullable", "name")
+TYPE_KEYS = ("type", "literal", "enum", "open", "fields", "items", "values", "one_of", "nullable", "name")
 ELEMENT_KEYS = TYPE_KEYS + ("description",)  # `items:` and `values:`
 FIELD_KEYS = ELEMENT_KEYS + ("optional", "json", "deprecated")
-Shape = Literal["type", "literal", "enum", "fields", "items", "values"]  # the keys that declare a type
-SHAPES: tuple[Shape, ...] = ("type", "literal", "enum", "fields", "items", "values")
+Shape = Literal["type", "literal", "enum", "fields", "items", "values", "one_of"]  # the keys that declare a type
+SHAPES: tuple[Shape, ...] = ("type", "literal", "enum", "fields", "items", "values", "one_of")
 INTEGER = re.compile(r"-?(0|[1-9][0-9]{0,17})")  # bounded, so every target's integer type holds it
 # What YAML read an enum value as, when it is neither a string nor a decimal integer.
 ENUM_VALUE_KINDS = {
@@ -233,6 +233,8 @@ def refs(t: model.Type) -> set[str]:
             return {name.snake}
         case model.Array(item=inner) | model.Map(value=inner) | model.Nullable(inner=inner):
             return refs(inner)
+        case model.OneOf(members=members):
+            return set().union(*(refs(m) for m in members))
         case model.Object(fields=fields):
             return set().union(*(refs(f.type) for f in fields)) if fields else set()
         case (
@@ -247,6 +249,84 @@ def refs(t: model.Type) -> set[str]:
             return set()
         case _:
             assert_never(t)
+
+
+def member_text(t: model.Type) -> str:
+    """How a one_of member is named in a message: its type name, literal or class."""
+    match t:
+        case model.String():
+            return "string"
+        case model.Integer():
+            return "integer"
+        case model.Float():
+            return "float"
+        case model.Boolean():
+            return "boolean"
+        case model.Json():
+            return "json"
+        case model.Literal(value=value):
+            return "literal " + (str(value).lower() if isinstance(value, bool) else repr(value))
+        case model.Enum():
+            return "enum"
+        case model.Array():
+            return "items"
+        case model.Map():
+            return "values"
+        case model.Nullable(inner=inner):
+            return member_text(inner) + " or null"
+        case model.OneOf():
+            return "one_of"
+        case model.Ref(name=name) | model.Object(name=name) | model.Named(name=name):
+            return name.snake
+        case _:
+            assert_never(t)
+
+
+def covers(first: model.Type, later: model.Type) -> bool:
+    """Whether every value `later` decodes, `first` decodes too (so, tried first, it always wins)."""
+    if isinstance(later, model.Named):  # a named enum or scalar decodes as the type it names
+        return covers(first, later.type)
+    if first == later:
+        return True
+    match first:
+        case model.Named(type=inner):
+            return covers(inner, later)
+        case model.Float():
+            return isinstance(later, model.Integer) or integers(later)
+        case model.Integer():
+            return integers(later)
+        case model.String() | model.Enum(open=True):
+            return (isinstance(later, model.Enum) and not later.integers) or (
+                isinstance(later, model.Literal) and type(later.value) is str
+            )
+        case model.Boolean():
+            return isinstance(later, model.Literal) and type(later.value) is bool
+        case model.Map(value=model.Json()):
+            return isinstance(later, (model.Map, model.Object, model.Ref))  # a named type is an object too
+        case model.Array(item=model.Json()):
+            return isinstance(later, model.Array)
+        case (
+            model.String()
+            | model.Integer()
+            | model.Boolean()
+            | model.Json()
+            | model.Literal()
+            | model.Enum()
+            | model.Array()
+            | model.Map()
+            | model.Nullable()
+            | model.OneOf()
+            | model.Ref()
+            | model.Object()
+        ):
+            return False
+        case _:
+            assert_never(first)
+
+
+def integers(t: model.Type) -> bool:
+    """An integer literal or an enum of integers."""
+    return (isinstance(t, model.Enum) and t.integers) or (isinstance(t, model.Literal) and type(t.value) is int)
 
 
 def loc(node: yaml.Node) -> model.Loc:
@@ -505,6 +585,8 @@ class _Builder:
                     return 1 + (levels(inner, budget - 1) if budget else 0)
                 case model.Nullable(inner=inner):
                     return levels(inner, budget)
+                case model.OneOf(members=members):
+                    return max(levels(m, budget) for m in members)
                 case model.Union_(members=members):
                     return max((levels(m.object, budget) for m in members), default=0)
                 case model.Ref(name=name) if name.snake in by_name and name.snake not in active:
@@ -923,6 +1005,8 @@ class _Builder:
             case "values":
                 inner, about = self.type_node(value, default_name + "_value", "values")
                 t = model.Map(inner, about) if inner is not None else None
+            case "one_of":
+                t = self.one_of(value, default_name)
             case _:
                 assert_never(shape)
         if t is not None and "nullable" in m and self.flag(m["nullable"][1], "nullable"):
@@ -930,6 +1014,42 @@ class _Builder:
                 self.problem(m["nullable"][0], "'nullable' does not apply to json: null is a JSON value already")
             t = model.Nullable(t)
         return t
+
+    def one_of(self, node: yaml.Node, default_name: str) -> model.OneOf | None:
+        """`one_of: [string, integer, {fields: ...}]`: two or more members, each a type name or a
+        mapping as `items:` takes; an inline object is named `<field>_<n>` (n from 1) unless it has
+        a `name:`. A member that could never be chosen is an error: `json`, a nullable member (write
+        `nullable: true` beside `one_of`), a `one_of` inside one, and one that an earlier member
+        always wins over (`integer` after `float`, a string literal after `string`, a repeat)."""
+        if not isinstance(node, yaml.SequenceNode) or len(node.value) < 2:
+            self.problem(node, "one_of must be a list of at least two types")
+            return None
+        members: list[model.Type] = []
+        for i, item in enumerate(node.value, 1):
+            t, _ = self.type_node(item, f"{default_name}_{i}", "one_of member")
+            if t is None:
+                continue
+            if isinstance(t, model.Json):
+                self.problem(
+                    item, "one_of member 'json' takes every value, so no other member is ever chosen; use `type: json`"
+                )
+                continue
+            if isinstance(t, model.Nullable):
+                self.problem(item, "a one_of member cannot be nullable; write `nullable: true` beside `one_of`")
+                continue
+            if isinstance(t, model.OneOf):
+                self.problem(item, "a one_of member cannot be a one_of; list its members in the outer one")
+                continue
+            earlier = next((j for j, m in enumerate(members, 1) if covers(m, t)), None)
+            if earlier is not None:
+                self.problem(
+                    item,
+                    f"one_of member {i} is never chosen: member {earlier} ({member_text(members[earlier - 1])}) "
+                    "accepts every value it does, and the first member that decodes a value wins",
+                )
+                continue
+            members.append(t)
+        return model.OneOf(tuple(members)) if len(members) >= 2 else None
 
     def named_type(self, node: yaml.Node, name: str | None) -> model.Type | None:
         if name is None or not isinstance(node, yaml.ScalarNode):

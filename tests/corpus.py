@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator, assert_never
 
 from examples import example
-from generator import model
+from generator import diff, model
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,12 @@ def bad_values(t: model.Type, spec: model.Spec) -> Iterator[tuple[str, Any]]:
             yield "not JSON", float("-inf")
         case model.Nullable(inner=inner) | model.Named(type=inner):
             yield from bad_values(inner, spec)
+        case model.OneOf():
+            # values of every JSON kind that no member decodes, each its own case
+            side = diff.Side(spec)
+            for value in ("x", 7, 1.5, True, [1], {"zz_unknown": 1}):
+                if not side.accepts(t, value):
+                    yield "no member matches", value
         case model.Object():
             yield "wrong type", []
             yield "wrong type", "x"
@@ -93,6 +99,15 @@ def mutations(t: model.Type | model.Union_, value: Any, spec: model.Spec, path: 
                 yield from mutations(inner, value, spec, path)
         case model.Ref(name=name):
             yield from mutations(spec.definition(name), value, spec, path)
+        case model.OneOf(members=members):
+            # inside the member that decodes the value (the first that does): a mutation no member
+            # decodes is an error at the one_of's own path (each member's reason in the message)
+            side = diff.Side(spec)
+            member = next((m for m in members if side.accepts(m, value)), None)
+            if member is not None:
+                for kind, _, bad, opt in mutations(member, value, spec, path):
+                    if not side.accepts(t, bad):
+                        yield "no member matches", path, bad, opt
         case model.Union_():
             member = next((m.object for m in t.members if isinstance(value, dict) and value.get(t.discriminator) == m.tag), None)
             if member is not None:

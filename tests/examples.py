@@ -15,7 +15,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from generator import model, naming
+from generator import diff, model, naming, spec
 from generator.targets import python
 
 JsonPath = tuple[str | int, ...]
@@ -66,6 +66,10 @@ def constructs(spec: model.Spec) -> set[str]:
         elif isinstance(t, model.Nullable):
             seen.add("nullable")
             walk(t.inner)
+        elif isinstance(t, model.OneOf):
+            seen.add("one_of")
+            for m in t.members:
+                walk(m)
         elif isinstance(t, model.Ref):
             seen.add("ref")
         elif isinstance(t, model.Named):
@@ -119,6 +123,8 @@ def example(t: model.Type | model.Definition, spec: model.Spec, variant: int = 0
         return {f"k{i}": example(t.value, spec, variant + i) for i in range(variant % 3)}
     if isinstance(t, model.Nullable):
         return None if variant % 2 else example(t.inner, spec, variant)
+    if isinstance(t, model.OneOf):
+        return example(t.members[variant % len(t.members)], spec, variant)
     if isinstance(t, (model.Ref, model.Named)):
         return example(resolve(t, spec), spec, variant)
     if isinstance(t, model.Union_):
@@ -190,6 +196,8 @@ def values(t: model.Type | model.Definition, spec: model.Spec, extras: Extras | 
         return st.dictionaries(st.text(max_size=6), values(t.value, spec, extras), max_size=3)
     if isinstance(t, model.Nullable):
         return st.none() | values(t.inner, spec, extras)
+    if isinstance(t, model.OneOf):
+        return st.one_of([values(m, spec, extras) for m in t.members])
     if isinstance(t, model.Named):
         return values(t.type, spec, extras)
     if isinstance(t, model.Ref):
@@ -284,6 +292,10 @@ def _accepts(t: model.Type | model.Definition, spec: model.Spec) -> Callable[[An
     if isinstance(t, model.Nullable):
         inner = _accepts(t.inner, spec)
         return lambda x: x is None or inner(x)
+    if isinstance(t, model.OneOf):
+        # what fails inside a one_of's value is reported at the one_of (no member decodes it): deep
+        side, one_of = diff.Side(spec), t
+        return lambda x: side.accepts(one_of, x)
     if isinstance(t, (model.Ref, model.Named)):
         return _accepts(resolve(t, spec), spec)
     assert isinstance(t, (model.Map, model.Object, model.Union_)), t
@@ -386,4 +398,6 @@ def field_summary(f: model.Field) -> dict[str, Any]:
         out["literal"] = t.value
     elif isinstance(t, model.Enum):
         out["enum"] = list(t.values)
+    elif isinstance(t, model.OneOf):
+        out["members"] = [spec.member_text(m) for m in t.members]
     return out

@@ -107,6 +107,8 @@ class Target:
             return type(value) is dict and all(self.conforms(v, t.value) for v in value.values())
         if isinstance(t, model.Nullable):
             return value is None or self.conforms(value, t.inner)
+        if isinstance(t, model.OneOf):
+            return any(self.conforms(value, m) for m in t.members)
         if isinstance(t, model.Union_):
             if type(value) is not dict:
                 return False
@@ -149,6 +151,8 @@ class Target:
             return {text(rng): self.valid(t.value, rng, depth + 1) for _ in range(rng.randrange(4))}
         if isinstance(t, model.Nullable):
             return None if rng.random() < 0.3 else self.valid(t.inner, rng, depth)
+        if isinstance(t, model.OneOf):
+            return self.valid(rng.choice(t.members), rng, depth)
         if isinstance(t, model.Union_):
             return self.valid(rng.choice(t.members).object, rng, depth)
         if isinstance(t, model.Object):

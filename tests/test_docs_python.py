@@ -99,7 +99,12 @@ def check_fields(parent: Item, cls: type, top: type, module: ModuleType) -> int:
             assert re.search(rf"\b{shown_as}\b", str(declared[attr].type)), (cls.__name__, attr, name)
             checked += 1
             # A nested object's fields follow its bullet; a reference's are under its own heading.
-            if found is not None and child.children:
+            # A one_of's members are bullets of their own, labelled with their annotation.
+            member = next((c for c in child.children if c.label == name), None)
+            if found is not None and member is not None:
+                if member.children:
+                    checked += check_fields(member, found, top, module)
+            elif found is not None and child.children:
                 checked += check_fields(child, found, top, module)
         checked += 1
     assert [c.label.split(": ", 1)[0] for c in shown] == [

@@ -268,8 +268,7 @@ UNSUPPORTED: dict[str, tuple[Any, str]] = {
     ),
     "float_enum": ({"type": "number", "enum": [0.5, 1.5]}, "/enum"),
     "mixed_enum": ({"enum": ["a", 1]}, "/enum"),
-    "untagged": ({"oneOf": [{"type": "string"}, {"type": "integer"}]}, "/oneOf"),
-    "several_types": ({"type": ["string", "integer"]}, "/type"),
+    "untagged": ({"oneOf": [{"type": "string"}, {"type": "number", "enum": [0.5]}]}, "/oneOf/1/enum/0"),
     "bounded": ({"type": "string", "maxLength": 3}, "/maxLength"),
     "any_items": ({"type": "array"}, ""),
     "float_const": ({"const": 1.5}, "/const"),
@@ -307,6 +306,42 @@ def test_a_schema_that_accepts_any_value_is_a_json_field(schema: Any, kind: type
     (field,) = [f for obj in loaded.objects for f in obj.fields if f.key == "anything"]
     assert kind is not None and isinstance(field.type, kind) and not field.optional
     assert isinstance(field.type, model.Json) or field.type == model.Map(model.Json())
+
+
+@pytest.mark.parametrize(
+    "schema,members,nullable",
+    [
+        ({"anyOf": [{"type": "string"}, {"type": "integer"}]}, ["string", "integer"], False),
+        ({"type": ["string", "integer", "null"]}, ["string", "integer"], True),
+        (
+            {"oneOf": [{"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]}, {"type": "null"}, {"type": "boolean"}]},
+            ["object", "boolean"],
+            True,
+        ),
+    ],
+)
+def test_a_union_without_a_discriminator_is_a_one_of(schema: Any, members: list[str], nullable: bool) -> None:
+    """oneOf/anyOf whose members are not tagged objects, and a list of types: one_of, members in order,
+    a null member as `nullable: true`."""
+    doc = json.loads(json.dumps(DOC))
+    name, _ = next(webhook_schemas())
+    doc["components"]["schemas"][name]["properties"]["either"] = schema
+    result = openapi.import_document(doc, "doc.yaml")
+    loaded = load(result.text)
+    (field,) = [f for obj in loaded.objects for f in obj.fields if f.key == "either"]
+    t = field.type.inner if isinstance(field.type, model.Nullable) else field.type
+    assert isinstance(field.type, model.Nullable) == nullable
+    assert isinstance(t, model.OneOf)
+    assert ["object" if isinstance(m, model.Object) else spec.member_text(m) for m in t.members] == members
+
+
+def test_a_one_of_member_never_chosen_is_reported_at_the_property() -> None:
+    doc = json.loads(json.dumps(DOC))
+    name, _ = next(webhook_schemas())
+    doc["components"]["schemas"][name]["properties"]["either"] = {"anyOf": [{"type": "number"}, {"type": "integer"}]}
+    with pytest.raises(openapi.ImportFailed) as e:
+        openapi.import_document(doc, "doc.yaml")
+    assert any(f"/components/schemas/{name}/properties/either" in line and "never chosen" in line for line in e.value.lines), e.value.lines
 
 
 def hostile_document() -> dict[str, Any]:

@@ -78,6 +78,55 @@ def test_round_trip_is_byte_identical(
     assert (imported.entry and imported.entry.name) == (original.entry and original.entry.name)
 
 
+ONE_OF_SPEC = """\
+title: One Of
+page: one/index.md
+module: one_of_pages
+entry: one_event
+types:
+  address:
+    fields:
+      street: {type: string}
+  one_event:
+    discriminator: type
+    union: [thing]
+  thing:
+    fields:
+      type: {literal: thing}
+      place: {one_of: [address, {name: full_address, fields: {street: {type: string}, zip: {type: string, optional: true}}}]}
+      amount:
+        one_of: [string, integer, float, {fields: {value: {type: integer}, currency: {type: string}}}]
+        description: As text, cents, dollars or an object.
+      codes: {items: {one_of: [integer, {enum: [none, unknown]}]}, optional: true}
+      maybe: {one_of: [boolean, {items: string}], nullable: true, optional: true}
+      many: {one_of: [boolean, string, address, {items: integer}, {values: float}]}
+"""
+
+
+@pytest.mark.parametrize("with_python", [False, True], ids=["cli-page-only", "with-python-page"])
+def test_one_of_round_trips(with_python: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A one_of's summary (`A or B or C or N more`) and its member bullets read back as the same
+    one_of: members in order, nested objects under their names, `number or number` as an integer
+    then a float without the Python page."""
+    original = spec.parse(ONE_OF_SPEC, "one.yaml", "one.yaml")
+    pages = rendered_pages(original)
+    cli_page, python_page = tmp_path / "cli.md", tmp_path / "python.md"
+    cli_page.write_text(pages[docs_cli.path(original)], encoding="utf-8")
+    python_page.write_text(pages[docs_python.path(original)], encoding="utf-8")
+    out = tmp_path / "imported.yaml"
+    args = [str(cli_page), "--out", str(out), "--page", original.page]
+    if with_python:
+        args += ["--python-page", str(python_page)]
+    code, _, err = import_cli(args, capsys)
+    assert code == 0, err
+    imported = spec.load(out)
+    again = rendered_pages(imported)
+    assert again[docs_cli.path(imported)] == pages[docs_cli.path(original)]
+    if with_python:
+        assert again[docs_python.path(imported)] == pages[docs_python.path(original)]
+        assert imported.definitions == original.definitions
+
+
 @pytest.mark.parametrize("name", list(FIXTURES))
 def test_numbers_come_from_the_python_page_or_become_floats_with_one_note(
     name: str, capsys: pytest.CaptureFixture[str]

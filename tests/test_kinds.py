@@ -39,6 +39,7 @@ KINDS: dict[type, tuple[str, Any, Any]] = {
     model.Array: ("{items: string}", ["a", "b"], ["a", 2]),
     model.Map: ("{values: integer}", {"k": 1}, {"k": "x"}),
     model.Nullable: ("{type: string, nullable: true}", None, 2),
+    model.OneOf: ("{one_of: [integer, other]}", {"x": "a"}, {"x": 1}),
     model.Ref: ("{type: other}", {"x": "a"}, {"x": 1}),
     model.Named: ("{type: code}", "b", "c"),  # a named enum (`code` below)
     model.Object: ("{fields: {y: {type: integer}}}", {"y": 1}, {"y": "1"}),

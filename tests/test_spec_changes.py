@@ -33,8 +33,8 @@ LINKED = (".venv", "node_modules")
 IN_COPY = "WEBHOOKGEN_IN_SPEC_COPY"
 
 # Plausible events of shapes the shipped spec does not use (among them a deprecated event with integer
-# enums, descriptions of array items and map values, and a deprecated field; and one that extends a
-# shared object and names a shared enum). Their tags are made up on purpose, so no
+# enums, descriptions of array items and map values, and a deprecated field; one that extends a
+# shared object and names a shared enum; and a one_of in the usage report). Their tags are made up on purpose, so no
 # release of the official SDK knows them (the SDK comparison lists them instead of comparing).
 NEW_TYPES = textwrap.dedent(
     """
@@ -97,6 +97,10 @@ NEW_TYPES = textwrap.dedent(
                   tags: {items: string, description: Free-form tags.}
             totals: {values: integer, description: Totals by unit.}
             previous: {type: json, optional: true, description: "The previous report, as it was sent: any JSON value."}
+            quota:
+              optional: true
+              description: "The quota: a number of tokens, or a limit with its unit; the first that fits wins."
+              one_of: [integer, {fields: {limit: {type: integer}, unit: {type: string}}}]
             labels: {type: object, description: Labels the project set.}
             projects:
               description: Usage by project ID.

@@ -25,7 +25,7 @@ import pytest
 
 from conftest import GENERATED, KITCHEN, ROOT, SPEC, import_path
 from examples import example
-from generator import model, spec
+from generator import diff, model, spec
 
 ow = import_path(GENERATED / "python" / "openai_webhooks.py", "openai_webhooks")
 ks = import_path(KITCHEN / "expected" / "python" / "kitchen_sink.py", "kitchen_sink")
@@ -134,6 +134,11 @@ def bad_values(t: model.Type | model.Definition, loaded: model.Spec) -> list[Any
             return []  # any JSON value is one (text that is not JSON: test_invalid_json_is_rejected_at_the_top_by_both)
         case model.Ref() | model.Object() | model.Union_():
             bad = ["an object?", [], 3, False]
+        case model.OneOf(members=members):
+            # a wrong value of each member that no other member takes, and values of every kind
+            side = diff.Side(loaded)
+            candidates = [v for m in members for v in bad_values(m, loaded)] + ["x", 7, 1.5, True, [1], {"k": 1}]
+            bad = [v for v in candidates if v is not None and not side.accepts(t, v)]
         case _:
             raise AssertionError(t)
     return bad + [None]

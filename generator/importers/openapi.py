@@ -32,7 +32,7 @@ from ..problems import SpecError
 
 Level = Literal["error", "warning", "note"]
 Scalar = Union[str, int, bool]
-Value = Union[Scalar, list[str], "Fragment", dict[str, "Fragment"]]
+Value = Union[Scalar, list[str], "Fragment", dict[str, "Fragment"], list["Fragment"]]
 
 SCHEMAS = "#/components/schemas/"
 ENTRY_NAMES = ("webhook_event", "openapi_webhook_event", "imported_webhook_event")
@@ -748,13 +748,8 @@ class Importer:
                 return Fragment(where, {"type": "float"})
             case {"type": "boolean"}:
                 return Fragment(where, {"type": "boolean"})
-            case {"type": list(types)}:
-                self.problem(
-                    pointer(where, "type"),
-                    f"a value of several types ({', '.join(map(str, types))}) cannot be expressed yet "
-                    "(a union without a discriminator)",
-                )
-                return None
+            case {"type": list(types)}:  # `null` among them is split off already
+                return self.one_of(schema, [{**schema, "type": t} for t in types], where, name, depth)
             case {"type": other}:
                 self.problem(pointer(where, "type"), f"unknown type {other!r}")
                 return None
@@ -1092,12 +1087,34 @@ class Importer:
                 return None
             self.definitions[name] = union
             return Fragment(where, {"type": name})
-        self.problem(
-            pointer(where, key),
-            "a union whose members are not all named objects with a distinct constant field cannot be expressed "
-            "yet (a union without a discriminator)",
-        )
-        return None
+        return self.untagged(schema, parts, where, name, depth)
+
+    def untagged(self, schema: dict[str, Any], parts: list[Any], where: str, name: str, depth: int) -> Fragment | None:
+        """A union without a discriminator: the spec's `one_of`, whose members are tried in order (the
+        first that decodes wins, as JSON Schema's `anyOf` reads; `oneOf` also refuses a value that
+        several members take, which a decoder of the spec accepts as the first)."""
+        key = "oneOf" if "oneOf" in schema else "anyOf" if "anyOf" in schema else "type"
+        members: list[Fragment] = []
+        nullable = False
+        for i, part in enumerate(parts):
+            at = pointer(where, key, i)
+            member = self.shape(part, at, f"{name}_{i + 1}", depth + 1)
+            if member is None:
+                return None
+            if member.entries.pop("nullable", False):
+                nullable = True  # `nullable: true` goes beside one_of, never on a member
+            members.append(member)
+        if key == "oneOf" and sum("fields" in m.entries or "type" in m.entries for m in members) > 1:
+            self.problem(
+                pointer(where, key),
+                "oneOf read as one_of: the first member that decodes a value wins, where oneOf refuses a value "
+                "several members take",
+                "note",
+            )
+        out = Fragment(where, {"one_of": members})
+        if nullable:
+            out.entries["nullable"] = True
+        return out
 
     def literal(self, value: Any, where: str) -> Fragment | None:
         if isinstance(value, bool) or (isinstance(value, str) and text_ok(value)):
@@ -1274,6 +1291,7 @@ class Importer:
                 members = d.entries["union"]
                 assert isinstance(members, list)
                 for m in members:
+                    assert isinstance(m, str)
                     line(
                         f"      - {scalar(m, False)}",
                         self.definitions[m].pointer if m in self.definitions else d.pointer,
@@ -1308,6 +1326,7 @@ FLOW_ORDER = (
     "fields",
     "items",
     "values",
+    "one_of",
     "name",
     "json",
     "optional",
@@ -1321,7 +1340,7 @@ def ordered(entries: dict[str, Value], nested: bool) -> list[tuple[str, Value]]:
     keys = [k for k in FLOW_ORDER if k in entries]
     described = [("description", entries["description"])] if "description" in entries else []
     if nested:
-        shape = [k for k in keys if k in ("fields", "items", "values")]
+        shape = [k for k in keys if k in ("fields", "items", "values", "one_of")]
         return described + [(k, entries[k]) for k in keys if k not in shape] + [(k, entries[k]) for k in shape]
     return [(k, entries[k]) for k in keys] + described
 
@@ -1331,6 +1350,8 @@ def flowable(f: Fragment) -> bool:
     `values:` that fit too (no `fields:`)."""
     for key, value in f.entries.items():
         if isinstance(value, dict) or isinstance(value, Fragment) and not flowable(value):
+            return False
+        if isinstance(value, list) and any(isinstance(v, Fragment) and not flowable(v) for v in value):
             return False
         if key == "description" and isinstance(value, str) and "\n" in value:
             return False
@@ -1346,7 +1367,7 @@ def flow(f: Fragment) -> str:
 
 def inline_value(value: Value) -> str:
     if isinstance(value, list):
-        return "[" + ", ".join(scalar(v, True) for v in value) + "]"
+        return "[" + ", ".join(inline_value(v) if isinstance(v, Fragment) else scalar(v, True) for v in value) + "]"
     if isinstance(value, Fragment):
         if set(value.entries) == {"type"}:
             return scalar(str(value.entries["type"]), True)
@@ -1363,12 +1384,26 @@ def field_lines(key: str, f: Fragment, indent: int) -> list[tuple[str, str]]:
         if len(one) <= LINE:
             return [(one, f.pointer)]
     lines = [(head, f.pointer)]
-    nested = any(isinstance(v, (Fragment, dict)) for v in f.entries.values())
+    nested = any(
+        isinstance(v, (Fragment, dict)) or isinstance(v, list) and any(isinstance(x, Fragment) for x in v)
+        for v in f.entries.values()
+    )
     for k, value in ordered(f.entries, nested):
         if isinstance(value, dict):
             lines.append((f"{pad}  {k}:", f.pointer))
             for sub_key, sub in value.items():
                 lines += field_lines(sub_key, sub, indent + 4)
+        elif isinstance(value, list) and any(isinstance(v, Fragment) for v in value):
+            lines.append((f"{pad}  {k}:", f.pointer))  # a one_of's members, one item each
+            for member in value:
+                assert isinstance(member, Fragment)
+                if flowable(member):
+                    lines.append((f"{pad}    - {inline_value(member)}", member.pointer))
+                    continue
+                body = field_lines("m", member, indent + 4)[1:]  # its entries, at indent + 6
+                first, at = body[0]
+                body[0] = (f"{pad}    - {first.lstrip()}", at)
+                lines += body
         elif isinstance(value, Fragment):
             if set(value.entries) == {"type"}:
                 lines.append((f"{pad}  {k}: {scalar(str(value.entries['type']), False)}", value.pointer))
@@ -1382,7 +1417,7 @@ def field_lines(key: str, f: Fragment, indent: int) -> list[tuple[str, str]]:
 def entry_lines(key: str, value: Value, indent: int) -> list[str]:
     pad = " " * indent
     if isinstance(value, list):
-        return [f"{pad}{key}: [{', '.join(scalar(v, True) for v in value)}]"]
+        return [f"{pad}{key}: {inline_value(value)}"]
     assert not isinstance(value, (Fragment, dict))
     if isinstance(value, str) and "\n" in value:
         block = block_scalar(value, indent + 2)

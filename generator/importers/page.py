@@ -355,7 +355,7 @@ def first_three(items: list[str], separator: str) -> str:
     return separator.join(shown)
 
 
-Kind = Literal["string", "number", "boolean", "json", "literal", "enum", "array", "map", "ref", "object"]
+Kind = Literal["string", "number", "boolean", "json", "literal", "enum", "array", "map", "ref", "object", "one_of"]
 SCALAR_KINDS: tuple[tuple[str, Kind], ...] = (
     ("string", "string"),
     ("number", "number"),
@@ -513,7 +513,8 @@ class Summary:
     inner: Summary | None = None  # an array's items, a map's values
     nullable: bool = False
     open: bool = False
-    more: int = 0  # enum values past the first three
+    more: int = 0  # enum values (or one_of members) past the first three
+    members: list[Summary] = field(default_factory=list)  # a one_of's first members, as its summary names them
 
 
 def py_numbers(annotation: str) -> list[str]:
@@ -635,6 +636,20 @@ class Reader:
 
     def nullable(self, text: str, at: tuple[int, int]) -> tuple[Summary, str]:
         s, rest = self.atom(text, at)
+        members = [s]
+        more = 0
+        while rest.startswith(" or ") and not rest.startswith(" or null"):  # a one_of: `A or B or C or N more`
+            counted = MORE.match(rest[len(" or ") :])
+            if counted is not None and len(members) == 3:
+                more = int(counted.group(1))
+                rest = rest[len(" or ") + counted.end() :]
+                break
+            member, rest = self.atom(rest[len(" or ") :], at)
+            members.append(member)
+        if len(members) > 1 and all(m.kind == "literal" for m in members):
+            raise PageError(at[0], at[1], f"`{text}`: literals joined by `or` (an enum of numbers) cannot be read yet")
+        if len(members) > 1:
+            s = Summary("one_of", members=members, more=more)
         if rest.startswith(" or null"):
             s.nullable = True
             rest = rest[len(" or null") :]
@@ -664,6 +679,9 @@ class Reader:
             # only ` or null` and `]` can follow an object's braces (its keys may hold ` }`)
             for close in re.finditer(r" \}", text):
                 if re.fullmatch(r"(?: or null|\])*", text[close.end() :]):
+                    return Summary("object", text[: close.end()]), text[close.end() :]
+            for close in re.finditer(r" \}", text):  # a one_of's member, another after it
+                if text.startswith(" or ", close.end()):
                     return Summary("object", text[: close.end()]), text[close.end() :]
             raise PageError(at[0], at[1], "an object's summary ends with ` }`")
         if text.startswith('"'):
@@ -816,6 +834,8 @@ class Reader:
                 value = json.dumps(s.value, ensure_ascii=False)
                 pad = " " * (node.indent + 2)
                 return bool(node.content) and node.content[-1][1] == pad + "- " + markdown_text.code_span(value)
+            case "one_of":
+                return True  # its members, a bullet each
             case "string" | "number" | "boolean" | "json" | "ref":
                 return False
             case _:
@@ -869,10 +889,39 @@ class Reader:
                     key, f = self.field(child, actual, place.top, py_children[k] if k < len(py_children) else None)
                     fields[key] = f
                 out = {"name": named, "fields": fields} if named is not None else {"fields": fields}
+            case "one_of":
+                out = {"one_of": self.one_of_members(s, node, children, numbers, py, place)}
             case _:
                 assert_never(s.kind)
         if s.nullable:
             out["nullable"] = True
+        return out
+
+    def one_of_members(
+        self, s: Summary, node: Node, children: list[Node], numbers: list[str], py: Node | None, place: Place
+    ) -> list[dict[str, Any]]:
+        """A one_of's members, each a child bullet labelled with its summary (and the Python page's
+        annotation), its own children below it; nested objects are named `<field>_<n>`."""
+        py_children = py.split(has_children=True)[1] if py is not None and py.content else []
+        shown = []
+        out = []
+        for k, child in enumerate(children):
+            member = self.summary(child.label, (child.line, child.column + 2))
+            shown.append(member)
+            py_member = py_children[k] if k < len(py_children) else None
+            member_place = Place(
+                place.top, f"{place.name}_{k + 1}", py_class(py_member.label) if py_member is not None else None
+            )
+            _, member_children = child.split(self.has_children(member, child)) if child.content else (None, [])
+            later = [self.summary(c.label, (c.line, c.column + 2)).kind for c in children[k + 1 :]]
+            if member.kind == "number" and not numbers and "number" in later:
+                # `number or number`: without the Python page, an integer then a float (the other
+                # way round, the float would always win)
+                out.append({"type": "integer"})
+                continue
+            out.append(self.type_of(member, child, member_children, numbers, py_member, member_place, None))
+        if shown[: len(s.members)] != s.members or len(shown) != len(s.members) + s.more:
+            raise PageError(node.line, node.column + 2, "the summary's types are not the ones listed below it")
         return out
 
     def enum_values(
@@ -1061,6 +1110,8 @@ def referenced(types: dict[str, dict[str, Any]]) -> set[str]:
             for key in ("items", "values"):
                 if key in t:
                     walk(t[key])
+            for member in t.get("one_of", []):
+                walk(member)
             for f in t.get("fields", {}).values():
                 walk(f)
 
@@ -1136,7 +1187,9 @@ def flow_ok(t: dict[str, Any]) -> bool:
         return False
     if "description" in t and block_ok(t["description"]):
         return False
-    return all(flow_ok(t[k]) for k in ("items", "values") if isinstance(t.get(k), dict))
+    return all(flow_ok(t[k]) for k in ("items", "values") if isinstance(t.get(k), dict)) and all(
+        flow_ok(m) for m in t.get("one_of", [])
+    )
 
 
 def flow(t: Any) -> str:
@@ -1148,6 +1201,8 @@ def flow(t: Any) -> str:
             parts.append(f"enum: [{', '.join(scalar(v) for v in value)}]")
         elif key in ("items", "values"):
             parts.append(f"{key}: {shorthand(value)}")
+        elif key == "one_of":
+            parts.append(f"one_of: [{', '.join(map(shorthand, value))}]")
         else:
             parts.append(f"{key}: {flow(value)}")
     return "{" + ", ".join(parts) + "}"
@@ -1174,6 +1229,16 @@ def emit_type(t: dict[str, Any], indent: int, out: list[str]) -> None:
                 emit_type(value, indent + 2, out)
         elif key == "enum":
             out.append(f"{pad}enum: [{', '.join(scalar(v) for v in value)}]")
+        elif key == "one_of":
+            out.append(f"{pad}one_of:")
+            for member in value:
+                if flow_ok(member):
+                    out.append(f"{pad}  - {shorthand(member)}")
+                    continue
+                lines: list[str] = []
+                emit_type(member, indent + 4, lines)
+                out.append(f"{pad}  - {lines[0].lstrip()}")
+                out.extend(lines[1:])
         elif key == "union":
             out.append(f"{pad}union: [{', '.join(value)}]")
         elif key == "description" and block_ok(value):

@@ -50,19 +50,22 @@ def named_things(spec: model.Spec) -> Iterator[tuple[model.Name, model.Loc, str]
     seen: set[model.Object] = set()  # an inherited field (`extends:`) holds the same object as its base's
     for obj in spec.objects:
         for f in obj.fields:
-            inner = inline_object(f.type)
-            if inner is not None and inner not in seen:
+            for inner in inline_objects(f.type):
+                if inner in seen:
+                    continue
                 seen.add(inner)
                 yield inner.name, inner.loc, f"the object of field {f.key!r}"
 
 
-def inline_object(t: model.Type) -> model.Object | None:
-    """The object a field's type defines in place, inside any arrays, maps and nullables."""
+def inline_objects(t: model.Type) -> tuple[model.Object, ...]:
+    """The objects a field's type defines in place, inside any arrays, maps, nullables and one_of."""
     match t:
         case model.Object():
-            return t
+            return (t,)
         case model.Array(item=inner) | model.Map(value=inner) | model.Nullable(inner=inner):
-            return inline_object(inner)
+            return inline_objects(inner)
+        case model.OneOf(members=members):
+            return tuple(o for m in members for o in inline_objects(m))
         case (
             model.String()
             | model.Integer()
@@ -74,7 +77,7 @@ def inline_object(t: model.Type) -> model.Object | None:
             | model.Ref()
             | model.Named()
         ):
-            return None
+            return ()
         case _:
             assert_never(t)
 
@@ -129,6 +132,62 @@ def distinct_attributes(spec: model.Spec, spell: Callable[[str], str], language:
 
 def json_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+def has_one_of(t: model.Type) -> bool:
+    """Whether a field's type holds a one_of (its own fields aside: an inline object is one of spec.objects)."""
+    match t:
+        case model.OneOf():
+            return True
+        case model.Array(item=inner) | model.Map(value=inner) | model.Nullable(inner=inner):
+            return has_one_of(inner)
+        case (
+            model.String()
+            | model.Integer()
+            | model.Float()
+            | model.Boolean()
+            | model.Json()
+            | model.Literal()
+            | model.Enum()
+            | model.Ref()
+            | model.Named()
+            | model.Object()
+        ):
+            return False
+        case _:
+            assert_never(t)
+
+
+def member_name(t: model.Type) -> str:
+    """How a decoder's error names a one_of member it tried (the same in Python and TypeScript):
+    `a string`, `an integer`, `"a"`, `one of 1, 2`, `an array`, the class `Card`."""
+    match t:
+        case model.String() | model.Enum(open=True):
+            return "a string"
+        case model.Integer():
+            return "an integer"
+        case model.Float():
+            return "a finite number"
+        case model.Boolean():
+            return "a boolean"
+        case model.Json():
+            return "a JSON value"
+        case model.Literal(value=value):
+            return json_text(value)
+        case model.Enum(values=values):
+            return "one of " + ", ".join(json_text(v) for v in values)
+        case model.Array():
+            return "an array"
+        case model.Map():
+            return "an object"
+        case model.Nullable(inner=inner):
+            return member_name(inner) + " or null"
+        case model.OneOf(members=members):
+            return " or ".join(map(member_name, members))
+        case model.Ref(name=name) | model.Object(name=name) | model.Named(name=name):
+            return name.pascal
+        case _:
+            assert_never(t)
 
 
 def char_escape(ch: str) -> str:
@@ -219,7 +278,7 @@ def envelope_kind(t: model.Type) -> str | None:
             return "integer" if isinstance(value, int) else "string"
         case model.Nullable(inner=inner) | model.Named(type=inner):
             return envelope_kind(inner)
-        case model.Array() | model.Map() | model.Ref() | model.Object() | model.Json():
+        case model.Array() | model.Map() | model.Ref() | model.Object() | model.Json() | model.OneOf():
             return None
         case _:
             assert_never(t)

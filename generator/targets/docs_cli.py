@@ -78,6 +78,8 @@ def summary(t: model.Type) -> str:
             return f"map[{summary(value)}]"
         case model.Nullable(inner=inner):
             return f"{summary(inner)} or null"
+        case model.OneOf(members=members):
+            return first_three([summary(m) for m in members], " or ")  # as a union: `A or B or C or N more`
         case model.Named(type=inner):  # shown as the type it names, at every use (spec/README.md)
             return summary(inner)
         case model.Ref(name=name):
@@ -97,6 +99,7 @@ class Flavour:
     values: Callable[[tuple[str | int | bool, ...]], str]  # the label of an open enum's known values
     string: str  # the label of any other string, in an open enum
     tagged: bool  # a union's tag lists its value (the CLI flavour's summary says it already)
+    member: Callable[[model.Type], str]  # a one_of member's label: its summary, or its annotation
 
 
 def children(
@@ -117,6 +120,9 @@ def children(
             return (known, Bullet(flavour.string))
         case model.Enum(values=values):
             return tuple(Bullet(flavour.value(v)) for v in values)
+        case model.OneOf(members=members):
+            # as a union's members: each a child bullet, expanded in full (spec/README.md, "one_of")
+            return tuple(Bullet(flavour.member(m), None, children(m, None, flavour)) for m in members)
         case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Json() | model.Ref():
             return ()
         case _:
@@ -134,6 +140,7 @@ CLI = Flavour(
     values=lambda values: " or ".join(map(base.json_text, values)),
     string="string",
     tagged=False,
+    member=summary,
 )
 
 

@@ -55,6 +55,7 @@ class Scope:
             map=lambda value: Subscript("Dict", ("str", value)),
             nullable=lambda inner: Subscript("Optional", (inner,)),
             named=self.class_of,
+            one_of=lambda members: Subscript("Union", members),  # as the vendor's SDK writes a union
         )
 
     @property
@@ -65,6 +66,7 @@ class Scope:
             values=literal_annotation,
             string="str",
             tagged=True,  # unlike the CLI flavour, every literal lists its value, the discriminator's too
+            member=lambda t: annotation(t, self),
         )
 
 

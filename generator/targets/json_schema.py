@@ -63,6 +63,9 @@ def schema(t: model.Type) -> dict[str, Any]:
             return {"type": "object", "additionalProperties": element(value, about)}
         case model.Nullable(inner=inner):
             return {"anyOf": [schema(inner), {"type": "null"}]}
+        case model.OneOf(members=members):
+            # anyOf, not oneOf: a value that several members accept is valid (the first one wins)
+            return {"anyOf": [schema(m) for m in members]}
         case model.Ref(name=name) | model.Object(name=name) | model.Named(name=name):
             return ref(name)
         case _:

@@ -8,6 +8,7 @@ unknown keys are dropped, not kept.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 
 import jinja2
@@ -77,7 +78,13 @@ ANNOTATIONS = replace(
     boolean_literal="bool",  # msgspec has no boolean literals: __post_init__ checks the value
     json="Any",  # msgspec decodes any JSON value into lists, dicts and scalars
     open_enum=lambda known: "str",
+    one_of=lambda members: "Any",  # msgspec's unions are by JSON type: __post_init__ tries the members in order
 )
+
+
+def converter(t: model.Type) -> Expr | None:
+    """A callable that gives a value msgspec decoded for `t` its one_of members (python.one_of_converter)."""
+    return python.one_of_converter(t, ANNOTATIONS)
 
 
 def annotation(t: model.Type) -> Expr:
@@ -102,6 +109,13 @@ class BoolCheck:
 
 
 @dataclass(frozen=True)
+class OneOfSet:
+    attr: str  # as a Python string literal
+    step: str  # the JSON key's path step, as a Python string literal
+    convert: Placed  # the `_set(...)` statement
+
+
+@dataclass(frozen=True)
 class MsgStruct:
     cls: str
     header: Placed  # the `class` line: its base and the class keywords of msgspec.Struct
@@ -111,6 +125,7 @@ class MsgStruct:
     tag_attr: str | None  # the discriminator, readable as a property (msgspec keeps it in the config)
     tag: str | None  # its value, as a Python literal
     tag_def: Placed | None  # the def line of that property
+    one_ofs: tuple[OneOfSet, ...]  # fields holding a one_of, converted in __post_init__
 
 
 @dataclass(frozen=True)
@@ -138,7 +153,13 @@ class MsgModule:
     unions: tuple[MsgUnion, ...]
     entry: MsgEntry | None
     example_path: str  # an error path for the docstring's example (base.example_paths)
+    one_of: bool  # the runtime's one_of helpers are needed
     aliases: tuple[python.PyAlias, ...] = ()  # the named scalars and enums
+
+
+def path_step(key: str) -> str:
+    """The path step of an object key, as the stdlib module writes it: `.name`, or `["odd key"]`."""
+    return "." + key if key.isidentifier() else "[" + json.dumps(key) + "]"
 
 
 def declaration(f: model.Field) -> Statement:
@@ -183,6 +204,15 @@ def struct_view(obj: model.Object, tags: dict[str, tuple[str, str]], w: PyWriter
         tag_attr=tag_attr,
         tag=tag,
         tag_def=w(Def(tag_attr, "self", f"Literal[{tag}]")) if tag_attr is not None else None,
+        one_ofs=tuple(
+            OneOfSet(
+                lit(attr(f.ident)),
+                lit(path_step(f.key)),
+                w(CallLine("_set(", ("self", lit(attr(f.ident)), lit(path_step(f.key)), convert), ")")),
+            )
+            for f in obj.fields
+            if (convert := converter(f.type)) is not None
+        ),
     )
 
 
@@ -219,6 +249,7 @@ def module_view(spec: model.Spec, w: PyWriter) -> MsgModule:
         ),
         entry=entry,
         example_path=base.example_paths(spec)[0],
+        one_of=any(converter(f.type) is not None for o in spec.objects for f in o.fields),
         aliases=python.alias_views(spec, w, ANNOTATIONS),
     )
 

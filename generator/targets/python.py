@@ -165,6 +165,7 @@ class Annotations:
     map: Callable[[Expr], Expr]  # from the values' annotation
     nullable: Callable[[Expr], Expr]
     named: Callable[[model.Ref | model.Object], str]  # a definition's or nested object's class
+    one_of: Callable[[tuple[Expr, ...]], Expr] = lambda members: either(*members)  # from its members' annotations
     # a named scalar or enum, from the annotation of the type it names (default: that annotation)
     alias: Callable[[model.Named, Expr], Expr] = lambda named, inner: inner
 
@@ -195,6 +196,8 @@ def annotation_of(t: model.Type, how: Annotations) -> Expr:
             return how.map(annotation_of(value, how))
         case model.Nullable(inner=inner):
             return how.nullable(annotation_of(inner, how))
+        case model.OneOf(members=members):
+            return how.one_of(tuple(annotation_of(m, how) for m in members))
         case model.Named(type=inner):
             return how.alias(t, annotation_of(inner, how))
         case model.Ref() | model.Object():
@@ -270,11 +273,17 @@ def decode_expr(t: model.Type, x: str) -> Expr:
                 Call("_fail", (lit(expected), x)),
             )
         case model.Array(item=item):
-            return Call("_array", (x, decoder(item)))
+            return Call("_array", (x, decoder_expr(item)))
         case model.Map(value=value):
-            return Call("_map", (x, decoder(value)))
+            return Call("_map", (x, decoder_expr(value)))
         case model.Nullable(inner=inner):
             return IfElse("None", f"{x} is None", Parens(decode_expr(inner, x)))
+        case model.OneOf(members=members):
+            # each member's name for the error (base.member_name), and its decoder: tried in order
+            return Call(
+                "_one_of",
+                (x, members_display(members)),
+            )
         case model.Named(type=inner):
             return decode_expr(inner, x)
         case model.Ref(name=name) | model.Object(name=name):
@@ -305,12 +314,61 @@ def runtime_decoder(t: model.Type) -> str | None:
             | model.Array()
             | model.Map()
             | model.Nullable()
+            | model.OneOf()
             | model.Ref()
             | model.Object()
         ):
             return None
         case _:
             assert_never(t)
+
+
+def members_display(members: tuple[model.Type, ...]) -> Display:
+    """A one_of's `((name, decoder), ...)` for the runtime's `_one_of`, each decoder a tree (no
+    lambda), so that black's split of a long line is the writer's too."""
+    return Display("()", tuple(Display("()", (lit(base.member_name(m)), member_decoder(m))) for m in members))
+
+
+def member_decoder(t: model.Type) -> Expr:
+    """A one_of member's decoder: a runtime function, or a call that makes one."""
+    match t:
+        case model.Literal(value=value):
+            kind = "bool" if isinstance(value, bool) else "int" if isinstance(value, int) else "str"
+            return Call("_member_in", (kind, Display("{}", (lit(value),)), lit(base.json_text(value))))
+        case model.Enum(values=values) if not t.open:
+            expected = "one of " + ", ".join(base.json_text(v) for v in values)
+            kind = "int" if t.integers else "str"
+            return Call("_member_in", (kind, Display("{}", tuple(map(lit, values))), lit(expected)))
+        case model.Enum():  # open: any string
+            return "_string"
+        case model.Array(item=inner):
+            return Call("_array_of", (member_decoder(inner),))
+        case model.Map(value=inner):
+            return Call("_map_of", (member_decoder(inner),))
+        case model.Nullable(inner=inner):
+            return Call("_nullable_of", (member_decoder(inner),))
+        case model.Named(type=inner):
+            return member_decoder(inner)
+        case (
+            model.String()
+            | model.Integer()
+            | model.Float()
+            | model.Boolean()
+            | model.Json()
+            | model.OneOf()
+            | model.Ref()
+            | model.Object()
+        ):
+            return decoder_expr(t)
+        case _:
+            assert_never(t)
+
+
+def decoder_expr(t: model.Type) -> Expr:
+    """`decoder(t)` as a tree where it is one (a one_of's)."""
+    if isinstance(t, model.OneOf):
+        return Call("_one_of_decoder", (members_display(t.members),))
+    return decoder(t)
 
 
 def decoder(t: model.Type) -> str:
@@ -322,6 +380,8 @@ def decoder(t: model.Type) -> str:
             return decoder(inner)
         case model.Ref(name=name) | model.Object(name=name):
             return f"_decode_{class_name(name)}"
+        case model.OneOf():
+            return str(decoder_expr(t))
         case model.Literal() | model.Enum() | model.Array() | model.Map() | model.Nullable():
             return f"lambda x: {decode(t, 'x')}"
         case _:
@@ -335,6 +395,8 @@ def is_plain(t: model.Type) -> bool:
             return True
         case model.Nullable(inner=inner) | model.Named(type=inner):
             return is_plain(inner)
+        case model.OneOf(members=members):
+            return all(map(is_plain, members))
         case model.Array() | model.Map() | model.Ref() | model.Object() | model.Json():
             return False  # a JSON value is copied out, so to_dict() hands out no part of the object
         case _:
@@ -363,6 +425,8 @@ def encode_expr(t: model.Type, x: str) -> Expr:
             )
         case model.Nullable(inner=inner):
             return IfElse("None", f"{x} is None", encode_expr(inner, x))
+        case model.OneOf():
+            return Call("_to_json", (x,))  # whichever member it is: objects, tuples and dicts back to JSON
         case model.Named(type=inner):
             return encode_expr(inner, x)
         case model.Ref() | model.Object():
@@ -389,10 +453,56 @@ def helpers(t: model.Type) -> frozenset[str]:
             )
         case model.Nullable(inner=inner) | model.Named(type=inner):
             return helpers(inner)
+        case model.OneOf(members=members):
+            return frozenset(
+                {
+                    "_one_of",
+                    "_to_json",
+                    "_one_of_decoder",
+                    "_member_in",
+                    "_array_of",
+                    "_map_of",
+                    "_nullable_of",
+                    "_string",
+                }
+            ).union(*(helpers(m) | {runtime_decoder(m) or "_fail"} for m in members))
         case model.Json():
             return frozenset({"_json_value"})
         case model.Ref() | model.Object():
             return frozenset()
+        case _:
+            assert_never(t)
+
+
+def one_of_converter(t: model.Type, how: Annotations) -> Expr | None:
+    """For the msgspec module, whose unions are by JSON type only: a callable (made by its runtime)
+    that turns the value msgspec decoded for `t` (a one_of's as any JSON, annotated by `how`) into
+    its member, the first in order that msgspec converts it to; None where `t` holds no one_of."""
+    match t:
+        case model.OneOf(members=members):
+            options = tuple(Display("()", (lit(base.member_name(m)), annotation_of(m, how))) for m in members)
+            return Call("_converter", (Display("()", options),))
+        case model.Array(item=inner) | model.Map(value=inner):
+            inner_converter = one_of_converter(inner, how)
+            if inner_converter is None:
+                return None
+            return Call("_items_of" if isinstance(t, model.Array) else "_values_of", (inner_converter,))
+        case model.Nullable(inner=inner):
+            inner_converter = one_of_converter(inner, how)
+            return None if inner_converter is None else Call("_or_null", (inner_converter,))
+        case (
+            model.String()
+            | model.Integer()
+            | model.Float()
+            | model.Boolean()
+            | model.Json()
+            | model.Literal()
+            | model.Enum()
+            | model.Ref()
+            | model.Named()
+            | model.Object()
+        ):
+            return None
         case _:
             assert_never(t)
 

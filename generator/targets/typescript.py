@@ -150,6 +150,8 @@ def ts_type(t: model.Type) -> str:
             return f"{{ readonly [key: string]: {ts_type(value)} }}"
         case model.Nullable(inner=inner):
             return f"{ts_type(inner)} | null"
+        case model.OneOf(members=members):
+            return "(" + " | ".join(ts_type(m) for m in members) + ")"
         case model.Ref(name=name) | model.Object(name=name) | model.Named(name=name):
             return type_name(name)
         case _:
@@ -222,6 +224,17 @@ def checks(t: model.Type, x: str, depth: int) -> list[str]:
             ]
         case model.Nullable(inner=inner):
             return [f"if ({x} !== null) {{", *("  " + line for line in checks(inner, x, depth)), "}"]
+        case model.OneOf(members=members):
+            # each member's name for the error (as the Python module names it) and its check, in order
+            y = f"x{depth + 1}"
+            lines = [f"oneOf({x}, ["]
+            for m in members:
+                lines += [
+                    f"  [{string(base.member_name(m))}, ({y}: unknown): void => {{",
+                    *("    " + line for line in checks(m, y, depth + 1)),
+                    "  }],",
+                ]
+            return lines + ["]);"]
         case model.Named(type=inner):
             return checks(inner, x, depth)
         case model.Ref(name=name) | model.Object(name=name):
@@ -365,6 +378,7 @@ class TsModule:
     example_path: str  # error paths for the doc comments' examples (base.example_paths)
     deep_path: str
     uses_json: bool  # the runtime's `JsonValue` and `checkJson` are needed
+    uses_one_of: bool  # the runtime's `oneOf` is needed
     aliases: tuple[TsAlias, ...] = ()  # the named scalars and enums
 
 
@@ -383,6 +397,8 @@ def uses_maps(t: model.Type) -> bool:
             return True
         case model.Array(item=inner) | model.Nullable(inner=inner):
             return uses_maps(inner)
+        case model.OneOf(members=members):
+            return any(map(uses_maps, members))
         case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Literal() | model.Enum():
             return False
         case model.Ref() | model.Object() | model.Named():
@@ -452,6 +468,7 @@ def module_view(spec: model.Spec) -> TsModule:
         uses_json=any(
             "checkJson(" in line for obj in spec.objects for f in obj.fields for line in checks(f.type, "x", 0)
         ),
+        uses_one_of=any(base.has_one_of(f.type) for obj in spec.objects for f in obj.fields),
         aliases=tuple(TsAlias(type_name(a.name), tsdoc(a.description), ts_type(a.type)) for a in spec.aliases),
     )
 

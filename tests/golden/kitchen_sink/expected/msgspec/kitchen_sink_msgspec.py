@@ -30,6 +30,82 @@ class WebhookDecodeError(ValueError):
         self.path = path
 
 
+class _NoMember(ValueError):
+    """No type of a one_of converts the value: why each failed."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+        self.rev: list[str] = []  # path steps inside the field, innermost first
+
+
+def _one_of(value: Any, members: tuple[tuple[str, Any], ...]) -> Any:
+    """The value as the first of `members` (name, type) that msgspec converts it to."""
+    reasons = []
+    for name, kind in members:
+        try:
+            return msgspec.convert(value, kind, strict=True)
+        except msgspec.ValidationError as e:
+            message, sep, where = str(e).rpartition(" - at `")
+            inside = where.rstrip("`")[1:] if sep else ""
+            reasons.append(
+                f"{name}: at {inside}: {message}"
+                if inside
+                else f"{name}: {message if sep else e}"
+            )
+    names = " or ".join(name for name, _ in members)
+    raise _NoMember(f"expected {names}, but each failed ({'; '.join(reasons)})")
+
+
+def _items(value: Any, convert: Callable[[Any], Any]) -> tuple[Any, ...]:
+    out = []
+    for i, y in enumerate(value):
+        try:
+            out.append(convert(y))
+        except _NoMember as e:
+            e.rev.append(f"[{i}]")
+            raise
+    return tuple(out)
+
+
+def _values(value: Any, convert: Callable[[Any], Any]) -> dict[str, Any]:
+    out = {}
+    for k, y in value.items():
+        try:
+            out[k] = convert(y)
+        except _NoMember as e:
+            e.rev.append("." + k if k.isidentifier() else "[" + json.dumps(k) + "]")
+            raise
+    return out
+
+
+def _converter(members: tuple[tuple[str, Any], ...]) -> Callable[[Any], Any]:
+    return lambda x: _one_of(x, members)
+
+
+def _items_of(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda x: _items(x, convert)
+
+
+def _values_of(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda x: _values(x, convert)
+
+
+def _or_null(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda x: None if x is None else convert(x)
+
+
+def _set(o: Any, name: str, step: str, convert: Callable[[Any], Any]) -> None:
+    """Convert a field that holds a one_of, in __post_init__; a failure names the path inside `o`."""
+    value = getattr(o, name)
+    if value is msgspec.UNSET:
+        return
+    try:
+        msgspec.structs.force_setattr(o, name, convert(value))
+    except _NoMember as e:
+        raise ValueError(f"at `{step}{''.join(reversed(e.rev))}`: {e.text}") from None
+
+
 class _Base(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of this value (the keys the spec defines)."""
@@ -201,6 +277,33 @@ class OrderCancelledEventData(_Base, frozen=True, kw_only=True, gc=False):
 
 Each item: One refund, in the order it was made."""
 
+    codes: tuple[Any, ...] | msgspec.UnsetType = msgspec.UNSET
+    """The processor's codes, numbers or words."""
+
+    def __post_init__(self) -> None:
+        _set(
+            self,
+            "codes",
+            ".codes",
+            _items_of(
+                _converter(
+                    (
+                        ("an integer", int),
+                        ('one of "none", "unknown"', Literal["none", "unknown"]),
+                    )
+                )
+            ),
+        )
+
+
+class OrderCancelledEventAmount3(_Base, frozen=True, kw_only=True, gc=False):
+    value: int
+    currency: str
+
+
+class StoreCredit(_Base, frozen=True, kw_only=True, gc=False):
+    credit_id: str
+
 
 class OrderCancelledEvent(
     _Base, frozen=True, kw_only=True, gc=False, tag_field="type", tag="order.cancelled"
@@ -221,10 +324,44 @@ class OrderCancelledEvent(
     data: OrderCancelledEventData
     """Event data payload."""
 
+    amount: Any
+    """The amount refunded, as text, in cents, or as an object."""
+
+    refund_to: Any | None | msgspec.UnsetType = msgspec.UNSET
+    """Where the money went; the first shape that fits wins."""
+
     @property
     def type(self) -> Literal["order.cancelled"]:
         """The discriminator (msgspec reads and writes it as the struct's tag)."""
         return "order.cancelled"
+
+    def __post_init__(self) -> None:
+        _set(
+            self,
+            "amount",
+            ".amount",
+            _converter(
+                (
+                    ("a string", str),
+                    ("an integer", int),
+                    ("OrderCancelledEventAmount3", OrderCancelledEventAmount3),
+                )
+            ),
+        )
+        _set(
+            self,
+            "refund_to",
+            ".refund_to",
+            _or_null(
+                _converter(
+                    (
+                        ("Address", Address),
+                        ("CardPayment", CardPayment),
+                        ("StoreCredit", StoreCredit),
+                    )
+                )
+            ),
+        )
 
 
 class CardPayment(
@@ -368,6 +505,10 @@ def _error(e: msgspec.ValidationError) -> WebhookDecodeError:
     path = where.rstrip("`") if sep else "$"
     if not sep:
         message = str(e)
+    # A one_of's field (_set): the path inside the struct comes first.
+    if message.startswith("at `"):
+        inside, _, message = message[4:].partition("`: ")
+        path += inside
     # "Object missing required field `<key>`" at the object's path: the stdlib module says it at the key's.
     prefix = "Object missing required field `"
     if message.startswith(prefix) and message.endswith("`"):

@@ -156,6 +156,22 @@ class OrderCancelledEvent(BaseModel):
     """
     Event data payload.
     """
+    amount: StrictStr | StrictInt | OrderCancelledEventAmount3
+    """
+    The amount refunded, as text, in cents, or as an object.
+    """
+    refund_to: Address | CardPayment | StoreCredit | None = None
+    """
+    Where the money went; the first shape that fits wins.
+    """
+
+
+class OrderCancelledEventAmount3(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    value: StrictInt
+    currency: StrictStr
 
 
 class OrderCancelledEventData(BaseModel):
@@ -173,6 +189,10 @@ class OrderCancelledEventData(BaseModel):
     refunds: list[OrderCancelledEventDataRefund] | None = None
     """
     The refunds made.
+    """
+    codes: list[StrictInt | Literal["none", "unknown"]] | None = None
+    """
+    The processor's codes, numbers or words.
     """
 
 
@@ -391,3 +411,10 @@ class StockLevel(BaseModel):
     """
     Whatever the warehouse system attached.
     """
+
+
+class StoreCredit(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    credit_id: StrictStr

@@ -211,6 +211,45 @@ function checkJson(x: unknown): void {
   }
 }
 
+/** No type of a one_of decodes the value: why each failed, at its path. */
+class NoMember extends Invalid {
+  readonly failures: ReadonlyArray<readonly [string, Invalid]>;
+
+  constructor(failures: ReadonlyArray<readonly [string, Invalid]>) {
+    super("expected " + failures.map(([name]) => name).join(" or "));
+    this.failures = failures;
+  }
+
+  text(at: string): string {
+    const reasons = this.failures.map(([name, e]) => {
+      const path = at + [...e.rev].reverse().join("");
+      const why = e instanceof NoMember ? e.text(path) : e.message;
+      return path !== at ? `${name}: ${path}: ${why}` : `${name}: ${why}`;
+    });
+    return `${this.message}, but each failed (${reasons.join("; ")})`;
+  }
+
+  override toError(): WebhookDecodeError {
+    const path = "$" + [...this.rev].reverse().join("");
+    return new WebhookDecodeError(this.text(path), path);
+  }
+}
+
+/** Throws unless one of `members` (name, check), tried in order, accepts `x`. */
+function oneOf(x: unknown, members: ReadonlyArray<readonly [string, (y: unknown) => void]>): void {
+  const failures: Array<readonly [string, Invalid]> = [];
+  for (const [name, check] of members) {
+    try {
+      check(x);
+      return;
+    } catch (e) {
+      if (!(e instanceof Invalid)) throw e;
+      failures.push([name, e]);
+    }
+  }
+  throw new NoMember(failures);
+}
+
 function missing(): never {
   throw new Invalid("required key is missing");
 }
@@ -746,6 +785,10 @@ export interface OrderCancelledEventData {
    * Each item: One refund, in the order it was made.
    */
   readonly refunds?: ReadonlyArray<OrderCancelledEventDataRefund>;
+  /**
+   * The processor's codes, numbers or words.
+   */
+  readonly codes?: ReadonlyArray<(number | "none" | "unknown")>;
 }
 
 /** Validate an already-parsed JSON value as OrderCancelledEventData; throws WebhookDecodeError with the path of the first problem. */
@@ -779,10 +822,88 @@ function checkOrderCancelledEventData(v: unknown): OrderCancelledEventData {
         }
       }
     }
+    s = ".codes";
+    x0 = v["codes"];
+    if (x0 !== undefined) {
+      if (!Array.isArray(x0)) fail("an array", x0);
+      {
+        let i1 = 0;
+        try {
+          for (; i1 < x0.length; i1++) {
+            const x1: unknown = x0[i1];
+            oneOf(x1, [
+              ["an integer", (x2: unknown): void => {
+                if (!Number.isSafeInteger(x2)) fail("an integer", x2);
+              }],
+              ["one of \"none\", \"unknown\"", (x2: unknown): void => {
+                if (x2 !== "none" && x2 !== "unknown") fail("one of \"none\", \"unknown\"", x2);
+              }],
+            ]);
+          }
+        } catch (e) {
+          throw at(e, "[" + i1 + "]");
+        }
+      }
+    }
   } catch (e) {
     throw at(e, s);
   }
   return v as unknown as OrderCancelledEventData;
+}
+
+export interface OrderCancelledEventAmount3 {
+  readonly value: number;
+  readonly currency: string;
+}
+
+/** Validate an already-parsed JSON value as OrderCancelledEventAmount3; throws WebhookDecodeError with the path of the first problem. */
+export function decodeOrderCancelledEventAmount3(value: unknown): OrderCancelledEventAmount3 {
+  if (!isPlainObject(value)) throw new WebhookDecodeError(`expected an object, got ${describe(value)}`);
+  return run(checkOrderCancelledEventAmount3, value);
+}
+
+function checkOrderCancelledEventAmount3(v: unknown): OrderCancelledEventAmount3 {
+  if (!isObject(v)) fail("an object", v);
+  let s = "";
+  let x0: unknown;
+  try {
+    s = ".value";
+    x0 = v["value"];
+    if (x0 === undefined) missing();
+    if (!Number.isSafeInteger(x0)) fail("an integer", x0);
+    s = ".currency";
+    x0 = v["currency"];
+    if (x0 === undefined) missing();
+    if (typeof x0 !== "string") fail("a string", x0);
+  } catch (e) {
+    throw at(e, s);
+  }
+  return v as unknown as OrderCancelledEventAmount3;
+}
+
+export interface StoreCredit {
+  readonly credit_id: string;
+}
+
+/** Validate an already-parsed JSON value as StoreCredit; throws WebhookDecodeError with the path of the first problem. */
+export function decodeStoreCredit(value: unknown): StoreCredit {
+  if (!isPlainObject(value)) throw new WebhookDecodeError(`expected an object, got ${describe(value)}`);
+  return run(checkStoreCredit, value);
+}
+
+function checkStoreCredit(v: unknown): StoreCredit {
+  if (!isObject(v)) fail("an object", v);
+  let s = "";
+  let x0: unknown;
+  try {
+    s = ".credit_id";
+    x0 = v["credit_id"];
+    if (x0 === undefined) missing();
+    if (typeof x0 !== "string") fail("a string", x0);
+  } catch (e) {
+    throw at(e, s);
+  }
+  return v as unknown as StoreCredit;
 }
 
 /**
@@ -811,6 +932,14 @@ export interface OrderCancelledEvent {
    * Event data payload.
    */
   readonly data: OrderCancelledEventData;
+  /**
+   * The amount refunded, as text, in cents, or as an object.
+   */
+  readonly amount: (string | number | OrderCancelledEventAmount3);
+  /**
+   * Where the money went; the first shape that fits wins.
+   */
+  readonly refund_to?: (Address | CardPayment | StoreCredit) | null;
 }
 
 /** Validate an already-parsed JSON value as OrderCancelledEvent; throws WebhookDecodeError with the path of the first problem. */
@@ -857,6 +986,37 @@ function checkOrderCancelledEvent(v: unknown): OrderCancelledEvent {
     x0 = v["data"];
     if (x0 === undefined) missing();
     checkOrderCancelledEventData(x0);
+    s = ".amount";
+    x0 = v["amount"];
+    if (x0 === undefined) missing();
+    oneOf(x0, [
+      ["a string", (x1: unknown): void => {
+        if (typeof x1 !== "string") fail("a string", x1);
+      }],
+      ["an integer", (x1: unknown): void => {
+        if (!Number.isSafeInteger(x1)) fail("an integer", x1);
+      }],
+      ["OrderCancelledEventAmount3", (x1: unknown): void => {
+        checkOrderCancelledEventAmount3(x1);
+      }],
+    ]);
+    s = ".refund_to";
+    x0 = v["refund_to"];
+    if (x0 !== undefined) {
+      if (x0 !== null) {
+        oneOf(x0, [
+          ["Address", (x1: unknown): void => {
+            checkAddress(x1);
+          }],
+          ["CardPayment", (x1: unknown): void => {
+            checkCardPayment(x1);
+          }],
+          ["StoreCredit", (x1: unknown): void => {
+            checkStoreCredit(x1);
+          }],
+        ]);
+      }
+    }
   } catch (e) {
     throw at(e, s);
   }
