@@ -10,14 +10,11 @@ round-trip through tests/fuzz_import_page.py.
 
 from __future__ import annotations
 
-import atexit
 import functools
 import json
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -25,7 +22,7 @@ from typing import Any
 import pytest
 
 import fuzz_import_page
-from conftest import GENERATED, KITCHEN, ROOT, SPEC, import_path, run, scaled_examples
+from conftest import GENERATED, KITCHEN, ROOT, SPEC, VENDOR_SPECS, import_path, scaled_examples, vendor_outputs
 from corpus import corpus
 from generator import cli, model, render, spec
 from generator.importers import page
@@ -38,21 +35,11 @@ def outputs_of(spec_path: Path) -> tuple[model.Spec, Path]:
 
 
 # Other vendors' specs: their outputs are not committed, so the CLI generates them (once a run).
-VENDORS = {p.name.removesuffix("_webhooks.yaml"): p for p in sorted((ROOT / "spec" / "examples").glob("*_webhooks.yaml"))}
 FIXTURES: dict[str, tuple[Path, Path | None]] = {
     "shipped": (SPEC, GENERATED),
     "kitchen_sink": (KITCHEN / "spec.yaml", KITCHEN / "expected"),
-    **{name: (path, None) for name, path in VENDORS.items()},
+    **{name: (path, None) for name, path in VENDOR_SPECS.items()},
 }
-
-
-@functools.cache
-def generated(spec_path: Path) -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="import-page-"))
-    atexit.register(shutil.rmtree, folder, True)
-    done = run("generate", "--spec", str(spec_path), "--out", str(folder / "out"), cwd=folder)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return folder / "out"
 
 
 # What `import page` may not read yet, probed on a one-field spec rather than assumed: a vendor's page
@@ -98,7 +85,7 @@ def cases(*extra: str) -> list[Any]:
     """FIXTURES' names, a vendor's marked to fail while the importer cannot read a construct it uses."""
     out: list[Any] = []
     for name, (spec_path, _) in FIXTURES.items():
-        if name in VENDORS and uses_json(spec.load(spec_path)) and not importer_reads_any_json():
+        if name in VENDOR_SPECS and uses_json(spec.load(spec_path)) and not importer_reads_any_json():
             reason = "import page cannot read `unknown` (type: json) yet"
             out.append(pytest.param(name, *extra, marks=pytest.mark.xfail(reason=reason, strict=True), id=name))
         else:
@@ -109,7 +96,7 @@ def cases(*extra: str) -> list[Any]:
 def pages_on_disk(name: str) -> tuple[model.Spec, Path, Path]:
     spec_path, out = FIXTURES[name]
     loaded = spec.load(spec_path)
-    folder = out if out is not None else generated(spec_path)
+    folder = out if out is not None else vendor_outputs(spec_path)
     return loaded, folder / docs_cli.path(loaded), folder / docs_python.path(loaded)
 
 

@@ -24,14 +24,12 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT, import_path, note, run
+from conftest import ROOT, VENDOR_SPECS, import_path, note, vendor_outputs
 from generator import model, spec
 
-EXAMPLES = ROOT / "spec" / "examples"
 FIXTURES = ROOT / "tests" / "fixtures"
 TSC = ROOT / "node_modules" / ".bin" / "tsc"
-
-VENDORS = {p.name.removesuffix("_webhooks.yaml"): p for p in sorted(EXAMPLES.glob("*_webhooks.yaml"))}
+VENDORS = VENDOR_SPECS
 
 
 def samples_of(vendor: str) -> list[Path]:
@@ -79,18 +77,12 @@ class Outputs:
         return tags[tag]
 
 
-_GENERATED: dict[str, Outputs] = {}
-
-
 @pytest.fixture(scope="module")
-def outputs(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def outputs() -> Any:
+    """The vendor's outputs, generated with the CLI into a temporary folder (conftest.vendor_outputs)."""
+
     def get(vendor: str) -> Outputs:
-        if vendor not in _GENERATED:
-            folder = tmp_path_factory.mktemp(f"{vendor}-out")
-            done = run("generate", "--spec", str(VENDORS[vendor]), "--out", str(folder), cwd=folder)
-            assert done.returncode == 0, done.stdout + done.stderr
-            _GENERATED[vendor] = Outputs(vendor, spec.load(VENDORS[vendor]), folder)
-        return _GENERATED[vendor]
+        return Outputs(vendor, spec.load(VENDORS[vendor]), vendor_outputs(VENDORS[vendor]))
 
     return get
 
@@ -182,8 +174,8 @@ def test_python_module_passes_mypy_strict(vendor: str, outputs: Any) -> None:
 
 
 def compiled_typescript(out: Outputs) -> Path:
-    """The module compiled by tsc with the project's strict flags (tsconfig.json), to <out>/ts-build/."""
-    build = out.folder / "ts-build"
+    """The module compiled by tsc with the project's strict flags (tsconfig.json), beside the outputs."""
+    build = out.folder.parent / "ts-build"
     target = build / f"{out.loaded.module}.js"
     if target.exists():
         return target
@@ -192,11 +184,11 @@ def compiled_typescript(out: Outputs) -> Path:
     assert config["compilerOptions"]["strict"] is True
     config["compilerOptions"].update(outDir=str(build), rootDir=str(source.parent))
     config["files"] = [str(source)]
-    (out.folder / "tsconfig.json").write_text(json.dumps(config), encoding="utf-8")
+    (build.parent / "tsconfig.json").write_text(json.dumps(config), encoding="utf-8")
     (build).mkdir(exist_ok=True)
     (build / "package.json").write_text('{"type": "module"}', encoding="utf-8")
     assert TSC.exists(), "node_modules is missing: `make test` installs it (npm ci)"
-    done = subprocess.run([str(TSC), "-p", str(out.folder / "tsconfig.json")], capture_output=True, text=True, timeout=600)
+    done = subprocess.run([str(TSC), "-p", str(build.parent / "tsconfig.json")], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     assert target.exists()
     return target
