@@ -109,6 +109,21 @@ def test_each_vendor_has_samples_and_provenance(vendor: str, outputs: Any) -> No
         note(f"{vendor}: events with no sample payload: {', '.join(missing)}")
 
 
+@pytest.mark.parametrize("vendor", list(VENDORS))
+def test_outputs_name_no_other_vendor_or_folder(vendor: str, outputs: Any) -> None:
+    """The shipped vendor's names (its module, its secret's variable) and the checkout's output folder
+    appear in none of the vendor's outputs, unless its own spec says them."""
+    out = outputs(vendor)
+    text = VENDORS[vendor].read_text(encoding="utf-8").lower()
+    shipped = spec.load(ROOT / "spec" / "openai_webhooks.yaml")
+    words = {"openai", shipped.module, "generated/"} - {w for w in ("openai", shipped.module) if w in text}
+    files = [p for p in out.folder.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    assert len(files) >= 7
+    for path in files:
+        content = path.read_text(encoding="utf-8").lower()
+        assert not [w for w in words if w in content], path.relative_to(out.folder)
+
+
 # -- every sample decodes in every target --------------------------------------------------------------
 
 
