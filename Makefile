@@ -100,9 +100,19 @@ bench: $(STAMP) $(NODE_STAMP)
 # The vendor's docs site (MkDocs, Material theme) from the spec and the generated pages: built into
 # site/, or served. docs-generator builds webhookgen's own documentation (the spec language) into
 # site-generator/.
+# Each other vendor's spec (spec/examples/) gets its own site too, in site/<vendor>/ (docs-site/examples.yml),
+# from the outputs the CLI generates for it into build/examples/<vendor>/.
 DOCS := NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs
+VENDOR_SPECS := $(wildcard spec/examples/*_webhooks.yaml)
 docs: $(STAMP)
 	$(DOCS) build --strict --config-file docs-site/mkdocs.yml
+	@for spec in $(VENDOR_SPECS); do \
+		vendor=$$(basename $$spec _webhooks.yaml); \
+		echo "$$spec -> site/$$vendor/"; \
+		$(PY) -m generator generate --spec $$spec --out build/examples/$$vendor > /dev/null || exit $$?; \
+		WEBHOOKGEN_DOCS_SPEC=$(CURDIR)/$$spec WEBHOOKGEN_DOCS_OUT=$(CURDIR)/build/examples/$$vendor \
+			$(DOCS) build --strict --config-file docs-site/examples.yml --site-dir $(CURDIR)/site/$$vendor || exit $$?; \
+	done
 
 docs-generator: $(STAMP)
 	$(DOCS) build --strict --config-file docs-site/generator.yml

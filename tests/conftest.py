@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import atexit
 import functools
 import importlib.util
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from types import ModuleType
 
@@ -22,6 +24,9 @@ REFERENCE_SPEC = REFERENCE / "openai_webhooks.yaml"  # frozen: the spec the vend
 REFERENCE_PAGE = REFERENCE / "webhooks_page.scrape.txt"  # the vendor's page, scraped
 KITCHEN = ROOT / "tests" / "golden" / "kitchen_sink"  # the fixture that uses every construct
 KITCHEN_SPEC = KITCHEN / "spec.yaml"
+# Other vendors' specs, by vendor (`lithic` for spec/examples/lithic_webhooks.yaml); their samples and
+# provenance are under tests/fixtures/<vendor>/. Their outputs are not committed: vendor_outputs().
+VENDOR_SPECS = {p.name.removesuffix("_webhooks.yaml"): p for p in sorted((ROOT / "spec" / "examples").glob("*_webhooks.yaml"))}
 
 # Hypothesis example counts are scaled by this (tests/test_spec_changes.py reruns the spec-driven
 # tests on a copy of the repository with a smaller scale, to stay quick).
@@ -89,6 +94,18 @@ def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.
     return subprocess.run(
         [sys.executable, "-m", "generator", *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=120
     )
+
+
+@functools.cache
+def vendor_outputs(spec_path: Path) -> Path:
+    """Every output of a spec, generated once a run with the CLI as a user runs it (`generate --spec S
+    --out O`), into a temporary folder removed when the run ends."""
+    folder = Path(tempfile.mkdtemp(prefix="webhookgen-vendor-"))
+    atexit.register(shutil.rmtree, folder, True)
+    out = folder / "out"
+    done = run("generate", "--spec", str(spec_path), "--out", str(out), cwd=folder)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return out
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:

@@ -36,7 +36,7 @@ import markdown
 import pytest
 
 import fuzz_docs
-from conftest import KITCHEN, KITCHEN_SPEC, ROOT, SPEC, import_path
+from conftest import KITCHEN, KITCHEN_SPEC, ROOT, SPEC, VENDOR_SPECS, import_path, vendor_outputs
 from generator import model, spec
 from generator.targets import docs_cli, docs_python, markdown_text, python
 from generator.targets.docs_cli import Bullet
@@ -55,7 +55,13 @@ TIMEOUT_MS = 15_000
 
 # The sites built: the shipped spec's, and the kitchen sink's (site keys, a description with a list
 # beside an enum's values, fenced code with a long line), from its golden pages.
-SITES = {"shipped": (SPEC, ROOT / "generated"), "kitchen": (KITCHEN_SPEC, KITCHEN / "expected")}
+# Each other vendor's site too (spec/examples/), built as `make docs` builds it: docs-site/examples.yml,
+# from the pages the CLI generates for it.
+SITES: dict[str, tuple[Path, Path | None]] = {
+    "shipped": (SPEC, ROOT / "generated"),
+    "kitchen": (KITCHEN_SPEC, KITCHEN / "expected"),
+    **{vendor: (path, None) for vendor, path in VENDOR_SPECS.items()},
+}
 LOADED = {name: spec.load(path) for name, (path, _) in SITES.items()}
 TARGETS = {"cli": docs_cli, "python": docs_python}
 CASES = [(name, flavour) for name in SITES for flavour in TARGETS]
@@ -97,9 +103,12 @@ def served(directory: Path) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-def build(out: Path, name: str, config: str = "mkdocs.yml") -> None:
+def build(out: Path, name: str, config: str | None = None) -> None:
     """The site of SITES[name] built into `out` as `make docs` builds it (strict)."""
     spec_path, generated = SITES[name]
+    if generated is None:
+        generated = vendor_outputs(spec_path)
+    config = config or ("examples.yml" if name in VENDOR_SPECS else "mkdocs.yml")
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(ROOT / "docs-site" / config), "--site-dir", str(out)],
         capture_output=True,

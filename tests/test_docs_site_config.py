@@ -19,7 +19,7 @@ import markdown
 import pytest
 import yaml
 
-from conftest import KITCHEN, KITCHEN_SPEC, ROOT, SPEC, import_path
+from conftest import KITCHEN, KITCHEN_SPEC, ROOT, SPEC, VENDOR_SPECS, import_path, vendor_outputs
 from generator import render, spec
 from generator.targets import docs_cli, docs_python, markdown_text
 from generator.targets.docs_cli import Bullet
@@ -169,15 +169,39 @@ def test_a_hostile_site_name_is_text() -> None:
     assert "<img" not in rendered and "<script" not in rendered and "javascript:" not in re.sub(r">[^<]*<", "><", rendered)
 
 
-def build(config: str, out: Path) -> None:
+def build(config: str, out: Path, env: dict[str, str] | None = None) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(ROOT / "docs-site" / config), "--site-dir", str(out)],
         capture_output=True,
         text=True,
         timeout=300,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("vendor", sorted(VENDOR_SPECS))
+def test_another_vendors_spec_gets_a_site_of_its_own(vendor: str, tmp_path: Path) -> None:
+    """`make docs` builds each spec of spec/examples/ into site/<vendor>/ with docs-site/examples.yml:
+    the vendor's name, its two pages, its events on the home page; none of the shipped vendor's own
+    pages (docs-site/pages/), and the shipped spec's site left as it was."""
+    recipe = re.search(r"^docs:.*\n((?:\t.*\n)*)", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M)
+    assert recipe and "spec/examples/" in (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "--config-file docs-site/examples.yml --site-dir $(CURDIR)/site/$$vendor" in recipe.group(1)
+    config = yaml.safe_load((ROOT / "docs-site" / "examples.yml").read_text(encoding="utf-8"))
+    assert config["INHERIT"] == "mkdocs.yml" and config["docs_dir"] != "pages"
+    spec_path = VENDOR_SPECS[vendor]
+    loaded = spec.load(spec_path)
+    env = {"WEBHOOKGEN_DOCS_SPEC": str(spec_path), "WEBHOOKGEN_DOCS_OUT": str(vendor_outputs(spec_path))}
+    build("examples.yml", tmp_path / vendor, env)
+    home = (tmp_path / vendor / "index.html").read_text(encoding="utf-8")
+    assert f"<title>{html.escape(loaded.site_name)}</title>" in home
+    assert loaded.entry is not None and all(f"<code>{html.escape(m.tag)}</code>" in home for m in loaded.entry.members)
+    for target in TARGETS:
+        assert (tmp_path / vendor / target.path(loaded).removeprefix("docs/")).with_suffix(".html").is_file()
+    own = [p.relative_to(ROOT / "docs-site" / "pages") for p in (ROOT / "docs-site" / "pages").rglob("*.md")]
+    assert not any((tmp_path / vendor / p.with_suffix("")).exists() for p in own)
+    assert not (tmp_path / vendor / "spec-language").exists()
 
 
 def test_the_vendor_site_leaves_the_spec_language_to_the_generators_site(tmp_path: Path) -> None:

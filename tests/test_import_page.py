@@ -1,7 +1,7 @@
 """`import page`: our CLI-flavour docs page back to a spec, and that spec back to the same page.
 
-For the shipped spec and the kitchen sink, the pages `make generate` and `make golden` wrote are
-imported (with and without the Python page) through the command's own entry point; the imported spec
+For the shipped spec and the kitchen sink, the pages `make generate` and `make golden` wrote, and
+for each other vendor's spec (spec/examples/) the pages the CLI generates from it, are imported (with and without the Python page) through the command's own entry point; the imported spec
 must render the same pages byte for byte, and its stdlib module must accept and reject what the
 original one does on the agreement corpus. Bad pages give `FILE:line:col: message`, exit 2, and
 write nothing. Fuzzed specs (hostile descriptions, keys and values; mutations of the kitchen sink;
@@ -11,17 +11,19 @@ round-trip through tests/fuzz_import_page.py.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
 import fuzz_import_page
-from conftest import GENERATED, KITCHEN, ROOT, SPEC, import_path, scaled_examples
+from conftest import GENERATED, KITCHEN, ROOT, SPEC, VENDOR_SPECS, import_path, scaled_examples, vendor_outputs
 from corpus import corpus
 from generator import cli, model, render, spec
 from generator.importers import page
@@ -33,13 +35,70 @@ def outputs_of(spec_path: Path) -> tuple[model.Spec, Path]:
     return spec.load(spec_path), spec_path
 
 
-FIXTURES = {"shipped": (SPEC, GENERATED), "kitchen_sink": (KITCHEN / "spec.yaml", KITCHEN / "expected")}
+# Other vendors' specs: their outputs are not committed, so the CLI generates them (once a run).
+FIXTURES: dict[str, tuple[Path, Path | None]] = {
+    "shipped": (SPEC, GENERATED),
+    "kitchen_sink": (KITCHEN / "spec.yaml", KITCHEN / "expected"),
+    **{name: (path, None) for name, path in VENDOR_SPECS.items()},
+}
+
+
+# What `import page` may not read yet, probed on a one-field spec rather than assumed: a vendor's page
+# that uses it is expected to fail its round trip (strictly) while the probe fails, and runs in full
+# as soon as the importer reads it.
+ANY_JSON_PROBE = """\
+title: Probe
+page: probe/index.md
+module: probe
+entry: probe_event
+types:
+  thing_happened:
+    fields:
+      type: {literal: thing.happened}
+      value: {type: json, description: Any JSON value.}
+  probe_event:
+    discriminator: type
+    union: [thing_happened]
+"""
+
+
+def uses_json(loaded: model.Spec) -> bool:
+    def walk(t: model.Type) -> bool:
+        match t:
+            case model.Json():
+                return True
+            case model.Array(item=inner) | model.Map(value=inner) | model.Nullable(inner=inner):
+                return walk(inner)
+            case model.Object(fields=fields):
+                return any(walk(f.type) for f in fields)
+            case _:
+                return False
+
+    return any(walk(d) for d in loaded.definitions if isinstance(d, model.Object))
+
+
+@functools.cache
+def importer_reads_any_json() -> bool:
+    return fuzz_import_page.round_trip(fuzz_import_page.load(ANY_JSON_PROBE)) == []
+
+
+def cases(*extra: str) -> list[Any]:
+    """FIXTURES' names, a vendor's marked to fail while the importer cannot read a construct it uses."""
+    out: list[Any] = []
+    for name, (spec_path, _) in FIXTURES.items():
+        if name in VENDOR_SPECS and uses_json(spec.load(spec_path)) and not importer_reads_any_json():
+            reason = "import page cannot read `unknown` (type: json) yet"
+            out.append(pytest.param(name, *extra, marks=pytest.mark.xfail(reason=reason, strict=True), id=name))
+        else:
+            out.append(pytest.param(name, *extra, id=name))
+    return out
 
 
 def pages_on_disk(name: str) -> tuple[model.Spec, Path, Path]:
     spec_path, out = FIXTURES[name]
     loaded = spec.load(spec_path)
-    return loaded, out / docs_cli.path(loaded), out / docs_python.path(loaded)
+    folder = out if out is not None else vendor_outputs(spec_path)
+    return loaded, folder / docs_cli.path(loaded), folder / docs_python.path(loaded)
 
 
 def import_cli(
@@ -55,7 +114,7 @@ def rendered_pages(loaded: model.Spec) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("with_python", [False, True], ids=["cli-page-only", "with-python-page"])
-@pytest.mark.parametrize("name", list(FIXTURES))
+@pytest.mark.parametrize("name", cases())
 def test_round_trip_is_byte_identical(
     name: str, with_python: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -127,7 +186,7 @@ def test_one_of_round_trips(with_python: bool, tmp_path: Path, capsys: pytest.Ca
         assert imported.definitions == original.definitions
 
 
-@pytest.mark.parametrize("name", list(FIXTURES))
+@pytest.mark.parametrize("name", cases())
 def test_numbers_come_from_the_python_page_or_become_floats_with_one_note(
     name: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -135,9 +194,12 @@ def test_numbers_come_from_the_python_page_or_become_floats_with_one_note(
     code, text, err = import_cli([str(cli_page)], capsys)
     assert code == 0, err
     notes = [line for line in err.splitlines() if line]
-    assert len(notes) == 1 and "float" in notes[0] and "--python-page" in notes[0], err
     guessed = spec.parse(text, "x.yaml", "x.yaml")
-    assert "integer" not in number_kinds(guessed) and "float" in number_kinds(guessed)
+    if number_kinds(original):
+        assert len(notes) == 1 and "float" in notes[0] and "--python-page" in notes[0], err
+        assert "integer" not in number_kinds(guessed) and "float" in number_kinds(guessed)
+    else:  # a page without a `number` (a vendor's that has none) has nothing to guess, and says nothing
+        assert notes == [] and number_kinds(guessed) == [], err
 
     code, text, err = import_cli([str(cli_page), "--python-page", str(python_page)], capsys)
     assert code == 0 and err == "", err
@@ -186,7 +248,7 @@ def verdict(module: ModuleType, payload: object) -> object:
         return None
 
 
-@pytest.mark.parametrize("name", list(FIXTURES))
+@pytest.mark.parametrize("name", cases())
 def test_imported_module_accepts_and_rejects_what_the_original_does(
     name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
