@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 import jinja2
 
-from .. import model
+from .. import formats, model, naming
 from ..problems import Problem
 from . import base, python
 from .python_writer import (
@@ -77,7 +77,30 @@ ANNOTATIONS = replace(
     boolean_literal="bool",  # msgspec has no boolean literals: __post_init__ checks the value
     json="Any",  # msgspec decodes any JSON value into lists, dicts and scalars
     open_enum=lambda known: "str",
+    formatted=lambda name: format_alias(formats.of(name)),  # Annotated[str, msgspec.Meta(pattern=...)]
 )
+
+
+def format_alias(f: formats.Format) -> str:
+    return "_" + naming.pascal(f.ident)
+
+
+@dataclass(frozen=True)
+class MsgFormat:
+    alias: str  # `_DateTime`: Annotated[str, msgspec.Meta(pattern=<constant>)]
+    constant: str  # `_DATE_TIME`: the pattern, anchored (msgspec searches for it)
+    pattern: tuple[str, ...]  # as Python string literals, each on a line of its own
+    expected: str  # what an error says was expected, as a Python string literal
+
+
+def format_views(spec: model.Spec) -> tuple[MsgFormat, ...]:
+    used = set().union(*(python.helpers(f.type) for o in spec.objects for f in o.fields))
+    return tuple(
+        # `\Z`, not `$`: Python's `$` also matches before a final line break
+        MsgFormat(format_alias(f), f"_{f.ident.upper()}", python.pattern_lines(f"^(?:{f.pattern})\\Z"), lit(f.expected))
+        for f in formats.FORMATS.values()
+        if python.format_checker(f.name) in used
+    )
 
 
 def annotation(t: model.Type) -> Expr:
@@ -137,6 +160,7 @@ class MsgModule:
     structs: tuple[MsgStruct, ...]
     unions: tuple[MsgUnion, ...]
     entry: MsgEntry | None
+    formats: tuple[MsgFormat, ...]
     example_path: str  # an error path for the docstring's example (base.example_paths)
 
 
@@ -217,6 +241,7 @@ def module_view(spec: model.Spec, w: PyWriter) -> MsgModule:
             for u in spec.unions
         ),
         entry=entry,
+        formats=format_views(spec),
         example_path=base.example_paths(spec)[0],
     )
 
