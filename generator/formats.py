@@ -25,7 +25,9 @@ _DATE = (
 # RFC 3339 section 5.6: full-date "T" full-time; "T" and "Z" may be lower case; seconds up to 60
 # (a leap second); fraction of any length; the offset is required (Z or +hh:mm/-hh:mm).
 _DATE_TIME = (
-    _DATE + "[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:(?:[0-5][0-9]|60)(?:\\.[0-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
+    _DATE
+    + "[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:(?:[0-5][0-9]|60)(?:\\.[0-9]+)?"
+    + "(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
 )
 # RFC 4122's text form, any version, either case: 8-4-4-4-12 hexadecimal digits.
 _UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"

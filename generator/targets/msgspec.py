@@ -94,12 +94,10 @@ class MsgFormat:
 
 
 def format_views(spec: model.Spec) -> tuple[MsgFormat, ...]:
-    used = set().union(*(python.helpers(f.type) for o in spec.objects for f in o.fields))
     return tuple(
         # `\Z`, not `$`: Python's `$` also matches before a final line break
         MsgFormat(format_alias(f), f"_{f.ident.upper()}", python.pattern_lines(f"^(?:{f.pattern})\\Z"), lit(f.expected))
-        for f in formats.FORMATS.values()
-        if python.format_checker(f.name) in used
+        for f in base.string_formats(spec)
     )
 
 

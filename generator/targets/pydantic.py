@@ -22,7 +22,7 @@ from typing import Any
 import jinja2
 from black.strings import str_width
 
-from .. import formatting, model
+from .. import formats, formatting, model
 from . import base, json_schema, python_writer
 
 
@@ -30,6 +30,7 @@ def generator_input(spec: model.Spec) -> dict[str, Any]:
     """The schema with the entry union at its root: datamodel-code-generator names the root class
     after its `title`, so the root is the union itself, not a class that wraps a `$ref` to it."""
     document = json_schema.document(spec)  # a new dict on every call: changing it is safe
+    as_patterns(document)
     document.pop("$ref", None)
     document.pop("title", None)
     if spec.entry is not None:
@@ -41,6 +42,25 @@ def generator_input(spec: model.Spec) -> dict[str, Any]:
         else:
             document.update(lifted)
     return document
+
+
+def as_patterns(document: dict[str, Any]) -> None:
+    """Each string `format` as the `pattern` every other decoder checks (generator/formats.py).
+    datamodel-code-generator would map formats to parsed types (AwareDatetime, date, AnyUrl,
+    EmailStr, UUID), which change the value (`to_dict()` would not give back the string that came)
+    and check other rules; EmailStr also needs the email-validator package. As a pattern, the field
+    stays a strict `str` and pydantic's own regular expressions (Rust's) check the same form."""
+    todo: list[Any] = [document]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, dict):
+            name = node.get("format")
+            if node.get("type") == "string" and isinstance(name, str) and name in formats.FORMATS:
+                del node["format"]
+                node["pattern"] = f"^(?:{formats.of(name).pattern})$"  # Rust's `$`: the end of the text only
+            todo.extend(node.values())
+        elif isinstance(node, list):
+            todo.extend(node)
 
 
 def header(spec: model.Spec) -> str:

@@ -19,7 +19,7 @@ from typing import assert_never
 
 import jinja2
 
-from .. import model
+from .. import formats, model
 from ..problems import Problem
 from . import base
 
@@ -156,6 +156,21 @@ def ts_type(t: model.Type) -> str:
             assert_never(t)
 
 
+def format_constant(f: formats.Format) -> str:
+    return f"FORMAT_{f.ident.upper()}"
+
+
+@dataclass(frozen=True)
+class TsFormat:
+    constant: str  # `FORMAT_DATE_TIME`
+    regex: str  # the regular expression literal, anchored
+    name: str
+
+
+def format_view(f: formats.Format) -> TsFormat:
+    return TsFormat(format_constant(f), "/^(?:" + f.pattern.replace("/", "\\/") + ")$/", f.name)
+
+
 def value_text(value: str | int) -> str:
     """An enum value as a TypeScript literal: `"a"`, `2`."""
     return string(value) if isinstance(value, str) else str(value)
@@ -172,6 +187,9 @@ def checks(t: model.Type, x: str, depth: int) -> list[str]:
     Scalar checks are inlined: a call per field would cost more than the check itself.
     """
     match t:
+        case model.String(format=str() as name):
+            f = formats.of(name)
+            return [f'if (typeof {x} !== "string" || !{format_constant(f)}.test({x})) fail({string(f.expected)}, {x});']
         case model.String() | model.Enum(open=True):
             return [f'if (typeof {x} !== "string") fail("a string", {x});']
         case model.Integer():
@@ -363,6 +381,7 @@ class TsModule:
     example_path: str  # error paths for the doc comments' examples (base.example_paths)
     deep_path: str
     uses_json: bool  # the runtime's `JsonValue` and `checkJson` are needed
+    formats: tuple[TsFormat, ...]  # the string formats the decoders check
 
 
 def uses_maps(t: model.Type) -> bool:
@@ -440,6 +459,7 @@ def module_view(spec: model.Spec) -> TsModule:
         uses_json=any(
             "checkJson(" in line for obj in spec.objects for f in obj.fields for line in checks(f.type, "x", 0)
         ),
+        formats=tuple(format_view(f) for f in base.string_formats(spec)),
     )
 
 
