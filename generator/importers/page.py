@@ -41,7 +41,7 @@ from typing import Any, Callable, Literal, assert_never
 
 import yaml
 
-from .. import naming
+from .. import formats, naming
 from ..targets import markdown_text, python
 
 # -- errors ---------------------------------------------------------------------------------------
@@ -350,6 +350,7 @@ def first_three(items: list[str], separator: str) -> str:
 
 
 Kind = Literal["string", "number", "boolean", "literal", "enum", "array", "map", "ref", "object"]
+STRING_FORMAT = re.compile(r" \(([a-z-]+)\)")  # after `string`: its format, as docs_cli writes it
 SCALAR_KINDS: tuple[tuple[str, Kind], ...] = (("string", "string"), ("number", "number"), ("boolean", "boolean"))
 
 
@@ -492,6 +493,9 @@ class Reader:
     def atom(self, text: str, at: tuple[int, int]) -> tuple[Summary, str]:
         for word, kind in SCALAR_KINDS:
             if text.startswith(word) and text[len(word) : len(word) + 1] in ("", " ", "]"):
+                shown = STRING_FORMAT.match(text, len(word)) if kind == "string" else None
+                if shown is not None and shown.group(1) in formats.FORMATS:  # `string (date-time)`
+                    return Summary(kind, shown.group(1)), text[shown.end() :]
                 return Summary(kind), text[len(word) :]
         if text.startswith("array of "):
             inner, rest = self.nullable(text[len("array of ") :], at)
@@ -638,6 +642,8 @@ class Reader:
         match s.kind:
             case "string" | "boolean":
                 out = {"type": s.kind}
+                if s.value is not None:
+                    out["format"] = s.value
             case "number":
                 if numbers:
                     out = {"type": "integer" if numbers.pop(0) == "int" else "float"}
