@@ -15,6 +15,7 @@ from pydantic import (
     StrictStr,
 )
 from typing import Annotated, Any, Literal
+from typing_extensions import TypeAliasType
 
 
 class Address(BaseModel):
@@ -59,6 +60,26 @@ class CashPayment(BaseModel):
     )
     kind: Literal["cash"]
     change_given: StrictFloat | None = None
+
+
+class Contact(RootModel[StrictStr]):
+    root: Annotated[
+        StrictStr,
+        Field(
+            pattern="^(?:[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)+[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)$"
+        ),
+    ]
+
+
+LinksAdditionalProperty = TypeAliasType(
+    "LinksAdditionalProperty",
+    Annotated[
+        StrictStr,
+        Field(
+            pattern="^(?:[a-zA-Z][a-zA-Z0-9+.-]*:(?:[a-zA-Z0-9._~:/?#\\[\\]@!$&'()*+,;=-]|%[0-9a-fA-F]{2})*)$"
+        ),
+    ],
+)
 
 
 class OddKeys(BaseModel):
@@ -129,6 +150,19 @@ class OrderCancelledEventData(BaseModel):
     refunded: StrictBool
     """
     Whether money went back.
+    """
+    refund_id: Annotated[
+        StrictStr | None,
+        Field(
+            pattern="^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
+        ),
+    ] = None
+    """
+    The refund's ID.
+    """
+    cancelled_at: StrictInt
+    """
+    When, in seconds since 1970 (not checked).
     """
     refunds: list[OrderCancelledEventDataRefund] | None = None
     """
@@ -256,6 +290,27 @@ class OrderPlacedEvent(BaseModel):
     """
     The fields before the change.
     """
+    placed_at: Annotated[
+        StrictStr,
+        Field(
+            pattern="^(?:(?:[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:(?:[0-5][0-9]|60)(?:\\.[0-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9]))$"
+        ),
+    ]
+    """
+    When the order was placed.
+    """
+    ship_by: ShipBy | None = None
+    """
+    The day it ships by, if promised.
+    """
+    contacts: list[Contact]
+    """
+    Who hears about the order.
+    """
+    links: dict[str, LinksAdditionalProperty] | None = None
+    """
+    Pages about the order, by name.
+    """
 
 
 class OrderPlacedEventLine(BaseModel):
@@ -286,6 +341,18 @@ class Payment(RootModel[CardPayment | CashPayment]):
     ]
     """
     How an order was paid.
+    """
+
+
+class ShipBy(RootModel[StrictStr]):
+    root: Annotated[
+        StrictStr,
+        Field(
+            pattern="^(?:(?:[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29))$"
+        ),
+    ]
+    """
+    The day it ships by, if promised.
     """
 
 
