@@ -1,6 +1,7 @@
 """A seeded mutator of specs, for the diff's tests: each edit is one a vendor might make (events and
 fields added or removed, required/nullable flipped, fields retyped, enum values added or removed,
-literals and descriptions changed, members of a nested union added or removed), applied to the
+literals and descriptions changed, members of a nested union added or removed, a string's format
+added, removed or changed), applied to the
 spec's YAML as data and written back as YAML. Nothing here names an event of any fixture."""
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from typing import Any
 import yaml
 
 SCALARS = ("string", "integer", "float", "boolean")
-SHAPE_KEYS = ("type", "literal", "enum", "open", "fields", "items", "values", "nullable", "name")
+SHAPE_KEYS = ("type", "literal", "enum", "open", "fields", "items", "values", "nullable", "name", "format", "vendor_format")
+FORMATS = ("date-time", "date", "uri", "email", "uuid")
 
 
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -100,6 +102,8 @@ class Mutator:
         named = [n for n in self.types if n != self.d.get("entry")]
         if r < 0.35 or depth > 1:
             t: dict[str, Any] = {"type": self.rng.choice(SCALARS)}
+            if t["type"] == "string" and self.rng.random() < 0.3:
+                t["format"] = self.rng.choice(FORMATS)
         elif r < 0.45:
             t = {"literal": self.rng.choice(["on", 3, True, "x.y"])}
         elif r < 0.6:
@@ -223,6 +227,20 @@ class Mutator:
         t["literal"] = (not v) if isinstance(v, bool) else v + 1 if isinstance(v, int) else v + "2"
         return "literal changed"
 
+    def format_edit(self) -> str | None:
+        strings = [t for t in self.type_dicts() if t.get("type") == "string"]
+        if not strings:
+            return None
+        t = self.rng.choice(strings)
+        if "format" not in t:
+            t["format"] = self.rng.choice(FORMATS)
+            return "format added"
+        if self.rng.random() < 0.5:
+            del t["format"]
+            return "format removed"
+        t["format"] = self.rng.choice([f for f in FORMATS if f != t["format"]])
+        return "format changed"
+
     def describe(self) -> str | None:
         holders: list[dict[str, Any]] = [t for t in self.types.values() if isinstance(t, dict)] + self.type_dicts()
         t = self.rng.choice(holders)
@@ -241,6 +259,7 @@ class Mutator:
         ("retype", 3),
         ("enum_edit", 2),
         ("literal_edit", 1),
+        ("format_edit", 1),
         ("describe", 1),
     )
 
