@@ -394,6 +394,8 @@ def field_summary(f: model.Field) -> dict[str, Any]:
         out["item_description"] = t.item_description
     elif isinstance(t, model.Map):
         out["value_description"] = t.value_description
+    if isinstance(t, model.String):
+        out["format"] = t.format
     if isinstance(t, model.Literal):
         out["literal"] = t.value
     elif isinstance(t, model.Enum):
