@@ -22,7 +22,7 @@ from typing import Any
 import jinja2
 from black.strings import str_width
 
-from .. import formats, formatting, model
+from .. import formats, formatting, model, naming
 from . import base, json_schema, python_writer
 
 
@@ -45,22 +45,38 @@ def generator_input(spec: model.Spec) -> dict[str, Any]:
 
 
 def as_patterns(document: dict[str, Any]) -> None:
-    """Each string `format` as the `pattern` every other decoder checks (generator/formats.py).
-    datamodel-code-generator would map formats to parsed types (AwareDatetime, date, AnyUrl,
-    EmailStr, UUID), which change the value (`to_dict()` would not give back the string that came)
-    and check other rules; EmailStr also needs the email-validator package. As a pattern, the field
-    stays a strict `str` and pydantic's own regular expressions (Rust's) check the same form."""
+    """Each string `format` as a definition of its own holding the `pattern` every other decoder
+    checks (generator/formats.py), referred to where the format was. datamodel-code-generator would
+    map formats to parsed types (AwareDatetime, date, AnyUrl, EmailStr, UUID), which change the value
+    (`to_dict()` would not give back the string that came) and check other rules; EmailStr also needs
+    the email-validator package. As a pattern, the value stays a strict `str`, checked by pydantic's
+    own regular expressions (Rust's) for the same form. A definition (a `RootModel` class) rather
+    than the pattern in place: the tool would make a class or an alias of its own for each array's
+    items and map's values that have one, named after the field, outside the one class per
+    definition that the cache and the patching of a small edit rely on."""
+    defs: dict[str, Any] = document.setdefault("$defs", {})
+    named: dict[str, str] = {}  # format -> its definition's name
     todo: list[Any] = [document]
     while todo:
         node = todo.pop()
         if isinstance(node, dict):
             name = node.get("format")
             if node.get("type") == "string" and isinstance(name, str) and name in formats.FORMATS:
-                del node["format"]
-                node["pattern"] = f"^(?:{formats.of(name).pattern})$"  # Rust's `$`: the end of the text only
+                if name not in named:
+                    base_name = "Format" + naming.pascal(formats.of(name).ident)
+                    named[name] = next(n for n in (base_name + "_" * i for i in range(len(defs) + 1)) if n not in defs)
+                del node["type"], node["format"]
+                node["$ref"] = f"#/$defs/{named[name]}"
             todo.extend(node.values())
         elif isinstance(node, list):
             todo.extend(node)
+    for f in formats.FORMATS.values():
+        if f.name in named:
+            defs[named[f.name]] = {
+                "type": "string",
+                "pattern": f"^(?:{f.pattern})$",  # Rust's `$`: the end of the text only
+                "description": f"A string of the format `{f.name}` (String formats in the spec language).",
+            }
 
 
 def header(spec: model.Spec) -> str:
@@ -499,7 +515,7 @@ def render(spec: model.Spec, env: jinja2.Environment) -> dict[str, str]:
 # closed on it but for `model_config = ConfigDict(` ... `)`; no blank line, comment or other
 # statement. tests/test_pydantic_cache.py checks it against black on the fixtures' outputs.
 
-_CLASS_LINE = re.compile(r"class [A-Za-z_]\w*\([A-Za-z_]\w*\):")
+_CLASS_LINE = re.compile(r"class [A-Za-z_]\w*\([A-Za-z_]\w*(?:\[[A-Za-z_]\w*\])?\):")  # RootModel[StrictStr] too
 _TOKEN = re.compile(r"""[A-Za-z_]\w*|\d+(?:\.\d+)?(?:e[+-]?\d+)?(?![\w.])|'[^'"\\]*'|"[^'"\\]*"|[\[\](),|=:.-]""")
 _OPENING, _CLOSING = "([", ")]"
 _BEFORE_ATOM = frozenset({"", "[", "(", ",", "=", "|", ":", "-"})
@@ -517,6 +533,7 @@ def black_style(chunk: str) -> str | None:
     i, n = 1, len(lines) - 1
     in_config = False
     first = True
+    unsplittable: set[int] = set()
     while i < n:
         line = lines[i]
         if line == '    """':
@@ -543,14 +560,33 @@ def black_style(chunk: str) -> str | None:
         elif line == "    model_config = ConfigDict(":
             in_config = True
             out.append(line)
+        elif (exploded := _long_pattern(line)) is not None:
+            out += exploded
+            unsplittable.add(len(out) - 3)  # the string, which black leaves past the limit
         elif line.startswith("    ") and (code := _code(line[4:], 0)) is not None:
             out.append("    " + code)
         else:
             return None
         i += 1
-    if in_config or any(str_width(line) > formatting.MODE.line_length for line in out):
+    if in_config or any(
+        str_width(line) > formatting.MODE.line_length for k, line in enumerate(out) if k not in unsplittable
+    ):
         return None
     return "\n".join(out) + "\n"
+
+
+_LONG_PATTERN = re.compile(r"    (\w+): Annotated\[(\w+), Field\((pattern='[^'\"]*')\)\]")
+
+
+def _long_pattern(line: str) -> list[str] | None:
+    """A string format's class (`as_patterns`): `root: Annotated[StrictStr, Field(pattern='...')]`,
+    whose pattern is too long to share a line with anything, as black splits it."""
+    m = _LONG_PATTERN.fullmatch(line)
+    argument = _code(m[3], 1) if m is not None else None
+    if m is None or argument is None or str_width(f"        Field({argument}),") <= formatting.MODE.line_length:
+        return None
+    head = [f"    {m[1]}: Annotated[", f"        {m[2]},", "        Field("]
+    return head + [f"            {argument}", "        ),", "    ]"]
 
 
 def _plain_docstring(content: list[str]) -> bool:

@@ -15,7 +15,6 @@ from pydantic import (
     StrictStr,
 )
 from typing import Annotated, Any, Literal
-from typing_extensions import TypeAliasType
 
 
 class Address(BaseModel):
@@ -62,24 +61,64 @@ class CashPayment(BaseModel):
     change_given: StrictFloat | None = None
 
 
-class Contact(RootModel[StrictStr]):
+class FormatDate(RootModel[StrictStr]):
+    root: Annotated[
+        StrictStr,
+        Field(
+            pattern="^(?:(?:[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29))$"
+        ),
+    ]
+    """
+    A string of the format `date` (String formats in the spec language).
+    """
+
+
+class FormatDateTime(RootModel[StrictStr]):
+    root: Annotated[
+        StrictStr,
+        Field(
+            pattern="^(?:(?:[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:(?:[0-5][0-9]|60)(?:\\.[0-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9]))$"
+        ),
+    ]
+    """
+    A string of the format `date-time` (String formats in the spec language).
+    """
+
+
+class FormatEmail(RootModel[StrictStr]):
     root: Annotated[
         StrictStr,
         Field(
             pattern="^(?:[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)+[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)$"
         ),
     ]
+    """
+    A string of the format `email` (String formats in the spec language).
+    """
 
 
-LinksAdditionalProperty = TypeAliasType(
-    "LinksAdditionalProperty",
-    Annotated[
+class FormatUri(RootModel[StrictStr]):
+    root: Annotated[
         StrictStr,
         Field(
             pattern="^(?:[a-zA-Z][a-zA-Z0-9+.-]*:(?:[a-zA-Z0-9._~:/?#\\[\\]@!$&'()*+,;=-]|%[0-9a-fA-F]{2})*)$"
         ),
-    ],
-)
+    ]
+    """
+    A string of the format `uri` (String formats in the spec language).
+    """
+
+
+class FormatUuid(RootModel[StrictStr]):
+    root: Annotated[
+        StrictStr,
+        Field(
+            pattern="^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
+        ),
+    ]
+    """
+    A string of the format `uuid` (String formats in the spec language).
+    """
 
 
 class OddKeys(BaseModel):
@@ -151,12 +190,7 @@ class OrderCancelledEventData(BaseModel):
     """
     Whether money went back.
     """
-    refund_id: Annotated[
-        StrictStr | None,
-        Field(
-            pattern="^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
-        ),
-    ] = None
+    refund_id: FormatUuid | None = None
     """
     The refund's ID.
     """
@@ -290,24 +324,19 @@ class OrderPlacedEvent(BaseModel):
     """
     The fields before the change.
     """
-    placed_at: Annotated[
-        StrictStr,
-        Field(
-            pattern="^(?:(?:[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:(?:[0-5][0-9]|60)(?:\\.[0-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9]))$"
-        ),
-    ]
+    placed_at: FormatDateTime
     """
     When the order was placed.
     """
-    ship_by: ShipBy | None = None
+    ship_by: FormatDate | None = None
     """
     The day it ships by, if promised.
     """
-    contacts: list[Contact]
+    contacts: list[FormatEmail]
     """
     Who hears about the order.
     """
-    links: dict[str, LinksAdditionalProperty] | None = None
+    links: dict[str, FormatUri] | None = None
     """
     Pages about the order, by name.
     """
@@ -341,18 +370,6 @@ class Payment(RootModel[CardPayment | CashPayment]):
     ]
     """
     How an order was paid.
-    """
-
-
-class ShipBy(RootModel[StrictStr]):
-    root: Annotated[
-        StrictStr,
-        Field(
-            pattern="^(?:(?:[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29))$"
-        ),
-    ]
-    """
-    The day it ships by, if promised.
     """
 
 
