@@ -156,3 +156,11 @@ def test_the_cli_page_shows_the_format_and_import_page_reads_it_back() -> None:
     ):
         assert line in cli, cli
     assert round_trip(loaded) == []
+
+
+def test_the_diffs_samples_are_each_of_their_format_and_of_no_other() -> None:
+    from generator import diff
+
+    for name, samples in diff.FORMAT_SAMPLES.items():
+        for sample in samples:
+            assert [n for n, r in diff.FORMAT_RE.items() if r.fullmatch(sample)] == [name], sample
