@@ -9,16 +9,18 @@ diff's rules in test_diff.py; the OpenAPI importer's in test_import_openapi.py.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import KITCHEN, import_path
+from conftest import GENERATED, KITCHEN, SPEC, import_path
 from corpus import BAD_FORMATS
 from examples import FORMAT_EXAMPLES, example
 from fuzz_import_page import load, pages, round_trip
 from generator import formats, model, spec
 from generator.problems import SpecError
+from generator.targets import base
 
 HEAD = """title: T
 page: t/index.md
@@ -124,12 +126,18 @@ def test_a_format_inside_an_array_is_reported_at_the_item() -> None:
     assert (e.value.path, e.value.message) == ("$.contacts[1]", 'expected an email address, got a string ("nobody")')
 
 
-def test_only_the_formats_a_spec_uses_are_in_its_modules() -> None:
-    shipped = (KITCHEN.parent.parent.parent / "generated" / "python" / "openai_webhooks.py").read_text(encoding="utf-8")
-    assert "_formatted" not in shipped and "_DATE_TIME" not in shipped
-    text = (KITCHEN / "expected" / "python" / "kitchen_sink.py").read_text(encoding="utf-8")
+@pytest.mark.parametrize("spec_path,out", [(SPEC, GENERATED), (KITCHEN / "spec.yaml", KITCHEN / "expected")])
+def test_only_the_formats_a_spec_uses_are_in_its_modules(spec_path: Path, out: Path) -> None:
+    loaded = spec.load(spec_path)
+    used = {f.name for f in base.string_formats(loaded)}
+    text = (out / "python" / f"{loaded.module}.py").read_text(encoding="utf-8")
+    ts = (out / "typescript" / f"{loaded.module}.ts").read_text(encoding="utf-8")
     for f in formats.FORMATS.values():
-        assert f"def _{f.ident}(" in text  # the kitchen sink uses each
+        assert (f"def _{f.ident}(" in text) is (f.name in used), f.name
+        assert (f"const FORMAT_{f.ident.upper()} =" in ts) is (f.name in used), f.name
+    assert ("def _formatted(" in text) is bool(used)
+    if spec_path != SPEC:
+        assert used == set(formats.FORMATS)  # the kitchen sink uses each
 
 
 # -- the docs pages --------------------------------------------------------------------------------------
