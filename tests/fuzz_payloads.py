@@ -92,7 +92,7 @@ class Target:
         """Whether a JSON value (from json.loads) matches type `t` of the spec."""
         t = self.resolve(t)
         if isinstance(t, model.Json):
-            return True  # whatever json.loads gives (the module's reader refuses the rest)
+            return finite(value)  # whatever json.loads gives, but a mapping passed in may hold inf or nan
         if isinstance(t, model.Float):
             return type(value) is int or (type(value) is float and math.isfinite(value))
         if isinstance(t, model.String) and t.format is not None:  # spec/README.md, "String formats"
@@ -175,6 +175,20 @@ class Target:
             event[self.entry.discriminator] = "future." + text(rng)
             return event
         return self.valid(self.entry, rng)
+
+
+def finite(value: Any) -> bool:
+    """No float in `value` (at any depth) is inf or nan: JSON has none, and the module refuses them."""
+    todo = [value]
+    while todo:
+        x = todo.pop()
+        if type(x) is float and not math.isfinite(x):
+            return False
+        if isinstance(x, (list, tuple)):
+            todo.extend(x)
+        elif isinstance(x, dict):
+            todo.extend(x.values())
+    return True
 
 
 SCALAR_NAMES = {model.String: "string", model.Integer: "integer", model.Float: "float", model.Boolean: "boolean"}
