@@ -45,28 +45,40 @@ def generator_input(spec: model.Spec) -> dict[str, Any]:
 
 
 def as_patterns(document: dict[str, Any]) -> None:
-    """Each string `format` as a definition of its own holding the `pattern` every other decoder
-    checks (generator/formats.py), referred to where the format was. datamodel-code-generator would
-    map formats to parsed types (AwareDatetime, date, AnyUrl, EmailStr, UUID), which change the value
-    (`to_dict()` would not give back the string that came) and check other rules; EmailStr also needs
-    the email-validator package. As a pattern, the value stays a strict `str`, checked by pydantic's
-    own regular expressions (Rust's) for the same form. A definition (a `RootModel` class) rather
-    than the pattern in place: the tool would make a class or an alias of its own for each array's
-    items and map's values that have one, named after the field, outside the one class per
-    definition that the cache and the patching of a small edit rely on."""
+    """Each string `format` as the `pattern` every other decoder checks (generator/formats.py).
+    datamodel-code-generator would map formats to parsed types (AwareDatetime, date, AnyUrl,
+    EmailStr, UUID), which change the value (`to_dict()` would not give back the string that came)
+    and check other rules; EmailStr also needs the email-validator package. As a pattern, the value
+    stays a strict `str`, checked by pydantic's own regular expressions (Rust's) for the same form.
+
+    A property's own string takes the pattern in place (`Annotated[StrictStr, Field(pattern=...)]`,
+    a `str` attribute). Anywhere else (an array's items, a map's values, a nullable string) the tool
+    would make a class or an alias of its own for it, named after the field, outside the one class
+    per definition that the cache and the patching of a small edit rely on: there the string refers
+    to a definition of its own per format (`FormatDateTime`, a `RootModel`)."""
     defs: dict[str, Any] = document.setdefault("$defs", {})
     named: dict[str, str] = {}  # format -> its definition's name
+    own: set[int] = set()  # the ids of the schemas that are a property's own
     todo: list[Any] = [document]
     while todo:
         node = todo.pop()
         if isinstance(node, dict):
+            if node.get("type") == "object" and isinstance(node.get("properties"), dict):
+                own |= {id(v) for v in node["properties"].values()}
             name = node.get("format")
             if node.get("type") == "string" and isinstance(name, str) and name in formats.FORMATS:
-                if name not in named:
-                    base_name = "Format" + naming.pascal(formats.of(name).ident)
-                    named[name] = next(n for n in (base_name + "_" * i for i in range(len(defs) + 1)) if n not in defs)
-                del node["type"], node["format"]
-                node["$ref"] = f"#/$defs/{named[name]}"
+                f = formats.of(name)
+                del node["format"]
+                if id(node) in own:
+                    node["pattern"] = f"^(?:{f.pattern})$"  # Rust's `$`: the end of the text only
+                else:
+                    if name not in named:
+                        base_name = "Format" + naming.pascal(f.ident)
+                        named[name] = next(
+                            n for n in (base_name + "_" * i for i in range(len(defs) + 1)) if n not in defs
+                        )
+                    del node["type"]
+                    node["$ref"] = f"#/$defs/{named[name]}"
             todo.extend(node.values())
         elif isinstance(node, list):
             todo.extend(node)
@@ -74,7 +86,7 @@ def as_patterns(document: dict[str, Any]) -> None:
         if f.name in named:
             defs[named[f.name]] = {
                 "type": "string",
-                "pattern": f"^(?:{f.pattern})$",  # Rust's `$`: the end of the text only
+                "pattern": f"^(?:{f.pattern})$",
                 "description": f"A string of the format `{f.name}` (String formats in the spec language).",
             }
 
@@ -575,18 +587,25 @@ def black_style(chunk: str) -> str | None:
     return "\n".join(out) + "\n"
 
 
-_LONG_PATTERN = re.compile(r"    (\w+): Annotated\[(\w+), Field\((pattern='[^'\"]*')\)\]")
+_LONG_PATTERN = re.compile(r"    (\w+): Annotated\[(\w+(?: \| None)?), Field\(pattern=(.*)\)\]( = None)?")
 
 
 def _long_pattern(line: str) -> list[str] | None:
-    """A string format's class (`as_patterns`): `root: Annotated[StrictStr, Field(pattern='...')]`,
-    whose pattern is too long to share a line with anything, as black splits it."""
+    """A string format's pattern (`as_patterns`): `key: Annotated[StrictStr, Field(pattern='...')]`
+    (or `StrictStr | None` with `= None`), whose pattern is too long to share a line with anything,
+    as black splits it. The pattern is one string literal, written in double quotes as black writes
+    it: without a double quote or an escaped quote inside, whatever the quotes it came in."""
     m = _LONG_PATTERN.fullmatch(line)
-    argument = _code(m[3], 1) if m is not None else None
-    if m is None or argument is None or str_width(f"        Field({argument}),") <= formatting.MODE.line_length:
+    if m is None or len(m[3]) < 2 or m[3][0] != m[3][-1] or m[3][0] not in "'\"":
+        return None
+    body = m[3][1:-1]
+    if '"' in body or "\\'" in body or (m[3][0] == "'" and "'" in body) or re.search(r"(?<!\\)(?:\\\\)*\\$", body):
+        return None
+    argument = f'pattern="{body}"'
+    if str_width(f"        Field({argument}),") <= formatting.MODE.line_length:
         return None
     head = [f"    {m[1]}: Annotated[", f"        {m[2]},", "        Field("]
-    return head + [f"            {argument}", "        ),", "    ]"]
+    return head + [f"            {argument}", "        ),", f"    ]{m[4] or ''}"]
 
 
 def _plain_docstring(content: list[str]) -> bool:

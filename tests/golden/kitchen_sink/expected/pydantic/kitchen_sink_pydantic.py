@@ -73,18 +73,6 @@ class FormatDate(RootModel[StrictStr]):
     """
 
 
-class FormatDateTime(RootModel[StrictStr]):
-    root: Annotated[
-        StrictStr,
-        Field(
-            pattern="^(?:(?:[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:(?:[0-5][0-9]|60)(?:\\.[0-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9]))$"
-        ),
-    ]
-    """
-    A string of the format `date-time` (String formats in the spec language).
-    """
-
-
 class FormatEmail(RootModel[StrictStr]):
     root: Annotated[
         StrictStr,
@@ -106,18 +94,6 @@ class FormatUri(RootModel[StrictStr]):
     ]
     """
     A string of the format `uri` (String formats in the spec language).
-    """
-
-
-class FormatUuid(RootModel[StrictStr]):
-    root: Annotated[
-        StrictStr,
-        Field(
-            pattern="^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
-        ),
-    ]
-    """
-    A string of the format `uuid` (String formats in the spec language).
     """
 
 
@@ -190,7 +166,12 @@ class OrderCancelledEventData(BaseModel):
     """
     Whether money went back.
     """
-    refund_id: FormatUuid | None = None
+    refund_id: Annotated[
+        StrictStr | None,
+        Field(
+            pattern="^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
+        ),
+    ] = None
     """
     The refund's ID.
     """
@@ -324,7 +305,12 @@ class OrderPlacedEvent(BaseModel):
     """
     The fields before the change.
     """
-    placed_at: FormatDateTime
+    placed_at: Annotated[
+        StrictStr,
+        Field(
+            pattern="^(?:(?:[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:(?:[0-5][0-9]|60)(?:\\.[0-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9]))$"
+        ),
+    ]
     """
     When the order was placed.
     """
