@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -36,7 +37,7 @@ from typing import Any, Literal, assert_never
 
 import yaml
 
-from . import model, spec
+from . import formats, model, spec
 
 Format = Literal["text", "markdown", "json"]
 FailOn = Literal["breaking", "any", "never"]
@@ -62,6 +63,9 @@ KINDS: dict[str, str] = {
     "enum-closed": "an open enum now admits only its values",
     "literal-changed": "a literal's value changed",
     "one-of-changed": "a one_of's types added, removed or reordered (the first that decodes wins)",
+    "format-added": "a string now has a format the decoders check",
+    "format-removed": "a string's format is no longer checked",
+    "format-changed": "a string's format is another one",
     "renamed": "a class or attribute name changed (code that names it must follow)",
     "description-changed": "a description changed",
     "deprecation-changed": "an event or field was deprecated, no longer is, or its reason changed",
@@ -171,6 +175,8 @@ class Side:
     def accepts(self, t: Node, v: Any) -> bool:
         """Whether the generated decoder accepts the JSON value `v` as a `t` (as json.loads gives it)."""
         match t:
+            case model.String(format=str() as name):
+                return type(v) is str and FORMAT_RE[name].fullmatch(v) is not None
             case model.String():
                 return type(v) is str
             case model.Integer():
@@ -301,13 +307,34 @@ def strings_of(t: Node) -> set[str]:
             assert_never(t)
 
 
+FORMAT_RE = {name: re.compile(f.pattern) for name, f in formats.FORMATS.items()}
+# Strings of each format, for witnesses: two that are also of no other format (so one of them is
+# outside any other format), and a third in case an enum holds both.
+FORMAT_SAMPLES: dict[str, tuple[str, ...]] = {
+    "date-time": ("2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z", "2024-01-03T00:00:00Z"),
+    "date": ("2024-01-01", "2024-01-02", "2024-01-03"),
+    "uri": ("https://example.com/", "urn:example:1", "urn:example:2"),
+    "email": ("a@example.com", "b@example.com", "c@example.com"),
+    "uuid": (
+        "00000000-0000-0000-0000-000000000000",
+        "00000000-0000-0000-0000-000000000001",
+        "00000000-0000-0000-0000-000000000002",
+    ),
+}
+
+
 def scalar_candidates(t: Node, other: Node | None) -> list[Any]:
     """Values of the scalar `t` such that, if any value of `t` is rejected by a scalar type `other`,
     one of these is too (the first is the simplest value of `t`)."""
     avoid = strings_of(other) if other is not None else set()
     match t:
+        case model.String(format=str() as name):
+            samples = FORMAT_SAMPLES[name]
+            return [samples[0], next((v for v in samples[1:] if v not in avoid), samples[1])]
         case model.String():
-            return ["x", fresh(avoid | {"x"})]
+            # and a string of OLD's format, so that a value both accept is found where there is one
+            shaped = FORMAT_SAMPLES[other.format][:1] if isinstance(other, model.String) and other.format else ()
+            return ["x", fresh(avoid | {"x"}), *shaped]
         case model.Integer():
             return [0, 1]
         case model.Float():
@@ -372,6 +399,8 @@ OUTSIDE: tuple[Any, ...] = (None, "x", 0, 0.5, False, [], {})  # one of these is
 def describe(t: Node) -> str:
     """A type as a report shows it."""
     match t:
+        case model.String(format=str() as name):
+            return f"string ({name})"
         case model.String():
             return "string"
         case model.Integer():
@@ -783,6 +812,8 @@ class Differ:
                     self.retyped(n, o, steps)
                 elif not same_literal(n.value, o.value):
                     self.add("literal-changed", steps, True, json.dumps(o.value), json.dumps(n.value), leaf=n.value)
+            case model.String() if isinstance(o, model.String):
+                self.string_formats(n, o, steps)
             case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Json():
                 if type(o) is not type(n):
                     self.retyped(n, o, steps)
@@ -887,6 +918,18 @@ class Differ:
             self.add("enum-opened", steps, True, leaf=fresh(strings_of(o) | strings_of(n)))
         elif o.open and not n.open:
             self.add("enum-closed", steps, False)
+
+    def string_formats(self, n: model.String, o: model.String, steps: Steps) -> None:
+        """A format added narrows what NEW sends (safe); removed or changed, NEW sends strings OLD's
+        decoder rejects (breaking)."""
+        if n.format == o.format:
+            return
+        if o.format is None:
+            self.add("format-added", steps, False, None, n.format)
+            return
+        leaf = next((v for v in scalar_candidates(n, o) if not self.old.accepts(o, v)), ABSENT)
+        kind = "format-removed" if n.format is None else "format-changed"
+        self.add(kind, steps, leaf is not ABSENT, o.format, n.format, leaf=leaf)
 
     def retyped(self, n: Node, o: Node, steps: Steps) -> None:
         """A value of another kind: breaking exactly when some value of `n` is outside `o`."""

@@ -42,7 +42,10 @@ class Name:
 
 @dataclass(frozen=True)
 class String:
-    pass
+    """A string; with a `format` (`date-time`, `date`, `uri`, `email`, `uuid`: generator/formats.py)
+    the decoders also check it has that form, and keep it as the same string."""
+
+    format: str | None = None
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import Literal, assert_never
 
 import yaml
 
-from . import model, naming
+from . import formats, model, naming
 from .problems import Problem, SpecError
 
 __all__ = ["Problem", "SpecError", "load", "parse"]
@@ -37,11 +37,13 @@ UNPREFIXED_SECRET = ("utf8", "base64")
 HEADER_PREFIX = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")  # lower case: the modules look headers up so
 SECRET_PREFIX = re.compile(r"[A-Za-z0-9_.-]{1,32}")
 MAX_TOLERANCE = 10**9
+VENDOR_FORMAT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 OBJECT_KEYS = ("description", "fields", "extends", "standalone", "deprecated")
 ALIAS_KEYS = ("description", "type", "enum", "open", "standalone")  # a named scalar or enum
 ALIAS_SCALARS = ("string", "integer", "float", "boolean")  # what `type:` of a named scalar may be
 UNION_KEYS = ("description", "union", "discriminator", "standalone")
-TYPE_KEYS = ("type", "literal", "enum", "open", "fields", "items", "values", "one_of", "nullable", "name")
+TYPE_KEYS: tuple[str, ...] = ("type", "literal", "enum", "open", "fields", "items", "values", "one_of", "nullable")
+TYPE_KEYS += ("name", "format", "vendor_format")  # format: on a scalar `type:` (String formats in spec/README.md)
 ELEMENT_KEYS = TYPE_KEYS + ("description",)  # `items:` and `values:`
 FIELD_KEYS = ELEMENT_KEYS + ("optional", "json", "deprecated")
 Shape = Literal["type", "literal", "enum", "fields", "items", "values", "one_of"]  # the keys that declare a type
@@ -295,9 +297,13 @@ def covers(first: model.Type, later: model.Type) -> bool:
             return isinstance(later, model.Integer) or integers(later)
         case model.Integer():
             return integers(later)
+        case model.String(format=str()):  # a string of a format takes only the strings of that form
+            return False
         case model.String() | model.Enum(open=True):
-            return (isinstance(later, model.Enum) and not later.integers) or (
-                isinstance(later, model.Literal) and type(later.value) is str
+            return (
+                isinstance(later, model.String)
+                or (isinstance(later, model.Enum) and not later.integers)
+                or (isinstance(later, model.Literal) and type(later.value) is str)
             )
         case model.Boolean():
             return isinstance(later, model.Literal) and type(later.value) is bool
@@ -1009,6 +1015,10 @@ class _Builder:
                 t = self.one_of(value, default_name)
             case _:
                 assert_never(shape)
+        if "format" in m:
+            t = self.string_format(m["format"], t)
+        if "vendor_format" in m:
+            self.vendor_format(m["vendor_format"], t)
         if t is not None and "nullable" in m and self.flag(m["nullable"][1], "nullable"):
             if isinstance(t, model.Json):
                 self.problem(m["nullable"][0], "'nullable' does not apply to json: null is a JSON value already")
@@ -1050,6 +1060,36 @@ class _Builder:
                 continue
             members.append(t)
         return model.OneOf(tuple(members)) if len(members) >= 2 else None
+
+    def string_format(self, key_value: tuple[yaml.Node, yaml.Node], t: model.Type | None) -> model.Type | None:
+        """`format:` on `type: string`: one of the formats every decoder checks (generator/formats.py)."""
+        key_node, node = key_value
+        name = self.text(node, "format")
+        if name is None:
+            return t
+        if name not in formats.FORMATS:
+            close = difflib.get_close_matches(name, list(formats.FORMATS), n=1, cutoff=0.5)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            self.problem(
+                node,
+                f"unknown format {name!r}{hint} (formats: {', '.join(formats.FORMATS)}; a vendor's own format, "
+                "which no decoder checks, is written `vendor_format: <name>`)",
+            )
+            return t
+        if t is not None and not isinstance(t, model.String):
+            self.problem(key_node, "'format' only applies to a string (type: string)")
+            return t
+        return model.String(name) if t is not None else None
+
+    def vendor_format(self, key_value: tuple[yaml.Node, yaml.Node], t: model.Type | None) -> None:
+        """`vendor_format:` records a format the vendor names (`unixtime`) on a string or a number: an
+        annotation for the spec's readers, which no output checks or shows (spec/README.md)."""
+        key_node, node = key_value
+        name = self.text(node, "vendor_format")
+        if name is not None and not VENDOR_FORMAT.fullmatch(name):
+            self.problem(node, "vendor_format must be a format's name: 1 to 64 letters, digits, '-', '_' or '.'")
+        if t is not None and not isinstance(t, (model.String, model.Integer, model.Float)):
+            self.problem(key_node, "'vendor_format' only applies to a string, an integer or a float (type: ...)")
 
     def named_type(self, node: yaml.Node, name: str | None) -> model.Type | None:
         if name is None or not isinstance(node, yaml.ScalarNode):

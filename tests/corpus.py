@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Iterator, assert_never
 
-from examples import example
+from examples import FORMAT_EXAMPLES, example
 from generator import diff, model
 
 
@@ -25,6 +25,10 @@ class Case:
 def bad_values(t: model.Type, spec: model.Spec) -> Iterator[tuple[str, Any]]:
     """Values that are not of type `t` (null is left to `null_cases`)."""
     match t:
+        case model.String(format=str() as name):
+            yield "wrong type", 123
+            for kind, value in BAD_FORMATS[name]:
+                yield kind, value
         case model.String():
             yield "wrong type", 123
             yield "wrong type", True
@@ -84,6 +88,64 @@ def bad_values(t: model.Type, spec: model.Spec) -> Iterator[tuple[str, Any]]:
             assert_never(t)
 
 
+# Strings not of each format (spec/README.md, "String formats"), by kind: "bad format" where every
+# decoder and validator rejects it; another kind where a library is laxer (README's table).
+BAD_FORMATS: dict[str, list[tuple[str, str]]] = {
+    "date-time": [
+        ("bad format", "2023-02-29T00:00:00Z"),  # not a leap year
+        ("bad format", "2023-11-14T22:13:20"),  # no offset
+        ("bad format", "2023-11-14T24:00:00Z"),
+        ("bad format", "2023-11-14"),  # a date alone
+        ("bad format", "November 14, 2023"),
+        ("date-time with a space", "2023-11-14 22:13:20Z"),  # ajv-formats takes a space for the T
+    ],
+    "date": [
+        ("bad format", "2023-02-29"),
+        ("bad format", "2023-13-01"),
+        ("bad format", "2023-11-14T00:00:00Z"),
+        ("bad format", "23-11-14"),
+    ],
+    "uri": [
+        ("bad format", "example.com/path"),  # no scheme
+        ("bad format", "/relative/path"),
+        ("bad format", "https://exa mple.com/"),
+        ("bad format", "https://example.com/%zz"),
+        ("bad format", "https://example.com/\u00e4"),  # not ASCII (an IRI, not a URI)
+    ],
+    "email": [
+        ("bad format", "no-at-sign.example.com"),
+        ("email jsonschema takes", "someone@localhost"),  # one label; jsonschema checks only for '@'
+        ("email jsonschema takes", "a b@example.com"),
+        ("email jsonschema takes", "someone@@example.com"),
+    ],
+    "uuid": [
+        ("bad format", "123e4567e89b12d3a456426614174000"),  # no hyphens
+        ("bad format", "123e4567-e89b-12d3-a456-42661417400g"),
+        ("bad format", "{123e4567-e89b-12d3-a456-426614174000}"),
+        ("uuid with urn:uuid:", "urn:uuid:123e4567-e89b-12d3-a456-426614174000"),  # ajv-formats takes the prefix
+    ],
+}
+
+
+# Valid strings, by kind, that a library rejects (README's table).
+ODD_FORMATS: dict[str, list[tuple[str, str]]] = {
+    "date-time": [("leap second", "1998-12-31T23:59:60Z")],  # jsonschema's rfc3339-validator refuses :60
+}
+VALID_KINDS = frozenset({"valid format", "leap second"})
+
+
+def good_values(t: model.Type) -> Iterator[tuple[str, str]]:
+    """Valid strings of a format, by kind (edge cases: leap days and seconds, lower case, offsets)."""
+    match t:
+        case model.String(format=str() as name):
+            yield from (("valid format", value) for value in FORMAT_EXAMPLES[name])
+            yield from ODD_FORMATS.get(name, [])
+        case model.Nullable(inner=inner):
+            yield from good_values(inner)
+        case _:
+            pass
+
+
 def resolve(spec: model.Spec, name: model.Name) -> model.Object:
     d = spec.definition(name)
     if isinstance(d, model.Union_):
@@ -114,11 +176,15 @@ def mutations(t: model.Type | model.Union_, value: Any, spec: model.Spec, path: 
                 yield from mutations(member, value, spec, path)
         case model.Array(item=item):
             if isinstance(value, list) and value:
+                for kind, bad_item in format_cases(item):  # a string's format, inside an array too
+                    yield kind, path + "[0]", [bad_item] + value[1:], False
                 for kind, where, bad, opt in mutations(item, value[0], spec, path + "[0]"):
                     yield kind, where, [bad] + value[1:], opt
         case model.Map(value=inner):
             if isinstance(value, dict) and value:
                 key = next(iter(value))
+                for kind, bad_value in format_cases(inner):
+                    yield kind, f"{path}.{key}", {**value, key: bad_value}, False
                 for kind, where, bad, opt in mutations(inner, value[key], spec, f"{path}.{key}"):
                     yield kind, where, {**value, key: bad}, opt
         case model.Object():
@@ -128,6 +194,14 @@ def mutations(t: model.Type | model.Union_, value: Any, spec: model.Spec, path: 
             pass  # a value without parts (or, for any JSON value, none that can be wrong): bad_values replaces it whole
         case _:
             assert_never(t)
+
+
+def format_cases(t: model.Type) -> Iterator[tuple[str, Any]]:
+    """For a string of a format (or a nullable one): its valid edge cases and its bad strings."""
+    inner = t.inner if isinstance(t, model.Nullable) else t
+    if isinstance(inner, model.String) and inner.format is not None:
+        yield from good_values(inner)
+        yield from BAD_FORMATS[inner.format]
 
 
 def field_mutations(t: model.Object, value: dict[str, Any], spec: model.Spec, path: str) -> Iterator[tuple[str, str, Any, bool]]:
@@ -142,6 +216,8 @@ def field_mutations(t: model.Object, value: dict[str, Any], spec: model.Spec, pa
             yield "null where not nullable", where, {**value, f.key: None}, f.optional
         for kind, bad in bad_values(f.type, spec):
             yield kind, where, {**value, f.key: bad}, f.optional
+        for kind, good in good_values(f.type):
+            yield kind, where, {**value, f.key: good}, f.optional
         for kind, inner_where, bad, opt in mutations(f.type, value[f.key], spec, where):
             yield kind, inner_where, {**value, f.key: bad}, opt
 
@@ -164,7 +240,7 @@ def corpus(spec: model.Spec, variants: int = 4) -> list[Case]:
             payload = example(member.object, spec, variant)
             add(Case(f"{label} valid #{variant}", payload, True))
             for kind, where, bad, optional in mutations(member.object, copy.deepcopy(payload), spec, "$"):
-                add(Case(f"{label} {kind} at {where}", bad, False, kind, optional))
+                add(Case(f"{label} {kind} at {where}", bad, kind in VALID_KINDS, kind, optional))
         add(Case(f"{label} with a key the spec does not define", {**example(member.object, spec, 0), "zz_added_later": [1]}, True, "extra key"))
     add(Case("not an object", [1, 2], False, "wrong type"))
     add(Case("no discriminator", {}, False, "missing key"))

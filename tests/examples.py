@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from hypothesis import strategies as st
 
-from generator import diff, model, naming, spec
+from generator import diff, formats, model, naming, spec
 from generator.targets import python
 
 JsonPath = tuple[str | int, ...]
@@ -106,8 +107,26 @@ JSON_EXAMPLES: list[Any] = [
 ]
 
 
+# Valid strings of each format (spec/README.md, "String formats"), edge cases included: every decoder
+# must accept each of them and give it back unchanged.
+FORMAT_EXAMPLES: dict[str, list[str]] = {
+    "date-time": [
+        "2023-11-14T22:13:20Z",
+        "2024-02-29T23:59:59.123456+05:30",  # a leap day, a fraction, an offset
+        "2000-02-29t00:00:00z",  # lower-case t and z; 2000 is a leap year
+        "2023-06-30T12:00:00-00:00",
+    ],
+    "date": ["2023-11-14", "2024-02-29", "2000-02-29", "1999-12-31"],
+    "uri": ["https://example.com/a/b?c=d&e=%20f#g", "urn:isbn:0451450523", "mailto:someone@example.com", "ftp://[::1]:21/x"],
+    "email": ["someone@example.com", "first.last+tag@mail.example.co.uk", "a!#$%&'*+/=?^_`{|}~-@x-y.io"],
+    "uuid": ["123e4567-e89b-12d3-a456-426614174000", "00000000-0000-0000-0000-000000000000", "ABCDEF01-2345-6789-ABCD-EF0123456789"],
+}
+
+
 def example(t: model.Type | model.Definition, spec: model.Spec, variant: int = 0) -> Any:
     """A valid JSON value of type `t`; `variant` varies the choices (absent optionals, nulls, lengths)."""
+    if isinstance(t, model.String) and t.format is not None:
+        return FORMAT_EXAMPLES[t.format][variant % len(FORMAT_EXAMPLES[t.format])]
     scalar = scalar_name(t)
     if scalar is not None:
         return {"string": f"s{variant}", "integer": 1700000000 + variant, "float": 1.5 + variant, "boolean": variant % 2 == 0}[scalar]
@@ -174,6 +193,8 @@ def random_extras(obj: model.Object) -> st.SearchStrategy[dict[str, Any]]:
 def values(t: model.Type | model.Definition, spec: model.Spec, extras: Extras | None = None) -> st.SearchStrategy[Any]:
     """Any valid JSON value of type `t`, with `extras(obj)` merged into every object (none by default);
     an object's keys come in random order."""
+    if isinstance(t, model.String) and t.format is not None:
+        return st.sampled_from(FORMAT_EXAMPLES[t.format])
     scalar = scalar_name(t)
     if scalar == "string":
         return st.text(max_size=20)
@@ -270,6 +291,9 @@ def _is_number(x: Any) -> bool:
 
 def _accepts(t: model.Type | model.Definition, spec: model.Spec) -> Callable[[Any], bool]:
     """Shallow acceptance: the value has the right JSON kind (what is below it is checked below it)."""
+    if isinstance(t, model.String) and t.format is not None:
+        form = re.compile(formats.of(t.format).pattern)
+        return lambda x: type(x) is str and form.fullmatch(x) is not None
     scalar = scalar_name(t)
     if scalar is not None:
         return {
@@ -394,6 +418,8 @@ def field_summary(f: model.Field) -> dict[str, Any]:
         out["item_description"] = t.item_description
     elif isinstance(t, model.Map):
         out["value_description"] = t.value_description
+    if isinstance(t, model.String):
+        out["format"] = t.format
     if isinstance(t, model.Literal):
         out["literal"] = t.value
     elif isinstance(t, model.Enum):

@@ -36,6 +36,7 @@ import hmac
 import json
 import math
 import random
+import re
 import sys
 import time
 import traceback
@@ -52,7 +53,8 @@ from conftest import GENERATED, ROOT, SPEC, import_path  # noqa: E402
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-from generator import model, spec  # noqa: E402
+from examples import FORMAT_EXAMPLES  # noqa: E402
+from generator import formats, model, spec  # noqa: E402
 
 KITCHEN = TESTS / "golden" / "kitchen_sink"
 TARGETS = [  # (spec, generated module, module name)
@@ -92,9 +94,11 @@ class Target:
         """Whether a JSON value (from json.loads) matches type `t` of the spec."""
         t = self.resolve(t)
         if isinstance(t, model.Json):
-            return True  # whatever json.loads gives (the module's reader refuses the rest)
+            return finite(value)  # whatever json.loads gives, but a mapping passed in may hold inf or nan
         if isinstance(t, model.Float):
             return type(value) is int or (type(value) is float and math.isfinite(value))
+        if isinstance(t, model.String) and t.format is not None:  # spec/README.md, "String formats"
+            return type(value) is str and re.fullmatch(formats.of(t.format).pattern, value) is not None
         if isinstance(t, (model.String, model.Integer, model.Boolean)):
             return type(value) is {model.String: str, model.Integer: int, model.Boolean: bool}[type(t)]
         if isinstance(t, model.Literal):
@@ -135,6 +139,8 @@ class Target:
                 return [] if isinstance(t, model.Array) else {}
             if isinstance(t, model.Nullable):
                 return None
+        if isinstance(t, model.String) and t.format is not None:
+            return rng.choice(FORMAT_EXAMPLES[t.format])
         if isinstance(t, (model.String, model.Integer, model.Float, model.Boolean)):
             return scalar(SCALAR_NAMES[type(t)], rng)
         if isinstance(t, model.Json):
@@ -175,6 +181,20 @@ class Target:
             event[self.entry.discriminator] = "future." + text(rng)
             return event
         return self.valid(self.entry, rng)
+
+
+def finite(value: Any) -> bool:
+    """No float in `value` (at any depth) is inf or nan: JSON has none, and the module refuses them."""
+    todo = [value]
+    while todo:
+        x = todo.pop()
+        if type(x) is float and not math.isfinite(x):
+            return False
+        if isinstance(x, (list, tuple)):
+            todo.extend(x)
+        elif isinstance(x, dict):
+            todo.extend(x.values())
+    return True
 
 
 SCALAR_NAMES = {model.String: "string", model.Integer: "integer", model.Float: "float", model.Boolean: "boolean"}

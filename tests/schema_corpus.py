@@ -37,7 +37,7 @@ def entry(spec_path: Path, out: Path) -> dict[str, Any]:
             accepted = True
         except module.WebhookDecodeError:
             accepted = False
-        cases.append({"name": case.name, "text": text, "valid": accepted})
+        cases.append({"name": case.name, "text": text, "valid": accepted, "kind": case.kind})
     schema = out / "schema" / f"{name}.schema.json"
     return {"spec": spec_path.relative_to(ROOT).as_posix(), "schema": schema.relative_to(ROOT).as_posix(), "cases": cases}
 

@@ -2,7 +2,8 @@
 fields added or removed, required/nullable flipped, fields retyped, enum values added or removed,
 literals and descriptions changed, members of a nested union added or removed, events and fields
 deprecated or no longer, descriptions of array items and map values changed), over every kind of
-type (integer enums, integer and boolean literals, `json` and `object` too), applied to the spec's
+type (integer enums, integer and boolean literals, `json` and `object` too), a string's format
+added, removed or changed, applied to the spec's
 YAML as data and written back as YAML. Nothing here names an event of any fixture."""
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any
 import yaml
 
 SCALARS = ("string", "integer", "float", "boolean", "json", "object")
-SHAPE_KEYS = ("type", "literal", "enum", "open", "fields", "items", "values", "nullable", "name")
+SHAPE_KEYS = ("type", "literal", "enum", "open", "fields", "items", "values", "nullable", "name", "format", "vendor_format")
+FORMATS = ("date-time", "date", "uri", "email", "uuid")
 
 
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -102,6 +104,8 @@ class Mutator:
         named = [n for n in self.types if n != self.d.get("entry")]
         if r < 0.35 or depth > 1:
             t: dict[str, Any] = {"type": self.rng.choice(SCALARS)}
+            if t["type"] == "string" and self.rng.random() < 0.3:
+                t["format"] = self.rng.choice(FORMATS)
         elif r < 0.45:
             t = {"literal": self.rng.choice(["on", 3, -2, 0, True, False, "x.y"])}
         elif r < 0.6:
@@ -270,6 +274,20 @@ class Mutator:
         t["description"] = self.rng.choice(["Each one.", "A `new` one | with\na line."])
         return "element description changed"
 
+    def format_edit(self) -> str | None:
+        strings = [t for t in self.type_dicts() if t.get("type") == "string"]
+        if not strings:
+            return None
+        t = self.rng.choice(strings)
+        if "format" not in t:
+            t["format"] = self.rng.choice(FORMATS)
+            return "format added"
+        if self.rng.random() < 0.5:
+            del t["format"]
+            return "format removed"
+        t["format"] = self.rng.choice([f for f in FORMATS if f != t["format"]])
+        return "format changed"
+
     def describe(self) -> str | None:
         holders: list[dict[str, Any]] = [t for t in self.types.values() if isinstance(t, dict)] + self.type_dicts()
         t = self.rng.choice(holders)
@@ -288,6 +306,7 @@ class Mutator:
         ("retype", 3),
         ("enum_edit", 2),
         ("literal_edit", 1),
+        ("format_edit", 1),
         ("describe", 1),
         ("deprecate", 1),
         ("describe_element", 1),

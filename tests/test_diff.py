@@ -111,6 +111,16 @@ RULES = [
     ("{items: {type: string, description: Old.}}", "{items: {type: string, description: New.}}", "description-changed", False),
     ("{values: string}", "{values: {type: string, description: New.}}", "description-changed", False),
     ("{items: {values: {type: json, description: Old.}}}", "{items: {values: json}}", "description-changed", False),
+    # a format narrows what NEW sends (safe); removed or changed, NEW sends strings OLD's decoder rejects
+    ("{type: string}", "{type: string, format: date-time}", "format-added", False),
+    ("{type: string, format: date-time}", "{type: string}", "format-removed", True),  # "x"
+    ("{type: string, format: date}", "{type: string, format: date-time}", "format-changed", True),
+    ("{items: {type: string, format: uuid}}", "{items: string}", "format-removed", True),
+    ("{type: string, format: uuid, nullable: true}", "{type: string, format: email, nullable: true}", "format-changed", True),
+    ("{type: string, format: email}", "{enum: [a@example.com]}", "retyped", False),
+    ("{enum: [a, b], open: true}", "{type: string, format: uri}", "retyped", False),
+    ("{enum: [a, b]}", "{type: string, format: uri}", "retyped", True),
+    ("{type: string}", "{type: string, vendor_format: opaque, description: D.}", "description-changed", False),
 ]
 
 
@@ -211,6 +221,7 @@ def test_random_edits_against_the_decoders() -> None:
     seen = {k.rsplit(" ", 1)[0] for k in tally.kinds}
     assert {"event-added", "event-removed", "field-added", "field-removed", "retyped", "made-optional"} <= seen, seen
     assert {"made-nullable", "enum-value-added", "enum-value-removed", "literal-changed"} <= seen, seen
+    assert {"format-added", "format-removed", "format-changed"} <= seen, seen
 
 
 # -- the command ---------------------------------------------------------------------------------

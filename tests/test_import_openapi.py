@@ -177,14 +177,14 @@ def test_vendor_examples_decode_and_the_ones_that_are_not_json_are_reported(
 
 
 def test_what_the_spec_cannot_keep_is_noted_not_hidden(imported: openapi.Result) -> None:
-    """Every `format` (beyond number sizes) and example in the fixture has a note; its descriptions
-    of array items are kept, as the items' descriptions."""
+    """Every `format` the spec does not keep (beyond number sizes) and example in the fixture has a
+    note; its descriptions of array items are kept, as the items' descriptions."""
 
     def dropped(node: Any, where: str) -> Iterator[str]:
         if isinstance(node, dict):
             for key, value in node.items():
                 at = f"{where}/{key}"
-                if key == "format" and value not in openapi.SIZE_FORMATS:
+                if key == "format" and value not in openapi.SIZE_FORMATS and not openapi.kept_format(node):
                     yield at
                 if key == "x-oaiMeta":
                     continue
@@ -487,6 +487,14 @@ def test_each_json_schema_shape_becomes_its_spec_construct() -> None:
     assert fields["stock"].type == model.Map(model.Integer())  # additionalProperties
     assert fields["priority"].type == model.Enum((1, 2, 3))  # an integer enum
     assert fields["contentType"].name == "content_type"  # a key that is not snake_case keeps its JSON spelling
+    # formats: one every decoder checks is kept; any other on a string or number is recorded, unchecked
+    assert fields["placed_at"].type == model.String("date-time")
+    assert fields["receipt"].type == model.Nullable(model.String("uuid"))
+    assert fields["emails"].type == model.Array(model.String("email"))
+    assert fields["paid_at"].type == model.Integer() and fields["secret"].type == model.String()
+    assert "paid_at: {type: integer, vendor_format: unixtime, optional: true}" in result.text
+    assert "secret: {type: string, vendor_format: password, optional: true}" in result.text
+    assert "grams: {type: integer, optional: true}" in result.text  # a number's size is no format of the value
     assert fields["payment"].type == model.Ref(model.Name("payment"))
     assert fields["category"].type == model.Ref(model.Name("category"))  # `allOf: [$ref]` beside a description
     assert fields["category"].description == "Where it is filed."

@@ -74,6 +74,10 @@ NEW_TYPES = textwrap.dedent(
             stage: {enum: [queued, running, "yes", "no"], description: The stage the job is in now.}
             priority: {enum: [low, high], open: true, optional: true, description: The job's priority; more may appear.}
             done: {type: boolean, description: Whether the job has finished.}
+            started_at: {type: string, format: date-time, description: When the job started (RFC 3339).}
+            run_id: {type: string, format: uuid, description: The run's UUID.}
+            owner: {type: string, format: email, optional: true, nullable: true, description: Who to tell.}
+            queued_at: {type: integer, vendor_format: unixtime, description: When it was queued.}
         note: {type: string, optional: true, nullable: true, description: "A note; absent, null or text."}
         type: {literal: sample.job.progressed, description: The type of the event. Always `sample.job.progressed`.}
         object: {literal: event, optional: true, description: The object of the event. Always `event`.}
@@ -95,6 +99,8 @@ NEW_TYPES = textwrap.dedent(
                   metric: {type: string, description: "The metric's name: e.g. `tokens`."}
                   value: {type: float, description: The amount used.}
                   tags: {items: string, description: Free-form tags.}
+                  day: {type: string, format: date, description: The day it was used.}
+                  docs: {values: {type: string, format: uri}, optional: true, description: Pages about the metric.}
             totals: {values: integer, description: Totals by unit.}
             previous: {type: json, optional: true, description: "The previous report, as it was sent: any JSON value."}
             quota:

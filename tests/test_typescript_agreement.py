@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 from conftest import GENERATED, KITCHEN, ROOT, SPEC, import_path
+from corpus import BAD_FORMATS, good_values
 from examples import example
 from generator import diff, model, spec
 
@@ -101,6 +102,9 @@ def bad_values(t: model.Type | model.Definition, loaded: model.Spec) -> list[Any
     """JSON values of every wrong kind for `t` (null too, unless `t` admits it)."""
     bad: list[Any]
     match t:
+        case model.String(format=str() as name):
+            # the bad strings of its format, and its valid edge cases: the verdicts must agree on both
+            bad = [3, ["s"]] + [v for _, v in BAD_FORMATS[name]] + [v for _, v in good_values(t)]
         case model.String() | model.Enum(open=True):
             bad = [3, True, ["s"], {"k": "v"}, 1.5]
         case model.Integer():

@@ -7,7 +7,9 @@ snake_case: `WebhookBatchCancelled` -> `webhook_batch_cancelled`, whose class is
 giving a spec-language fragment; a shape the spec language cannot hold yet is an error at its JSON
 pointer, all of them reported at once.
 
-What the spec language cannot hold but does not change what a receiver accepts (formats, examples,
+A string's `format` the decoders check is kept as `format:`; any other format of a string or a
+number (a vendor's `unixtime`) as `vendor_format:`, recorded unchecked.
+What the spec language cannot hold but does not change what a receiver accepts (examples,
 titles, `deprecated` where the spec has no place for it, `additionalProperties: false`, which a
 receiver ignores by design) is dropped with a note; a vendor's example that is not JSON is a warning.
 `deprecated: true` on a property, on an object schema, or on the operation of every webhook that sends
@@ -27,7 +29,7 @@ from typing import Any, Literal, Union
 
 import yaml
 
-from .. import naming, render, spec
+from .. import formats, naming, render, spec
 from ..problems import SpecError
 
 Level = Literal["error", "warning", "note"]
@@ -179,6 +181,20 @@ def schema_of(ref: str) -> str | None:
     if not ref.startswith(SCHEMAS) or "/" in ref[len(SCHEMAS) :]:
         return None
     return ref[len(SCHEMAS) :].replace("~1", "/").replace("~0", "~")
+
+
+def kept_format(schema: Any) -> dict[str, Value]:
+    """How the spec keeps a scalar's `format` (spec/README.md, "String formats"): a format every
+    decoder checks on a string as `format:`; any other (a vendor's `unixtime`, a known one on a
+    number) as `vendor_format:`, recorded unchecked; number sizes (`int64`) not at all."""
+    if not isinstance(schema, dict):
+        return {}
+    value, kind = schema.get("format"), schema.get("type")
+    if not isinstance(value, str) or value in SIZE_FORMATS or kind not in ("string", "integer", "number"):
+        return {}
+    if kind == "string" and value in formats.FORMATS:
+        return {"format": value}
+    return {"vendor_format": value} if spec.VENDOR_FORMAT.fullmatch(value) else {}
 
 
 def text_ok(s: str) -> bool:
@@ -741,11 +757,11 @@ class Importer:
             case {"type": "array"} | {"items": _}:
                 return self.array(schema, where, name, depth)
             case {"type": "string"}:
-                return Fragment(where, {"type": "string"})
+                return Fragment(where, {"type": "string", **kept_format(schema)})
             case {"type": "integer"}:
-                return Fragment(where, {"type": "integer"})
+                return Fragment(where, {"type": "integer", **kept_format(schema)})
             case {"type": "number"}:
-                return Fragment(where, {"type": "float"})
+                return Fragment(where, {"type": "float", **kept_format(schema)})
             case {"type": "boolean"}:
                 return Fragment(where, {"type": "boolean"})
             case {"type": list(types)}:  # `null` among them is split off already
@@ -772,9 +788,11 @@ class Importer:
                     at, f"`{key}` cannot be expressed in the spec language: a receiver would accept what it forbids"
                 )
             elif key == "format":
-                if value not in SIZE_FORMATS:
+                if value not in SIZE_FORMATS and not kept_format(self.split_null(schema, where, report=False)[0]):
                     shown = json.dumps(value, ensure_ascii=False) if text_ok(str(value)) else "?"
-                    self.problem(at, f"format {shown} not kept: the spec language has no formats yet", "note")
+                    self.problem(
+                        at, f"format {shown} not kept: the spec language keeps formats of strings and numbers", "note"
+                    )
             elif key == "example":
                 self.example(value, at, owner, published=False)
             elif key == "examples":
@@ -1320,6 +1338,8 @@ class Importer:
 
 FLOW_ORDER = (
     "type",
+    "format",
+    "vendor_format",
     "literal",
     "enum",
     "open",

@@ -47,7 +47,7 @@ from typing import Any, Callable, Literal, assert_never
 
 import yaml
 
-from .. import model, naming
+from .. import formats, model, naming
 from ..targets import markdown_text, python
 
 # -- errors ---------------------------------------------------------------------------------------
@@ -356,6 +356,7 @@ def first_three(items: list[str], separator: str) -> str:
 
 
 Kind = Literal["string", "number", "boolean", "json", "literal", "enum", "array", "map", "ref", "object", "one_of"]
+STRING_FORMAT = re.compile(r" \(([a-z-]+)\)")  # after `string`: its format, as docs_cli writes it
 SCALAR_KINDS: tuple[tuple[str, Kind], ...] = (
     ("string", "string"),
     ("number", "number"),
@@ -658,6 +659,9 @@ class Reader:
     def atom(self, text: str, at: tuple[int, int]) -> tuple[Summary, str]:
         for word, kind in SCALAR_KINDS:
             if text.startswith(word) and text[len(word) : len(word) + 1] in ("", " ", "]"):
+                shown = STRING_FORMAT.match(text, len(word)) if kind == "string" else None
+                if shown is not None and shown.group(1) in formats.FORMATS:  # `string (date-time)`
+                    return Summary(kind, shown.group(1)), text[shown.end() :]
                 return Summary(kind), text[len(word) :]
         if text.startswith("array of "):
             inner, rest = self.nullable(text[len("array of ") :], at)
@@ -856,6 +860,8 @@ class Reader:
         match s.kind:
             case "string" | "boolean" | "json":
                 out = {"type": s.kind}
+                if s.value is not None:
+                    out["format"] = s.value
             case "number":
                 if numbers:
                     out = {"type": "integer" if numbers.pop(0) == "int" else "float"}

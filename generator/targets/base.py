@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, assert_never
 
 import jinja2
 
-from .. import model
+from .. import formats, model
 from ..problems import Problem
 
 if TYPE_CHECKING:
@@ -35,6 +35,20 @@ class Target:
 
 
 # -- naming checks, run after loading with each target's spelling ---------------------------
+
+
+def string_formats(spec: model.Spec) -> tuple[formats.Format, ...]:
+    """The string formats some field checks (at any depth of arrays, maps and nullables), in
+    generator/formats.py's order: each output defines a check for these only."""
+    used: set[str] = set()
+    for obj in spec.objects:
+        for f in obj.fields:
+            t: model.Type = f.type
+            while isinstance(t, (model.Array, model.Map, model.Nullable)):
+                t = t.item if isinstance(t, model.Array) else t.value if isinstance(t, model.Map) else t.inner
+            if isinstance(t, model.String) and t.format is not None:
+                used.add(t.format)
+    return tuple(f for f in formats.FORMATS.values() if f.name in used)
 
 
 def problem(spec: model.Spec, loc: model.Loc, message: str) -> Problem:

@@ -60,6 +60,8 @@ def first_three(items: list[str], separator: str) -> str:
 
 def summary(t: model.Type) -> str:
     match t:
+        case model.String(format=str() as name):
+            return f"string ({name})"  # the vendor's format is silent on formats: spec/README.md
         case model.String():
             return "string"
         case model.Integer() | model.Float():

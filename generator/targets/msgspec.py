@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import jinja2
 
-from .. import model
+from .. import formats, model, naming
 from ..problems import Problem
 from . import base, python
 from .python_writer import (
@@ -79,12 +79,33 @@ ANNOTATIONS = replace(
     json="Any",  # msgspec decodes any JSON value into lists, dicts and scalars
     open_enum=lambda known: "str",
     one_of=lambda members: "Any",  # msgspec's unions are by JSON type: __post_init__ tries the members in order
+    formatted=lambda name: format_alias(formats.of(name)),  # Annotated[str, msgspec.Meta(pattern=...)]
 )
 
 
 def converter(t: model.Type) -> Expr | None:
     """A callable that gives a value msgspec decoded for `t` its one_of members (python.one_of_converter)."""
     return python.one_of_converter(t, ANNOTATIONS)
+
+
+def format_alias(f: formats.Format) -> str:
+    return "_" + naming.pascal(f.ident)
+
+
+@dataclass(frozen=True)
+class MsgFormat:
+    alias: str  # `_DateTime`: Annotated[str, msgspec.Meta(pattern=<constant>)]
+    constant: str  # `_DATE_TIME`: the pattern, anchored (msgspec searches for it)
+    pattern: tuple[str, ...]  # as Python string literals, each on a line of its own
+    expected: str  # what an error says was expected, as a Python string literal
+
+
+def format_views(spec: model.Spec) -> tuple[MsgFormat, ...]:
+    return tuple(
+        # `\Z`, not `$`: Python's `$` also matches before a final line break
+        MsgFormat(format_alias(f), f"_{f.ident.upper()}", python.pattern_lines(f"^(?:{f.pattern})\\Z"), lit(f.expected))
+        for f in base.string_formats(spec)
+    )
 
 
 def annotation(t: model.Type) -> Expr:
@@ -152,6 +173,7 @@ class MsgModule:
     structs: tuple[MsgStruct, ...]
     unions: tuple[MsgUnion, ...]
     entry: MsgEntry | None
+    formats: tuple[MsgFormat, ...]
     example_path: str  # an error path for the docstring's example (base.example_paths)
     one_of: bool  # the runtime's one_of helpers are needed
     aliases: tuple[python.PyAlias, ...] = ()  # the named scalars and enums
@@ -248,6 +270,7 @@ def module_view(spec: model.Spec, w: PyWriter) -> MsgModule:
             for u in spec.unions
         ),
         entry=entry,
+        formats=format_views(spec),
         example_path=base.example_paths(spec)[0],
         one_of=any(converter(f.type) is not None for o in spec.objects for f in o.fields),
         aliases=python.alias_views(spec, w, ANNOTATIONS),

@@ -22,7 +22,7 @@ from typing import Any
 import jinja2
 from black.strings import str_width
 
-from .. import formatting, model
+from .. import formats, formatting, model, naming
 from . import base, json_schema, python_writer
 
 
@@ -30,6 +30,7 @@ def generator_input(spec: model.Spec) -> dict[str, Any]:
     """The schema with the entry union at its root: datamodel-code-generator names the root class
     after its `title`, so the root is the union itself, not a class that wraps a `$ref` to it."""
     document = inline_aliases(json_schema.document(spec), spec)  # a new dict on every call: changing it is safe
+    as_patterns(document)
     document.pop("$ref", None)
     document.pop("title", None)
     if spec.entry is not None:
@@ -63,6 +64,53 @@ def inline_aliases(document: dict[str, Any], spec: model.Spec) -> dict[str, Any]
 
     defs = {k: v for k, v in document["$defs"].items() if f"#/$defs/{k}" not in named}
     return walk({**document, "$defs": defs})  # type: ignore[no-any-return]
+
+
+def as_patterns(document: dict[str, Any]) -> None:
+    """Each string `format` as the `pattern` every other decoder checks (generator/formats.py).
+    datamodel-code-generator would map formats to parsed types (AwareDatetime, date, AnyUrl,
+    EmailStr, UUID), which change the value (`to_dict()` would not give back the string that came)
+    and check other rules; EmailStr also needs the email-validator package. As a pattern, the value
+    stays a strict `str`, checked by pydantic's own regular expressions (Rust's) for the same form.
+
+    A property's own string takes the pattern in place (`Annotated[StrictStr, Field(pattern=...)]`,
+    a `str` attribute). Anywhere else (an array's items, a map's values, a nullable string) the tool
+    would make a class or an alias of its own for it, named after the field, outside the one class
+    per definition that the cache and the patching of a small edit rely on: there the string refers
+    to a definition of its own per format (`FormatDateTime`, a `RootModel`)."""
+    defs: dict[str, Any] = document.setdefault("$defs", {})
+    named: dict[str, str] = {}  # format -> its definition's name
+    own: set[int] = set()  # the ids of the schemas that are a property's own
+    todo: list[Any] = [document]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, dict):
+            if node.get("type") == "object" and isinstance(node.get("properties"), dict):
+                own |= {id(v) for v in node["properties"].values()}
+            name = node.get("format")
+            if node.get("type") == "string" and isinstance(name, str) and name in formats.FORMATS:
+                f = formats.of(name)
+                del node["format"]
+                if id(node) in own:
+                    node["pattern"] = f"^(?:{f.pattern})$"  # Rust's `$`: the end of the text only
+                else:
+                    if name not in named:
+                        base_name = "Format" + naming.pascal(f.ident)
+                        named[name] = next(
+                            n for n in (base_name + "_" * i for i in range(len(defs) + 1)) if n not in defs
+                        )
+                    del node["type"]
+                    node["$ref"] = f"#/$defs/{named[name]}"
+            todo.extend(node.values())
+        elif isinstance(node, list):
+            todo.extend(node)
+    for f in formats.FORMATS.values():
+        if f.name in named:
+            defs[named[f.name]] = {
+                "type": "string",
+                "pattern": f"^(?:{f.pattern})$",
+                "description": f"A string of the format `{f.name}` (String formats in the spec language).",
+            }
 
 
 def header(spec: model.Spec) -> str:
@@ -501,7 +549,7 @@ def render(spec: model.Spec, env: jinja2.Environment) -> dict[str, str]:
 # closed on it but for `model_config = ConfigDict(` ... `)`; no blank line, comment or other
 # statement. tests/test_pydantic_cache.py checks it against black on the fixtures' outputs.
 
-_CLASS_LINE = re.compile(r"class [A-Za-z_]\w*\([A-Za-z_]\w*\):")
+_CLASS_LINE = re.compile(r"class [A-Za-z_]\w*\([A-Za-z_]\w*(?:\[[A-Za-z_]\w*\])?\):")  # RootModel[StrictStr] too
 _TOKEN = re.compile(r"""[A-Za-z_]\w*|\d+(?:\.\d+)?(?:e[+-]?\d+)?(?![\w.])|'[^'"\\]*'|"[^'"\\]*"|[\[\](),|=:.-]""")
 _OPENING, _CLOSING = "([", ")]"
 _BEFORE_ATOM = frozenset({"", "[", "(", ",", "=", "|", ":", "-"})
@@ -519,6 +567,7 @@ def black_style(chunk: str) -> str | None:
     i, n = 1, len(lines) - 1
     in_config = False
     first = True
+    unsplittable: set[int] = set()
     while i < n:
         line = lines[i]
         if line == '    """':
@@ -545,14 +594,40 @@ def black_style(chunk: str) -> str | None:
         elif line == "    model_config = ConfigDict(":
             in_config = True
             out.append(line)
+        elif (exploded := _long_pattern(line)) is not None:
+            out += exploded
+            unsplittable.add(len(out) - 3)  # the string, which black leaves past the limit
         elif line.startswith("    ") and (code := _code(line[4:], 0)) is not None:
             out.append("    " + code)
         else:
             return None
         i += 1
-    if in_config or any(str_width(line) > formatting.MODE.line_length for line in out):
+    if in_config or any(
+        str_width(line) > formatting.MODE.line_length for k, line in enumerate(out) if k not in unsplittable
+    ):
         return None
     return "\n".join(out) + "\n"
+
+
+_LONG_PATTERN = re.compile(r"    (\w+): Annotated\[(\w+(?: \| None)?), Field\(pattern=(.*)\)\]( = None)?")
+
+
+def _long_pattern(line: str) -> list[str] | None:
+    """A string format's pattern (`as_patterns`): `key: Annotated[StrictStr, Field(pattern='...')]`
+    (or `StrictStr | None` with `= None`), whose pattern is too long to share a line with anything,
+    as black splits it. The pattern is one string literal, written in double quotes as black writes
+    it: without a double quote or an escaped quote inside, whatever the quotes it came in."""
+    m = _LONG_PATTERN.fullmatch(line)
+    if m is None or len(m[3]) < 2 or m[3][0] != m[3][-1] or m[3][0] not in "'\"":
+        return None
+    body = m[3][1:-1]
+    if '"' in body or "\\'" in body or (m[3][0] == "'" and "'" in body) or re.search(r"(?<!\\)(?:\\\\)*\\$", body):
+        return None
+    argument = f'pattern="{body}"'
+    if str_width(f"        Field({argument}),") <= formatting.MODE.line_length:
+        return None
+    head = [f"    {m[1]}: Annotated[", f"        {m[2]},", "        Field("]
+    return head + [f"            {argument}", "        ),", f"    ]{m[4] or ''}"]
 
 
 def _plain_docstring(content: list[str]) -> bool:

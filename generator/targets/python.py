@@ -17,7 +17,7 @@ from typing import Callable, assert_never
 
 import jinja2
 
-from .. import __version__, model, naming
+from .. import __version__, formats, model, naming
 from ..problems import Problem
 from . import base
 from .python_writer import (
@@ -168,11 +168,14 @@ class Annotations:
     one_of: Callable[[tuple[Expr, ...]], Expr] = lambda members: either(*members)  # from its members' annotations
     # a named scalar or enum, from the annotation of the type it names (default: that annotation)
     alias: Callable[[model.Named, Expr], Expr] = lambda named, inner: inner
+    formatted: Callable[[str], Expr] | None = None  # a string of a format, if not `str` (by the format's name)
 
 
 def annotation_of(t: model.Type, how: Annotations) -> Expr:
     """The annotation of a value of `t`, in one output's way of writing types."""
     match t:
+        case model.String(format=str() as name) if how.formatted is not None:
+            return how.formatted(name)
         case model.String():
             return "str"
         case model.Integer():
@@ -239,6 +242,8 @@ def decode(t: model.Type, x: str) -> str:
 def decode_expr(t: model.Type, x: str) -> Expr:
     """`decode(t, x)` as a tree, for the decoders to print split as black splits it."""
     match t:
+        case model.String(format=str() as name):
+            return Call(format_checker(name), (x,))
         case model.String():
             return IfElse(x, f"type({x}) is str", Call("_fail", ('"a string"', x)))
         case model.Integer():
@@ -296,6 +301,8 @@ def runtime_decoder(t: model.Type) -> str | None:
     """The runtime's function that decodes a value of `t` on its own (an array's item, a map's
     value), where the runtime has one."""
     match t:
+        case model.String(format=str() as name):
+            return format_checker(name)
         case model.String():
             return "_string"
         case model.Integer():
@@ -371,6 +378,11 @@ def decoder_expr(t: model.Type) -> Expr:
     return decoder(t)
 
 
+def format_checker(name: str) -> str:
+    """The runtime's function that checks a string of the format `name` (generator/formats.py)."""
+    return f"_{formats.of(name).ident}"
+
+
 def decoder(t: model.Type) -> str:
     """A callable doing what `decode` does, for array items and map values."""
     match t:
@@ -442,6 +454,8 @@ def encode_expr(t: model.Type, x: str) -> Expr:
 def helpers(t: model.Type) -> frozenset[str]:
     """The runtime functions the decode expression of `t` calls."""
     match t:
+        case model.String(format=str() as name):
+            return frozenset({"_fail", format_checker(name)})
         case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Literal() | model.Enum():
             return frozenset({"_fail"})
         case model.Array(item=inner) | model.Map(value=inner):
@@ -640,6 +654,33 @@ class PySignature:
 
 
 @dataclass(frozen=True)
+class PyFormat:
+    checker: str  # the function, `_date_time`
+    regex: str  # the compiled expression's name, `_DATE_TIME`
+    pattern: tuple[str, ...]  # its pattern, as Python string literals each on a line of its own
+    expected: str  # what an error says was expected, as a Python string literal
+    name: str  # the format's name
+
+
+def pattern_lines(pattern: str, width: int = 72) -> tuple[str, ...]:
+    """A long pattern as string literals short enough for their lines (concatenated, they are the
+    pattern), so that black, which splits no string, has nothing to do."""
+    if len(lit(pattern)) <= width + 12:  # fits on its line (at black's 88, indented)
+        return (lit(pattern),)
+    parts = -(-len(pattern) // width)
+    size = -(-len(pattern) // parts)
+    return tuple(lit(pattern[i : i + size]) for i in range(0, len(pattern), size))
+
+
+def format_views(used: frozenset[str]) -> tuple[PyFormat, ...]:
+    return tuple(
+        PyFormat(format_checker(f.name), f"_{f.ident.upper()}", pattern_lines(f.pattern), lit(f.expected), f.name)
+        for f in formats.FORMATS.values()
+        if format_checker(f.name) in used
+    )
+
+
+@dataclass(frozen=True)
 class PyModule:
     source: str
     version: str  # the generator's
@@ -650,6 +691,7 @@ class PyModule:
     unions: tuple[PyUnion, ...]
     entry: PyEntry | None
     helpers: frozenset[str]
+    formats: tuple[PyFormat, ...]  # the string formats the decoders check, each with its runtime function
     signature: PySignature
     example_path: str  # error paths for the docstrings' examples (base.example_paths)
     deep_path: str
@@ -872,6 +914,7 @@ def module_view(spec: model.Spec, w: PyWriter) -> PyModule:
         unions=tuple(union_view(u, w) for u in spec.unions),
         entry=entry,
         helpers=frozenset(used),
+        formats=format_views(frozenset(used)),
         signature=signature_view(spec.signature, w),
         example_path=base.example_paths(spec)[0],
         deep_path=base.example_paths(spec)[1],

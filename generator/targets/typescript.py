@@ -19,7 +19,7 @@ from typing import assert_never
 
 import jinja2
 
-from .. import model
+from .. import formats, model
 from ..problems import Problem
 from . import base
 
@@ -158,6 +158,21 @@ def ts_type(t: model.Type) -> str:
             assert_never(t)
 
 
+def format_constant(f: formats.Format) -> str:
+    return f"FORMAT_{f.ident.upper()}"
+
+
+@dataclass(frozen=True)
+class TsFormat:
+    constant: str  # `FORMAT_DATE_TIME`
+    regex: str  # the regular expression literal, anchored
+    name: str
+
+
+def format_view(f: formats.Format) -> TsFormat:
+    return TsFormat(format_constant(f), "/^(?:" + f.pattern.replace("/", "\\/") + ")$/", f.name)
+
+
 def value_text(value: str | int) -> str:
     """An enum value as a TypeScript literal: `"a"`, `2`."""
     return string(value) if isinstance(value, str) else str(value)
@@ -174,6 +189,9 @@ def checks(t: model.Type, x: str, depth: int) -> list[str]:
     Scalar checks are inlined: a call per field would cost more than the check itself.
     """
     match t:
+        case model.String(format=str() as name):
+            f = formats.of(name)
+            return [f'if (typeof {x} !== "string" || !{format_constant(f)}.test({x})) fail({string(f.expected)}, {x});']
         case model.String() | model.Enum(open=True):
             return [f'if (typeof {x} !== "string") fail("a string", {x});']
         case model.Integer():
@@ -379,6 +397,7 @@ class TsModule:
     deep_path: str
     uses_json: bool  # the runtime's `JsonValue` and `checkJson` are needed
     uses_one_of: bool  # the runtime's `oneOf` is needed
+    formats: tuple[TsFormat, ...]  # the string formats the decoders check
     aliases: tuple[TsAlias, ...] = ()  # the named scalars and enums
 
 
@@ -470,6 +489,7 @@ def module_view(spec: model.Spec) -> TsModule:
         ),
         uses_one_of=any(base.has_one_of(f.type) for obj in spec.objects for f in obj.fields),
         aliases=tuple(TsAlias(type_name(a.name), tsdoc(a.description), ts_type(a.type)) for a in spec.aliases),
+        formats=tuple(format_view(f) for f in base.string_formats(spec)),
     )
 
 

@@ -16,7 +16,7 @@ file does not know yet comes back as `UnknownWebhookEvent` (or raises, with `str
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Final, Literal, Mapping, TypeAlias, Union
+from typing import Annotated, Any, Callable, Final, Literal, Mapping, TypeAlias, Union
 
 import msgspec
 
@@ -104,6 +104,48 @@ def _set(o: Any, name: str, step: str, convert: Callable[[Any], Any]) -> None:
         msgspec.structs.force_setattr(o, name, convert(value))
     except _NoMember as e:
         raise ValueError(f"at `{step}{''.join(reversed(e.rev))}`: {e.text}") from None
+
+
+# String formats (`format:` in the spec): the regular expressions every generated decoder checks
+# (spec/README.md, "String formats"), here checked by msgspec in C; the value stays the string.
+_DATE_TIME: Final = (
+    "^(?:(?:[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|"
+    "(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2"
+    "}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26]"
+    ")00)-02-29)[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:(?:[0-5][0-9]|6"
+    "0)(?:\\.[0-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9]))\\Z"
+)
+_DateTime: TypeAlias = Annotated[str, msgspec.Meta(pattern=_DATE_TIME)]
+_DATE: Final = (
+    "^(?:(?:[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0["
+    "13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|"
+    "[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29))\\Z"
+)
+_Date: TypeAlias = Annotated[str, msgspec.Meta(pattern=_DATE)]
+_URI: Final = (
+    "^(?:[a-zA-Z][a-zA-Z0-9+.-]*:(?:[a-zA-Z0-9._~"
+    ":/?#\\[\\]@!$&'()*+,;=-]|%[0-9a-fA-F]{2})*)\\Z"
+)
+_Uri: TypeAlias = Annotated[str, msgspec.Meta(pattern=_URI)]
+_EMAIL: Final = (
+    "^(?:[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[a-zA-Z0-9!#$%&'*+"
+    "/=?^_`{|}~-]+)*@(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z"
+    "0-9])?\\.)+[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)\\Z"
+)
+_Email: TypeAlias = Annotated[str, msgspec.Meta(pattern=_EMAIL)]
+_UUID: Final = (
+    "^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-f"
+    "A-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\Z"
+)
+_Uuid: TypeAlias = Annotated[str, msgspec.Meta(pattern=_UUID)]
+# What an error says was expected, by the pattern msgspec names.
+_FORMATS: Final = {
+    repr(_DATE_TIME): "an RFC 3339 date-time",
+    repr(_DATE): "a date (YYYY-MM-DD)",
+    repr(_URI): "an absolute URI",
+    repr(_EMAIL): "an email address",
+    repr(_UUID): "a UUID",
+}
 
 
 class _Base(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -248,6 +290,18 @@ Each value: One attribute's value, at most 200 characters; <b>plain</b> text."""
     previous_fields: Any | msgspec.UnsetType = msgspec.UNSET
     """The fields before the change."""
 
+    placed_at: _DateTime
+    """When the order was placed."""
+
+    ship_by: _Date | None | msgspec.UnsetType = msgspec.UNSET
+    """The day it ships by, if promised."""
+
+    contacts: tuple[_Email, ...]
+    """Who hears about the order."""
+
+    links: dict[str, _Uri] | msgspec.UnsetType = msgspec.UNSET
+    """Pages about the order, by name."""
+
     @property
     def type(self) -> Literal["order.placed"]:
         """The discriminator (msgspec reads and writes it as the struct's tag)."""
@@ -269,6 +323,12 @@ class OrderCancelledEventData(_Base, frozen=True, kw_only=True, gc=False):
 
     refunded: bool
     """Whether money went back."""
+
+    refund_id: _Uuid | msgspec.UnsetType = msgspec.UNSET
+    """The refund's ID."""
+
+    cancelled_at: int
+    """When, in seconds since 1970 (not checked)."""
 
     refunds: tuple[OrderCancelledEventDataRefund, ...] | msgspec.UnsetType = (
         msgspec.UNSET
@@ -509,6 +569,10 @@ def _error(e: msgspec.ValidationError) -> WebhookDecodeError:
     if message.startswith("at `"):
         inside, _, message = message[4:].partition("`: ")
         path += inside
+    # "Expected `str` matching regex '<pattern>'": say which format, as the stdlib module does.
+    prefix = "Expected `str` matching regex "
+    if message.startswith(prefix) and message[len(prefix) :] in _FORMATS:
+        message = "expected " + _FORMATS[message[len(prefix) :]]
     # "Object missing required field `<key>`" at the object's path: the stdlib module says it at the key's.
     prefix = "Object missing required field `"
     if message.startswith(prefix) and message.endswith("`"):

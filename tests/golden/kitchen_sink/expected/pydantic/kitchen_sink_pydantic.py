@@ -65,6 +65,42 @@ class CashPayment(BaseModel):
     """
 
 
+class FormatDate(RootModel[StrictStr]):
+    root: Annotated[
+        StrictStr,
+        Field(
+            pattern="^(?:(?:[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29))$"
+        ),
+    ]
+    """
+    A string of the format `date` (String formats in the spec language).
+    """
+
+
+class FormatEmail(RootModel[StrictStr]):
+    root: Annotated[
+        StrictStr,
+        Field(
+            pattern="^(?:[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)+[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)$"
+        ),
+    ]
+    """
+    A string of the format `email` (String formats in the spec language).
+    """
+
+
+class FormatUri(RootModel[StrictStr]):
+    root: Annotated[
+        StrictStr,
+        Field(
+            pattern="^(?:[a-zA-Z][a-zA-Z0-9+.-]*:(?:[a-zA-Z0-9._~:/?#\\[\\]@!$&'()*+,;=-]|%[0-9a-fA-F]{2})*)$"
+        ),
+    ]
+    """
+    A string of the format `uri` (String formats in the spec language).
+    """
+
+
 class Money(BaseModel):
     """
     An amount and its currency.
@@ -185,6 +221,19 @@ class OrderCancelledEventData(BaseModel):
     refunded: StrictBool
     """
     Whether money went back.
+    """
+    refund_id: Annotated[
+        StrictStr | None,
+        Field(
+            pattern="^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
+        ),
+    ] = None
+    """
+    The refund's ID.
+    """
+    cancelled_at: StrictInt
+    """
+    When, in seconds since 1970 (not checked).
     """
     refunds: list[OrderCancelledEventDataRefund] | None = None
     """
@@ -315,6 +364,27 @@ class OrderPlacedEvent(BaseModel):
     previous_fields: Any | None = None
     """
     The fields before the change.
+    """
+    placed_at: Annotated[
+        StrictStr,
+        Field(
+            pattern="^(?:(?:[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:(?:[0-5][0-9]|60)(?:\\.[0-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9]))$"
+        ),
+    ]
+    """
+    When the order was placed.
+    """
+    ship_by: FormatDate | None = None
+    """
+    The day it ships by, if promised.
+    """
+    contacts: list[FormatEmail]
+    """
+    Who hears about the order.
+    """
+    links: dict[str, FormatUri] | None = None
+    """
+    Pages about the order, by name.
     """
 
 

@@ -183,6 +183,15 @@ function fail(expected: string, value: unknown): never {
   throw new Invalid(`expected ${expected}, got ${describe(value)}`);
 }
 
+// String formats (`format:` in the spec): each one regular expression, the same one every generated
+// decoder checks. Hand-written rather than a validator package, since this file has no dependencies;
+// the spec's guide ("String formats") says what each accepts. The value stays the string that came.
+const FORMAT_DATE_TIME = /^(?:(?:[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:(?:[0-5][0-9]|60)(?:\.[0-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9]))$/;
+const FORMAT_DATE = /^(?:(?:[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29))$/;
+const FORMAT_URI = /^(?:[a-zA-Z][a-zA-Z0-9+.-]*:(?:[a-zA-Z0-9._~:\/?#\[\]@!$&'()*+,;=-]|%[0-9a-fA-F]{2})*)$/;
+const FORMAT_EMAIL = /^(?:[a-zA-Z0-9!#$%&'*+\/=?^_`{|}~-]+(?:\.[a-zA-Z0-9!#$%&'*+\/=?^_`{|}~-]+)*@(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)$/;
+const FORMAT_UUID = /^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
+
 /** Any JSON value, as JSON.parse makes it: what a field of `type: json` holds. */
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
@@ -562,6 +571,22 @@ export interface OrderPlacedEvent {
    * The fields before the change.
    */
   readonly previous_fields?: JsonValue;
+  /**
+   * When the order was placed.
+   */
+  readonly placed_at: string;
+  /**
+   * The day it ships by, if promised.
+   */
+  readonly ship_by?: string | null;
+  /**
+   * Who hears about the order.
+   */
+  readonly contacts: ReadonlyArray<string>;
+  /**
+   * Pages about the order, by name.
+   */
+  readonly links?: { readonly [key: string]: string };
 }
 
 /** Validate an already-parsed JSON value as OrderPlacedEvent; throws WebhookDecodeError with the path of the first problem. */
@@ -737,6 +762,48 @@ function checkOrderPlacedEvent(v: unknown): OrderPlacedEvent {
     if (x0 !== undefined) {
       checkJson(x0);
     }
+    s = ".placed_at";
+    x0 = v["placed_at"];
+    if (x0 === undefined) missing();
+    if (typeof x0 !== "string" || !FORMAT_DATE_TIME.test(x0)) fail("an RFC 3339 date-time", x0);
+    s = ".ship_by";
+    x0 = v["ship_by"];
+    if (x0 !== undefined) {
+      if (x0 !== null) {
+        if (typeof x0 !== "string" || !FORMAT_DATE.test(x0)) fail("a date (YYYY-MM-DD)", x0);
+      }
+    }
+    s = ".contacts";
+    x0 = v["contacts"];
+    if (x0 === undefined) missing();
+    if (!Array.isArray(x0)) fail("an array", x0);
+    {
+      let i1 = 0;
+      try {
+        for (; i1 < x0.length; i1++) {
+          const x1: unknown = x0[i1];
+          if (typeof x1 !== "string" || !FORMAT_EMAIL.test(x1)) fail("an email address", x1);
+        }
+      } catch (e) {
+        throw at(e, "[" + i1 + "]");
+      }
+    }
+    s = ".links";
+    x0 = v["links"];
+    if (x0 !== undefined) {
+      if (!isObject(x0)) fail("an object", x0);
+      {
+        let k1 = "";
+        try {
+          for (k1 of Object.keys(x0)) {
+            const x1: unknown = x0[k1];
+            if (typeof x1 !== "string" || !FORMAT_URI.test(x1)) fail("an absolute URI", x1);
+          }
+        } catch (e) {
+          throw at(e, step(k1));
+        }
+      }
+    }
   } catch (e) {
     throw at(e, s);
   }
@@ -780,6 +847,14 @@ export interface OrderCancelledEventData {
    */
   readonly refunded: boolean;
   /**
+   * The refund's ID.
+   */
+  readonly refund_id?: string;
+  /**
+   * When, in seconds since 1970 (not checked).
+   */
+  readonly cancelled_at: number;
+  /**
    * The refunds made.
    *
    * Each item: One refund, in the order it was made.
@@ -806,6 +881,15 @@ function checkOrderCancelledEventData(v: unknown): OrderCancelledEventData {
     x0 = v["refunded"];
     if (x0 === undefined) missing();
     if (typeof x0 !== "boolean") fail("a boolean", x0);
+    s = ".refund_id";
+    x0 = v["refund_id"];
+    if (x0 !== undefined) {
+      if (typeof x0 !== "string" || !FORMAT_UUID.test(x0)) fail("a UUID", x0);
+    }
+    s = ".cancelled_at";
+    x0 = v["cancelled_at"];
+    if (x0 === undefined) missing();
+    if (!Number.isSafeInteger(x0)) fail("an integer", x0);
     s = ".refunds";
     x0 = v["refunds"];
     if (x0 !== undefined) {
