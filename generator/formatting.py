@@ -108,7 +108,8 @@ def format_str(
     module's name (its template), under which the cache keeps which of its chunks passed that
     test in the previous run, so that only the others are tested again (see `Passed`). `layout`:
     black's output for a chunk, or None when it cannot tell; a chunk it writes is then treated as
-    laid out (tested for lines left for black and compiled), the others go through black.
+    laid out (tested for lines left for black and compiled, or, if it passed in the previous run,
+    written as `layout` writes it untested), the others go through black.
 
     Raises black's InvalidInput, or compile()'s SyntaxError or ValueError for the whole text."""
     chunks = split(source)
@@ -117,12 +118,17 @@ def format_str(
             return chunks[0]
         return whole(source)
     cache = Cache.default()
-    passed = Passed(cache, name) if laid_out and cache is not None and name else None
+    passed = Passed(cache, name) if (laid_out or layout is not None) and cache is not None and name else None
     done: dict[int, str] = {}
     for i, chunk in enumerate(chunks):
         if passed is not None and chunk in passed:
-            done[i] = chunk
-        elif laid_out and not left_for_black(chunk):
+            if laid_out:
+                done[i] = chunk
+                continue
+            if layout is not None and (styled := layout(chunk)) is not None:
+                done[i] = styled  # the layout's own text: only its test is skipped
+                continue
+        if laid_out and not left_for_black(chunk):
             if not compiles(chunk):
                 return whole(source)  # raises with the position in the whole text
             done[i] = chunk
@@ -155,7 +161,11 @@ class Passed:
     Like every entry, it is not trusted, but what it can do is bounded: it only skips the test of a
     chunk the built-in layout wrote in this run, never puts text in the output. A tampered entry can
     make the generator write a chunk as it was rendered without compiling it (output that does not
-    import, or a line black would split), not anything but the rendered text."""
+    import, or a line black would split), not anything but the rendered text.
+
+    The same for a module whose chunks a `layout` function writes in black's style (the pydantic
+    module, as datamodel-code-generator emits it): the keys are of the chunks whose styled text
+    passed; a chunk found there is written as `layout` styles it in this run, untested."""
 
     def __init__(self, cache: Cache, name: str) -> None:
         self.cache = Cache(cache.folder, "laid-out", cache.salt.decode()[:-1])

@@ -375,3 +375,31 @@ def test_laid_out_chunks_that_passed_in_the_previous_run_are_not_tested_again(
     tested.clear()
     assert formatting.format_str(source, laid_out=True, name="python/msgspec.py.j2") == whole
     assert len(tested) > 1  # another module's entry is its own
+
+
+def test_chunks_a_layout_styled_that_passed_in_the_previous_run_are_styled_again_but_not_tested(
+    sources: dict[str, str], cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = sources["synthetic_25"]  # black's layout already: a layout that returns each chunk is black's
+    whole = black.format_str(source, mode=formatting.MODE)
+    styled: list[str] = []
+
+    def layout(chunk: str) -> str | None:
+        styled.append(chunk)
+        return None if chunk.startswith("#") else chunk  # the header is left to black
+
+    assert formatting.format_str(source, layout=layout, name="pydantic/module.py") == whole
+    added = "\n\ndef added_after_an_edit() -> int:\n    return 1\n"
+    tested: list[str] = []
+    real = formatting.compiles
+    monkeypatch.setattr(formatting, "compiles", lambda chunk: tested.append(chunk) or real(chunk))
+    styled.clear()
+    edited = source + added
+    assert formatting.format_str(edited, layout=layout, name="pydantic/module.py") == black.format_str(
+        edited, mode=formatting.MODE
+    )
+    assert tested == [added.lstrip("\n")]  # only the new chunk is tested; the others passed before
+    assert len(styled) == len(formatting.split(edited))  # and every chunk's text is the layout's, this run
+    tested.clear()
+    assert formatting.format_str(source, layout=layout, name="pydantic/other.py") == whole
+    assert len(tested) > 1  # another module's entry is its own

@@ -285,10 +285,36 @@ def test_a_class_of_another_shape_goes_through_black(line: str) -> None:
 
 @pytest.mark.parametrize(
     "doc",
-    ['    Say "hi".', "    A \\ b.", "    Trailing. ", "    A\ttab.", "        All indented.", "    \u00a0space."],
+    [
+        "    A \\ b.",  # an escape black may change
+        "    Hex \\x4A.",  # black writes \\x4a
+        "    Named \\N{EM DASH}.",
+        "    Ends in \\\\",  # a backslash ending a line: black leaves the docstring unindented
+        '    Three """ quotes.',
+        "    Trailing. ",
+        "    A\ttab.",
+        "        All indented.",
+        "    \u00a0space.",
+    ],
 )
 def test_a_docstring_black_may_change_sends_its_class_through_black(doc: str) -> None:
     chunk = f'class A(BaseModel):\n    """\n{doc}\n    """\n    y: StrictInt\n'
     assert pydantic_target.black_style(chunk) is None
     plain = f'class A(BaseModel):\n    """\n    Doc.\n    """\n    y: StrictInt\n'
     assert pydantic_target.black_style(plain) == "class A(BaseModel):\n    \"\"\"\n    Doc.\n    \"\"\"\n\n    y: StrictInt\n"
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        '    Say "hi".',
+        '    Escaped \\"quotes\\" and back\\\\slashes, \\"\\"\\"three\\"\\"\\".',
+        '    "Quoted at both ends"',
+        "    A docstring line longer than black's limit, which black leaves as it is: " + "word " * 30 + "end.",
+    ],
+)
+def test_a_docstring_with_quotes_escapes_or_long_lines_is_laid_out_as_black_does(doc: str) -> None:
+    import black
+
+    chunk = f'class A(BaseModel):\n    """\n    Doc.\n{doc}\n    """\n    y: StrictInt\n'
+    assert pydantic_target.black_style(chunk) == black.format_str(chunk, mode=formatting.MODE)

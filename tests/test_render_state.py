@@ -125,3 +125,49 @@ def test_a_job_is_made_of_what_render_passes_it(tmp_path: Path, monkeypatch: pyt
     assert (job.document, job.key, job.hit) == (document, key, None)
     other: Any = dataclasses.replace(job, hit="# from a cache\n")
     assert other.render(render.environment()) == {pydantic_target.path(loaded): "# from a cache\n"}
+
+
+def pid_target(name: str, formatted: bool, fail: bool = False) -> base.Target:
+    """A target of this test's own that says which process rendered it (or fails, naming itself)."""
+
+    def render_it(s: model.Spec, env: jinja2.Environment) -> dict[str, str]:
+        if fail:
+            raise base.RenderError(f"{name}.j2:1: failed")
+        return {f"{name}.txt": str(os.getpid())}
+
+    return base.Target(name, lambda s: [], str, render_it, (lambda text, n, b: text) if formatted else None)
+
+
+@pytest.mark.skipif(not FORKS or formatting.usable_cpus() < 2, reason="one process where it cannot fork or has one core")
+def test_a_big_spec_renders_the_targets_without_a_formatting_step_in_a_second_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    loaded = spec.load(KITCHEN_SPEC)
+    targets = (pid_target("a", False), pid_target("b", True), pid_target("c", False))
+    monkeypatch.setattr(render, "SPLIT_MIN_OBJECTS", len(loaded.objects) + 1)
+    small = render.render(loaded, targets=targets)
+    assert set(small.values()) == {str(os.getpid())}
+    monkeypatch.setattr(render, "SPLIT_MIN_OBJECTS", len(loaded.objects))
+    big = render.render(loaded, targets=targets)
+    assert list(big) == list(small)  # target order
+    assert big["b.txt"] == str(os.getpid()) and big["a.txt"] == big["c.txt"] != str(os.getpid())
+
+
+@pytest.mark.parametrize("failing", ["a", "b", "c"])
+def test_split_or_not_the_error_reported_is_the_first_target_s_in_order(monkeypatch: pytest.MonkeyPatch, failing: str) -> None:
+    loaded = spec.load(KITCHEN_SPEC)
+    order = ["a", "b", "c"]
+    targets = tuple(pid_target(n, n == "b", fail=order.index(n) >= order.index(failing)) for n in order)
+    for threshold in (0, len(loaded.objects) + 1):
+        monkeypatch.setattr(render, "SPLIT_MIN_OBJECTS", threshold)
+        with pytest.raises(base.RenderError) as e:
+            render.render(loaded, targets=targets)
+        assert str(e.value) == f"{failing}.j2:1: failed"
+
+
+def test_the_outputs_are_the_same_rendered_in_one_process_or_two(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEBHOOKGEN_CACHE_DIR", str(tmp_path))
+    loaded = spec.load(KITCHEN_SPEC)
+    monkeypatch.setattr(render, "SPLIT_MIN_OBJECTS", len(loaded.objects) + 1)
+    one = render.render(loaded)
+    monkeypatch.setattr(render, "SPLIT_MIN_OBJECTS", 0)
+    two = render.render(loaded)
+    assert list(two) == list(one) and two == one

@@ -543,11 +543,12 @@ def render(spec: model.Spec, env: jinja2.Environment) -> dict[str, str]:
 # black changes only its strings' quotes ('a' to "a") and puts a blank line after the class's
 # docstring. `black_style` makes those two changes to a class whose every line has a shape on which
 # they are all that black changes, and returns None for any other chunk (it goes through black): a
-# class line `class A(B):`; docstrings of plain lines (no quote, backslash, tab or trailing space,
-# the least indented at the docstring's indent); code lines of names, plain strings, plain numbers,
-# brackets, `,` `|` `=` `:` `.` and a unary `-`, spaced as black spaces them, each line's brackets
-# closed on it but for `model_config = ConfigDict(` ... `)`; no blank line, comment or other
-# statement. tests/test_pydantic_cache.py checks it against black on the fixtures' outputs.
+# class line `class A(B):`; docstrings of plain lines (no tab, trailing space or three quotes, no
+# escape but a quote's and a backslash's, the least indented at the docstring's indent); code lines
+# of names, plain strings, plain numbers, brackets, `,` `|` `=` `:` `.` and a unary `-`, spaced as
+# black spaces them, each line's brackets closed on it but for `model_config = ConfigDict(` ... `)`;
+# no blank line, comment or other statement; docstring lines may pass black's limit (it leaves them).
+# tests/test_pydantic_cache.py checks it against black on the fixtures' outputs.
 
 _CLASS_LINE = re.compile(r"class [A-Za-z_]\w*\([A-Za-z_]\w*(?:\[[A-Za-z_]\w*\])?\):")  # RootModel[StrictStr] too
 _TOKEN = re.compile(r"""[A-Za-z_]\w*|\d+(?:\.\d+)?(?:e[+-]?\d+)?(?![\w.])|'[^'"\\]*'|"[^'"\\]*"|[\[\](),|=:.-]""")
@@ -564,6 +565,7 @@ def black_style(chunk: str) -> str | None:
     if len(lines) < 3 or lines[-1] != "" or not _CLASS_LINE.fullmatch(lines[0]):
         return None
     out = [lines[0]]
+    docstrings: set[int] = set()  # their lines in `out`: black leaves a long one as it is
     i, n = 1, len(lines) - 1
     in_config = False
     first = True
@@ -576,6 +578,7 @@ def black_style(chunk: str) -> str | None:
                 end += 1
             if end == n or not _plain_docstring(lines[i + 1 : end]):
                 return None
+            docstrings.update(range(len(out), len(out) + end + 1 - i))
             out += lines[i : end + 1]
             i = end + 1
             if first and i < n:
@@ -603,7 +606,9 @@ def black_style(chunk: str) -> str | None:
             return None
         i += 1
     if in_config or any(
-        str_width(line) > formatting.MODE.line_length for k, line in enumerate(out) if k not in unsplittable
+        str_width(line) > formatting.MODE.line_length
+        for k, line in enumerate(out)
+        if k not in unsplittable and k not in docstrings
     ):
         return None
     return "\n".join(out) + "\n"
@@ -635,13 +640,20 @@ def _plain_docstring(content: list[str]) -> bool:
     if not words or min(len(line) - len(line.lstrip(" ")) for line in words) != 4:
         return False
     return all(
-        line[-1] != " "
-        and '"' not in line
-        and "\\" not in line
+        line[-1] not in " \\"
+        and '"""' not in line
+        and _DOC_ESCAPES.fullmatch(line) is not None
         and not any(c.isspace() and c != " " for c in line)
         and line.isprintable()
         for line in words
     )
+
+
+# A docstring line's escapes, as the tool writes a quote or a backslash of a description (`\"`,
+# `\\`): black leaves them as they are. Any other escape (`\N{...}`, `\x41`: black changes the
+# case of hex digits) or a backslash ending a line (black then leaves the docstring unindented)
+# sends the class through black.
+_DOC_ESCAPES = re.compile(r'(?:[^\\]|\\[\\"])*')
 
 
 def _code(text: str, depth: int) -> str | None:

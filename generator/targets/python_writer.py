@@ -498,7 +498,7 @@ def format_python(
     and in parallel: see formatting.py). `laid_out`: the built-in templates wrote `source`, in
     black's layout, so black runs only on the chunks where a line was left for it."""
     try:
-        return formatting.format_str(source, laid_out, template if laid_out else "", layout)
+        return formatting.format_str(source, laid_out, template if laid_out or layout is not None else "", layout)
     except InvalidInput as e:
         raise RenderError(f"{template}: rendered code does not parse: {e}") from None
     except (SyntaxError, ValueError) as e:
