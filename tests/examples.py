@@ -93,6 +93,82 @@ def constructs(spec: model.Spec) -> set[str]:
     return seen
 
 
+# The constructs the spec language gained for vendors beyond the first (issue 19's list), by name.
+VENDOR_CONSTRUCTS = (
+    "any JSON value",
+    "object with no declared fields",
+    "named enum or scalar",
+    "composition",
+    "string format",
+    "numeric or boolean enum or literal",
+    "item or value description",
+    "one_of",
+    "deprecated",
+)
+
+
+def vendor_constructs(spec: model.Spec) -> set[str]:
+    """Which of VENDOR_CONSTRUCTS the spec uses, read from the loaded model (every definition, every
+    field, every nested type)."""
+    seen: set[str] = set()
+    objects_seen: set[int] = set()
+
+    def walk(t: model.Type | model.Definition) -> None:
+        if isinstance(t, model.String):
+            if t.format is not None:
+                seen.add("string format")
+        elif isinstance(t, (model.Integer, model.Float, model.Boolean, model.Ref, model.Union_)):
+            pass
+        elif isinstance(t, model.Json):
+            seen.add("any JSON value")
+        elif isinstance(t, model.Literal):
+            if not isinstance(t.value, str):
+                seen.add("numeric or boolean enum or literal")
+        elif isinstance(t, model.Enum):
+            if t.integers:
+                seen.add("numeric or boolean enum or literal")
+        elif isinstance(t, model.Array):
+            if t.item_description is not None:
+                seen.add("item or value description")
+            walk(t.item)
+        elif isinstance(t, model.Map):
+            if isinstance(t.value, model.Json):
+                seen.add("object with no declared fields")
+            if t.value_description is not None:
+                seen.add("item or value description")
+            walk(t.value)
+        elif isinstance(t, model.Nullable):
+            walk(t.inner)
+        elif isinstance(t, model.OneOf):
+            seen.add("one_of")
+            for m in t.members:
+                walk(m)
+        elif isinstance(t, model.Named):
+            seen.add("named enum or scalar")
+            walk(t.type)
+        elif isinstance(t, model.Object):
+            if id(t) in objects_seen:
+                return
+            objects_seen.add(id(t))
+            if t.extends:
+                seen.add("composition")
+            if t.deprecated is not None:
+                seen.add("deprecated")
+            for f in t.fields:
+                if f.deprecated is not None:
+                    seen.add("deprecated")
+                walk(f.type)
+        else:
+            raise AssertionError(f"unknown model type {t!r}")
+
+    for d in spec.definitions:
+        walk(d)
+    if spec.aliases:
+        seen.add("named enum or scalar")
+    assert seen <= set(VENDOR_CONSTRUCTS)
+    return seen
+
+
 # -- one example value -------------------------------------------------------------------------
 
 
