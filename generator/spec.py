@@ -43,7 +43,12 @@ ALIAS_KEYS = ("description", "type", "enum", "open", "standalone")  # a named sc
 ALIAS_SCALARS = ("string", "integer", "float", "boolean")  # what `type:` of a named scalar may be
 UNION_KEYS = ("description", "union", "discriminator", "standalone")
 TYPE_KEYS: tuple[str, ...] = ("type", "literal", "enum", "open", "fields", "items", "values", "one_of", "nullable")
-TYPE_KEYS += ("name", "format", "vendor_format", "other_values")  # format: on a scalar `type:` (String formats in spec/README.md)
+TYPE_KEYS += (
+    "name",
+    "format",
+    "vendor_format",
+    "other_values",
+)  # format: on a scalar `type:` (String formats in spec/README.md)
 ELEMENT_KEYS = TYPE_KEYS + ("description",)  # `items:` and `values:`
 FIELD_KEYS = ELEMENT_KEYS + ("optional", "json", "deprecated")
 Shape = Literal["type", "literal", "enum", "fields", "items", "values", "one_of"]  # the keys that declare a type
@@ -1028,9 +1033,7 @@ class _Builder:
                         self.problem(m["name"][1], f"name {name!r} must be snake_case")
                 fields = self.fields(name, value)
                 other, about = self.other_values(m, name)
-                t = model.Object(
-                    model.Name(name), description, fields, loc(node), other=other, other_description=about
-                )
+                t = model.Object(model.Name(name), description, fields, loc(node), other=other, other_description=about)
             case "items":
                 item, about = self.type_node(value, naming.singular(default_name), "items")
                 t = model.Array(item, about) if item is not None else None

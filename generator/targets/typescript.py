@@ -459,7 +459,11 @@ def field_view(f: model.Field) -> TsField:
 
 
 def object_view(obj: model.Object) -> TsObject:
-    name, doc, fields = type_name(obj.name), tsdoc(obj.description, 0, obj.deprecated), tuple(map(field_view, obj.fields))
+    name, doc, fields = (
+        type_name(obj.name),
+        tsdoc(obj.description, 0, obj.deprecated),
+        tuple(map(field_view, obj.fields)),
+    )
     if obj.other is None:
         return TsObject(name, doc, fields)
     about = "Keys the spec does not declare, each value checked to be of the declared type."
