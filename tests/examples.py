@@ -154,7 +154,15 @@ def example(t: model.Type | model.Definition, spec: model.Spec, variant: int = 0
         if f.optional and (variant + i) % 2:
             continue
         out[f.key] = example(f.type, spec, variant + i)
+    if t.other is not None and variant % 2 == 0:  # an open object: one of its other keys, of its type
+        out[other_key(t)] = example(t.other, spec, variant)
     return out
+
+
+def other_key(obj: model.Object) -> str:
+    """A key an open object does not declare, for its other values."""
+    known = {f.key for f in obj.fields}
+    return next(k for k in ("zz_other", "zz_other_2", "zz_other_3") if k not in known)
 
 
 # -- hypothesis strategies ---------------------------------------------------------------------
@@ -234,6 +242,11 @@ def _object_values(obj: model.Object, spec: model.Spec, extras: Extras | None) -
     optional = {f.key: values(f.type, spec, extras) for f in obj.fields if f.optional}
     known = st.fixed_dictionaries(required, optional=optional)
     more = extras(obj) if extras is not None else st.just({})
+    if obj.other is not None and extras is not None:  # an open object's other keys hold its other_values: type
+        known_keys = {f.key for f in obj.fields}
+        more = st.dictionaries(
+            st.text(max_size=10).filter(lambda k: k not in known_keys), values(obj.other, spec, extras), max_size=2
+        )
     merged = st.tuples(more, known).map(lambda pair: {**pair[0], **pair[1]})
     return merged.flatmap(lambda d: st.permutations(list(d.items())).map(dict))
 
@@ -401,6 +414,11 @@ def objects_in(value: Any, t: model.Type | model.Definition, spec: model.Spec) -
             for f in t.fields:
                 if f.key in v:
                     yield from walk(v[f.key], f.type, path + (f.key,))
+            if t.other is not None:  # an open object's other keys hold values of its other_values: type
+                known = {f.key for f in t.fields}
+                for k, item in v.items():
+                    if k not in known:
+                        yield from walk(item, t.other, path + (k,))
 
     yield from walk(value, t, ())
 
