@@ -444,4 +444,7 @@ def field_summary(f: model.Field) -> dict[str, Any]:
         out["enum"] = list(t.values)
     elif isinstance(t, model.OneOf):
         out["members"] = [spec.member_text(m) for m in t.members]
+    elif isinstance(t, model.Object):  # an open object: its other keys' type, and their description
+        out["other_values"] = spec.member_text(t.other) if t.other is not None else None
+        out["other_description"] = t.other_description
     return out
