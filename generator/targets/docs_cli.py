@@ -114,6 +114,7 @@ def children(
             return tuple(flavour.field(f) for f in fields)
         case model.Object(fields=fields, other=other):
             # an open object: its other keys after its fields, as one more bullet (spec/README.md, "Open objects")
+            assert other is not None
             about = t.other_description
             return (
                 *(flavour.field(f) for f in fields),
