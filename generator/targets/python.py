@@ -553,7 +553,8 @@ class PyObject:
     known_keys: Placed  # the `_KEYS_<class> = frozenset(...)` statement: the JSON keys it defines
     decoder_def: Placed  # the def line of `_decode_<class>`
     extras: Placed  # the decoder's `o.extra_fields = _extras(...)` statement
-    extra_type: str  # the annotation of extra_fields' values: `Any`, or an open object's `other_values:` type
+    extra_attribute: Placed  # `extra_fields: Mapping[str, ...]`: `Any`, or an open object's `other_values:` type
+    extra_parameter: Placed  # the same, as `__init__`'s parameter
     extra_docstring: str  # extra_fields' docstring
     extra_update: Placed  # to_dict's `out.update(...)` of extra_fields
     register: Placed  # the `_DECODER_OF[<class>] = ...` statement
@@ -798,7 +799,8 @@ def object_view(obj: model.Object, w: PyWriter, aliases: tuple[tuple[str, str], 
         ),
         decoder_def=w(Def(f"_decode_{cls}", "d: Any", cls)),
         extras=w(Assign("o.extra_fields", extras_expr(obj, cls))),
-        extra_type="Any" if obj.other is None else annotation(obj.other),
+        extra_attribute=w(Declare("extra_fields", extra_annotation(obj))),
+        extra_parameter=w(Declare("extra_fields", extra_annotation(obj), " = _NO_EXTRA,")),
         extra_docstring=extra_docstring(obj),
         extra_update=w(
             CallLine(
@@ -822,6 +824,10 @@ def extras_expr(obj: model.Object, cls: str) -> Expr:
     object) each value decoded as `other_values:` says, an error at its key's path."""
     kept = Call("_extras", ("d", f"_KEYS_{cls}"))
     return kept if obj.other is None else decode_expr(model.Map(obj.other), str(kept))
+
+
+def extra_annotation(obj: model.Object) -> Expr:
+    return Subscript("Mapping", ("str", "Any" if obj.other is None else annotation_expr(obj.other)))
 
 
 def extra_docstring(obj: model.Object) -> str:
