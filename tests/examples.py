@@ -85,6 +85,9 @@ def constructs(spec: model.Spec) -> set[str]:
             for f in t.fields:
                 seen.add("optional" if f.optional else "required")
                 walk(f.type)
+            if t.other is not None:
+                seen.add("open object")
+                walk(t.other)
         else:
             raise AssertionError(f"unknown model type {t!r}")
 
