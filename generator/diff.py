@@ -10,7 +10,9 @@ generated decoder does:
 - an event type OLD does not know reaches it as `UnknownWebhookEvent`: an added event is safe;
 - keys a decoder does not define are kept (`extra_fields`), whatever their value: an added field is
   safe, and a removed one is breaking (NEW no longer says what may come under that key, OLD still
-  checks it; a removed required field: NEW's payloads may lack it);
+  checks it; a removed required field: NEW's payloads may lack it). An open object (`other_values:`)
+  checks those keys against its type, at `.*` as a map's values: typed in NEW only is safe, untyped
+  in NEW breaks, and an added or removed field is breaking where the two types disagree;
 - a key made optional, `null` newly allowed, a value newly allowed (an enum's, a wider type, an
   other literal, a new member of a nested union, which has no fallback) is breaking; the reverse
   narrows what NEW sends, and is safe;
@@ -22,7 +24,7 @@ rejects, built from the model and checked against both (`accepts` mirrors the ge
 tests/test_diff.py checks it, and the classification, against the generated modules themselves).
 
 Paths: `$` is the event payload, `.key` (or `["odd key"]`) a field, `[*]` any item of an array,
-`.*` any value of a map, `<tag>` the member of a union with that tag.
+`.*` any value of a map (or of an open object's other keys), `<tag>` the member of a union with that tag.
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ KINDS: dict[str, str] = {
     "member-removed": "a member of a nested union removed",
     "field-added": "a field NEW defines and OLD does not",
     "field-removed": "a field OLD defines and NEW does not",
+    "other-values-added": "an object's other keys now hold a declared type (`other_values:`)",
+    "other-values-removed": "an object's other keys no longer have a declared type: any JSON value",
     "retyped": "a value of another kind (string, integer, object, ...)",
     "made-optional": "a required field may now be absent",
     "made-required": "an optional field is now always present",
@@ -205,7 +209,7 @@ class Side:
                 return any(self.accepts(m, v) for m in members)
             case model.Ref() | model.Named():
                 return self.accepts(self.resolve(t), v)
-            case model.Object(fields=fields):
+            case model.Object(fields=fields, other=other):
                 if type(v) is not dict or any(type(k) is not str for k in v):
                     return False
                 for f in fields:
@@ -214,6 +218,9 @@ class Side:
                             return False
                     elif not f.optional:
                         return False
+                if other is not None:  # an open object checks every key it does not declare
+                    known = {f.key for f in fields}
+                    return all(self.accepts(other, x) for k, x in v.items() if k not in known)
                 return True
             case model.Union_(discriminator=disc, members=members):
                 if type(v) is not dict:
@@ -588,6 +595,18 @@ class Differ:
             case Item():
                 assert isinstance(n, model.Array)
                 return [self.build(n.item, o.item if isinstance(o, model.Array) else None, rest, leaf, depth + 1)]
+            case Entry() if isinstance(n, model.Object):  # an open object's other key
+                oo = self.old_object(n, o)
+                value = self.common_object(n, oo, depth)
+                key = fresh({f.key for f in n.fields} | ({f.key for f in oo.fields} if oo is not None else set()), "k")
+                if n.other is None:  # NEW keeps any JSON value there (its other values were removed)
+                    if rest:
+                        raise _NoValue
+                    value[key] = leaf
+                    return value
+                old_other = oo.other if oo is not None else None
+                value[key] = self.build(n.other, old_other, rest, leaf, depth + 1)
+                return value
             case Entry():
                 assert isinstance(n, model.Map)
                 return {"k": self.build(n.value, o.value if isinstance(o, model.Map) else None, rest, leaf, depth + 1)}
@@ -725,7 +744,10 @@ class Differ:
             here = steps + (Key(nf.key),)
             of = old_fields.get(nf.key)
             if of is None:
-                self.add("field-added", here, False, None, self.field_text(nf))
+                # under an open object OLD checked the key as one of its other keys: breaking where
+                # NEW's field takes a value OLD's other_values: type does not
+                leaf = self.local(nf.type, o.other) if o.other is not None else ABSENT
+                self.add("field-added", here, leaf is not ABSENT, None, self.field_text(nf), leaf=leaf)
                 continue
             if of.ident != nf.ident:
                 self.add("renamed", here, False, of.ident, nf.ident)
@@ -741,9 +763,24 @@ class Differ:
                 if not of.optional:  # NEW's payloads lack it: OLD rejects them
                     self.add("field-removed", steps + (Key(of.key),), True, self.field_text(of), None, leaf=ABSENT)
                     continue
-                leaf = self.outside(of.type)  # NEW allows anything there; OLD still checks it
-                breaking = leaf is not ABSENT  # unless OLD accepts any JSON value there too
+                # NEW allows anything there (or, an open object, a value of its other_values: type); OLD
+                # still checks it
+                leaf = self.outside(of.type) if n.other is None else self.local(n.other, of.type)
+                breaking = leaf is not ABSENT  # unless OLD accepts every such value there too
                 self.add("field-removed", steps + (Key(of.key),), breaking, self.field_text(of), None, leaf=leaf)
+        self.other_values(n, o, steps)
+
+    def other_values(self, n: model.Object, o: model.Object, steps: Steps) -> None:
+        """An open object's other keys (`other_values:`), at `.*` as a map's values."""
+        here = steps + (Entry(),)
+        if n.other is not None and o.other is not None:
+            self.description(here, o.other_description, n.other_description)
+            self.compare(n.other, o.other, here)
+        elif n.other is not None:  # NEW checks what OLD kept as it came: narrower, safe
+            self.add("other-values-added", here, False, None, describe(n.other))
+        elif o.other is not None:  # NEW takes any JSON value there; OLD still checks its type
+            leaf = self.outside(o.other)
+            self.add("other-values-removed", here, leaf is not ABSENT, describe(o.other), None, leaf=leaf)
 
     @staticmethod
     def field_text(f: model.Field) -> str:
@@ -956,7 +993,11 @@ class Differ:
                 return []  # OLD's is not an array
             case model.Map():
                 if isinstance(o, model.Object) and not any(not f.optional for f in o.fields):
-                    # OLD takes any map whose values under its keys are valid there
+                    # OLD takes any map whose values under its keys (and, open, under others) are valid there
+                    if o.other is not None:
+                        inner = self.local(n.value, o.other)
+                        if inner is not ABSENT:
+                            return {fresh({f.key for f in o.fields}, "k"): inner}
                     for f in o.fields:
                         inner = self.local(n.value, f.type)
                         if inner is not ABSENT:

@@ -174,6 +174,14 @@ class Object:
     deprecated: str | None = None  # `deprecated:` on a top-level type: None if not; "" without a message
     # `extends:` the object types whose fields it inherits, in order (already in `fields`, flattened)
     extends: tuple[Name, ...] = field(default=(), compare=False)
+    # `other_values:` the type of every key it does not declare (an open object); None: any JSON, unchecked
+    other: Type | None = None
+    other_description: str | None = field(default=None, compare=False)  # `other_values: {description: ...}`
+
+    @property
+    def open(self) -> bool:
+        """Its undeclared keys have a declared value type (`other_values:`)."""
+        return self.other is not None
 
     @property
     def nested(self) -> tuple[Object, ...]:
@@ -181,6 +189,8 @@ class Object:
         found: list[Object] = []
         for f in self.fields:
             _collect_objects(f.type, found)
+        if self.other is not None:
+            _collect_objects(self.other, found)
         return tuple(found)
 
     def discriminator_value(self, key: str) -> str | None:

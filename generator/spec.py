@@ -38,12 +38,17 @@ HEADER_PREFIX = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")  # lower case: the modul
 SECRET_PREFIX = re.compile(r"[A-Za-z0-9_.-]{1,32}")
 MAX_TOLERANCE = 10**9
 VENDOR_FORMAT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-OBJECT_KEYS = ("description", "fields", "extends", "standalone", "deprecated")
+OBJECT_KEYS = ("description", "fields", "other_values", "extends", "standalone", "deprecated")
 ALIAS_KEYS = ("description", "type", "enum", "open", "standalone")  # a named scalar or enum
 ALIAS_SCALARS = ("string", "integer", "float", "boolean")  # what `type:` of a named scalar may be
 UNION_KEYS = ("description", "union", "discriminator", "standalone")
 TYPE_KEYS: tuple[str, ...] = ("type", "literal", "enum", "open", "fields", "items", "values", "one_of", "nullable")
-TYPE_KEYS += ("name", "format", "vendor_format")  # format: on a scalar `type:` (String formats in spec/README.md)
+TYPE_KEYS += (
+    "name",
+    "format",
+    "vendor_format",
+    "other_values",
+)  # format: on a scalar `type:` (String formats in spec/README.md)
 ELEMENT_KEYS = TYPE_KEYS + ("description",)  # `items:` and `values:`
 FIELD_KEYS = ELEMENT_KEYS + ("optional", "json", "deprecated")
 Shape = Literal["type", "literal", "enum", "fields", "items", "values", "one_of"]  # the keys that declare a type
@@ -237,8 +242,8 @@ def refs(t: model.Type) -> set[str]:
             return refs(inner)
         case model.OneOf(members=members):
             return set().union(*(refs(m) for m in members))
-        case model.Object(fields=fields):
-            return set().union(*(refs(f.type) for f in fields)) if fields else set()
+        case model.Object(fields=fields, other=other):
+            return set().union(*(refs(f.type) for f in fields), refs(other) if other is not None else set())
         case (
             model.String()
             | model.Integer()
@@ -585,8 +590,9 @@ class _Builder:
         def levels(t: model.Type | model.Union_, budget: int) -> int:
             """How many levels `t` nests, or budget + 1 if more (it looks no deeper than that)."""
             match t:
-                case model.Object(fields=fields):
-                    return 1 + (max((levels(f.type, budget - 1) for f in fields), default=0) if budget else 0)
+                case model.Object(fields=fields, other=other):
+                    inner = [f.type for f in fields] + ([other] if other is not None else [])
+                    return 1 + (max((levels(i, budget - 1) for i in inner), default=0) if budget else 0)
                 case model.Array(item=inner) | model.Map(value=inner):
                     return 1 + (levels(inner, budget - 1) if budget else 0)
                 case model.Nullable(inner=inner):
@@ -749,7 +755,19 @@ class _Builder:
                 return None
             fields = self.fields(name, fields_node)
         deprecated = self.deprecated(m)
-        return model.Object(model.Name(name), description, fields, self.locs[name], deprecated)
+        other, about = self.other_values(m, name)
+        return model.Object(
+            model.Name(name), description, fields, self.locs[name], deprecated, other=other, other_description=about
+        )
+
+    def other_values(
+        self, m: dict[str, tuple[yaml.Node, yaml.Node]], name: str
+    ) -> tuple[model.Type | None, str | None]:
+        """`other_values:` beside `fields:`, the type of every key the object does not declare (an open
+        object): a type name or a mapping as `values:` takes. A nested object there is `<object>_other_value`."""
+        if "other_values" not in m:
+            return None, None
+        return self.type_node(m["other_values"][1], name + "_other_value", "other_values")
 
     def alias(self, name: str, node: yaml.Node) -> model.Alias | None:
         """A named scalar (`type: string`) or enum (`enum: [...]`), which fields name with `type:`."""
@@ -860,6 +878,10 @@ class _Builder:
             if not fields and not own.fields and name in self.bare:
                 self.problem(self.extends[name][0], f"type {name!r} has no fields: it extends no object with any")
             obj = replace(own, fields=tuple(fields.values()), extends=tuple(bases))
+            if own.other is None:  # an open object's other values are inherited too, the first base's
+                parent_other = next((p for p in map(lambda b: resolve(b.snake, chain), bases) if p and p.open), None)
+                if parent_other is not None:
+                    obj = replace(obj, other=parent_other.other, other_description=parent_other.other_description)
             done[name] = obj
             return obj
 
@@ -989,6 +1011,11 @@ class _Builder:
             self.problem(m["open"][0], "'open' only applies to an enum")
         if "name" in m and shape != "fields":
             self.problem(m["name"][0], "'name' only applies to a nested object (fields)")
+        if "other_values" in m and shape != "fields":
+            self.problem(
+                m["other_values"][0],
+                "'other_values' only applies to an object with fields (a map of one value type is `values:`)",
+            )
         t: model.Type | None
         match shape:
             case "type":
@@ -1004,7 +1031,9 @@ class _Builder:
                     name = self.text(m["name"][1], "name") or name
                     if not naming.SNAKE.match(name):
                         self.problem(m["name"][1], f"name {name!r} must be snake_case")
-                t = model.Object(model.Name(name), description, self.fields(name, value), loc(node))
+                fields = self.fields(name, value)
+                other, about = self.other_values(m, name)
+                t = model.Object(model.Name(name), description, fields, loc(node), other=other, other_description=about)
             case "items":
                 item, about = self.type_node(value, naming.singular(default_name), "items")
                 t = model.Array(item, about) if item is not None else None

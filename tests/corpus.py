@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Iterator, assert_never
 
-from examples import FORMAT_EXAMPLES, example
+from examples import FORMAT_EXAMPLES, example, other_key
 from generator import diff, model
 
 
@@ -220,6 +220,28 @@ def field_mutations(t: model.Object, value: dict[str, Any], spec: model.Spec, pa
             yield kind, where, {**value, f.key: good}, f.optional
         for kind, inner_where, bad, opt in mutations(f.type, value[f.key], spec, where):
             yield kind, inner_where, {**value, f.key: bad}, opt
+    if t.other is not None:
+        # an open object: a key it does not declare, holding a bad value of its other_values: type, or a
+        # good one mutated inside; each kind ends in OTHER (msgspec drops these keys unchecked)
+        key = other_key(t)
+        where = f"{path}.{key}"
+        if not isinstance(t.other, (model.Nullable, model.Json)):
+            yield "null where not nullable" + OTHER, where, {**value, key: None}, False
+        for kind, bad in bad_values(t.other, spec):
+            yield kind + OTHER, where, {**value, key: bad}, False
+        for kind, good in good_values(t.other):
+            yield kind + OTHER, where, {**value, key: good}, False
+        good_value = value[key] if key in value else example(t.other, spec, 0)
+        for kind, inner_where, bad, opt in mutations(t.other, copy.deepcopy(good_value), spec, where):
+            yield kind + OTHER, inner_where, {**value, key: bad}, opt
+
+
+OTHER = " in an other value"  # the suffix of a mutation's kind under an open object's undeclared key
+
+
+def base_kind(kind: str) -> str:
+    """The kind of a mutation, wherever it is (under an open object's undeclared key too)."""
+    return kind.removesuffix(OTHER)
 
 
 def corpus(spec: model.Spec, variants: int = 4) -> list[Case]:
@@ -240,8 +262,10 @@ def corpus(spec: model.Spec, variants: int = 4) -> list[Case]:
             payload = example(member.object, spec, variant)
             add(Case(f"{label} valid #{variant}", payload, True))
             for kind, where, bad, optional in mutations(member.object, copy.deepcopy(payload), spec, "$"):
-                add(Case(f"{label} {kind} at {where}", bad, kind in VALID_KINDS, kind, optional))
-        add(Case(f"{label} with a key the spec does not define", {**example(member.object, spec, 0), "zz_added_later": [1]}, True, "extra key"))
+                add(Case(f"{label} {kind} at {where}", bad, base_kind(kind) in VALID_KINDS, kind, optional))
+        # a key added later: any JSON value, or (an open object) one of its other_values: type
+        added = [1] if member.object.other is None else example(member.object.other, spec, 1)
+        add(Case(f"{label} with a key the spec does not define", {**example(member.object, spec, 0), "zz_added_later": added}, True, "extra key"))
     add(Case("not an object", [1, 2], False, "wrong type"))
     add(Case("no discriminator", {}, False, "missing key"))
     return cases

@@ -85,6 +85,9 @@ def constructs(spec: model.Spec) -> set[str]:
             for f in t.fields:
                 seen.add("optional" if f.optional else "required")
                 walk(f.type)
+            if t.other is not None:
+                seen.add("open object")
+                walk(t.other)
         else:
             raise AssertionError(f"unknown model type {t!r}")
 
@@ -230,7 +233,15 @@ def example(t: model.Type | model.Definition, spec: model.Spec, variant: int = 0
         if f.optional and (variant + i) % 2:
             continue
         out[f.key] = example(f.type, spec, variant + i)
+    if t.other is not None and variant % 2 == 0:  # an open object: one of its other keys, of its type
+        out[other_key(t)] = example(t.other, spec, variant)
     return out
+
+
+def other_key(obj: model.Object) -> str:
+    """A key an open object does not declare, for its other values."""
+    known = {f.key for f in obj.fields}
+    return next(k for k in ("zz_other", "zz_other_2", "zz_other_3") if k not in known)
 
 
 # -- hypothesis strategies ---------------------------------------------------------------------
@@ -310,6 +321,11 @@ def _object_values(obj: model.Object, spec: model.Spec, extras: Extras | None) -
     optional = {f.key: values(f.type, spec, extras) for f in obj.fields if f.optional}
     known = st.fixed_dictionaries(required, optional=optional)
     more = extras(obj) if extras is not None else st.just({})
+    if obj.other is not None and extras is not None:  # an open object's other keys hold its other_values: type
+        known_keys = {f.key for f in obj.fields}
+        more = st.dictionaries(
+            st.text(max_size=10).filter(lambda k: k not in known_keys), values(obj.other, spec, extras), max_size=2
+        )
     merged = st.tuples(more, known).map(lambda pair: {**pair[0], **pair[1]})
     return merged.flatmap(lambda d: st.permutations(list(d.items())).map(dict))
 
@@ -477,6 +493,11 @@ def objects_in(value: Any, t: model.Type | model.Definition, spec: model.Spec) -
             for f in t.fields:
                 if f.key in v:
                     yield from walk(v[f.key], f.type, path + (f.key,))
+            if t.other is not None:  # an open object's other keys hold values of its other_values: type
+                known = {f.key for f in t.fields}
+                for k, item in v.items():
+                    if k not in known:
+                        yield from walk(item, t.other, path + (k,))
 
     yield from walk(value, t, ())
 
@@ -502,4 +523,7 @@ def field_summary(f: model.Field) -> dict[str, Any]:
         out["enum"] = list(t.values)
     elif isinstance(t, model.OneOf):
         out["members"] = [spec.member_text(m) for m in t.members]
+    elif isinstance(t, model.Object):  # an open object: its other keys' type, and their description
+        out["other_values"] = spec.member_text(t.other) if t.other is not None else None
+        out["other_description"] = t.other_description
     return out

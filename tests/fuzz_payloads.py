@@ -127,6 +127,9 @@ class Target:
                         return False
                 elif not f.optional:
                     return False
+            if t.other is not None:  # an open object checks every key it does not declare
+                known = {f.key for f in t.fields}
+                return all(self.conforms(v, t.other) for k, v in value.items() if k not in known)
             return True
         raise AssertionError(f"unknown model type {t!r}")
 
@@ -166,8 +169,10 @@ class Target:
             for f in t.fields:
                 if not (f.optional and rng.random() < 0.4):
                     out[f.key] = self.valid(f.type, rng, depth + 1)
-            if rng.random() < 0.2:  # unknown keys are kept
-                out[text(rng)] = any_json(rng, depth + 1)
+            if rng.random() < 0.2:  # unknown keys are kept (an open object's, of its other_values: type)
+                key = text(rng)
+                if key not in {f.key for f in t.fields}:
+                    out[key] = any_json(rng, depth + 1) if t.other is None else self.valid(t.other, rng, depth + 1)
             if rng.random() < 0.5:
                 keys = list(out)
                 rng.shuffle(keys)

@@ -121,6 +121,19 @@ RULES = [
     ("{enum: [a, b], open: true}", "{type: string, format: uri}", "retyped", False),
     ("{enum: [a, b]}", "{type: string, format: uri}", "retyped", True),
     ("{type: string}", "{type: string, vendor_format: opaque, description: D.}", "description-changed", False),
+    # an open object's other keys (other_values:): checked by NEW where OLD kept anything is safe, and the reverse breaks
+    ("{fields: {a: {type: string}}}", "{fields: {a: {type: string}}, other_values: integer}", "other-values-added", False),
+    ("{fields: {a: {type: string}}, other_values: integer}", "{fields: {a: {type: string}}}", "other-values-removed", True),
+    ("{fields: {a: {type: string}}, other_values: integer}", "{fields: {a: {type: string}}, other_values: string}", "retyped", True),
+    ("{fields: {a: {type: string}}, other_values: string}", "{fields: {a: {type: string}}, other_values: {enum: [x]}}", "retyped", False),
+    ("{fields: {a: {type: string}}, other_values: integer}", "{fields: {a: {type: string}}, other_values: {type: integer, nullable: true}}", "made-nullable", True),
+    ("{fields: {a: {type: string}}, other_values: {type: integer, description: A.}}", "{fields: {a: {type: string}}, other_values: {type: integer, description: B.}}", "description-changed", False),
+    # a field added where OLD checked the key as an other key: breaking when OLD's type rejects the field's values
+    ("{fields: {a: {type: string}}, other_values: integer}", "{fields: {a: {type: string}, b: {type: string}}, other_values: integer}", "field-added", True),
+    ("{fields: {a: {type: string}}, other_values: integer}", "{fields: {a: {type: string}, b: {type: integer}}, other_values: integer}", "field-added", False),
+    # a field removed where NEW checks the key as an other key: breaking when NEW's type takes what OLD's field did not
+    ("{fields: {a: {type: string}, b: {type: integer, optional: true}}, other_values: string}", "{fields: {a: {type: string}}, other_values: string}", "field-removed", True),
+    ("{fields: {a: {type: string}, b: {type: integer, optional: true}}, other_values: integer}", "{fields: {a: {type: string}}, other_values: integer}", "field-removed", False),
 ]
 
 

@@ -36,5 +36,5 @@ def test_kitchen_sink_uses_every_construct() -> None:
     assert {
         "string", "integer", "float", "boolean", "literal:str", "literal:int", "literal:bool", "enum",
         "open enum", "integer enum", "optional", "required", "nullable", "object", "array", "map", "ref", "union", "json", "object type",
-        "named", "extends",
+        "named", "extends", "open object",
     } <= constructs(loaded)

@@ -262,10 +262,6 @@ def test_python_m_generator_and_help_with_an_example(tmp_path: Path) -> None:
 # A property schema the spec language cannot express yet -> where the error is, below the property.
 UNSUPPORTED: dict[str, tuple[Any, str]] = {
     "not_a_schema": (False, ""),
-    "open_object": (
-        {"type": "object", "properties": {"a": {"type": "string"}}, "additionalProperties": {"type": "integer"}},
-        "/additionalProperties",
-    ),
     "float_enum": ({"type": "number", "enum": [0.5, 1.5]}, "/enum"),
     "mixed_enum": ({"enum": ["a", 1]}, "/enum"),
     "untagged": ({"oneOf": [{"type": "string"}, {"type": "number", "enum": [0.5]}]}, "/oneOf/1/enum/0"),
@@ -306,6 +302,29 @@ def test_a_schema_that_accepts_any_value_is_a_json_field(schema: Any, kind: type
     (field,) = [f for obj in loaded.objects for f in obj.fields if f.key == "anything"]
     assert kind is not None and isinstance(field.type, kind) and not field.optional
     assert isinstance(field.type, model.Json) or field.type == model.Map(model.Json())
+
+
+@pytest.mark.parametrize("key", ["additionalProperties", "unevaluatedProperties"])
+def test_properties_beside_an_additional_properties_schema_is_an_open_object(key: str) -> None:
+    """`properties` and an `additionalProperties` schema: `other_values:` beside `fields:`, its
+    description on `other_values:`; the payloads it describes decode."""
+    doc = json.loads(json.dumps(DOC))
+    name, _ = next(webhook_schemas())
+    extra = {"type": "object", "description": "One note.", "properties": {"text": {"type": "string"}}, "required": ["text"]}
+    doc["components"]["schemas"][name]["properties"]["meta"] = {
+        "type": "object",
+        "properties": {"a": {"type": "string"}},
+        "required": ["a"],
+        key: {"type": "integer", "description": "A count."},
+    }
+    doc["components"]["schemas"][name]["properties"]["notes"] = {"type": "object", "properties": {"n": {"type": "integer"}}, key: extra}
+    result = openapi.import_document(doc, "doc.yaml")
+    loaded = load(result.text)
+    (meta,) = [f for obj in loaded.objects for f in obj.fields if f.key == "meta"]
+    assert isinstance(meta.type, model.Object) and meta.type.other == model.Integer() and meta.type.other_description == "A count."
+    (notes,) = [f for obj in loaded.objects for f in obj.fields if f.key == "notes"]
+    assert isinstance(notes.type, model.Object) and isinstance(notes.type.other, model.Object)
+    assert [f.key for f in notes.type.other.fields] == ["text"] and notes.type.other.name.snake.endswith("_other_value")
 
 
 @pytest.mark.parametrize(

@@ -34,7 +34,7 @@ IN_COPY = "WEBHOOKGEN_IN_SPEC_COPY"
 
 # Plausible events of shapes the shipped spec does not use (among them a deprecated event with integer
 # enums, descriptions of array items and map values, and a deprecated field; one that extends a
-# shared object and names a shared enum; and a one_of in the usage report). Their tags are made up on purpose, so no
+# shared object and names a shared enum; and a one_of and an open object in the usage report). Their tags are made up on purpose, so no
 # release of the official SDK knows them (the SDK comparison lists them instead of comparing).
 NEW_TYPES = textwrap.dedent(
     """
@@ -108,6 +108,11 @@ NEW_TYPES = textwrap.dedent(
               description: "The quota: a number of tokens, or a limit with its unit; the first that fits wins."
               one_of: [integer, {fields: {limit: {type: integer}, unit: {type: string}}}]
             labels: {type: object, description: Labels the project set.}
+            limits:
+              description: "Limits by metric: `default` always, any other key a metric's own."
+              fields:
+                default: {type: integer, description: The limit of a metric without its own.}
+              other_values: {type: integer, description: "One metric's limit."}
             projects:
               description: Usage by project ID.
               optional: true

@@ -564,6 +564,7 @@ class Importer:
     def object_definition(self, schema: Any, where: str, name: str, fallback: Any) -> Fragment | None:
         self.keywords(schema, where, name)
         bases = self.extends(schema, where)
+        other: Fragment | None = None
         if bases is not None:
             own = [p for p in schema["allOf"] if "$ref" not in p]
             own += (
@@ -586,7 +587,8 @@ class Importer:
             required = [r for p in own for r in p.get("required", []) if isinstance(r, str)]
             fields = self.fields(items, required, where, name, 0) if items else {}
         else:
-            fields = self.object_fields(schema, where, name, 0)
+            both = self.object_fields(schema, where, name, 0)
+            fields, other = both if both is not None else (None, None)
         if fields is None:
             return None
         out = Fragment(where)
@@ -598,6 +600,8 @@ class Importer:
         if self.deprecated(schema, where):
             out.entries["deprecated"] = True
         out.entries["fields"] = fields
+        if other is not None:
+            out.entries["other_values"] = other
         self.title(schema, where, fields)
         return out
 
@@ -1160,8 +1164,11 @@ class Importer:
             self.problem(pointer(where, "properties"), "properties must be a mapping")
             return None
         if props:
-            fields = self.object_fields(schema, where, name, depth)
-            return Fragment(where, {"fields": fields}) if fields is not None else None
+            both = self.object_fields(schema, where, name, depth)
+            if both is None:
+                return None
+            fields, other = both
+            return Fragment(where, {"fields": fields, **({"other_values": other} if other is not None else {})})
         if isinstance(extra, dict) and extra:
             inner = self.shape(extra, pointer(where, "additionalProperties"), name + "_value", depth + 1)
             if inner is None:
@@ -1170,12 +1177,17 @@ class Importer:
             return Fragment(where, {"values": inner})
         return Fragment(where, {"type": "object"})  # no declared properties: any keys, any JSON values
 
-    def object_fields(self, schema: dict[str, Any], where: str, name: str, depth: int) -> dict[str, Fragment] | None:
+    def object_fields(
+        self, schema: dict[str, Any], where: str, name: str, depth: int
+    ) -> tuple[dict[str, Fragment], Fragment | None] | None:
+        """An object's fields and, for an open object (`additionalProperties` a schema beside
+        `properties`), its `other_values:`."""
         if "allOf" in schema:
             merged = self.all_of(schema, schema["allOf"], where, set())
             if merged is None:
                 return None
-            return self.fields(merged[0], merged[1], where, name, depth)
+            fields = self.fields(merged[0], merged[1], where, name, depth)
+            return (fields, None) if fields is not None else None
         props = schema.get("properties")
         if not isinstance(props, dict) or not props:
             self.problem(
@@ -1190,15 +1202,16 @@ class Importer:
                 f"`{key}: false` not kept: receivers accept keys they do not know, by design",
                 "note",
             )
-        elif isinstance(extra, dict) and extra:
-            self.problem(
-                pointer(where, key),
-                "an object whose other keys have a declared type cannot be expressed yet (an open object)",
-            )
-            return None
+        other = None
+        if isinstance(extra, dict) and extra:  # an open object: its other keys' values have this schema
+            other = self.shape(extra, pointer(where, key), name + "_other_value", depth + 1)
+            if other is None:
+                return None
+            self.item_description(extra, other, pointer(where, key))
         required = schema.get("required")
         items = [(str(k), v, pointer(where, "properties", str(k))) for k, v in props.items()]
-        return self.fields(items, required if isinstance(required, list) else [], where, name, depth)
+        fields = self.fields(items, required if isinstance(required, list) else [], where, name, depth)
+        return (fields, other) if fields is not None else None
 
     def fields(
         self, props: list[tuple[str, Any, str]], required: list[Any], where: str, owner: str, depth: int
@@ -1320,6 +1333,13 @@ class Importer:
                 for key, f in fields.items():
                     for text, at in field_lines(key, f, 6):
                         line(text, at)
+            other = d.entries.get("other_values")
+            if isinstance(other, Fragment):  # an open object: the type of its other keys
+                if set(other.entries) == {"type"}:
+                    line(f"    other_values: {scalar(str(other.entries['type']), False)}", other.pointer)
+                else:
+                    for text, at in field_lines("other_values", other, 4):
+                        line(text, at)
         self.lines = where
         return "\n".join(out) + "\n"
 
@@ -1347,6 +1367,7 @@ FLOW_ORDER = (
     "items",
     "values",
     "one_of",
+    "other_values",
     "name",
     "json",
     "optional",
@@ -1360,7 +1381,7 @@ def ordered(entries: dict[str, Value], nested: bool) -> list[tuple[str, Value]]:
     keys = [k for k in FLOW_ORDER if k in entries]
     described = [("description", entries["description"])] if "description" in entries else []
     if nested:
-        shape = [k for k in keys if k in ("fields", "items", "values", "one_of")]
+        shape = [k for k in keys if k in ("fields", "items", "values", "one_of", "other_values")]
         return described + [(k, entries[k]) for k in keys if k not in shape] + [(k, entries[k]) for k in shape]
     return [(k, entries[k]) for k in keys] + described
 

@@ -272,6 +272,9 @@ class Node:
         return description, bullets(self.content[start:], self.indent + 2)
 
 
+OTHER_KEYS = "other keys: "  # the label of an open object's other keys, after its fields
+
+
 def is_bullet(text: str, indent: int) -> bool:
     return text[:indent].strip() == "" and text[indent : indent + 2] == "- " and len(text) > indent + 2
 
@@ -807,6 +810,22 @@ class Reader:
             spec_field["description"] = description
         return name, spec_field
 
+    def other_values(self, node: Node, parent: str, top: str, py: Node | None) -> dict[str, Any]:
+        """An open object's `other keys: <summary>` bullet (its Python twin `extra_fields: Dict[str, ...]`)
+        as `other_values:`, with the description below it."""
+        s = self.summary(node.label.removeprefix(OTHER_KEYS), (node.line, node.column + 2))
+        annotation = py.label.partition(": ")[2] if py is not None else ""
+        annotation = annotation.removeprefix("Dict[str, ").removesuffix("]") if annotation.startswith("Dict[") else ""
+        text, children = node.split(self.has_children(s, node))
+        description = taken_apart(text, [], may_deprecate=False).description
+        place = Place(top, f"{parent}_other_value", py_class(annotation) if annotation else None)
+        out = tidy(self.type_of(s, node, children, py_numbers(annotation), py, place, description))
+        if out.pop("nullable", False):
+            out["nullable"] = True
+        if description is not None:
+            out["description"] = description
+        return out
+
     def open_enum_description(self, s: Summary, children: list[Node]) -> str | None | Literal[False]:
         """The description an open enum's closed part repeats (the field's own, without the notes
         around it); False where the summary is no open enum or the page does not show it so."""
@@ -882,6 +901,9 @@ class Reader:
                 inner = self.type_of(s.inner, node, children, numbers, py, inner_place, description)
                 out = {"items" if s.kind == "array" else "values": inner}
             case "object":
+                other_node = None  # an open object's last bullet: `other keys: <summary>` (spec/README.md)
+                if children and children[-1].label.startswith(OTHER_KEYS):
+                    other_node, children = children[-1], children[:-1]
                 shown = first_three([self.field_label(c)[0] for c in children], ", ")
                 if s.value is not None and s.value != f"object {{ {shown} }}":
                     raise PageError(
@@ -895,6 +917,9 @@ class Reader:
                     key, f = self.field(child, actual, place.top, py_children[k] if k < len(py_children) else None)
                     fields[key] = f
                 out = {"name": named, "fields": fields} if named is not None else {"fields": fields}
+                if other_node is not None:
+                    py_other = py_children[len(children)] if len(py_children) > len(children) else None
+                    out["other_values"] = self.other_values(other_node, actual, place.top, py_other)
             case "one_of":
                 out = {"one_of": self.one_of_members(s, node, children, numbers, py, place)}
             case _:
@@ -1019,6 +1044,8 @@ def read(
             if documented.deprecated is not None:
                 types[name]["deprecated"] = documented.deprecated or True
             types[name]["fields"] = obj["fields"]
+            if "other_values" in obj:
+                types[name]["other_values"] = obj["other_values"]
         else:
             description, member_nodes = section.bullet.split(True) if section.bullet.content else (None, [])
             member_names = [definition_name(m)[0] for m in member_nodes]
@@ -1189,7 +1216,7 @@ def block_ok(text: str) -> bool:
 
 def flow_ok(t: dict[str, Any]) -> bool:
     """A field written on one line: no nested fields, no multi-line description."""
-    if "fields" in t:
+    if "fields" in t or "other_values" in t:
         return False
     if "description" in t and block_ok(t["description"]):
         return False
@@ -1227,7 +1254,7 @@ def emit_type(t: dict[str, Any], indent: int, out: list[str]) -> None:
             out.append(f"{pad}fields:")
             for name, f in value.items():
                 emit_field(name, f, indent + 2, out)
-        elif key in ("items", "values"):
+        elif key in ("items", "values", "other_values"):
             if flow_ok(value):
                 out.append(f"{pad}{key}: {shorthand(value)}")
             else:

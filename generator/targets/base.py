@@ -69,6 +69,10 @@ def named_things(spec: model.Spec) -> Iterator[tuple[model.Name, model.Loc, str]
                     continue
                 seen.add(inner)
                 yield inner.name, inner.loc, f"the object of field {f.key!r}"
+        for inner in inline_objects(obj.other) if obj.other is not None else ():
+            if inner not in seen:
+                seen.add(inner)
+                yield inner.name, inner.loc, f"the object of other_values of {obj.name.snake!r}"
 
 
 def inline_objects(t: model.Type) -> tuple[model.Object, ...]:

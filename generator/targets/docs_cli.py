@@ -102,6 +102,7 @@ class Flavour:
     string: str  # the label of any other string, in an open enum
     tagged: bool  # a union's tag lists its value (the CLI flavour's summary says it already)
     member: Callable[[model.Type], str]  # a one_of member's label: its summary, or its annotation
+    other: Callable[[model.Type], str]  # the label of an open object's other keys, given their type
 
 
 def children(
@@ -109,8 +110,16 @@ def children(
 ) -> tuple[Bullet, ...]:
     """What follows a type's own bullet: an object's fields, an enum's values, and so on."""
     match t:
-        case model.Object(fields=fields):
+        case model.Object(fields=fields, other=None):
             return tuple(flavour.field(f) for f in fields)
+        case model.Object(fields=fields, other=other):
+            # an open object: its other keys after its fields, as one more bullet (spec/README.md, "Open objects")
+            assert other is not None
+            about = t.other_description
+            return (
+                *(flavour.field(f) for f in fields),
+                Bullet(flavour.other(other), about, children(other, about, flavour)),
+            )
         case model.Array(item=inner) | model.Map(value=inner):
             return children(inner, description, flavour)
         case model.Nullable(inner=inner) | model.Named(type=inner):
@@ -143,6 +152,7 @@ CLI = Flavour(
     string="string",
     tagged=False,
     member=summary,
+    other=lambda t: f"other keys: {summary(t)}",
 )
 
 

@@ -67,6 +67,7 @@ class Scope:
             string="str",
             tagged=True,  # unlike the CLI flavour, every literal lists its value, the discriminator's too
             member=lambda t: annotation(t, self),
+            other=lambda t: f"extra_fields: {annotation(model.Map(t), self)}",
         )
 
 

@@ -96,7 +96,8 @@ def object_schema(obj: model.Object) -> dict[str, Any]:
         out["deprecated"] = True
     out["properties"] = {f.key: described(schema(f.type), f.description, f.deprecated) for f in obj.fields}
     out["required"] = [f.key for f in obj.fields if not f.optional]
-    out["additionalProperties"] = True  # unknown keys are kept, never an error
+    # unknown keys are kept, never an error; an open object's must be of its `other_values:` type
+    out["additionalProperties"] = True if obj.other is None else element(obj.other, obj.other_description)
     return out
 
 

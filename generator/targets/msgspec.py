@@ -177,6 +177,7 @@ class MsgModule:
     example_path: str  # an error path for the docstring's example (base.example_paths)
     one_of: bool  # the runtime's one_of helpers are needed
     aliases: tuple[python.PyAlias, ...] = ()  # the named scalars and enums
+    open_objects: bool = False  # some object has `other_values:`, which msgspec drops unchecked
 
 
 def path_step(key: str) -> str:
@@ -270,6 +271,7 @@ def module_view(spec: model.Spec, w: PyWriter) -> MsgModule:
             for u in spec.unions
         ),
         entry=entry,
+        open_objects=any(o.open for o in spec.objects),
         formats=format_views(spec),
         example_path=base.example_paths(spec)[0],
         one_of=any(converter(f.type) is not None for o in spec.objects for f in o.fields),

@@ -208,7 +208,8 @@ def previous_run(entry: str, header_text: str) -> dict[str, Any] | None:
 # that the text is the tool's output for this schema. So a cached output, whole or the previous one
 # a patch starts from, is used only when it has the shape of what the tool writes for our schemas:
 # the header; names imported from pydantic and typing; classes without decorators whose bodies hold
-# docstrings, annotated fields and `model_config`, whose only calls are Field(...) and ConfigDict(...)
+# docstrings, annotated fields, `model_config` and an open object's `__annotations__ = {"__pydantic_extra__":
+# <type>}`, whose only calls are Field(...) and ConfigDict(...)
 # with constant arguments, and whose strings in annotations are Literal values or class names.
 # Importing such a module runs nothing but pydantic building those classes. Anything else is a miss.
 
@@ -248,6 +249,9 @@ def plain_models(text: str, header_text: str) -> bool:
                     todo.append((item.annotation, "type"))
                     if item.value is not None:
                         todo.append((item.value, "value"))
+                elif _typed_extras(item):  # an open object: `__annotations__ = {"__pydantic_extra__": Dict[...]}`
+                    assert isinstance(item, ast.Assign) and isinstance(item.value, ast.Dict)
+                    todo += [(value, "type") for value in item.value.values]
                 elif isinstance(item, ast.Assign) and len(item.targets) == 1 and isinstance(item.targets[0], ast.Name):
                     todo.append((item.value, "value"))
                 else:
@@ -287,6 +291,21 @@ def plain_models(text: str, header_text: str) -> bool:
         else:
             return False
     return True
+
+
+def _typed_extras(item: ast.stmt) -> bool:
+    """`__annotations__ = {"__pydantic_extra__": <type>}`, which the tool writes for an object whose
+    `additionalProperties` is a schema (an open object): pydantic checks the other keys against it."""
+    return (
+        isinstance(item, ast.Assign)
+        and len(item.targets) == 1
+        and isinstance(item.targets[0], ast.Name)
+        and item.targets[0].id == "__annotations__"
+        and isinstance(item.value, ast.Dict)
+        and len(item.value.keys) == 1
+        and isinstance(item.value.keys[0], ast.Constant)
+        and item.value.keys[0].value == "__pydantic_extra__"
+    )
 
 
 def _is_text(node: ast.expr) -> bool:

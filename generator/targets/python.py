@@ -553,6 +553,10 @@ class PyObject:
     known_keys: Placed  # the `_KEYS_<class> = frozenset(...)` statement: the JSON keys it defines
     decoder_def: Placed  # the def line of `_decode_<class>`
     extras: Placed  # the decoder's `o.extra_fields = _extras(...)` statement
+    extra_attribute: Placed  # `extra_fields: Mapping[str, ...]`: `Any`, or an open object's `other_values:` type
+    extra_parameter: Placed  # the same, as `__init__`'s parameter
+    extra_docstring: str  # extra_fields' docstring
+    extra_update: Placed  # to_dict's `out.update(...)` of extra_fields
     register: Placed  # the `_DECODER_OF[<class>] = ...` statement
 
 
@@ -794,9 +798,49 @@ def object_view(obj: model.Object, w: PyWriter, aliases: tuple[tuple[str, str], 
             Assign(f"_KEYS_{cls}: Final", Call("frozenset", (Display("{}", tuple(lit(f.key) for f in obj.fields)),)))
         ),
         decoder_def=w(Def(f"_decode_{cls}", "d: Any", cls)),
-        extras=w(Assign("o.extra_fields", Call("_extras", ("d", f"_KEYS_{cls}")))),
+        extras=w(Assign("o.extra_fields", extras_expr(obj, cls))),
+        extra_attribute=w(Declare("extra_fields", extra_annotation(obj))),
+        extra_parameter=w(Declare("extra_fields", extra_annotation(obj), " = _NO_EXTRA,")),
+        extra_docstring=extra_docstring(obj),
+        extra_update=w(
+            CallLine(
+                "out.update(",
+                (
+                    (
+                        "self.extra_fields"
+                        if obj.other is None or is_plain(obj.other)
+                        else encode_expr(model.Map(obj.other), "self.extra_fields")
+                    ),
+                ),
+                ")",
+            )
+        ),
         register=w(Assign(f"_DECODER_OF[{cls}]", f"_decode_{cls}")),
     )
+
+
+def extras_expr(obj: model.Object, cls: str) -> Expr:
+    """The keys the spec does not declare, as the decoder keeps them: as they came, or (an open
+    object) each value decoded as `other_values:` says, an error at its key's path."""
+    kept = Call("_extras", ("d", f"_KEYS_{cls}"))
+    return kept if obj.other is None else decode_expr(model.Map(obj.other), str(kept))
+
+
+def extra_annotation(obj: model.Object) -> Expr:
+    return Subscript("Mapping", ("str", "Any" if obj.other is None else annotation_expr(obj.other)))
+
+
+def extra_docstring(obj: model.Object) -> str:
+    if obj.other is None:
+        return py_docstring("Keys the spec does not define, kept as they came so that `to_dict()` loses nothing.")
+    text = model.documented(
+        "Keys the spec does not declare, each value of the declared type (checked when decoded); "
+        "`to_dict()` gives them back.",
+        None,
+        more=(f"Each value: {obj.other_description}",) if obj.other_description is not None else (),
+    )
+    assert text is not None
+    return py_docstring(text)
 
 
 def dispatch(constant: str) -> Assign:
@@ -889,6 +933,8 @@ def module_view(spec: model.Spec, w: PyWriter) -> PyModule:
     for obj in spec.objects:
         for f in obj.fields:
             used |= helpers(f.type)
+        if obj.other is not None:
+            used |= helpers(model.Map(obj.other))
     public = ["WebhookDecodeError"]
     if spec.entry is not None:
         public += [

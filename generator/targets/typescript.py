@@ -279,6 +279,21 @@ class TsObject:
     name: str
     doc: str | None
     fields: tuple[TsField, ...]
+    index: str | None = None  # an open object's index signature, `readonly [key: string]: ...;`
+    index_doc: str | None = None
+    known: str = "[]"  # the keys it declares, as a TypeScript array literal
+    other_checks: str | None = None  # statements checking an undeclared key's value in `x1`
+
+
+def index_type(obj: model.Object) -> str:
+    """The type of an open object's index signature: TypeScript requires every declared property's
+    type to be one of it, so it is the `other_values:` type or any of theirs (`undefined` for an
+    optional one). The declared properties keep their own types."""
+    assert obj.other is not None
+    parts = [ts_type(obj.other)] + [ts_type(f.type) for f in obj.fields]
+    if any(f.optional for f in obj.fields):
+        parts.append("undefined")
+    return " | ".join(dict.fromkeys(f"({p})" if " | " in p and len(parts) > 1 else p for p in parts))
 
 
 @dataclass(frozen=True)
@@ -444,9 +459,27 @@ def field_view(f: model.Field) -> TsField:
 
 
 def object_view(obj: model.Object) -> TsObject:
-    return TsObject(
-        type_name(obj.name), tsdoc(obj.description, 0, obj.deprecated), tuple(field_view(f) for f in obj.fields)
+    name, doc, fields = (
+        type_name(obj.name),
+        tsdoc(obj.description, 0, obj.deprecated),
+        tuple(map(field_view, obj.fields)),
     )
+    if obj.other is None:
+        return TsObject(name, doc, fields)
+    about = "Keys the spec does not declare, each value checked to be of the declared type."
+    return TsObject(
+        name,
+        doc,
+        fields,
+        index=f"readonly [key: string]: {index_type(obj)};",
+        index_doc=tsdoc(model.documented(about, None, more=element_about(obj.other_description)), 2),
+        known="[" + ", ".join(string(f.key) for f in obj.fields) + "]",
+        other_checks="\n".join(checks(obj.other, "x1", 1)),
+    )
+
+
+def element_about(description: str | None) -> tuple[str, ...]:
+    return (f"Each value: {description}",) if description is not None else ()
 
 
 def union_view(union: model.Union_) -> TsUnion:
@@ -480,7 +513,8 @@ def module_view(spec: model.Spec) -> TsModule:
         objects=tuple(object_view(o) for o in spec.objects),
         unions=tuple(union_view(u) for u in spec.unions),
         entry=entry,
-        uses_maps=any(uses_maps(f.type) for obj in spec.objects for f in obj.fields),
+        uses_maps=any(uses_maps(f.type) for obj in spec.objects for f in obj.fields)
+        or any(obj.open for obj in spec.objects),
         signature=signature_view(spec.signature),
         example_path=base.example_paths(spec)[0],
         deep_path=base.example_paths(spec)[1],

@@ -5,6 +5,8 @@
 Needs msgspec (`pip install msgspec`). msgspec decodes and validates in C, so this is the fastest
 of the generated modules; it differs from the stdlib module in one way: keys the spec does not
 define are dropped, not kept, so `to_dict()` gives back only the keys the spec knows.
+An open object's other keys (`other_values:` in the spec) are dropped too, and not checked: a
+msgspec Struct has no place for keys it does not declare.
 Optional keys that are absent read as `msgspec.UNSET` (not None); `to_dict()` leaves them out.
 
     event = parse_event(request_body)  # bytes, str or an already-parsed mapping
@@ -312,10 +314,25 @@ Each value: One attribute's value, at most 200 characters; <b>plain</b> text."""
             raise ValueError("expected true at live")
 
 
+class OrderCancelledEventDataRefundOtherValue(
+    _Base, frozen=True, kw_only=True, gc=False
+):
+    """A note the processor attached, under its own key."""
+
+    note: str
+
+
 class OrderCancelledEventDataRefund(_Base, frozen=True, kw_only=True, gc=False):
     """One refund, in the order it was made."""
 
     amount: float
+
+
+class OrderCancelledEventDataTallies(_Base, frozen=True, kw_only=True, gc=False):
+    """Counts by category, with their total."""
+
+    total: int
+    """Every item counted."""
 
 
 class OrderCancelledEventData(_Base, frozen=True, kw_only=True, gc=False):
@@ -336,6 +353,9 @@ class OrderCancelledEventData(_Base, frozen=True, kw_only=True, gc=False):
     """The refunds made.
 
 Each item: One refund, in the order it was made."""
+
+    tallies: OrderCancelledEventDataTallies
+    """Counts by category, with their total."""
 
     codes: tuple[Any, ...] | msgspec.UnsetType = msgspec.UNSET
     """The processor's codes, numbers or words."""

@@ -14,7 +14,7 @@ from pydantic import (
     StrictInt,
     StrictStr,
 )
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Dict, Literal
 
 
 class Address(BaseModel):
@@ -239,6 +239,10 @@ class OrderCancelledEventData(BaseModel):
     """
     The refunds made.
     """
+    tallies: OrderCancelledEventDataTallies
+    """
+    Counts by category, with their total.
+    """
     codes: list[StrictInt | Literal["none", "unknown"]] | None = None
     """
     The processor's codes, numbers or words.
@@ -253,7 +257,38 @@ class OrderCancelledEventDataRefund(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
+    __annotations__ = {
+        "__pydantic_extra__": Dict[str, "OrderCancelledEventDataRefundOtherValue"],
+    }
     amount: StrictFloat
+
+
+class OrderCancelledEventDataRefundOtherValue(BaseModel):
+    """
+    A note the processor attached, under its own key.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    note: StrictStr
+
+
+class OrderCancelledEventDataTallies(BaseModel):
+    """
+    Counts by category, with their total.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    __annotations__ = {
+        "__pydantic_extra__": Dict[str, StrictInt],
+    }
+    total: StrictInt
+    """
+    Every item counted.
+    """
 
 
 class OrderPlacedEvent(BaseModel):
@@ -418,6 +453,9 @@ class OrderRefundedEvent(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
+    __annotations__ = {
+        "__pydantic_extra__": Dict[str, StrictStr],
+    }
     id: StrictStr
     """
     The refunded order's ID (redefined with the same type).

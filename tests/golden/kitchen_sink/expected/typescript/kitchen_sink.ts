@@ -811,10 +811,44 @@ function checkOrderPlacedEvent(v: unknown): OrderPlacedEvent {
 }
 
 /**
+ * A note the processor attached, under its own key.
+ */
+export interface OrderCancelledEventDataRefundOtherValue {
+  readonly note: string;
+}
+
+/** Validate an already-parsed JSON value as OrderCancelledEventDataRefundOtherValue; throws WebhookDecodeError with the path of the first problem. */
+export function decodeOrderCancelledEventDataRefundOtherValue(value: unknown): OrderCancelledEventDataRefundOtherValue {
+  if (!isPlainObject(value)) throw new WebhookDecodeError(`expected an object, got ${describe(value)}`);
+  return run(checkOrderCancelledEventDataRefundOtherValue, value);
+}
+
+function checkOrderCancelledEventDataRefundOtherValue(v: unknown): OrderCancelledEventDataRefundOtherValue {
+  if (!isObject(v)) fail("an object", v);
+  let s = "";
+  let x0: unknown;
+  try {
+    s = ".note";
+    x0 = v["note"];
+    if (x0 === undefined) missing();
+    if (typeof x0 !== "string") fail("a string", x0);
+  } catch (e) {
+    throw at(e, s);
+  }
+  return v as unknown as OrderCancelledEventDataRefundOtherValue;
+}
+
+/**
  * One refund, in the order it was made.
  */
 export interface OrderCancelledEventDataRefund {
   readonly amount: number;
+  /**
+   * Keys the spec does not declare, each value checked to be of the declared type.
+   *
+   * Each value: A note the processor attached, under its own key.
+   */
+  readonly [key: string]: OrderCancelledEventDataRefundOtherValue | number;
 }
 
 /** Validate an already-parsed JSON value as OrderCancelledEventDataRefund; throws WebhookDecodeError with the path of the first problem. */
@@ -822,6 +856,8 @@ export function decodeOrderCancelledEventDataRefund(value: unknown): OrderCancel
   if (!isPlainObject(value)) throw new WebhookDecodeError(`expected an object, got ${describe(value)}`);
   return run(checkOrderCancelledEventDataRefund, value);
 }
+
+const KNOWN_OrderCancelledEventDataRefund: ReadonlySet<string> = new Set(["amount"]);
 
 function checkOrderCancelledEventDataRefund(v: unknown): OrderCancelledEventDataRefund {
   if (!isObject(v)) fail("an object", v);
@@ -835,7 +871,66 @@ function checkOrderCancelledEventDataRefund(v: unknown): OrderCancelledEventData
   } catch (e) {
     throw at(e, s);
   }
+  let k0 = "";
+  try {
+    for (k0 of Object.keys(v)) {
+      if (KNOWN_OrderCancelledEventDataRefund.has(k0)) continue;
+      const x1: unknown = v[k0];
+      checkOrderCancelledEventDataRefundOtherValue(x1);
+    }
+  } catch (e) {
+    throw at(e, step(k0));
+  }
   return v as unknown as OrderCancelledEventDataRefund;
+}
+
+/**
+ * Counts by category, with their total.
+ */
+export interface OrderCancelledEventDataTallies {
+  /**
+   * Every item counted.
+   */
+  readonly total: number;
+  /**
+   * Keys the spec does not declare, each value checked to be of the declared type.
+   *
+   * Each value: The count of one category.
+   */
+  readonly [key: string]: number;
+}
+
+/** Validate an already-parsed JSON value as OrderCancelledEventDataTallies; throws WebhookDecodeError with the path of the first problem. */
+export function decodeOrderCancelledEventDataTallies(value: unknown): OrderCancelledEventDataTallies {
+  if (!isPlainObject(value)) throw new WebhookDecodeError(`expected an object, got ${describe(value)}`);
+  return run(checkOrderCancelledEventDataTallies, value);
+}
+
+const KNOWN_OrderCancelledEventDataTallies: ReadonlySet<string> = new Set(["total"]);
+
+function checkOrderCancelledEventDataTallies(v: unknown): OrderCancelledEventDataTallies {
+  if (!isObject(v)) fail("an object", v);
+  let s = "";
+  let x0: unknown;
+  try {
+    s = ".total";
+    x0 = v["total"];
+    if (x0 === undefined) missing();
+    if (!Number.isSafeInteger(x0)) fail("an integer", x0);
+  } catch (e) {
+    throw at(e, s);
+  }
+  let k0 = "";
+  try {
+    for (k0 of Object.keys(v)) {
+      if (KNOWN_OrderCancelledEventDataTallies.has(k0)) continue;
+      const x1: unknown = v[k0];
+      if (!Number.isSafeInteger(x1)) fail("an integer", x1);
+    }
+  } catch (e) {
+    throw at(e, step(k0));
+  }
+  return v as unknown as OrderCancelledEventDataTallies;
 }
 
 /**
@@ -860,6 +955,10 @@ export interface OrderCancelledEventData {
    * Each item: One refund, in the order it was made.
    */
   readonly refunds?: ReadonlyArray<OrderCancelledEventDataRefund>;
+  /**
+   * Counts by category, with their total.
+   */
+  readonly tallies: OrderCancelledEventDataTallies;
   /**
    * The processor's codes, numbers or words.
    */
@@ -906,6 +1005,10 @@ function checkOrderCancelledEventData(v: unknown): OrderCancelledEventData {
         }
       }
     }
+    s = ".tallies";
+    x0 = v["tallies"];
+    if (x0 === undefined) missing();
+    checkOrderCancelledEventDataTallies(x0);
     s = ".codes";
     x0 = v["codes"];
     if (x0 !== undefined) {
@@ -1251,6 +1354,12 @@ export interface OrderRefundedEvent {
    */
   readonly previous?: Currency | null;
   readonly skus?: ReadonlyArray<SkuCode>;
+  /**
+   * Keys the spec does not declare, each value checked to be of the declared type.
+   *
+   * Each value: A label the merchant added, under its own key.
+   */
+  readonly [key: string]: string | Carrier | number | Currency | "order.refunded" | (Currency | null) | ReadonlyArray<SkuCode> | undefined;
 }
 
 /** Validate an already-parsed JSON value as OrderRefundedEvent; throws WebhookDecodeError with the path of the first problem. */
@@ -1258,6 +1367,8 @@ export function decodeOrderRefundedEvent(value: unknown): OrderRefundedEvent {
   if (!isPlainObject(value)) throw new WebhookDecodeError(`expected an object, got ${describe(value)}`);
   return run(checkOrderRefundedEvent, value);
 }
+
+const KNOWN_OrderRefundedEvent: ReadonlySet<string> = new Set(["id", "carrier", "amount", "currency", "type", "previous", "skus"]);
 
 function checkOrderRefundedEvent(v: unknown): OrderRefundedEvent {
   if (!isObject(v)) fail("an object", v);
@@ -1310,6 +1421,16 @@ function checkOrderRefundedEvent(v: unknown): OrderRefundedEvent {
     }
   } catch (e) {
     throw at(e, s);
+  }
+  let k0 = "";
+  try {
+    for (k0 of Object.keys(v)) {
+      if (KNOWN_OrderRefundedEvent.has(k0)) continue;
+      const x1: unknown = v[k0];
+      if (typeof x1 !== "string") fail("a string", x1);
+    }
+  } catch (e) {
+    throw at(e, step(k0));
   }
   return v as unknown as OrderRefundedEvent;
 }
