@@ -558,8 +558,7 @@ class PyObject:
 
 @dataclass(frozen=True)
 class PyMember:
-    tag: str  # as a Python literal
-    cls: str
+    item: Placed  # `"tag": _decode_Cls,`, the table's item: a tag's variants tried in order (`_one_of_decoder`)
 
 
 @dataclass(frozen=True)
@@ -804,6 +803,24 @@ def dispatch(constant: str) -> Assign:
     return Assign("decode", IfElse(Call(f"_{constant}_DECODERS.get", ("tag",)), "type(tag) is str", "None"))
 
 
+def group_decoder(group: model.Group) -> Expr:
+    """The decoder of a union's tag: its member's, or its variants' tried in order as a one_of's are."""
+    if not group.variants:
+        return f"_decode_{class_name(group.members[0].object.name)}"
+    return Call(
+        "_one_of_decoder",
+        (
+            Display(
+                "()",
+                tuple(
+                    Display("()", (lit(m.object.name.pascal), f"_decode_{class_name(m.object.name)}"))
+                    for m in group.members
+                ),
+            ),
+        ),
+    )
+
+
 def union_view(union: model.Union_, w: PyWriter) -> PyUnion:
     cls = class_name(union.name)
     return PyUnion(
@@ -811,7 +828,7 @@ def union_view(union: model.Union_, w: PyWriter) -> PyUnion:
         constant=union.name.constant,
         docstring=py_docstring(union.description) if union.description is not None else None,
         discriminator=lit(union.discriminator),
-        members=tuple(PyMember(lit(m.tag), class_name(m.object.name)) for m in union.members),
+        members=tuple(PyMember(w(DictItem(lit(g.tag), group_decoder(g)))) for g in union.groups),
         alias=w(UnionAlias(cls, tuple(class_name(m.object.name) for m in union.members))),
         table=w(DictHead(f"_{union.name.constant}_DECODERS: Final[", f"dict[str, Callable[[Any], {cls}]]")),
         decoder_def=w(Def(f"_decode_{cls}", "d: Any", cls)),
@@ -889,6 +906,8 @@ def module_view(spec: model.Spec, w: PyWriter) -> PyModule:
     for obj in spec.objects:
         for f in obj.fields:
             used |= helpers(f.type)
+    if any(u.has_variants for u in spec.unions):
+        used |= {"_one_of", "_one_of_decoder"}
     public = ["WebhookDecodeError"]
     if spec.entry is not None:
         public += [
