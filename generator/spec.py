@@ -1299,7 +1299,7 @@ class _Builder:
                 members += self.variants(name, entry, disc, built, members, seen_tags)
                 continue
             found = self.union_member(name, entry, disc, built, members)
-            if found is None:
+            if found is None or disc is None:
                 continue
             obj, tag = found
             if self.repeated_tag(name, obj, tag, disc, built, seen_tags):

@@ -488,21 +488,26 @@ def helpers(t: model.Type) -> frozenset[str]:
             assert_never(t)
 
 
-def one_of_converter(t: model.Type, how: Annotations) -> Expr | None:
+def one_of_converter(
+    t: model.Type, how: Annotations, by_tag: Callable[[model.Ref], Expr | None] = lambda r: None
+) -> Expr | None:
     """For the msgspec module, whose unions are by JSON type only: a callable (made by its runtime)
     that turns the value msgspec decoded for `t` (a one_of's as any JSON, annotated by `how`) into
-    its member, the first in order that msgspec converts it to; None where `t` holds no one_of."""
+    its member, the first in order that msgspec converts it to; None where `t` holds no one_of.
+    `by_tag` gives the converter of a union msgspec cannot dispatch itself (variants share a tag)."""
     match t:
+        case model.Ref():
+            return by_tag(t)
         case model.OneOf(members=members):
             options = tuple(Display("()", (lit(base.member_name(m)), annotation_of(m, how))) for m in members)
             return Call("_converter", (Display("()", options),))
         case model.Array(item=inner) | model.Map(value=inner):
-            inner_converter = one_of_converter(inner, how)
+            inner_converter = one_of_converter(inner, how, by_tag)
             if inner_converter is None:
                 return None
             return Call("_items_of" if isinstance(t, model.Array) else "_values_of", (inner_converter,))
         case model.Nullable(inner=inner):
-            inner_converter = one_of_converter(inner, how)
+            inner_converter = one_of_converter(inner, how, by_tag)
             return None if inner_converter is None else Call("_or_null", (inner_converter,))
         case (
             model.String()
@@ -512,7 +517,6 @@ def one_of_converter(t: model.Type, how: Annotations) -> Expr | None:
             | model.Json()
             | model.Literal()
             | model.Enum()
-            | model.Ref()
             | model.Named()
             | model.Object()
         ):
