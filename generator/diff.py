@@ -219,8 +219,8 @@ class Side:
                 if type(v) is not dict:
                     return False
                 tag = v.get(disc)
-                member = next((m.object for m in members if type(tag) is str and m.tag == tag), None)
-                return member is not None and self.accepts(member, v)
+                # a tag's variants are tried in order: any of them may take the value
+                return type(tag) is str and any(m.tag == tag and self.accepts(m.object, v) for m in members)
             case _:
                 assert_never(t)
 
@@ -237,10 +237,9 @@ class Side:
         tag = v.get(entry.discriminator)
         if type(tag) is not str:
             return None
-        member = next((m.object for m in entry.members if m.tag == tag), None)
-        if member is None:
+        if all(m.tag != tag for m in entry.members):
             return ""
-        return tag if self.accepts(member, v) else None
+        return tag if self.accepts(entry, v) else None
 
 
 # -- small values of a type ----------------------------------------------------------------------

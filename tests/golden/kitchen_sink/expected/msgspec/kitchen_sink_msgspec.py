@@ -103,7 +103,28 @@ def _by_tag(
         )
         e.rev.append(step)
         raise e
-    return _one_of(value, members)
+    if len(members) > 1:
+        return _one_of(value, members)
+    try:
+        return msgspec.convert(value, members[0][1], strict=True)
+    except msgspec.ValidationError as e:
+        # One member: its own error, at its path (a missing key at the key), as parse_event says it.
+        message, sep, where = str(e).rpartition(" - at `")
+        if not sep:
+            message, where = str(e), "$"
+        inside = where.rstrip("`")[1:]
+        if message.startswith("at `"):  # a one_of's field inside it (_set)
+            deeper, _, message = message[4:].partition("`: ")
+            inside += deeper
+        prefix = "Object missing required field `"
+        if message.startswith(prefix) and message.endswith("`"):
+            key = message[len(prefix) : -1]
+            inside += "." + key if key.isidentifier() else "[" + json.dumps(key) + "]"
+            message = "required key is missing"
+        failure = _NoMember(message)
+        if inside:
+            failure.rev.append(inside)
+        raise failure from None
 
 
 def _tagged(key: str, *members: tuple[str, str, Any]) -> Callable[[Any], Any]:
