@@ -351,6 +351,7 @@ class _Builder:
         self.extends: dict[str, tuple[yaml.Node, list[yaml.Node]]] = {}  # object -> `extends:` and its items
         self.locs: dict[str, model.Loc] = {}  # top-level name -> where it is defined
         self.standalone: set[str] = set()  # types marked `standalone: true`
+        self.listed: set[str] = set()  # object types a union lists
         self.tags: dict[tuple[str, str], None] = {}  # (object, field) pairs a union dispatches on
 
     # -- reporting -------------------------------------------------------------------------
@@ -559,7 +560,7 @@ class _Builder:
     def unreferenced(self, definitions: list[model.Definition], entry: model.Union_ | None) -> None:
         """A type that no union holds and nothing refers to is usually a slip (a member left out of
         the union); one meant to stand alone says so with `standalone: true`."""
-        used = {entry.name.snake} if entry is not None else set()
+        used = ({entry.name.snake} if entry is not None else set()) | self.listed
         for d in definitions:
             if isinstance(d, model.Union_):
                 used |= {m.object.name.snake for m in d.members}
@@ -1200,6 +1201,7 @@ class _Builder:
             )
             return None
         obj = built.get(member_name)
+        self.listed.add(member_name)  # in a union, even if refused there: not also reported as unused
         if not isinstance(obj, model.Object) or disc is None:
             return None
         if any(m_.object.name.snake == member_name for m_ in members):
