@@ -97,9 +97,11 @@ def _by_tag(
         e = _NoMember(
             "required key is missing"
             if key not in value
-            else f"Invalid value {json.dumps(tag)}"
-            if type(tag) is str
-            else f"Expected `str`, got `{type(tag).__name__}`"
+            else (
+                f"Invalid value {json.dumps(tag)}"
+                if type(tag) is str
+                else f"Expected `str`, got `{type(tag).__name__}`"
+            )
         )
         e.rev.append(step)
         raise e
