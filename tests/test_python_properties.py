@@ -222,6 +222,11 @@ def test_arbitrary_json_at_a_known_path_decodes_or_fails_at_or_below_it(d: dict[
     for result in decode_all_forms(mutated):
         if isinstance(result, WebhookDecodeError):
             prefix = format_path(position.path)
+            if sum(m.tag == d[key] for m in events(LOADED)) > 1 and result.path == "$":
+                # a tag's variants, none of which decodes it: the error is at the event, naming the path
+                # inside each variant where it failed (spec/README.md, "Variants of one event")
+                assert "but each failed" in result.message and prefix in result.message, (prefix, result)
+                continue
             assert result.path == prefix or result.path.startswith((prefix + ".", prefix + "[")), (prefix, result)
         else:
             # Whatever went in decoded, so it was valid there, and it comes back out unchanged.
