@@ -327,7 +327,13 @@ def module_view(spec: model.Spec, w: PyWriter) -> MsgModule:
                 if by_tag is None
                 else Assign(f"event: {cls}", Call("_ENTRY", (Call("msgspec.convert", ("payload", "Any")),)))
             ),
-            by_tag=None if by_tag is None else w(Assign(f"_ENTRY: Final[Callable[[Any], {cls}]]", by_tag)),
+            by_tag=(
+                None
+                if not isinstance(by_tag, Call)
+                else w(
+                    Assign(f"_ENTRY: Final[Callable[[Any], {cls}]]", replace(by_tag, args=(*by_tag.args, "raw=True")))
+                )
+            ),
         )
     return MsgModule(
         source=base.comment_text(spec.source),

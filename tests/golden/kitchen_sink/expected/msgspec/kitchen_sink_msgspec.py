@@ -84,7 +84,7 @@ def _converter(members: tuple[tuple[str, Any], ...]) -> Callable[[Any], Any]:
 
 
 def _by_tag(
-    value: Any, key: str, groups: dict[str, tuple[tuple[str, Any], ...]]
+    value: Any, key: str, groups: dict[str, tuple[tuple[str, Any], ...]], raw: bool
 ) -> Any:
     """A union's member msgspec cannot pick itself (variants share a tag): by the tag, then the
     first of the tag's members (name, type) that msgspec converts the value to."""
@@ -107,6 +107,10 @@ def _by_tag(
         raise e
     if len(members) > 1:
         return _one_of(value, members)
+    if (
+        raw
+    ):  # the event itself: parse_event reads msgspec's error as for any other union
+        return msgspec.convert(value, members[0][1], strict=True)
     try:
         return msgspec.convert(value, members[0][1], strict=True)
     except msgspec.ValidationError as e:
@@ -129,12 +133,14 @@ def _by_tag(
         raise failure from None
 
 
-def _tagged(key: str, *members: tuple[str, str, Any]) -> Callable[[Any], Any]:
+def _tagged(
+    key: str, *members: tuple[str, str, Any], raw: bool = False
+) -> Callable[[Any], Any]:
     """A converter by `key`'s value: `members` are (tag, name, type), a tag's variants in order."""
     table: dict[str, tuple[tuple[str, Any], ...]] = {}
     for tag, name, kind in members:
         table[tag] = (*table.get(tag, ()), (name, kind))
-    return lambda x: _by_tag(x, key, table)
+    return lambda x: _by_tag(x, key, table, raw)
 
 
 def _items_of(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -641,6 +647,7 @@ _ENTRY: Final[Callable[[Any], SinkEvent]] = _tagged(
     ("order.refunded", "OrderRefundedEvent", OrderRefundedEvent),
     ("order.updated", "OrderUpdatedEvent", OrderUpdatedEvent),
     ("order.updated", "OrderUpdatedLegacyEvent", OrderUpdatedLegacyEvent),
+    raw=True,
 )
 
 
