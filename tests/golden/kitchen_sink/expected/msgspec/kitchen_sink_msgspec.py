@@ -107,9 +107,8 @@ def _by_tag(
         raise e
     if len(members) > 1:
         return _one_of(value, members)
-    if (
-        raw
-    ):  # the event itself: parse_event reads msgspec's error as for any other union
+    # The event itself: parse_event reads msgspec's error as for any other union.
+    if raw:
         return msgspec.convert(value, members[0][1], strict=True)
     try:
         return msgspec.convert(value, members[0][1], strict=True)
