@@ -175,7 +175,18 @@ def test_wrong_type_at_a_known_path_is_reported_at_that_path(d: dict[str, Any], 
     for strict in (False, True):
         for result in decode_all_forms(mutated, strict=strict):
             assert isinstance(result, WebhookDecodeError), (position.path, bad, result)
-            assert result.path == format_path(position.path), (bad, result)
+            if not reported_by_variants(d, result, format_path(position.path)):
+                assert result.path == format_path(position.path), (bad, result)
+
+
+def reported_by_variants(d: dict[str, Any], result: WebhookDecodeError, inside: str) -> bool:
+    """An event whose tag has variants, none of which decodes it: the error is at the event and
+    names, for each variant, the path (and reason) where it failed, `inside` among them."""
+    key = LOADED.entry.discriminator  # type: ignore[union-attr]
+    if sum(m.tag == d[key] for m in events(LOADED)) < 2 or result.path != "$":
+        return False
+    assert "but each failed" in result.message and inside in result.message, (inside, result)
+    return True
 
 
 @SETTINGS
@@ -189,6 +200,8 @@ def test_missing_required_key_is_reported_at_that_key(d: dict[str, Any], data: s
     del target[position.path[-1]]
     for result in decode_all_forms(mutated):
         assert isinstance(result, WebhookDecodeError), (position.path, result)
+        if reported_by_variants(d, result, format_path(position.path) + ": required key is missing"):
+            continue
         assert result.path == format_path(position.path)
         assert result.message == "required key is missing"
 
