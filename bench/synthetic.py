@@ -35,7 +35,8 @@ def spec_data(n: int, edit: int | None = None) -> dict[str, Any]:
         name = f"order_{kind}_{i}_event"
         events[name] = shape
         members.append(name)
-    for other in union["union"]:  # the fixture's other events stay, once, as types of their own
+    others = [n for m in union["union"] for n in (m if isinstance(m, list) else [m])]  # variants' lists flattened
+    for other in others:  # the fixture's other events stay, once, as types of their own
         if other in types:
             types[other]["standalone"] = True
     union["union"] = members

@@ -67,6 +67,7 @@ KINDS: dict[str, str] = {
     "enum-closed": "an open enum now admits only its values",
     "literal-changed": "a literal's value changed",
     "one-of-changed": "a one_of's types added, removed or reordered (the first that decodes wins)",
+    "variants-changed": "an event's variants (members with one tag) added, removed, reordered or changed",
     "format-added": "a string now has a format the decoders check",
     "format-removed": "a string's format is no longer checked",
     "format-changed": "a string's format is another one",
@@ -226,14 +227,19 @@ class Side:
                 if type(v) is not dict:
                     return False
                 tag = v.get(disc)
-                member = next((m.object for m in members if type(tag) is str and m.tag == tag), None)
-                return member is not None and self.accepts(member, v)
+                # a tag's variants are tried in order: any of them may take the value
+                return type(tag) is str and any(m.tag == tag and self.accepts(m.object, v) for m in members)
             case _:
                 assert_never(t)
 
     def chosen(self, t: model.OneOf, v: Any) -> int | None:
         """Which member of a one_of decodes `v` (the first that does), as its position."""
         return next((i for i, m in enumerate(t.members) if self.accepts(m, v)), None)
+
+    def variant(self, union: model.Union_, v: Any) -> str | None:
+        """The name of the member of `union` a value is decoded as (a tag's first variant that takes it)."""
+        tag = v.get(union.discriminator) if type(v) is dict else None
+        return next((m.object.name.snake for m in union.members if m.tag == tag and self.accepts(m.object, v)), None)
 
     def decode_event(self, v: Any) -> str | None:
         """What `parse_event` makes of `v`: the tag of the event class, `""` for UnknownWebhookEvent,
@@ -244,10 +250,9 @@ class Side:
         tag = v.get(entry.discriminator)
         if type(tag) is not str:
             return None
-        member = next((m.object for m in entry.members if m.tag == tag), None)
-        if member is None:
+        if all(m.tag != tag for m in entry.members):
             return ""
-        return tag if self.accepts(member, v) else None
+        return tag if self.accepts(entry, v) else None
 
 
 # -- small values of a type ----------------------------------------------------------------------
@@ -667,6 +672,14 @@ class Differ:
             if old_entry is None:
                 self.add("event-added", (), True, None, m.object.name.snake, leaf=self.sample(m.object))
                 continue
+            assert new_entry is not None
+            group = next(g for g in new_entry.groups if g.tag == m.tag)
+            old_group = next((g for g in old_entry.groups if g.tag == m.tag), None)
+            if old_group is not None and old_entry.discriminator == new_entry.discriminator:
+                if group.variants or old_group.variants:
+                    if m == group.members[0]:
+                        self.variants(group, old_group, new_entry, old_entry)
+                    continue
             self.against_union(m.object, old_entry, (), unknown_ok=True)
         self.event = None
         if new_entry is None or old_entry is None or old_entry.discriminator == new_entry.discriminator:
@@ -677,10 +690,57 @@ class Differ:
         self.event = None
         return [self.witnessed(c) for c in self.changes]
 
+    def variants(
+        self, n: model.Group, o: model.Group, new_entry: model.Union_, old_entry: model.Union_, steps: Steps = ()
+    ) -> None:
+        """An event with variants on either side: a payload is decoded as the first of its tag's
+        members that takes it, so (as for a one_of) a change is breaking when a payload NEW decodes
+        is rejected by OLD, or decoded there as another variant; it is reported at the event."""
+        n_names = [m.object.name.snake for m in n.members]
+        o_names = [m.object.name.snake for m in o.members]
+        shown_o, shown_n = " | ".join(o_names), " | ".join(n_names)
+        values: list[Any] = []
+        for m in n.members:
+            try:
+                values.append(self.common(m.object, None))
+            except _NoValue:
+                pass
+        values += [{**a, **b} for a in values for b in values if a is not b]  # a value two variants take
+        inside = False  # a breaking change inside a variant
+        if n_names == o_names:
+            for nm, om in zip(n.members, o.members):
+                scratch = Differ(self.old.spec, self.new.spec)
+                scratch.event, scratch.active = self.event, self.active
+                scratch.named(nm.object, om.object, ())
+                for c in scratch.changes:
+                    if not c.breaking:
+                        self.changes.append(c)
+                        continue
+                    inside = True
+                    try:
+                        values.append(scratch.build(nm.object, om.object, c.steps, c.leaf) if c.steps else c.leaf)
+                    except _NoValue:
+                        pass
+        for v in values:
+            chosen = self.new.variant(new_entry, v)
+            if chosen is None:
+                continue
+            before = self.old.variant(old_entry, v)
+            if before != chosen:
+                self.add("variants-changed", steps, True, shown_o, shown_n, leaf=v)
+                return
+        if n_names != o_names or inside:
+            # no payload found that OLD decodes otherwise: a change inside a variant stays breaking
+            self.add("variants-changed", steps, inside, shown_o, shown_n)
+
     def against_union(self, n: model.Object, o: model.Union_, steps: Steps, unknown_ok: bool) -> None:
         """NEW's object `n` where OLD has the union `o`: OLD dispatches on `o.discriminator`."""
         f = next((f for f in n.fields if f.key == o.discriminator), None)
-        by_tag = {m.tag: m.object for m in o.members}
+        # a tag's variants: compared with the one of the same name, else the first
+        by_tag: dict[str, model.Object] = {}
+        for m in o.members:
+            if m.tag not in by_tag or m.object.name == n.name:
+                by_tag[m.tag] = m.object
         added = "event-added" if unknown_ok else "member-added"
         if f is not None and not f.optional and isinstance(f.type, model.Literal) and isinstance(f.type.value, str):
             target = by_tag.get(f.type.value)
@@ -935,6 +995,13 @@ class Differ:
             if n.discriminator != o.discriminator:
                 self.add("discriminator-changed", steps, False, o.discriminator, n.discriminator)
             for m in n.members:
+                group = next(g for g in n.groups if g.tag == m.tag)
+                old_group = next((g for g in o.groups if g.tag == m.tag), None)
+                if old_group is not None and n.discriminator == o.discriminator:
+                    if group.variants or old_group.variants:
+                        if m == group.members[0]:
+                            self.variants(group, old_group, n, o, steps)
+                        continue
                 self.against_union(m.object, o, steps + (Member(n.discriminator, m.tag),), unknown_ok=False)
             if n.discriminator == o.discriminator:
                 tags = {m.tag for m in n.members}
@@ -1063,6 +1130,13 @@ class Differ:
             return c
         if self.new.decode_event(payload) == c.event and self.old.decode_event(payload) is None:
             return replace(c, witness=payload)
+        old_entry = self.old.spec.entry
+        if c.kind == "variants-changed" and old_entry is not None and self.new.decode_event(payload) == c.event:
+            if c.steps:  # a nested union's: OLD decodes the value there as another variant
+                return replace(c, witness=payload)
+            chosen, before = self.new.variant(new_entry, payload), self.old.variant(old_entry, payload)
+            if chosen is not None and before is not None and chosen != before:  # decoded as another class
+                return replace(c, witness=payload)
         return c
 
 

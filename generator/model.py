@@ -204,18 +204,46 @@ class Object:
 @dataclass(frozen=True)
 class UnionMember:
     object: Object
-    tag: str  # this member's discriminator value
+    tag: str  # this member's discriminator value (variants of one event share it)
+
+
+@dataclass(frozen=True)
+class Group:
+    """The members of a union under one tag: one object, or the variants of one event
+    (`union: [a, [b_kyb, b_kyc]]`), tried in the order written; the first that decodes wins."""
+
+    tag: str
+    members: tuple[UnionMember, ...]
+
+    @property
+    def variants(self) -> bool:
+        return len(self.members) > 1
 
 
 @dataclass(frozen=True)
 class Union_:
-    """A discriminated union of named objects."""
+    """A discriminated union of named objects. Several members may share a tag (the variants of one
+    event, written as a nested list): they are next to each other in `members`, and `groups` has
+    one entry per tag."""
 
     name: Name
     description: str | None
     discriminator: str
     members: tuple[UnionMember, ...]
     loc: Loc = field(default=Loc(), compare=False)
+
+    @property
+    def groups(self) -> tuple[Group, ...]:
+        """One group per tag, in the order written: dispatch is by tag, then by variant."""
+        out: dict[str, list[UnionMember]] = {}
+        for m in self.members:
+            out.setdefault(m.tag, []).append(m)
+        return tuple(Group(tag, tuple(ms)) for tag, ms in out.items())
+
+    @property
+    def has_variants(self) -> bool:
+        """Some tag has more than one member."""
+        return len({m.tag for m in self.members}) < len(self.members)
 
     @property
     def shared_fields(self) -> tuple[Field, ...]:

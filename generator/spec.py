@@ -356,6 +356,7 @@ class _Builder:
         self.extends: dict[str, tuple[yaml.Node, list[yaml.Node]]] = {}  # object -> `extends:` and its items
         self.locs: dict[str, model.Loc] = {}  # top-level name -> where it is defined
         self.standalone: set[str] = set()  # types marked `standalone: true`
+        self.listed: set[str] = set()  # object types a union lists
         self.tags: dict[tuple[str, str], None] = {}  # (object, field) pairs a union dispatches on
 
     # -- reporting -------------------------------------------------------------------------
@@ -564,7 +565,7 @@ class _Builder:
     def unreferenced(self, definitions: list[model.Definition], entry: model.Union_ | None) -> None:
         """A type that no union holds and nothing refers to is usually a slip (a member left out of
         the union); one meant to stand alone says so with `standalone: true`."""
-        used = {entry.name.snake} if entry is not None else set()
+        used = ({entry.name.snake} if entry is not None else set()) | self.listed
         for d in definitions:
             if isinstance(d, model.Union_):
                 used |= {m.object.name.snake for m in d.members}
@@ -729,9 +730,10 @@ class _Builder:
         disc = m["discriminator"]
         members = m["union"]
         if isinstance(disc, yaml.ScalarNode) and isinstance(members, yaml.SequenceNode):
-            for member in members.value:
-                if isinstance(member, yaml.ScalarNode):
-                    self.tags[(member.value, disc.value)] = None
+            for entry in members.value:
+                for member in entry.value if isinstance(entry, yaml.SequenceNode) else [entry]:
+                    if isinstance(member, yaml.ScalarNode):
+                        self.tags[(member.value, disc.value)] = None
 
     def object_definition(self, name: str, node: yaml.Node) -> model.Object | None:
         m = self.mapping(node, OBJECT_KEYS, f"type {name!r}", ALIAS_KEYS + UNION_KEYS)
@@ -1207,6 +1209,104 @@ class _Builder:
             return model.Enum(tuple(integers), False)
         return model.Enum(tuple(strings), is_open)
 
+    def union_member(
+        self,
+        name: str,
+        item: yaml.Node,
+        disc: str | None,
+        built: dict[str, model.Definition],
+        members: list[model.UnionMember],
+    ) -> tuple[model.Object, str] | None:
+        """One name in a union's list (or in a list of variants): the object and its tag."""
+        member_name = item.value if isinstance(item, yaml.ScalarNode) else None
+        if member_name is None or self.kinds.get(member_name) != "object":
+            shown = member_name if member_name is not None else "?"
+            if isinstance(item, yaml.SequenceNode):
+                self.problem(item, "variants cannot be nested in variants; list them all in one list")
+                return None
+            self.problem(
+                item,
+                f"union member {shown!r} is not an object type defined under types{self.suggest(str(shown), 'object')}",
+            )
+            return None
+        obj = built.get(member_name)
+        self.listed.add(member_name)  # in a union, even if refused there: not also reported as unused
+        if not isinstance(obj, model.Object) or disc is None:
+            return None
+        if any(m_.object.name.snake == member_name for m_ in members):
+            self.problem(item, f"duplicate union member {member_name!r}")
+            return None
+        tag = obj.discriminator_value(disc)
+        if tag is None:
+            self.problem(item, f"union member {member_name!r} has no literal field {disc!r} (the discriminator)")
+            return None
+        return obj, tag
+
+    def repeated_tag(
+        self,
+        name: str,
+        obj: model.Object,
+        tag: str,
+        disc: str,
+        built: dict[str, model.Definition],
+        seen: dict[str, str],
+    ) -> bool:
+        """Report a tag an earlier member (or list of variants) of the union has already."""
+        if tag not in seen:
+            return False
+        first = seen[tag]
+        repeat = next(f for f in obj.fields if f.key == disc)
+        first_object = built.get(first)
+        first_line = 0
+        if isinstance(first_object, model.Object):
+            first_line = next(f for f in first_object.fields if f.key == disc).loc.line
+        self.problem_at(
+            repeat.loc,
+            f"duplicate discriminator value {tag!r} in union {name!r}: {obj.name.snake!r} repeats "
+            f"{first!r} (line {first_line}); to accept several shapes of one event, list them together "
+            f"as variants: [{first}, {obj.name.snake}]",
+        )
+        return True
+
+    def variants(
+        self,
+        name: str,
+        node: yaml.SequenceNode,
+        disc: str | None,
+        built: dict[str, model.Definition],
+        members: list[model.UnionMember],
+        seen: dict[str, str],
+    ) -> list[model.UnionMember]:
+        """`[b_kyb, b_kyc, b_legacy]` in a union's list: two or more objects with one tag, tried in
+        the order written when a value has it."""
+        if len(node.value) < 2:
+            shown = node.value[0].value if node.value and isinstance(node.value[0], yaml.ScalarNode) else "a type"
+            self.problem(
+                node,
+                f"a list of variants needs at least two object types with one discriminator value; "
+                f"write {shown!r} without brackets",
+            )
+            return []
+        out: list[model.UnionMember] = []
+        for item in node.value:
+            found = self.union_member(name, item, disc, built, members + out)
+            if found is None or disc is None:
+                continue
+            obj, tag = found
+            if out and tag != out[0].tag:
+                self.problem(
+                    item,
+                    f"variant {obj.name.snake!r} has {disc} {tag!r}, but {out[0].object.name.snake!r} before it has "
+                    f"{out[0].tag!r}: variants share one discriminator value; list {obj.name.snake!r} on its own",
+                )
+                continue
+            if not out and self.repeated_tag(name, obj, tag, disc, built, seen):
+                return []
+            out.append(model.UnionMember(obj, tag))
+        if out:
+            seen[out[0].tag] = out[0].object.name.snake
+        return out
+
     def union(self, name: str, node: yaml.Node, built: dict[str, model.Definition]) -> model.Union_ | None:
         m = self.mapping(node, UNION_KEYS, f"union {name!r}")
         if m is None:
@@ -1225,40 +1325,17 @@ class _Builder:
             return None
         members: list[model.UnionMember] = []
         seen_tags: dict[str, str] = {}
-        for item in members_node.value:
-            member_name = item.value if isinstance(item, yaml.ScalarNode) else None
-            if member_name is None or self.kinds.get(member_name) != "object":
-                shown = member_name if member_name is not None else "?"
-                self.problem(
-                    item,
-                    f"union member {shown!r} is not an object type defined under "
-                    f"types{self.suggest(str(shown), 'object')}",
-                )
+        for entry in members_node.value:
+            if isinstance(entry, yaml.SequenceNode):
+                members += self.variants(name, entry, disc, built, members, seen_tags)
                 continue
-            obj = built.get(member_name)
-            if not isinstance(obj, model.Object) or disc is None:
+            found = self.union_member(name, entry, disc, built, members)
+            if found is None or disc is None:
                 continue
-            if any(m_.object.name.snake == member_name for m_ in members):
-                self.problem(item, f"duplicate union member {member_name!r}")
+            obj, tag = found
+            if self.repeated_tag(name, obj, tag, disc, built, seen_tags):
                 continue
-            tag = obj.discriminator_value(disc)
-            if tag is None:
-                self.problem(item, f"union member {member_name!r} has no literal field {disc!r} (the discriminator)")
-                continue
-            if tag in seen_tags:
-                first = seen_tags[tag]
-                repeat = next(f for f in obj.fields if f.key == disc)
-                first_object = built.get(first)
-                first_line = 0
-                if isinstance(first_object, model.Object):
-                    first_line = next(f for f in first_object.fields if f.key == disc).loc.line
-                self.problem_at(
-                    repeat.loc,
-                    f"duplicate discriminator value {tag!r} in union {name!r}: {member_name!r} repeats "
-                    f"{first!r} (line {first_line})",
-                )
-                continue
-            seen_tags[tag] = member_name
+            seen_tags[tag] = obj.name.snake
             members.append(model.UnionMember(obj, tag))
         if disc is None:
             return None

@@ -171,9 +171,13 @@ def mutations(t: model.Type | model.Union_, value: Any, spec: model.Spec, path: 
                     if not side.accepts(t, bad):
                         yield "no member matches", path, bad, opt
         case model.Union_():
-            member = next((m.object for m in t.members if isinstance(value, dict) and value.get(t.discriminator) == m.tag), None)
+            side = diff.Side(spec)
+            tag = value.get(t.discriminator) if isinstance(value, dict) else None
+            group = [m.object for m in t.members if m.tag == tag]
+            # the first variant that takes the value is the one it decodes as (one member: that one)
+            member = next((m for m in group if side.accepts(m, value)), group[0] if group else None)
             if member is not None:
-                yield from mutations(member, value, spec, path)
+                yield from variant_mutations(t, group, mutations(member, value, spec, path), spec, path)
         case model.Array(item=item):
             if isinstance(value, list) and value:
                 for kind, bad_item in format_cases(item):  # a string's format, inside an array too
@@ -194,6 +198,24 @@ def mutations(t: model.Type | model.Union_, value: Any, spec: model.Spec, path: 
             pass  # a value without parts (or, for any JSON value, none that can be wrong): bad_values replaces it whole
         case _:
             assert_never(t)
+
+
+def variant_mutations(
+    union: model.Union_, group: list[model.Object], found: Iterator[tuple[str, str, Any, bool]], spec: model.Spec, path: str
+) -> Iterator[tuple[str, str, Any, bool]]:
+    """Mutations inside one of a tag's variants: one that another variant takes is left out (it is
+    valid, as that variant); one that none takes is an error at the union's own path, naming why
+    each variant failed, as a one_of's is. A mutation of the tag itself stays what it is."""
+    if len(group) < 2:
+        yield from found
+        return
+    side = diff.Side(spec)
+    tag = group[0].discriminator_value(union.discriminator)
+    for kind, where, bad, opt in found:
+        if base_kind(kind) in VALID_KINDS or not isinstance(bad, dict) or bad.get(union.discriminator) != tag:
+            yield kind, where, bad, opt
+        elif not side.accepts(union, bad):
+            yield "no member matches", path, bad, opt
 
 
 def format_cases(t: model.Type) -> Iterator[tuple[str, Any]]:
@@ -261,7 +283,9 @@ def corpus(spec: model.Spec, variants: int = 4) -> list[Case]:
         for variant in range(variants):
             payload = example(member.object, spec, variant)
             add(Case(f"{label} valid #{variant}", payload, True))
-            for kind, where, bad, optional in mutations(member.object, copy.deepcopy(payload), spec, "$"):
+            group = [m.object for m in spec.entry.members if m.tag == member.tag]
+            found = mutations(member.object, copy.deepcopy(payload), spec, "$")
+            for kind, where, bad, optional in variant_mutations(spec.entry, group, found, spec, "$"):
                 add(Case(f"{label} {kind} at {where}", bad, base_kind(kind) in VALID_KINDS, kind, optional))
         # a key added later: any JSON value, or (an open object) one of its other_values: type
         added = [1] if member.object.other is None else example(member.object.other, spec, 1)

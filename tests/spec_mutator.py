@@ -60,7 +60,7 @@ class Mutator:
         """(id of a member's fields mapping, key) of every discriminator field: left alone."""
         out = set()
         for u in self.unions().values():
-            for member in u["union"]:
+            for member in flat(u["union"]):
                 t = self.types.get(member)
                 if isinstance(t, dict) and "fields" in t:
                     out.add((id(t["fields"]), u["discriminator"]))
@@ -152,7 +152,8 @@ class Mutator:
         if len(entry["union"]) < 2:
             return None
         name = entry["union"].pop(self.rng.randrange(len(entry["union"])))
-        self.types[name]["standalone"] = True
+        for n in flat([name]):  # an event, or all its variants
+            self.types[n]["standalone"] = True
         return f"remove event {name}"
 
     def add_member(self) -> str | None:
@@ -171,8 +172,38 @@ class Mutator:
             return None
         u = self.types[self.rng.choice(nested)]
         name = u["union"].pop(self.rng.randrange(len(u["union"])))
-        self.types[name]["standalone"] = True
+        for n in flat([name]):
+            self.types[n]["standalone"] = True
         return f"remove member {name}"
+
+    def add_variant(self) -> str | None:
+        """Another shape of a union member, with its tag: the two (or more) become variants."""
+        u = self.types[self.rng.choice(sorted(self.unions()))]
+        i = self.rng.randrange(len(u["union"]))
+        group = u["union"][i] if isinstance(u["union"][i], list) else [u["union"][i]]
+        first = self.types[group[0]]["fields"]
+        name = self.fresh("added_variant_")
+        fields = {k: copy.deepcopy(v) for k, v in first.items() if k == u["discriminator"] or self.rng.random() < 0.5}
+        fields[self.fresh("f")] = self.random_type()
+        self.types[name] = {"fields": fields}
+        group.insert(self.rng.randrange(len(group) + 1), name)
+        u["union"][i] = group
+        return f"add variant {name}"
+
+    def remove_or_reorder_variant(self) -> str | None:
+        groups = [(u, i) for u in self.unions().values() for i, g in enumerate(u["union"]) if isinstance(g, list)]
+        if not groups:
+            return None
+        u, i = self.rng.choice(groups)
+        group = u["union"][i]
+        if self.rng.random() < 0.5:
+            group.reverse()
+            return f"reorder variants {group}"
+        name = group.pop(self.rng.randrange(len(group)))
+        self.types[name]["standalone"] = True
+        if len(group) == 1:
+            u["union"][i] = group[0]
+        return f"remove variant {name}"
 
     def add_field(self) -> str | None:
         sites = list(self.sites())
@@ -299,6 +330,8 @@ class Mutator:
         ("remove_event", 1),
         ("add_member", 0.5),
         ("remove_member", 0.5),
+        ("add_variant", 0.5),
+        ("remove_or_reorder_variant", 0.5),
         ("add_field", 2),
         ("remove_field", 2),
         ("flip_optional", 2),
@@ -323,6 +356,11 @@ class Mutator:
         else:
             action = getattr(self, name)
         return action()
+
+
+def flat(members: list[Any]) -> list[str]:
+    """A union's members, its variants' lists flattened."""
+    return [n for m in members for n in (m if isinstance(m, list) else [m])]
 
 
 def mutate(text: str, rng: random.Random, edits: int = 1) -> tuple[str, list[str]]:

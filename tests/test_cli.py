@@ -155,7 +155,7 @@ BROKEN = {
             discriminator: type
             union: [a, b]
         """,
-        ["10:7: duplicate discriminator value 'same' in union 'u': 'b' repeats 'a' (line 7)"],
+        ["10:7: duplicate discriminator value 'same' in union 'u': 'b' repeats 'a' (line 7); to accept several shapes of one event, list them together as variants: [a, b]"],
     ),
     "member without the discriminator": (
         """

@@ -340,3 +340,39 @@ def test_an_openapi_document_is_imported_on_the_fly() -> None:
     tags = {m.tag for m in imported.entry.members} - {m.tag for m in shipped.entry.members}
     assert tags and added == tags
     assert openapi.import_file(vendor, str(vendor)).text  # the same importer as `import openapi`
+
+
+def variants_of(text: str, entry: list[str]) -> spec.model.Spec:
+    """The kitchen sink with the entry union's variants of `order.updated` written as `entry`."""
+    data = read(text)
+    union = data["types"][data["entry"]]["union"]
+    union[-1] = entry
+    data["types"]["order_updated_new_event"] = {
+        "fields": {"id": {"type": "string"}, "type": {"literal": "order.updated"}, "diff": {"items": "json"}}
+    }
+    data["types"]["order_updated_new_event"]["standalone"] = True
+    return spec.parse(write(data), "k.yaml", "k.yaml")
+
+
+def test_variants_added_removed_and_reordered_are_classified_with_witnesses() -> None:
+    """A variant added is breaking (OLD rejects its payloads); one removed is safe (NEW sends fewer
+    shapes); reordered, a payload both take decodes as another class: breaking."""
+    text = KITCHEN_SPEC.read_text(encoding="utf-8")
+    first, legacy, new = "order_updated_event", "order_updated_legacy_event", "order_updated_new_event"
+    base = variants_of(text, [first, legacy])
+    cases = {
+        "added": (base, variants_of(text, [first, legacy, new]), True),
+        "removed": (variants_of(text, [first, legacy, new]), base, False),
+        "reordered": (base, variants_of(text, [legacy, first]), True),
+    }
+    for what, (old, new_spec, breaking) in cases.items():
+        changes = [c for c in diff.diff(old, new_spec) if c.kind == "variants-changed"]
+        assert len(changes) == 1, what
+        (c,) = changes
+        assert c.event == "order.updated" and c.breaking is breaking, what
+        if breaking:
+            side_old, side_new = diff.Side(old), diff.Side(new_spec)
+            assert c.witness is not None and side_new.decode_event(c.witness) == "order.updated", what
+            assert side_old.decode_event(c.witness) is None or side_old.variant(old.entry, c.witness) != side_new.variant(
+                new_spec.entry, c.witness
+            ), what

@@ -1008,3 +1008,27 @@ def test_allof_that_redefines_an_inherited_property_is_flattened_with_a_note() -
     with pytest.raises(openapi.ImportFailed) as e:  # another type: the flattened allOf's error, at the property
         openapi.import_document(composed_document({"type": "integer"}), "shop.json")
     assert any("/components/schemas/Refunded/allOf/1/properties/id: property 'id' is also defined" in line for line in e.value.lines), e.value.lines
+
+
+def test_webhooks_that_share_a_tag_become_variants_of_one_event() -> None:
+    """Two payloads with one `const` at the discriminator (a vendor's current and legacy shape of an
+    event) are one tag's variants, in the order the document lists them, next to each other."""
+    schemas = {
+        "UpdatedKyb": event_schema("updated", business={"type": "string"}),
+        "Created": event_schema("created"),
+        "UpdatedLegacy": event_schema("updated", legacy_id={"type": "string"}),
+    }
+    doc = small_document(
+        schemas,
+        updated_kyb={"schema": {"$ref": "#/components/schemas/UpdatedKyb"}},
+        created={"schema": {"$ref": "#/components/schemas/Created"}},
+        updated_legacy={"schema": {"$ref": "#/components/schemas/UpdatedLegacy"}},
+    )
+    result = openapi.import_document(doc, "doc.json")
+    assert "- [updated_kyb, updated_legacy]" in result.text
+    loaded = load(result.text)
+    assert loaded.entry is not None
+    assert [(g.tag, [m.object.name.snake for m in g.members]) for g in loaded.entry.groups] == [
+        ("updated", ["updated_kyb", "updated_legacy"]),
+        ("created", ["created"]),
+    ]

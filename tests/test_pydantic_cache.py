@@ -83,6 +83,10 @@ def edits(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
         if "union" in t and len(t["union"]) > 1:
             edited = copy.deepcopy(data)
             edited["types"][name]["union"] = t["union"][:-1]
+            dropped = t["union"][-1]
+            for member in dropped if isinstance(dropped, list) else [dropped]:  # an event, or its variants
+                if member not in {n for m in edited["types"][name]["union"] for n in (m if isinstance(m, list) else [m])}:
+                    edited["types"][member]["standalone"] = True
             yield f"drop a member of {name}", edited
     edited = copy.deepcopy(data)
     edited["types"]["extra_note"] = {"standalone": True, "fields": {"text": {"type": "string"}}}

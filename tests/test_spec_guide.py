@@ -114,3 +114,22 @@ def test_the_new_event_example_adds_an_event_to_the_shipped_spec() -> None:
     added = [m for m in events(loaded) if m.object.name.snake == name]
     assert len(added) == 1
     assert added[0].tag == "fine_tuning.job.paused"
+
+
+UNIONS = [b for b in BLOCKS if b.startswith("# union ok: ")]
+
+
+def test_the_guide_shows_variants_of_one_event() -> None:
+    assert UNIONS and any("[[" in b for b in TYPES)
+
+
+@pytest.mark.parametrize("block", UNIONS, ids=[b.split("\n", 1)[0][2:50] for b in UNIONS])
+def test_each_union_example_loads_as_the_guide_says(block: str) -> None:
+    """`# union ok: {tag: [member, ...]}`: the last type is a union, its members by tag, in order."""
+    claim, body = block.split("\n", 1)
+    last = [line.split(":")[0] for line in body.splitlines() if line and not line.startswith(" ")][-1]
+    text = f"title: T\npage: p.md\nmodule: m\nentry: {last}\ntypes:\n" + textwrap.indent(body, "  ")
+    loaded = spec.parse(text, "guide.yaml", "guide.yaml")
+    (union,) = loaded.unions
+    got = {g.tag: [m.object.name.snake for m in g.members] for g in union.groups}
+    assert list(got.items()) == list(json.loads(claim.removeprefix("# union ok: ")).items())

@@ -186,3 +186,20 @@ def test_python_and_typescript_expose_the_same_fields_alike(tmp_path: Path) -> N
         assert loaded.entry is not None
         assert got[name]["getters"] == [f.key for f in base.envelope(loaded.entry)]
         assert got[name]["results"] == expected[name], name
+
+
+def test_the_envelope_is_what_every_variant_of_a_tag_has_too() -> None:
+    """A tag's variants are members like any other: a field the legacy shape lacks is no envelope field."""
+    text = (
+        "title: T\npage: p.md\nmodule: m\nentry: e\ntypes:\n"
+        "  a: {fields: {id: {type: string}, created_at: {type: integer}, type: {literal: a}}}\n"
+        "  b_new: {fields: {id: {type: string}, created_at: {type: integer}, type: {literal: b}}}\n"
+        "  b_old: {fields: {id: {type: string}, type: {literal: b}}}\n"
+        "  e: {discriminator: type, union: [a, [b_new, b_old]]}\n"
+    )
+    loaded = spec.parse(text, "v.yaml", "v.yaml")
+    assert loaded.entry is not None and [g.tag for g in loaded.entry.groups] == ["a", "b"]
+    assert [f.key for f in loaded.entry.shared_fields] == ["id"]
+    alone = text.replace("[a, [b_new, b_old]]", "[a, b_new]").replace("  b_old: {fields:", "  b_old: {standalone: true, fields:")
+    without = spec.parse(alone, "v.yaml", "v.yaml")
+    assert without.entry is not None and [f.key for f in without.entry.shared_fields] == ["id", "created_at"]

@@ -294,6 +294,7 @@ class Importer:
         self.names: dict[str, str | None] = {}  # schema name -> type name (None: it could not be built)
         self.taken: dict[str, str] = {}  # type name -> pointer of what took it
         self.definitions: dict[str, Fragment] = {}  # type name -> its definition, in the order first reached
+        self.member_tags: dict[str, str] = {}  # a union member's discriminator value (variants share one)
         self.inlining: list[str] = []  # pointers being expanded in place (a cycle there is an error)
         self.lines: list[str] = []  # the spec's output pointer of each line, for the loader's errors
         self.deprecations: list[str] = []  # pointers of every `deprecated: true` in a schema
@@ -673,10 +674,13 @@ class Importer:
             tags.append(found)
         common = [k for k in tags[0] if all(k in t for t in tags[1:])]
         distinct = [k for k in common if len({t[k] for t in tags}) == len(tags)]
+        # Members that share a value of the field (a vendor's legacy and current shape of one event)
+        # become variants under one tag, when no field is distinct in every member.
+        shared = [k for k in common if 1 < len({t[k] for t in tags}) < len(tags)]
         wanted = discriminator.get("propertyName") if isinstance(discriminator, dict) else None
         chosen: str | None
         if isinstance(wanted, str):
-            chosen = wanted if wanted in distinct else None
+            chosen = wanted if wanted in distinct or wanted in shared else None
             if chosen is None:
                 self.problem(
                     pointer(where, "discriminator", "propertyName"),
@@ -687,6 +691,10 @@ class Importer:
             chosen = "type"
         elif distinct:
             chosen = sorted(distinct)[0]
+        elif "type" in shared:
+            chosen = "type"
+        elif shared:
+            chosen = sorted(shared)[0]
         else:
             chosen = None
         if chosen is None:
@@ -709,7 +717,12 @@ class Importer:
         if description:
             out.entries["description"] = description
         out.entries["discriminator"] = chosen
-        out.entries["union"] = list(members)
+        # Each tag's members next to each other, at the place of the first (emit writes them as variants).
+        by_tag: dict[str, list[str]] = {}
+        for m, t in zip(members, tags):
+            by_tag.setdefault(t[chosen], []).append(m)
+            self.member_tags[m] = t[chosen]
+        out.entries["union"] = [m for group in by_tag.values() for m in group]
         return out
 
     # -- one schema ----------------------------------------------------------------------------------------
@@ -1321,11 +1334,18 @@ class Importer:
                 line("    union:", d.pointer)
                 members = d.entries["union"]
                 assert isinstance(members, list)
+                groups: list[list[str]] = []
                 for m in members:
                     assert isinstance(m, str)
+                    if groups and self.member_tags.get(m) == self.member_tags.get(groups[-1][0], m + "\0"):
+                        groups[-1].append(m)
+                    else:
+                        groups.append([m])
+                for group in groups:
+                    shown = ", ".join(scalar(m, False) for m in group)
                     line(
-                        f"      - {scalar(m, False)}",
-                        self.definitions[m].pointer if m in self.definitions else d.pointer,
+                        f"      - [{shown}]" if len(group) > 1 else f"      - {shown}",
+                        self.definitions[group[0]].pointer if group[0] in self.definitions else d.pointer,
                     )
             fields = d.entries.get("fields")
             if isinstance(fields, dict) and fields:

@@ -1064,7 +1064,12 @@ def read(
                 node.line, 3, f"union `{name}`: no string literal common to its members, shown without its value"
             )
         types[name]["discriminator"] = ordered[0]
-        types[name]["union"] = members
+        # Members with one value at the discriminator are that tag's variants: a list of their own,
+        # at the place of the first (the page lists them next to each other, as the spec writes them).
+        by_tag: dict[object, list[str]] = {}
+        for m in members:
+            by_tag.setdefault(types[m]["fields"][ordered[0]].get("literal"), []).append(m)
+        types[name]["union"] = [group if len(group) > 1 else group[0] for group in by_tag.values()]
     used = {m for _, ms in unions.values() for m in ms} | referenced(types)
     unused_unions = [n for n in unions if n not in used]
     chosen_entry = entry if entry is not None else (unused_unions[-1] if unused_unions else None)
@@ -1273,7 +1278,8 @@ def emit_type(t: dict[str, Any], indent: int, out: list[str]) -> None:
                 out.append(f"{pad}  - {lines[0].lstrip()}")
                 out.extend(lines[1:])
         elif key == "union":
-            out.append(f"{pad}union: [{', '.join(value)}]")
+            shown = (f"[{', '.join(m)}]" if isinstance(m, list) else m for m in value)
+            out.append(f"{pad}union: [{', '.join(shown)}]")
         elif key == "description" and block_ok(value):
             out.append(f"{pad}description: |-")
             out.extend(f"{pad}  {line}" if line else "" for line in value.split("\n"))

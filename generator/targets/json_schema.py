@@ -110,6 +110,15 @@ def union_schema(union: model.Union_) -> dict[str, Any]:
     out: dict[str, Any] = {"type": "object", "title": def_name(union.name)}
     if union.description is not None:
         out["description"] = union.description
+    if union.has_variants:
+        # Variants share a tag, which the `discriminator` keyword cannot map to one member: a tag's
+        # variants are an `anyOf` (a value several take is valid, the first wins), and `oneOf` over
+        # the tags still takes exactly one, since each member requires its tag's `const`.
+        out["oneOf"] = [
+            {"anyOf": [ref(m.object.name) for m in g.members]} if g.variants else ref(g.members[0].object.name)
+            for g in union.groups
+        ]
+        return out
     out["oneOf"] = [ref(m.object.name) for m in union.members]
     out["discriminator"] = {"propertyName": union.discriminator}
     return out

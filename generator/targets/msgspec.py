@@ -83,9 +83,61 @@ ANNOTATIONS = replace(
 )
 
 
-def converter(t: model.Type) -> Expr | None:
-    """A callable that gives a value msgspec decoded for `t` its one_of members (python.one_of_converter)."""
-    return python.one_of_converter(t, ANNOTATIONS)
+def converter(t: model.Type, policy: Policy | None = None) -> Expr | None:
+    """A callable that gives a value msgspec decoded for `t` its one_of members (python.one_of_converter),
+    and a union with variants its member (by_tag)."""
+    if policy is None:
+        return python.one_of_converter(t, ANNOTATIONS)
+    return python.one_of_converter(t, policy.how, policy.by_tag)
+
+
+def by_tag_unions(spec: model.Spec) -> dict[str, model.Union_]:
+    """The unions msgspec cannot dispatch with a tagged union: those with variants (two structs with
+    one tag), and any that shares a member with one (a struct is tagged in every union or none)."""
+    out = {u.name.snake: u for u in spec.unions if u.has_variants}
+    while True:
+        untagged = {m.object.name.snake for u in out.values() for m in u.members}
+        more = {
+            u.name.snake: u
+            for u in spec.unions
+            if u.name.snake not in out and any(m.object.name.snake in untagged for m in u.members)
+        }
+        if not more:
+            return out
+        out.update(more)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How this spec's structs are written: a field of a union msgspec cannot dispatch is `Any`,
+    converted in __post_init__ by tag and then by variant, as a one_of is."""
+
+    unions: dict[str, model.Union_]
+    how: python.Annotations
+
+    def by_tag(self, t: model.Ref) -> Expr | None:
+        union = self.unions.get(t.name.snake)
+        if union is None:
+            return None
+        return Call("_tagged", (lit(union.discriminator), *member_triples(union)))
+
+
+def member_triples(union: model.Union_) -> tuple[Display, ...]:
+    """`("tag", "Name", Cls)` for each member in order (variants after each other), for the runtime's `_tagged`."""
+    return tuple(
+        Display("()", (lit(m.tag), lit(m.object.name.pascal), python.class_name(m.object.name))) for m in union.members
+    )
+
+
+def policy_of(spec: model.Spec) -> Policy:
+    unions = by_tag_unions(spec)
+    if not unions:
+        return Policy(unions, ANNOTATIONS)
+
+    def named(t: model.Ref | model.Object) -> str:
+        return "Any" if t.name.snake in unions else python.class_name(t.name)
+
+    return Policy(unions, replace(ANNOTATIONS, named=named))
 
 
 def format_alias(f: formats.Format) -> str:
@@ -164,6 +216,7 @@ class MsgEntry:
     known: Placed  # the `_KNOWN = frozenset(...)` statement: the tags of the known events
     decoder: Placed  # the `_DECODER = ...` statement
     convert: Placed  # parse_event's `event = msgspec.convert(...)` statement
+    by_tag: Placed | None = None  # `_ENTRY = _tagged(...)`, when msgspec cannot dispatch the union (variants)
 
 
 @dataclass(frozen=True)
@@ -176,6 +229,7 @@ class MsgModule:
     formats: tuple[MsgFormat, ...]
     example_path: str  # an error path for the docstring's example (base.example_paths)
     one_of: bool  # the runtime's one_of helpers are needed
+    by_tag: bool = False  # and `_tagged`, for a union with variants
     aliases: tuple[python.PyAlias, ...] = ()  # the named scalars and enums
     open_objects: bool = False  # some object has `other_values:`, which msgspec drops unchecked
 
@@ -185,8 +239,8 @@ def path_step(key: str) -> str:
     return "." + key if key.isidentifier() else "[" + json.dumps(key) + "]"
 
 
-def declaration(f: model.Field) -> Statement:
-    t = annotation(f.type)
+def declaration(f: model.Field, how: python.Annotations = ANNOTATIONS) -> Statement:
+    t = python.annotation_of(f.type, how)
     spelled = attr(f.ident)
     renamed = spelled != f.key
     if f.optional and renamed:
@@ -201,11 +255,11 @@ def declaration(f: model.Field) -> Statement:
     return Declare(spelled, t)
 
 
-def field_view(f: model.Field, w: PyWriter) -> MsgField:
-    return MsgField(w(declaration(f)), python.documentation(f))
+def field_view(f: model.Field, w: PyWriter, policy: Policy) -> MsgField:
+    return MsgField(w(declaration(f, policy.how)), python.documentation(f))
 
 
-def struct_view(obj: model.Object, tags: dict[str, tuple[str, str]], w: PyWriter) -> MsgStruct:
+def struct_view(obj: model.Object, tags: dict[str, tuple[str, str]], w: PyWriter, policy: Policy) -> MsgStruct:
     tagged = tags.get(obj.name.snake)
     cls = python.class_name(obj.name)
     options = ["frozen=True", "kw_only=True", "gc=False"]  # decoded JSON holds no cycles: skip GC tracking
@@ -222,7 +276,7 @@ def struct_view(obj: model.Object, tags: dict[str, tuple[str, str]], w: PyWriter
         cls=cls,
         header=w(CallLine(f"class {cls}(", ("_Base", *options), "):")),
         docstring=python.class_docstring(obj, w),
-        fields=tuple(field_view(f, w) for f in obj.fields if tagged is None or f.key != tagged[0]),
+        fields=tuple(field_view(f, w, policy) for f in obj.fields if tagged is None or f.key != tagged[0]),
         bool_checks=checks,
         tag_attr=tag_attr,
         tag=tag,
@@ -234,7 +288,7 @@ def struct_view(obj: model.Object, tags: dict[str, tuple[str, str]], w: PyWriter
                 w(CallLine("_set(", ("self", lit(attr(f.ident)), lit(path_step(f.key)), convert), ")")),
             )
             for f in obj.fields
-            if (convert := converter(f.type)) is not None
+            if (convert := converter(f.type, policy)) is not None
         ),
     )
 
@@ -242,10 +296,18 @@ def struct_view(obj: model.Object, tags: dict[str, tuple[str, str]], w: PyWriter
 def module_view(spec: model.Spec, w: PyWriter) -> MsgModule:
     # msgspec dispatches a union of structs on a tag it keeps in each struct's config; a union of one
     # is just that struct, whose tag msgspec would not require: its discriminator stays a field.
-    tags = {m.object.name.snake: (u.discriminator, m.tag) for u in spec.unions if len(u.members) > 1 for m in u.members}
+    # A union with variants (and any union sharing a member with one) is converted by tag instead (Policy).
+    policy = policy_of(spec)
+    tags = {
+        m.object.name.snake: (u.discriminator, m.tag)
+        for u in spec.unions
+        if len(u.members) > 1 and u.name.snake not in policy.unions
+        for m in u.members
+    }
     entry = None
     if spec.entry is not None:
         cls = python.class_name(spec.entry.name)
+        by_tag = policy.by_tag(model.Ref(spec.entry.name))
         entry = MsgEntry(
             cls=cls,
             discriminator=lit(spec.entry.discriminator),
@@ -253,16 +315,31 @@ def module_view(spec: model.Spec, w: PyWriter) -> MsgModule:
             discriminator_prose=spec.entry.discriminator,
             known=w(
                 Assign(
-                    "_KNOWN: Final", Call("frozenset", (Display("{}", tuple(lit(m.tag) for m in spec.entry.members)),))
+                    "_KNOWN: Final", Call("frozenset", (Display("{}", tuple(lit(g.tag) for g in spec.entry.groups)),))
                 )
             ),
-            decoder=w(Assign(f"_DECODER: Final[msgspec.json.Decoder[{cls}]]", Call("msgspec.json.Decoder", (cls,)))),
-            convert=w(Assign(f"event: {cls}", Call("msgspec.convert", ("payload", cls, "strict=True")))),
+            decoder=w(
+                Assign(f"_DECODER: Final[msgspec.json.Decoder[{cls}]]", Call("msgspec.json.Decoder", (cls,)))
+                if by_tag is None
+                else Assign("_DECODER: Final[msgspec.json.Decoder[Any]]", Call("msgspec.json.Decoder", ()))
+            ),
+            convert=w(
+                Assign(f"event: {cls}", Call("msgspec.convert", ("payload", cls, "strict=True")))
+                if by_tag is None
+                else Assign(f"event: {cls}", Call("_ENTRY", (Call("msgspec.convert", ("payload", "Any")),)))
+            ),
+            by_tag=(
+                None
+                if not isinstance(by_tag, Call)
+                else w(
+                    Assign(f"_ENTRY: Final[Callable[[Any], {cls}]]", replace(by_tag, args=(*by_tag.args, "raw=True")))
+                )
+            ),
         )
     return MsgModule(
         source=base.comment_text(spec.source),
         title=py_escape(spec.title),
-        structs=tuple(struct_view(o, tags, w) for o in spec.objects),
+        structs=tuple(struct_view(o, tags, w, policy) for o in spec.objects),
         unions=tuple(
             MsgUnion(
                 w(UnionAlias(python.class_name(u.name), tuple(python.class_name(m.object.name) for m in u.members))),
@@ -274,7 +351,10 @@ def module_view(spec: model.Spec, w: PyWriter) -> MsgModule:
         open_objects=any(o.open for o in spec.objects),
         formats=format_views(spec),
         example_path=base.example_paths(spec)[0],
-        one_of=any(converter(f.type) is not None for o in spec.objects for f in o.fields),
+        one_of=any(converter(f.type, policy) is not None for o in spec.objects for f in o.fields)
+        or entry is not None
+        and entry.by_tag is not None,
+        by_tag=bool(policy.unions),
         aliases=python.alias_views(spec, w, ANNOTATIONS),
     )
 

@@ -488,21 +488,26 @@ def helpers(t: model.Type) -> frozenset[str]:
             assert_never(t)
 
 
-def one_of_converter(t: model.Type, how: Annotations) -> Expr | None:
+def one_of_converter(
+    t: model.Type, how: Annotations, by_tag: Callable[[model.Ref], Expr | None] = lambda r: None
+) -> Expr | None:
     """For the msgspec module, whose unions are by JSON type only: a callable (made by its runtime)
     that turns the value msgspec decoded for `t` (a one_of's as any JSON, annotated by `how`) into
-    its member, the first in order that msgspec converts it to; None where `t` holds no one_of."""
+    its member, the first in order that msgspec converts it to; None where `t` holds no one_of.
+    `by_tag` gives the converter of a union msgspec cannot dispatch itself (variants share a tag)."""
     match t:
+        case model.Ref():
+            return by_tag(t)
         case model.OneOf(members=members):
             options = tuple(Display("()", (lit(base.member_name(m)), annotation_of(m, how))) for m in members)
             return Call("_converter", (Display("()", options),))
         case model.Array(item=inner) | model.Map(value=inner):
-            inner_converter = one_of_converter(inner, how)
+            inner_converter = one_of_converter(inner, how, by_tag)
             if inner_converter is None:
                 return None
             return Call("_items_of" if isinstance(t, model.Array) else "_values_of", (inner_converter,))
         case model.Nullable(inner=inner):
-            inner_converter = one_of_converter(inner, how)
+            inner_converter = one_of_converter(inner, how, by_tag)
             return None if inner_converter is None else Call("_or_null", (inner_converter,))
         case (
             model.String()
@@ -512,7 +517,6 @@ def one_of_converter(t: model.Type, how: Annotations) -> Expr | None:
             | model.Json()
             | model.Literal()
             | model.Enum()
-            | model.Ref()
             | model.Named()
             | model.Object()
         ):
@@ -562,8 +566,7 @@ class PyObject:
 
 @dataclass(frozen=True)
 class PyMember:
-    tag: str  # as a Python literal
-    cls: str
+    item: Placed  # `"tag": _decode_Cls,`, the table's item: a tag's variants tried in order (`_one_of_decoder`)
 
 
 @dataclass(frozen=True)
@@ -848,6 +851,24 @@ def dispatch(constant: str) -> Assign:
     return Assign("decode", IfElse(Call(f"_{constant}_DECODERS.get", ("tag",)), "type(tag) is str", "None"))
 
 
+def group_decoder(group: model.Group) -> Expr:
+    """The decoder of a union's tag: its member's, or its variants' tried in order as a one_of's are."""
+    if not group.variants:
+        return f"_decode_{class_name(group.members[0].object.name)}"
+    return Call(
+        "_one_of_decoder",
+        (
+            Display(
+                "()",
+                tuple(
+                    Display("()", (lit(m.object.name.pascal), f"_decode_{class_name(m.object.name)}"))
+                    for m in group.members
+                ),
+            ),
+        ),
+    )
+
+
 def union_view(union: model.Union_, w: PyWriter) -> PyUnion:
     cls = class_name(union.name)
     return PyUnion(
@@ -855,7 +876,7 @@ def union_view(union: model.Union_, w: PyWriter) -> PyUnion:
         constant=union.name.constant,
         docstring=py_docstring(union.description) if union.description is not None else None,
         discriminator=lit(union.discriminator),
-        members=tuple(PyMember(lit(m.tag), class_name(m.object.name)) for m in union.members),
+        members=tuple(PyMember(w(DictItem(lit(g.tag), group_decoder(g)))) for g in union.groups),
         alias=w(UnionAlias(cls, tuple(class_name(m.object.name) for m in union.members))),
         table=w(DictHead(f"_{union.name.constant}_DECODERS: Final[", f"dict[str, Callable[[Any], {cls}]]")),
         decoder_def=w(Def(f"_decode_{cls}", "d: Any", cls)),
@@ -935,6 +956,8 @@ def module_view(spec: model.Spec, w: PyWriter) -> PyModule:
             used |= helpers(f.type)
         if obj.other is not None:
             used |= helpers(model.Map(obj.other))
+    if any(u.has_variants for u in spec.unions):
+        used |= {"_one_of", "_one_of_decoder"}
     public = ["WebhookDecodeError"]
     if spec.entry is not None:
         public += [

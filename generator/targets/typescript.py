@@ -303,6 +303,20 @@ class TsMember:
 
 
 @dataclass(frozen=True)
+class TsTag:
+    tag: str  # as a TypeScript literal
+    check: str  # the function that checks a value with this tag: its member's, or its variants'
+
+
+@dataclass(frozen=True)
+class TsVariants:
+    """The check of a tag that several members share: each tried in order (the runtime's `oneOf`)."""
+
+    check: str  # the function's name
+    members: tuple[tuple[str, str], ...]  # (the name an error gives it, as a TypeScript literal; its check)
+
+
+@dataclass(frozen=True)
 class TsUnion:
     name: str
     constant: str
@@ -311,6 +325,8 @@ class TsUnion:
     step: str  # its path step, as a TypeScript literal
     one_of: str  # `expected one of ...` for an unknown tag, as a TypeScript literal
     members: tuple[TsMember, ...]
+    tags: tuple[TsTag, ...] = ()  # one per tag, in order
+    variants: tuple[TsVariants, ...] = ()  # the tags with several members
 
 
 @dataclass(frozen=True)
@@ -489,9 +505,26 @@ def union_view(union: model.Union_) -> TsUnion:
         doc=tsdoc(union.description),
         read=read(union.discriminator),
         step=string(step(union.discriminator)),
-        one_of=string("one of " + ", ".join(json.dumps(m.tag) for m in union.members)),
+        one_of=string("one of " + ", ".join(json.dumps(g.tag) for g in union.groups)),
         members=tuple(TsMember(string(m.tag), type_name(m.object.name)) for m in union.members),
+        tags=tuple(TsTag(string(g.tag), group_check(union, i, g)) for i, g in enumerate(union.groups, 1)),
+        variants=tuple(
+            TsVariants(
+                group_check(union, i, g),
+                tuple((string(m.object.name.pascal), "check" + type_name(m.object.name)) for m in g.members),
+            )
+            for i, g in enumerate(union.groups, 1)
+            if g.variants
+        ),
     )
+
+
+def group_check(union: model.Union_, i: int, group: model.Group) -> str:
+    """The check of the `i`th tag of `union`: its member's, or (`check<Union>$<i>`, a name no type
+    has) its variants', tried in order."""
+    if group.variants:
+        return f"check{type_name(union.name)}${i}"
+    return "check" + type_name(group.members[0].object.name)
 
 
 def module_view(spec: model.Spec) -> TsModule:
@@ -521,7 +554,8 @@ def module_view(spec: model.Spec) -> TsModule:
         uses_json=any(
             "checkJson(" in line for obj in spec.objects for f in obj.fields for line in checks(f.type, "x", 0)
         ),
-        uses_one_of=any(base.has_one_of(f.type) for obj in spec.objects for f in obj.fields),
+        uses_one_of=any(base.has_one_of(f.type) for obj in spec.objects for f in obj.fields)
+        or any(u.has_variants for u in spec.unions),
         aliases=tuple(TsAlias(type_name(a.name), tsdoc(a.description), ts_type(a.type)) for a in spec.aliases),
         formats=tuple(format_view(f) for f in base.string_formats(spec)),
     )

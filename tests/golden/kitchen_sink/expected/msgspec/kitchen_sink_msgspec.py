@@ -85,6 +85,65 @@ def _converter(members: tuple[tuple[str, Any], ...]) -> Callable[[Any], Any]:
     return lambda x: _one_of(x, members)
 
 
+def _by_tag(
+    value: Any, key: str, groups: dict[str, tuple[tuple[str, Any], ...]], raw: bool
+) -> Any:
+    """A union's member msgspec cannot pick itself (variants share a tag): by the tag, then the
+    first of the tag's members (name, type) that msgspec converts the value to."""
+    if type(value) is not dict:
+        raise _NoMember(f"Expected `object`, got `{type(value).__name__}`")
+    tag = value.get(key)
+    members = groups.get(tag) if type(tag) is str else None
+    if members is None:
+        step = "." + key if key.isidentifier() else "[" + json.dumps(key) + "]"
+        e = _NoMember(
+            "required key is missing"
+            if key not in value
+            else (
+                f"Invalid value {json.dumps(tag)}"
+                if type(tag) is str
+                else f"Expected `str`, got `{type(tag).__name__}`"
+            )
+        )
+        e.rev.append(step)
+        raise e
+    if len(members) > 1:
+        return _one_of(value, members)
+    # The event itself: parse_event reads msgspec's error as for any other union.
+    if raw:
+        return msgspec.convert(value, members[0][1], strict=True)
+    try:
+        return msgspec.convert(value, members[0][1], strict=True)
+    except msgspec.ValidationError as e:
+        # One member: its own error, at its path (a missing key at the key), as parse_event says it.
+        message, sep, where = str(e).rpartition(" - at `")
+        if not sep:
+            message, where = str(e), "$"
+        inside = where.rstrip("`")[1:]
+        if message.startswith("at `"):  # a one_of's field inside it (_set)
+            deeper, _, message = message[4:].partition("`: ")
+            inside += deeper
+        prefix = "Object missing required field `"
+        if message.startswith(prefix) and message.endswith("`"):
+            key = message[len(prefix) : -1]
+            inside += "." + key if key.isidentifier() else "[" + json.dumps(key) + "]"
+            message = "required key is missing"
+        failure = _NoMember(message)
+        if inside:
+            failure.rev.append(inside)
+        raise failure from None
+
+
+def _tagged(
+    key: str, *members: tuple[str, str, Any], raw: bool = False
+) -> Callable[[Any], Any]:
+    """A converter by `key`'s value: `members` are (tag, name, type), a tag's variants in order."""
+    table: dict[str, tuple[tuple[str, Any], ...]] = {}
+    for tag, name, kind in members:
+        table[tag] = (*table.get(tag, ()), (name, kind))
+    return lambda x: _by_tag(x, key, table, raw)
+
+
 def _items_of(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return lambda x: _items(x, convert)
 
@@ -206,15 +265,16 @@ class StockLevel(_Base, frozen=True, kw_only=True, gc=False):
     """Whatever the warehouse system attached."""
 
 
-class OrderPlacedEvent(
-    _Base, frozen=True, kw_only=True, gc=False, tag_field="type", tag="order.placed"
-):
+class OrderPlacedEvent(_Base, frozen=True, kw_only=True, gc=False):
     """Sent when an order is placed.
     A second line; "quotes", back\\slashes, `ticks`, {{ braces }}, {% tags %} and \"\""triple\"\"" quotes.
     """
 
     id: str
     """The order ID."""
+
+    type: Literal["order.placed"]
+    """Always `order.placed`."""
 
     total: float
     """Total in dollars; an integer is fine too."""
@@ -280,7 +340,7 @@ Each value: One attribute's value, at most 200 characters; <b>plain</b> text."""
     warehouses: dict[str, StockLevel]
     """Stock per warehouse."""
 
-    payment: Payment | msgspec.UnsetType = msgspec.UNSET
+    payment: Any | msgspec.UnsetType = msgspec.UNSET
     """How it was paid, one of several kinds."""
 
     object: Literal["event"] | msgspec.UnsetType = msgspec.UNSET
@@ -304,14 +364,20 @@ Each value: One attribute's value, at most 200 characters; <b>plain</b> text."""
     links: dict[str, _Uri] | msgspec.UnsetType = msgspec.UNSET
     """Pages about the order, by name."""
 
-    @property
-    def type(self) -> Literal["order.placed"]:
-        """The discriminator (msgspec reads and writes it as the struct's tag)."""
-        return "order.placed"
-
     def __post_init__(self) -> None:
         if self.live is not True:
             raise ValueError("expected true at live")
+        _set(
+            self,
+            "payment",
+            ".payment",
+            _tagged(
+                "kind",
+                ("card", "CardPayment", CardPayment),
+                ("card", "CardPaymentLegacy", CardPaymentLegacy),
+                ("cash", "CashPayment", CashPayment),
+            ),
+        )
 
 
 class OrderCancelledEventDataRefundOtherValue(
@@ -385,15 +451,16 @@ class StoreCredit(_Base, frozen=True, kw_only=True, gc=False):
     credit_id: str
 
 
-class OrderCancelledEvent(
-    _Base, frozen=True, kw_only=True, gc=False, tag_field="type", tag="order.cancelled"
-):
+class OrderCancelledEvent(_Base, frozen=True, kw_only=True, gc=False):
     """Sent when an order is cancelled.
 
     Deprecated: Listen for `order.placed` with `status` instead."""
 
     id: str
     """The order ID."""
+
+    type: Literal["order.cancelled"]
+    """Always `order.cancelled`."""
 
     reason: str | None
     """Deprecated."""
@@ -409,11 +476,6 @@ class OrderCancelledEvent(
 
     refund_to: Any | None | msgspec.UnsetType = msgspec.UNSET
     """Where the money went; the first shape that fits wins."""
-
-    @property
-    def type(self) -> Literal["order.cancelled"]:
-        """The discriminator (msgspec reads and writes it as the struct's tag)."""
-        return "order.cancelled"
 
     def __post_init__(self) -> None:
         _set(
@@ -444,18 +506,12 @@ class OrderCancelledEvent(
         )
 
 
-class CardPayment(
-    _Base, frozen=True, kw_only=True, gc=False, tag_field="kind", tag="card"
-):
+class CardPayment(_Base, frozen=True, kw_only=True, gc=False):
     """Paid by card."""
 
+    kind: Literal["card"]
     last4: str
     """Last four digits."""
-
-    @property
-    def kind(self) -> Literal["card"]:
-        """The discriminator (msgspec reads and writes it as the struct's tag)."""
-        return "card"
 
 
 class OrderBase(_Base, frozen=True, kw_only=True, gc=False):
@@ -478,9 +534,7 @@ class Money(_Base, frozen=True, kw_only=True, gc=False):
     """An ISO 4217 currency code, defined once and named by every field that holds one."""
 
 
-class OrderRefundedEvent(
-    _Base, frozen=True, kw_only=True, gc=False, tag_field="type", tag="order.refunded"
-):
+class OrderRefundedEvent(_Base, frozen=True, kw_only=True, gc=False):
     """Sent when an order is refunded; its fields start with those of `order_base` and `money`."""
 
     id: str
@@ -495,32 +549,56 @@ class OrderRefundedEvent(
     currency: Currency
     """An ISO 4217 currency code, defined once and named by every field that holds one."""
 
+    type: Literal["order.refunded"]
+    """Always `order.refunded`."""
+
     previous: Currency | None | msgspec.UnsetType = msgspec.UNSET
     """The currency paid in before."""
 
     skus: tuple[SkuCode, ...] | msgspec.UnsetType = msgspec.UNSET
 
-    @property
-    def type(self) -> Literal["order.refunded"]:
-        """The discriminator (msgspec reads and writes it as the struct's tag)."""
-        return "order.refunded"
+
+class CardPaymentLegacy(_Base, frozen=True, kw_only=True, gc=False):
+    """Paid by card, in the shape sent before the card's digits were renamed."""
+
+    kind: Literal["card"]
+    card_number_suffix: str
+    """Last four digits."""
 
 
-class CashPayment(
-    _Base, frozen=True, kw_only=True, gc=False, tag_field="kind", tag="cash"
-):
+class OrderUpdatedEvent(_Base, frozen=True, kw_only=True, gc=False):
+    """Sent when an order's details change."""
+
+    id: str
+    """The order ID."""
+
+    type: Literal["order.updated"]
+    changes: dict[str, Any]
+    """The changed fields, by name."""
+
+
+class OrderUpdatedLegacyEvent(_Base, frozen=True, kw_only=True, gc=False):
+    """Sent when an order's details change, in the shape of the first API version.
+
+    Deprecated: Sent only to endpoints on the first API version."""
+
+    id: str
+    """The order ID."""
+
+    type: Literal["order.updated"]
+    changed: tuple[str, ...]
+    """The names of the changed fields."""
+
+
+class CashPayment(_Base, frozen=True, kw_only=True, gc=False):
     """Paid in cash.
 
     Deprecated."""
 
+    kind: Literal["cash"]
     change_given: float | msgspec.UnsetType = msgspec.UNSET
     currency: Currency | msgspec.UnsetType = msgspec.UNSET
     """The cash's currency, when it differs."""
-
-    @property
-    def kind(self) -> Literal["cash"]:
-        """The discriminator (msgspec reads and writes it as the struct's tag)."""
-        return "cash"
 
 
 class OddKeys(_Base, frozen=True, kw_only=True, gc=False):
@@ -550,6 +628,7 @@ class OddKeys(_Base, frozen=True, kw_only=True, gc=False):
 
 Payment: TypeAlias = Union[
     CardPayment,
+    CardPaymentLegacy,
     CashPayment,
 ]
 """How an order was paid."""
@@ -559,6 +638,8 @@ SinkEvent: TypeAlias = Union[
     OrderPlacedEvent,
     OrderCancelledEvent,
     OrderRefundedEvent,
+    OrderUpdatedEvent,
+    OrderUpdatedLegacyEvent,
 ]
 """Any event of the kitchen sink."""
 
@@ -573,10 +654,27 @@ class UnknownWebhookEvent(msgspec.Struct, frozen=True, kw_only=True):
         return dict(self.raw)
 
 
-_KNOWN: Final = frozenset({"order.placed", "order.cancelled", "order.refunded"})
-_DECODER: Final[msgspec.json.Decoder[SinkEvent]] = msgspec.json.Decoder(SinkEvent)
-# The Decoder's method, typed to take anything: parse_event passes it what it was given.
-_decode: Final[Callable[[Any], SinkEvent]] = _DECODER.decode
+_KNOWN: Final = frozenset(
+    {"order.placed", "order.cancelled", "order.refunded", "order.updated"}
+)
+_DECODER: Final[msgspec.json.Decoder[Any]] = msgspec.json.Decoder()
+# Variants share a tag, which msgspec's tagged unions cannot hold: decoded as JSON, then by tag and variant.
+_ENTRY: Final[Callable[[Any], SinkEvent]] = _tagged(
+    "type",
+    ("order.placed", "OrderPlacedEvent", OrderPlacedEvent),
+    ("order.cancelled", "OrderCancelledEvent", OrderCancelledEvent),
+    ("order.refunded", "OrderRefundedEvent", OrderRefundedEvent),
+    ("order.updated", "OrderUpdatedEvent", OrderUpdatedEvent),
+    ("order.updated", "OrderUpdatedLegacyEvent", OrderUpdatedLegacyEvent),
+    raw=True,
+)
+
+
+def _decode_json(payload: Any) -> SinkEvent:
+    return _ENTRY(_DECODER.decode(payload))
+
+
+_decode: Final[Callable[[Any], SinkEvent]] = _decode_json
 
 
 def _error(e: msgspec.ValidationError) -> WebhookDecodeError:
@@ -620,10 +718,12 @@ def parse_event(
         except TypeError:
             if isinstance(payload, (bytes, bytearray, memoryview, str)):
                 raise
-        event: SinkEvent = msgspec.convert(payload, SinkEvent, strict=True)
+        event: SinkEvent = _ENTRY(msgspec.convert(payload, Any))
         return event
     except msgspec.ValidationError as e:
         error = _error(e)
+    except _NoMember as e:
+        error = WebhookDecodeError(e.text, "$" + "".join(reversed(e.rev)))
     except msgspec.DecodeError as e:
         raise WebhookDecodeError(f"payload is not valid JSON: {e}") from None
     except (

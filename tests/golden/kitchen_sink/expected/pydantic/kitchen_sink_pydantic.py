@@ -47,6 +47,21 @@ class CardPayment(BaseModel):
     """
 
 
+class CardPaymentLegacy(BaseModel):
+    """
+    Paid by card, in the shape sent before the card's digits were renamed.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    kind: Literal["card"]
+    card_number_suffix: StrictStr
+    """
+    Last four digits.
+    """
+
+
 class CashPayment(BaseModel):
     """
     Paid in cash.
@@ -483,19 +498,71 @@ class OrderRefundedEvent(BaseModel):
     skus: list[StrictStr] | None = None
 
 
-class Payment(RootModel[CardPayment | CashPayment]):
+class OrderUpdatedEvent(BaseModel):
+    """
+    Sent when an order's details change.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: StrictStr
+    """
+    The order ID.
+    """
+    type: Literal["order.updated"]
+    changes: dict[str, Any]
+    """
+    The changed fields, by name.
+    """
+
+
+class OrderUpdatedLegacyEvent(BaseModel):
+    """
+    Sent when an order's details change, in the shape of the first API version.
+
+    Deprecated: Sent only to endpoints on the first API version.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: StrictStr
+    """
+    The order ID.
+    """
+    type: Literal["order.updated"]
+    changed: list[StrictStr]
+    """
+    The names of the changed fields.
+    """
+
+
+class Payment(RootModel[CardPayment | CardPaymentLegacy | CashPayment]):
     root: Annotated[
-        CardPayment | CashPayment, Field(discriminator="kind", title="Payment")
+        CardPayment | CardPaymentLegacy | CashPayment, Field(title="Payment")
     ]
     """
     How an order was paid.
     """
 
 
-class SinkEvent(RootModel[OrderPlacedEvent | OrderCancelledEvent | OrderRefundedEvent]):
+class SinkEvent(
+    RootModel[
+        OrderPlacedEvent
+        | OrderCancelledEvent
+        | OrderRefundedEvent
+        | OrderUpdatedEvent
+        | OrderUpdatedLegacyEvent
+    ]
+):
     root: Annotated[
-        OrderPlacedEvent | OrderCancelledEvent | OrderRefundedEvent,
-        Field(discriminator="type", title="SinkEvent"),
+        OrderPlacedEvent
+        | OrderCancelledEvent
+        | OrderRefundedEvent
+        | OrderUpdatedEvent
+        | OrderUpdatedLegacyEvent,
+        Field(title="SinkEvent"),
     ]
     """
     Any event of the kitchen sink.

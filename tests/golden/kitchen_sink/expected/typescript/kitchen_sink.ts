@@ -1436,6 +1436,154 @@ function checkOrderRefundedEvent(v: unknown): OrderRefundedEvent {
 }
 
 /**
+ * Paid by card, in the shape sent before the card's digits were renamed.
+ */
+export interface CardPaymentLegacy {
+  readonly kind: "card";
+  /**
+   * Last four digits.
+   */
+  readonly card_number_suffix: string;
+}
+
+/** Validate an already-parsed JSON value as CardPaymentLegacy; throws WebhookDecodeError with the path of the first problem. */
+export function decodeCardPaymentLegacy(value: unknown): CardPaymentLegacy {
+  if (!isPlainObject(value)) throw new WebhookDecodeError(`expected an object, got ${describe(value)}`);
+  return run(checkCardPaymentLegacy, value);
+}
+
+function checkCardPaymentLegacy(v: unknown): CardPaymentLegacy {
+  if (!isObject(v)) fail("an object", v);
+  let s = "";
+  let x0: unknown;
+  try {
+    s = ".kind";
+    x0 = v["kind"];
+    if (x0 === undefined) missing();
+    if (x0 !== "card") fail("\"card\"", x0);
+    s = ".card_number_suffix";
+    x0 = v["card_number_suffix"];
+    if (x0 === undefined) missing();
+    if (typeof x0 !== "string") fail("a string", x0);
+  } catch (e) {
+    throw at(e, s);
+  }
+  return v as unknown as CardPaymentLegacy;
+}
+
+/**
+ * Sent when an order's details change.
+ */
+export interface OrderUpdatedEvent {
+  /**
+   * The order ID.
+   */
+  readonly id: string;
+  readonly type: "order.updated";
+  /**
+   * The changed fields, by name.
+   */
+  readonly changes: { readonly [key: string]: JsonValue };
+}
+
+/** Validate an already-parsed JSON value as OrderUpdatedEvent; throws WebhookDecodeError with the path of the first problem. */
+export function decodeOrderUpdatedEvent(value: unknown): OrderUpdatedEvent {
+  if (!isPlainObject(value)) throw new WebhookDecodeError(`expected an object, got ${describe(value)}`);
+  return run(checkOrderUpdatedEvent, value);
+}
+
+function checkOrderUpdatedEvent(v: unknown): OrderUpdatedEvent {
+  if (!isObject(v)) fail("an object", v);
+  let s = "";
+  let x0: unknown;
+  try {
+    s = ".id";
+    x0 = v["id"];
+    if (x0 === undefined) missing();
+    if (typeof x0 !== "string") fail("a string", x0);
+    s = ".type";
+    x0 = v["type"];
+    if (x0 === undefined) missing();
+    if (x0 !== "order.updated") fail("\"order.updated\"", x0);
+    s = ".changes";
+    x0 = v["changes"];
+    if (x0 === undefined) missing();
+    if (!isObject(x0)) fail("an object", x0);
+    {
+      let k1 = "";
+      try {
+        for (k1 of Object.keys(x0)) {
+          const x1: unknown = x0[k1];
+          checkJson(x1);
+        }
+      } catch (e) {
+        throw at(e, step(k1));
+      }
+    }
+  } catch (e) {
+    throw at(e, s);
+  }
+  return v as unknown as OrderUpdatedEvent;
+}
+
+/**
+ * Sent when an order's details change, in the shape of the first API version.
+ *
+ * @deprecated Sent only to endpoints on the first API version.
+ */
+export interface OrderUpdatedLegacyEvent {
+  /**
+   * The order ID.
+   */
+  readonly id: string;
+  readonly type: "order.updated";
+  /**
+   * The names of the changed fields.
+   */
+  readonly changed: ReadonlyArray<string>;
+}
+
+/** Validate an already-parsed JSON value as OrderUpdatedLegacyEvent; throws WebhookDecodeError with the path of the first problem. */
+export function decodeOrderUpdatedLegacyEvent(value: unknown): OrderUpdatedLegacyEvent {
+  if (!isPlainObject(value)) throw new WebhookDecodeError(`expected an object, got ${describe(value)}`);
+  return run(checkOrderUpdatedLegacyEvent, value);
+}
+
+function checkOrderUpdatedLegacyEvent(v: unknown): OrderUpdatedLegacyEvent {
+  if (!isObject(v)) fail("an object", v);
+  let s = "";
+  let x0: unknown;
+  try {
+    s = ".id";
+    x0 = v["id"];
+    if (x0 === undefined) missing();
+    if (typeof x0 !== "string") fail("a string", x0);
+    s = ".type";
+    x0 = v["type"];
+    if (x0 === undefined) missing();
+    if (x0 !== "order.updated") fail("\"order.updated\"", x0);
+    s = ".changed";
+    x0 = v["changed"];
+    if (x0 === undefined) missing();
+    if (!Array.isArray(x0)) fail("an array", x0);
+    {
+      let i1 = 0;
+      try {
+        for (; i1 < x0.length; i1++) {
+          const x1: unknown = x0[i1];
+          if (typeof x1 !== "string") fail("a string", x1);
+        }
+      } catch (e) {
+        throw at(e, "[" + i1 + "]");
+      }
+    }
+  } catch (e) {
+    throw at(e, s);
+  }
+  return v as unknown as OrderUpdatedLegacyEvent;
+}
+
+/**
  * Paid in cash.
  *
  * @deprecated
@@ -1566,13 +1714,23 @@ function checkOddKeys(v: unknown): OddKeys {
  */
 export type Payment =
   | CardPayment
+  | CardPaymentLegacy
   | CashPayment;
+
+/** The variants of one tag of Payment, tried in order: the first that decodes wins. */
+function checkPayment$1(v: unknown): Payment {
+  oneOf(v, [
+    ["CardPayment", checkCardPayment],
+    ["CardPaymentLegacy", checkCardPaymentLegacy],
+  ]);
+  return v as Payment;
+}
 
 /** The decoder of each member of Payment, by its tag. */
 function decoderOfPayment(tag: string): ((v: unknown) => Payment) | undefined {
   switch (tag) {
     case "card":
-      return checkCardPayment;
+      return checkPayment$1;
     case "cash":
       return checkCashPayment;
   }
@@ -1599,7 +1757,18 @@ function checkPayment(v: unknown): Payment {
 export type SinkEvent =
   | OrderPlacedEvent
   | OrderCancelledEvent
-  | OrderRefundedEvent;
+  | OrderRefundedEvent
+  | OrderUpdatedEvent
+  | OrderUpdatedLegacyEvent;
+
+/** The variants of one tag of SinkEvent, tried in order: the first that decodes wins. */
+function checkSinkEvent$4(v: unknown): SinkEvent {
+  oneOf(v, [
+    ["OrderUpdatedEvent", checkOrderUpdatedEvent],
+    ["OrderUpdatedLegacyEvent", checkOrderUpdatedLegacyEvent],
+  ]);
+  return v as SinkEvent;
+}
 
 /** The decoder of each member of SinkEvent, by its tag. */
 function decoderOfSinkEvent(tag: string): ((v: unknown) => SinkEvent) | undefined {
@@ -1610,6 +1779,8 @@ function decoderOfSinkEvent(tag: string): ((v: unknown) => SinkEvent) | undefine
       return checkOrderCancelledEvent;
     case "order.refunded":
       return checkOrderRefundedEvent;
+    case "order.updated":
+      return checkSinkEvent$4;
   }
   return undefined;
 }
@@ -1624,7 +1795,7 @@ function checkSinkEvent(v: unknown): SinkEvent {
   if (!isObject(v)) fail("an object", v);
   const tag = v["type"];
   const decode = typeof tag === "string" ? decoderOfSinkEvent(tag) : undefined;
-  if (decode === undefined) throw badTag(tag, "one of \"order.placed\", \"order.cancelled\", \"order.refunded\"", ".type");
+  if (decode === undefined) throw badTag(tag, "one of \"order.placed\", \"order.cancelled\", \"order.refunded\", \"order.updated\"", ".type");
   return decode(v);
 }
 
