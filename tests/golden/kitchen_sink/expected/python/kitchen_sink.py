@@ -1248,7 +1248,7 @@ def _decode_OrderPlacedEvent(d: Any) -> OrderPlacedEvent:
         o.lines = _array(x, _decode_OrderPlacedEventLine)
         k = "matrix"
         x = d[k]
-        o.matrix = _array(x, lambda x: _array(x, _integer))
+        o.matrix = _array(x, _array_of(_integer))
         k = "attributes"
         x = d[k]
         o.attributes = _map(x, _string)
