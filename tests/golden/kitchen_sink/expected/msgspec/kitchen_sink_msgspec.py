@@ -302,6 +302,9 @@ Each value: One attribute's value, at most 200 characters; <b>plain</b> text."""
     links: dict[str, _Uri] | msgspec.UnsetType = msgspec.UNSET
     """Pages about the order, by name."""
 
+    ratings: tuple[Literal[1, 2, 3, 4, 5], ...] | msgspec.UnsetType = msgspec.UNSET
+    """The buyer's ratings of the order's lines, 1 to 5."""
+
     @property
     def type(self) -> Literal["order.placed"]:
         """The discriminator (msgspec reads and writes it as the struct's tag)."""
@@ -479,6 +482,11 @@ class OrderRefundedEvent(
     """The currency paid in before."""
 
     skus: tuple[SkuCode, ...] | msgspec.UnsetType = msgspec.UNSET
+    currencies: tuple[Currency, ...]
+    """Every currency the refund was paid out in."""
+
+    rates: dict[str, Currency | None] | msgspec.UnsetType = msgspec.UNSET
+    """The currency each ledger was kept in, by ledger; null when unknown."""
 
     @property
     def type(self) -> Literal["order.refunded"]:
