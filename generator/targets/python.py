@@ -427,7 +427,7 @@ def encode_expr(t: model.Type, x: str) -> Expr:
                 else Comprehension("{}", f"k: {encode(value, 'y')}", f"for k, y in {x}.items()")
             )
         case model.Nullable(inner=inner):
-            return IfElse("None", f"{x} is None", encode_expr(inner, x))
+            return IfElse("None", Test((x, "None"), "is"), encode_expr(inner, x))
         case model.OneOf():
             return Call("_to_json", (x,))  # whichever member it is: objects, tuples and dicts back to JSON
         case model.Named(type=inner):
@@ -727,14 +727,9 @@ def field_view(f: model.Field, w: PyWriter) -> PyField:
         default = f" = {lit(f.type.value)}"
     spelled = attr(f.ident)
     value = encode_expr(f.type, "self." + spelled)
-    present = Test(
-        (
-            (f"self.{spelled} is not None", f"{lit(f.key)} in self.explicit_nulls")
-            if nullable
-            else (f"self.{spelled} is not None",)
-        ),
-        "or",
-    )
+    # comparisons as trees too: black splits a long one at its operator
+    set_ = Test((f"self.{spelled}", "None"), "is not")
+    present = Test((set_, Test((lit(f.key), "self.explicit_nulls"), "in")) if nullable else (set_,), "or")
     return PyField(
         key=lit(f.key),
         attr=spelled,
