@@ -158,6 +158,10 @@ UNSPLITTABLE = re.compile(r"""[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*|"[^"\\\n]*"|'[^'\\
 UNSPLITTABLE_CLAUSE = re.compile(r"for \w+(?:, \w+)* in [A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?:\(\))?", re.ASCII)
 
 
+# What may come before a name or a string black leaves whole on its line: nothing, or a Test's operator.
+OPERATORS = frozenset({"", "and", "or", "in", "is", "is not", "|"})
+
+
 def unsplittable(text: str) -> bool:
     return UNSPLITTABLE.fullmatch(text) is not None
 
@@ -180,7 +184,9 @@ def split_lines(prefix: str, e: Expr, indent: int, suffix: str = "", long_head: 
     them does not fit (black leaves that line long, as when a name is too long). None where black
     would split otherwise than this covers."""
     flat = f"{prefix}{e}{suffix}"
-    if fits(flat, indent) or (isinstance(e, str) and not prefix and suffix in ("", ",") and unsplittable(e)):
+    if fits(flat, indent) or (
+        isinstance(e, str) and prefix.strip() in OPERATORS and suffix in ("", ",") and unsplittable(e)
+    ):
         return [flat]
     parts: list[list[str] | None]
     match e:
@@ -268,14 +274,14 @@ def assignment(target: str, e: Expr, indent: int) -> str:
     parentheses when that first line would not fit but the value would."""
 
     def split() -> list[str] | None:
-        if isinstance(e, (Call, Display, Comprehension)):
+        if isinstance(e, Display):
+            return split_lines(f"{target} = ", e, indent)
+        if isinstance(e, (Call, Comprehension)):
             at_brackets = split_lines(f"{target} = ", e, indent)
-            if at_brackets is not None or isinstance(e, Display):
+            if at_brackets is not None:
                 return at_brackets
-            if not fits(f"{target} = {opening(e)}", indent):  # a long target: black's second opinion, else long
-                return all_fit(bracket_lines(f"{target} = (", (e,), ")", indent), indent) or split_lines(
-                    f"{target} = ", e, indent, long_head=True
-                )
+            if not fits(f"{target} = {opening(e)}", indent):
+                return long_target(target, e, indent)
             if not fits(str(e), indent + 4):
                 return None
         elif not isinstance(e, IfElse) and not (unsplittable(str(e)) and fits(str(e), indent + 4)):
@@ -283,6 +289,21 @@ def assignment(target: str, e: Expr, indent: int) -> str:
         return bracket_lines(f"{target} = (", (e,), ")", indent, long_head=isinstance(e, IfElse))
 
     return laid_out(f"{target} = {e}", indent, split)
+
+
+def long_target(target: str, e: Call | Comprehension, indent: int) -> list[str] | None:
+    """`target = e` where the line up to e's bracket does not fit. A target with brackets (a
+    subscript) keeps the value in parentheses while `target = (` fits with a column to spare (black's
+    `_prefer_split_rhs_oop_over_rhs`), split as it may be; a plain target (an attribute) is split at
+    e's brackets, long, unless in parentheses every line fits (black's second opinion). An annotated
+    target (its annotation goes in parentheses) or a long subscripted one (split inside its brackets)
+    is left to black."""
+    if ":" in target:
+        return None
+    if "[" in target:
+        return bracket_lines(f"{target} = (", (e,), ")", indent) if fits(f"{target} = ( ", indent) else None
+    in_parentheses = all_fit(bracket_lines(f"{target} = (", (e,), ")", indent), indent)
+    return in_parentheses or split_lines(f"{target} = ", e, indent, long_head=True)
 
 
 def opening(e: Call | Display | Comprehension | Subscript) -> str:
@@ -312,8 +333,8 @@ def annotated(name: str, ann: Expr, suffix: str, indent: int) -> str:
             if not suffix and (parens := all_fit(bracket_lines(f"{name}: (", (ann,), ")", indent), indent)):
                 return parens
             return split_lines(f"{name}: ", ann, indent, suffix, long_head=True)
-        if isinstance(ann, Test) and ann.op == "|":
-            return bracket_lines(f"{name}: (", (ann,), ")" + suffix, indent)
+        if isinstance(ann, Test) and ann.op == "|":  # in parentheses, however long the name
+            return bracket_lines(f"{name}: (", (ann,), ")" + suffix, indent, long_head=True)
         return None
 
     return laid_out(f"{name}: {ann}{suffix}", indent, split)
