@@ -4,6 +4,7 @@ the line the template prints it on, in black's layout, whether it fits on its li
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import black
 import jinja2
@@ -169,3 +170,30 @@ def placed_in_a_method(statement: Statement, around: str, depth: int) -> str:
     lines = ["class A:", "    def f(self) -> None:", *(" " * (8 + 4 * i) + "def g() -> None:" for i in range(depth))]
     lines += [indent + line for line in around.replace("{s}", "{{ s }}").split("\n")]
     return w.finish(jinja2.Template("\n".join(lines) + "\n", keep_trailing_newline=True).render(**view))
+
+
+def lengthened(text: str, length: int) -> str:
+    """ENUM_FIELDS with each field's key (but the tag's) grown to `length` characters."""
+    keys = {f.key for f in enum_fields()}
+    grow = lambda m: m[1] + m[2] + "_" + "n" * max(0, length - len(m[2]) - 1) + ":"  # noqa: E731
+    return re.sub(r"(?m)^(      )(\w+):", lambda m: grow(m) if m[2] in keys else m[0], text)
+
+
+@pytest.mark.parametrize("length", [60, 85, 98])
+def test_a_module_with_long_names_is_blacks_whether_a_chunk_is_trusted_or_not(length: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stdlib and msgspec modules for arrays and maps of enums, with long keys: no chunk the
+    writer laid out is trusted (written without black) unless it is what black writes; so the
+    formatted module is black's, and most chunks are trusted."""
+    from generator import render
+    from generator.targets import msgspec
+
+    monkeypatch.setenv("WEBHOOKGEN_CACHE_DIR", "")
+    text = lengthened(ENUM_FIELDS, length)
+    assert "codes_" + "n" * (length - 6) + ":" in text
+    loaded = spec.parse(text, "enum_arrays.yaml", source="enum_arrays.yaml")
+    for target in (python.TARGET, msgspec.TARGET):
+        (raw,) = target.render(loaded, render.environment()).values()
+        trusted = [c for c in formatting.split(raw) if not formatting.left_for_black(c)]
+        assert [c for c in trusted if black.format_str(c, mode=formatting.MODE) != c] == [], target.name
+        assert len(trusted) > len(formatting.split(raw)) // 2
+        assert formatting.format_str(raw, laid_out=True) == black.format_str(raw, mode=formatting.MODE)
