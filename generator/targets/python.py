@@ -278,9 +278,9 @@ def decode_expr(t: model.Type, x: str) -> Expr:
                 Call("_fail", (lit(expected), x)),
             )
         case model.Array(item=item):
-            return Call("_array", (x, decoder_expr(item)))
+            return Call("_array", (x, member_decoder(item)))
         case model.Map(value=value):
-            return Call("_map", (x, decoder_expr(value)))
+            return Call("_map", (x, member_decoder(value)))
         case model.Nullable(inner=inner):
             return IfElse("None", f"{x} is None", Parens(decode_expr(inner, x)))
         case model.OneOf(members=members):
@@ -337,7 +337,9 @@ def members_display(members: tuple[model.Type, ...]) -> Display:
 
 
 def member_decoder(t: model.Type) -> Expr:
-    """A one_of member's decoder: a runtime function, or a call that makes one."""
+    """A decoder of a value of `t` on its own (an array's item, a map's value, a one_of's member):
+    a runtime function, or a call of the runtime that makes one. Never a lambda: a tree, which the
+    writer splits as black splits it."""
     match t:
         case model.Literal(value=value):
             kind = "bool" if isinstance(value, bool) else "int" if isinstance(value, int) else "str"
@@ -356,26 +358,27 @@ def member_decoder(t: model.Type) -> Expr:
             return Call("_nullable_of", (member_decoder(inner),))
         case model.Named(type=inner):
             return member_decoder(inner)
-        case (
-            model.String()
-            | model.Integer()
-            | model.Float()
-            | model.Boolean()
-            | model.Json()
-            | model.OneOf()
-            | model.Ref()
-            | model.Object()
-        ):
-            return decoder_expr(t)
+        case model.OneOf(members=members):
+            return Call("_one_of_decoder", (members_display(members),))
+        case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Json():
+            own = runtime_decoder(t)
+            assert own is not None, t
+            return own
+        case model.Ref(name=name) | model.Object(name=name):
+            return f"_decode_{class_name(name)}"
         case _:
             assert_never(t)
 
 
-def decoder_expr(t: model.Type) -> Expr:
-    """`decoder(t)` as a tree where it is one (a one_of's)."""
-    if isinstance(t, model.OneOf):
-        return Call("_one_of_decoder", (members_display(t.members),))
-    return decoder(t)
+def makers(e: Expr) -> frozenset[str]:
+    """The runtime functions a decoder tree calls to make its decoder (`_array_of`, `_member_in`, ...)."""
+    match e:
+        case Call(func=func, args=args):
+            return frozenset({func}).union(*map(makers, args))
+        case Display(items=items):
+            return frozenset().union(*map(makers, items))
+        case _:
+            return frozenset()
 
 
 def format_checker(name: str) -> str:
@@ -384,20 +387,8 @@ def format_checker(name: str) -> str:
 
 
 def decoder(t: model.Type) -> str:
-    """A callable doing what `decode` does, for array items and map values."""
-    match t:
-        case model.String() | model.Integer() | model.Float() | model.Boolean() | model.Json():
-            return runtime_decoder(t) or f"lambda x: {decode(t, 'x')}"
-        case model.Named(type=inner):
-            return decoder(inner)
-        case model.Ref(name=name) | model.Object(name=name):
-            return f"_decode_{class_name(name)}"
-        case model.OneOf():
-            return str(decoder_expr(t))
-        case model.Literal() | model.Enum() | model.Array() | model.Map() | model.Nullable():
-            return f"lambda x: {decode(t, 'x')}"
-        case _:
-            assert_never(t)
+    """A callable doing what `decode` does (`member_decoder`'s text)."""
+    return str(member_decoder(t))
 
 
 def is_plain(t: model.Type) -> bool:
@@ -436,7 +427,7 @@ def encode_expr(t: model.Type, x: str) -> Expr:
                 else Comprehension("{}", f"k: {encode(value, 'y')}", f"for k, y in {x}.items()")
             )
         case model.Nullable(inner=inner):
-            return IfElse("None", f"{x} is None", encode_expr(inner, x))
+            return IfElse("None", Test((x, "None"), "is"), encode_expr(inner, x))
         case model.OneOf():
             return Call("_to_json", (x,))  # whichever member it is: objects, tuples and dicts back to JSON
         case model.Named(type=inner):
@@ -463,6 +454,7 @@ def helpers(t: model.Type) -> frozenset[str]:
             return (
                 frozenset({"_array" if isinstance(t, model.Array) else "_map"})
                 | helpers(inner)
+                | makers(member_decoder(inner))
                 | ({own} if own is not None else set())
             )
         case model.Nullable(inner=inner) | model.Named(type=inner):
@@ -742,14 +734,9 @@ def field_view(f: model.Field, w: PyWriter) -> PyField:
         default = f" = {lit(f.type.value)}"
     spelled = attr(f.ident)
     value = encode_expr(f.type, "self." + spelled)
-    present = Test(
-        (
-            (f"self.{spelled} is not None", f"{lit(f.key)} in self.explicit_nulls")
-            if nullable
-            else (f"self.{spelled} is not None",)
-        ),
-        "or",
-    )
+    # comparisons as trees too: black splits a long one at its operator
+    set_ = Test((f"self.{spelled}", "None"), "is not")
+    present = Test((set_, Test((lit(f.key), "self.explicit_nulls"), "in")) if nullable else (set_,), "or")
     return PyField(
         key=lit(f.key),
         attr=spelled,

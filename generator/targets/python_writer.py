@@ -110,7 +110,7 @@ class Comprehension:
 
 @dataclass(frozen=True)
 class Test:
-    """Operands joined by `op`: `and`, `or`, `in`, or `|` in an annotation."""
+    """Operands joined by `op`: `and`, `or`, a comparison (`in`, `is`, `is not`), or `|` in an annotation."""
 
     operands: tuple[Expr, ...]
     op: str = "and"
@@ -154,6 +154,14 @@ def fits(line: str, indent: int) -> bool:
 UNSPLITTABLE = re.compile(r"""[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*|"[^"\\\n]*"|'[^'\\\n]*'""", re.ASCII)
 
 
+# A comprehension's clause over a name, or a method of it called with nothing: black leaves it whole.
+UNSPLITTABLE_CLAUSE = re.compile(r"for \w+(?:, \w+)* in [A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?:\(\))?", re.ASCII)
+
+
+# What may come before a name or a string black leaves whole on its line: nothing, or a Test's operator.
+OPERATORS = frozenset({"", "and", "or", "in", "is", "is not", "|"})
+
+
 def unsplittable(text: str) -> bool:
     return UNSPLITTABLE.fullmatch(text) is not None
 
@@ -167,14 +175,18 @@ def indented(lines: Sequence[str]) -> list[str]:
     return ["    " + line for line in lines]
 
 
-def split_lines(prefix: str, e: Expr, indent: int, suffix: str = "") -> list[str] | None:
+def split_lines(prefix: str, e: Expr, indent: int, suffix: str = "", long_head: bool = False) -> list[str] | None:
     """`prefix + e + suffix` laid out as black lays out a line of its own inside brackets, at
     `indent`: whole when it fits, else split at its delimiters of the lowest precedence (`if` and
     `else`, then `and`, `or`, `|`, then `in`) or, having none, at its last brackets. `prefix` is a
     keyword like `else `, no place to split; `suffix` ends the last line. The lines after the first
-    are indented relative to it. None where black would split otherwise than this covers."""
+    are indented relative to it. `long_head`: split at the last brackets even where the line up to
+    them does not fit (black leaves that line long, as when a name is too long). None where black
+    would split otherwise than this covers."""
     flat = f"{prefix}{e}{suffix}"
-    if fits(flat, indent) or (isinstance(e, str) and not prefix and suffix in ("", ",") and unsplittable(e)):
+    if fits(flat, indent) or (
+        isinstance(e, str) and prefix.strip() in OPERATORS and suffix in ("", ",") and unsplittable(e)
+    ):
         return [flat]
     parts: list[list[str] | None]
     match e:
@@ -191,16 +203,24 @@ def split_lines(prefix: str, e: Expr, indent: int, suffix: str = "") -> list[str
                 for i, o in enumerate(e.operands)
             ]
         case Call():
-            parts = [bracket_lines(f"{prefix}{e.func}(", e.args, ")" + suffix, indent)]
+            parts = [bracket_lines(f"{prefix}{e.func}(", e.args, ")" + suffix, indent, long_head=long_head)]
         case Subscript():
-            parts = [bracket_lines(f"{prefix}{e.name}[", e.items, "]" + suffix, indent)]
+            parts = [bracket_lines(f"{prefix}{e.name}[", e.items, "]" + suffix, indent, long_head=long_head)]
         case Display():
-            parts = [bracket_lines(prefix + e.brackets[0], e.items, e.brackets[1] + suffix, indent, explode=True)]
-        case Comprehension():  # inside its brackets, split before `for`
+            head, tail = prefix + e.brackets[0], e.brackets[1] + suffix
+            parts = [bracket_lines(head, e.items, tail, indent, explode=True, long_head=long_head)]
+        case Comprehension():  # inside its brackets, split before `for`; a clause black cannot split may stay long
+            head, tail = prefix + e.brackets[0], e.brackets[1] + suffix
             inner = f"{e.element} {e.clause}"
-            body = [inner] if fits(inner, indent + 4) else if_fit([str(e.element), e.clause], indent + 4)
-            head_tail = if_fit([prefix + e.brackets[0], e.brackets[1] + suffix], indent)
-            parts = [None] if body is None or head_tail is None else [[head_tail[0], *indented(body), head_tail[1]]]
+            body: list[str] | None = None
+            if fits(inner, indent + 4):
+                body = [inner]
+            elif fits(str(e.element), indent + 4) and (
+                fits(e.clause, indent + 4) or UNSPLITTABLE_CLAUSE.fullmatch(e.clause) is not None
+            ):
+                body = [str(e.element), e.clause]
+            ends = (long_head or fits(head, indent)) and fits(tail, indent)
+            parts = [[head, *indented(body), tail] if body is not None and ends else None]
         case Parens():
             parts = [bracket_lines(prefix + "(", (e.inner,), ")" + suffix, indent)]
         case _:
@@ -208,10 +228,13 @@ def split_lines(prefix: str, e: Expr, indent: int, suffix: str = "") -> list[str
     return None if any(part is None for part in parts) else [line for part in parts for line in part or ()]
 
 
-def bracket_lines(head: str, items: Sequence[Expr], tail: str, indent: int, explode: bool = False) -> list[str] | None:
+def bracket_lines(
+    head: str, items: Sequence[Expr], tail: str, indent: int, explode: bool = False, long_head: bool = False
+) -> list[str] | None:
     """`head` (ending with an opening bracket), `items` and `tail` (starting with the closing one)
     split at the brackets: the items on a line of their own when they fit (unless `explode`: a
-    display), else one a line, each with a comma (a single one without)."""
+    display), else one a line, each with a comma (a single one without). `long_head`: the head may
+    not fit (black leaves it long)."""
     body: list[str] | None
     if not items:  # black does not split empty brackets
         return None
@@ -222,9 +245,15 @@ def bracket_lines(head: str, items: Sequence[Expr], tail: str, indent: int, expl
     else:
         lines = [split_lines("", item, indent + 4, ",") for item in items]
         body = None if None in lines else [line for item in lines for line in item or ()]
-    if body is None or not fits(head, indent) or not fits(tail, indent):
+    if body is None or not (long_head or fits(head, indent)) or not fits(tail, indent):
         return None
     return [head, *indented(body), tail]
+
+
+def all_fit(lines: list[str] | None, indent: int) -> list[str] | None:
+    """`lines` (indented relative to the first) if each fits at `indent`: black's second opinion on
+    a statement whose first line does not fit, in parentheses, is taken only then."""
+    return lines if lines is not None and all(fits(line, indent) for line in lines) else None
 
 
 def laid_out(flat: str, indent: int, split: Callable[[], list[str] | None]) -> str:
@@ -245,26 +274,67 @@ def assignment(target: str, e: Expr, indent: int) -> str:
     parentheses when that first line would not fit but the value would."""
 
     def split() -> list[str] | None:
-        if isinstance(e, (Call, Display, Comprehension)):
+        if isinstance(e, Display):
+            return split_lines(f"{target} = ", e, indent)
+        if isinstance(e, (Call, Comprehension)):
             at_brackets = split_lines(f"{target} = ", e, indent)
-            if at_brackets is not None or isinstance(e, Display) or not fits(str(e), indent + 4):
+            if at_brackets is not None:
                 return at_brackets
+            if not fits(f"{target} = {opening(e)}", indent):
+                return long_target(target, e, indent)
+            if not fits(str(e), indent + 4):
+                return None
         elif not isinstance(e, IfElse) and not (unsplittable(str(e)) and fits(str(e), indent + 4)):
             return None
-        return bracket_lines(f"{target} = (", (e,), ")", indent)
+        return bracket_lines(f"{target} = (", (e,), ")", indent, long_head=isinstance(e, IfElse))
 
     return laid_out(f"{target} = {e}", indent, split)
 
 
+def long_target(target: str, e: Call | Comprehension, indent: int) -> list[str] | None:
+    """`target = e` where the line up to e's bracket does not fit. A target with brackets (a
+    subscript) keeps the value in parentheses while `target = (` fits with a column to spare (black's
+    `_prefer_split_rhs_oop_over_rhs`), split as it may be; a plain target (an attribute) is split at
+    e's brackets, long, unless in parentheses every line fits (black's second opinion). An annotated
+    target (its annotation goes in parentheses) or a long subscripted one (split inside its brackets)
+    is left to black."""
+    if ":" in target:
+        return None
+    if "[" in target:
+        return bracket_lines(f"{target} = (", (e,), ")", indent) if fits(f"{target} = ( ", indent) else None
+    in_parentheses = all_fit(bracket_lines(f"{target} = (", (e,), ")", indent), indent)
+    return in_parentheses or split_lines(f"{target} = ", e, indent, long_head=True)
+
+
+def opening(e: Call | Display | Comprehension | Subscript) -> str:
+    """The text of `e` up to its first opening bracket."""
+    match e:
+        case Call(func=func):
+            return func + "("
+        case Subscript(name=name):
+            return name + "["
+        case Display(brackets=brackets) | Comprehension(brackets=brackets):
+            return brackets[0]
+        case _:
+            assert_never(e)
+
+
 def annotated(name: str, ann: Expr, suffix: str, indent: int) -> str:
     """`name: ann` and `suffix` (` = default,` for a parameter) as black writes it: on one line; else
-    a subscript split at its brackets, a union in parentheses."""
+    a subscript split at its brackets, a union in parentheses. Where the line up to the subscript's
+    bracket does not fit (a long name), a statement's annotation goes in parentheses if every line
+    then fits (black's second opinion), else (and a parameter's) it is split at its brackets all
+    the same."""
 
     def split() -> list[str] | None:
         if isinstance(ann, Subscript):
-            return split_lines(f"{name}: ", ann, indent, suffix)
-        if isinstance(ann, Test) and ann.op == "|":
-            return bracket_lines(f"{name}: (", (ann,), ")" + suffix, indent)
+            if fits(f"{name}: {opening(ann)}", indent):
+                return split_lines(f"{name}: ", ann, indent, suffix)
+            if not suffix and (parens := all_fit(bracket_lines(f"{name}: (", (ann,), ")", indent), indent)):
+                return parens
+            return split_lines(f"{name}: ", ann, indent, suffix, long_head=True)
+        if isinstance(ann, Test) and ann.op == "|":  # in parentheses, however long the name
+            return bracket_lines(f"{name}: (", (ann,), ")" + suffix, indent, long_head=True)
         return None
 
     return laid_out(f"{name}: {ann}{suffix}", indent, split)
@@ -438,7 +508,9 @@ def lay_out(s: Statement, indent: int) -> str:
         case UnionAlias(name, members):
             return union_alias(name, members, indent)
         case DictItem(key, value):
-            return laid_out(f"{key}: {value},", indent, lambda: split_lines(f"{key}: ", value, indent, ","))
+            return laid_out(
+                f"{key}: {value},", indent, lambda: split_lines(f"{key}: ", value, indent, ",", long_head=True)
+            )
         case DictHead(head, ann):
             # a dict whose items end with a comma is always split; when its first line is too long, its annotation too
             return laid_out(f"{head}{ann}] = {{", indent, lambda: if_fit([head, f"    {ann}", "] = {"], indent))

@@ -364,6 +364,9 @@ Each value: One attribute's value, at most 200 characters; <b>plain</b> text."""
     links: dict[str, _Uri] | msgspec.UnsetType = msgspec.UNSET
     """Pages about the order, by name."""
 
+    ratings: tuple[Literal[1, 2, 3, 4, 5], ...] | msgspec.UnsetType = msgspec.UNSET
+    """The buyer's ratings of the order's lines, 1 to 5."""
+
     def __post_init__(self) -> None:
         if self.live is not True:
             raise ValueError("expected true at live")
@@ -556,6 +559,11 @@ class OrderRefundedEvent(_Base, frozen=True, kw_only=True, gc=False):
     """The currency paid in before."""
 
     skus: tuple[SkuCode, ...] | msgspec.UnsetType = msgspec.UNSET
+    currencies: tuple[Currency, ...]
+    """Every currency the refund was paid out in."""
+
+    rates: dict[str, Currency | None] | msgspec.UnsetType = msgspec.UNSET
+    """The currency each ledger was kept in, by ledger; null when unknown."""
 
 
 class CardPaymentLegacy(_Base, frozen=True, kw_only=True, gc=False):

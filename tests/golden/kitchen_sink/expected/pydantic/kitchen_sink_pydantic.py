@@ -436,6 +436,10 @@ class OrderPlacedEvent(BaseModel):
     """
     Pages about the order, by name.
     """
+    ratings: list[Literal[1, 2, 3, 4, 5]] | None = None
+    """
+    The buyer's ratings of the order's lines, 1 to 5.
+    """
 
 
 class OrderPlacedEventLine(BaseModel):
@@ -496,6 +500,14 @@ class OrderRefundedEvent(BaseModel):
     The currency paid in before.
     """
     skus: list[StrictStr] | None = None
+    currencies: list[Literal["usd", "eur"]]
+    """
+    Every currency the refund was paid out in.
+    """
+    rates: dict[str, Literal["usd", "eur"] | None] | None = None
+    """
+    The currency each ledger was kept in, by ledger; null when unknown.
+    """
 
 
 class OrderUpdatedEvent(BaseModel):

@@ -587,6 +587,10 @@ export interface OrderPlacedEvent {
    * Pages about the order, by name.
    */
   readonly links?: { readonly [key: string]: string };
+  /**
+   * The buyer's ratings of the order's lines, 1 to 5.
+   */
+  readonly ratings?: ReadonlyArray<1 | 2 | 3 | 4 | 5>;
 }
 
 /** Validate an already-parsed JSON value as OrderPlacedEvent; throws WebhookDecodeError with the path of the first problem. */
@@ -801,6 +805,22 @@ function checkOrderPlacedEvent(v: unknown): OrderPlacedEvent {
           }
         } catch (e) {
           throw at(e, step(k1));
+        }
+      }
+    }
+    s = ".ratings";
+    x0 = v["ratings"];
+    if (x0 !== undefined) {
+      if (!Array.isArray(x0)) fail("an array", x0);
+      {
+        let i1 = 0;
+        try {
+          for (; i1 < x0.length; i1++) {
+            const x1: unknown = x0[i1];
+            if (x1 !== 1 && x1 !== 2 && x1 !== 3 && x1 !== 4 && x1 !== 5) fail("one of 1, 2, 3, 4, 5", x1);
+          }
+        } catch (e) {
+          throw at(e, "[" + i1 + "]");
         }
       }
     }
@@ -1355,11 +1375,19 @@ export interface OrderRefundedEvent {
   readonly previous?: Currency | null;
   readonly skus?: ReadonlyArray<SkuCode>;
   /**
+   * Every currency the refund was paid out in.
+   */
+  readonly currencies: ReadonlyArray<Currency>;
+  /**
+   * The currency each ledger was kept in, by ledger; null when unknown.
+   */
+  readonly rates?: { readonly [key: string]: Currency | null };
+  /**
    * Keys the spec does not declare, each value checked to be of the declared type.
    *
    * Each value: A label the merchant added, under its own key.
    */
-  readonly [key: string]: string | Carrier | number | Currency | "order.refunded" | (Currency | null) | ReadonlyArray<SkuCode> | undefined;
+  readonly [key: string]: string | Carrier | number | Currency | "order.refunded" | (Currency | null) | ReadonlyArray<SkuCode> | ReadonlyArray<Currency> | ({ readonly [key: string]: Currency | null }) | undefined;
 }
 
 /** Validate an already-parsed JSON value as OrderRefundedEvent; throws WebhookDecodeError with the path of the first problem. */
@@ -1368,7 +1396,7 @@ export function decodeOrderRefundedEvent(value: unknown): OrderRefundedEvent {
   return run(checkOrderRefundedEvent, value);
 }
 
-const KNOWN_OrderRefundedEvent: ReadonlySet<string> = new Set(["id", "carrier", "amount", "currency", "type", "previous", "skus"]);
+const KNOWN_OrderRefundedEvent: ReadonlySet<string> = new Set(["id", "carrier", "amount", "currency", "type", "previous", "skus", "currencies", "rates"]);
 
 function checkOrderRefundedEvent(v: unknown): OrderRefundedEvent {
   if (!isObject(v)) fail("an object", v);
@@ -1416,6 +1444,39 @@ function checkOrderRefundedEvent(v: unknown): OrderRefundedEvent {
           }
         } catch (e) {
           throw at(e, "[" + i1 + "]");
+        }
+      }
+    }
+    s = ".currencies";
+    x0 = v["currencies"];
+    if (x0 === undefined) missing();
+    if (!Array.isArray(x0)) fail("an array", x0);
+    {
+      let i1 = 0;
+      try {
+        for (; i1 < x0.length; i1++) {
+          const x1: unknown = x0[i1];
+          if (x1 !== "usd" && x1 !== "eur") fail("one of \"usd\", \"eur\"", x1);
+        }
+      } catch (e) {
+        throw at(e, "[" + i1 + "]");
+      }
+    }
+    s = ".rates";
+    x0 = v["rates"];
+    if (x0 !== undefined) {
+      if (!isObject(x0)) fail("an object", x0);
+      {
+        let k1 = "";
+        try {
+          for (k1 of Object.keys(x0)) {
+            const x1: unknown = x0[k1];
+            if (x1 !== null) {
+              if (x1 !== "usd" && x1 !== "eur") fail("one of \"usd\", \"eur\"", x1);
+            }
+          }
+        } catch (e) {
+          throw at(e, step(k1));
         }
       }
     }
