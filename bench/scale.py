@@ -102,7 +102,7 @@ def import_ms(folder: Path, module: str, runs: int, isolated: bool = True) -> fl
 THROUGHPUT = r"""
 import json, statistics, sys, time
 sys.path.insert(0, sys.argv[1])
-payloads = [p.encode() for p in json.loads(open(sys.argv[3]).read())]
+sets = {name: [p.encode() for p in json.loads(open(path).read())] for name, path in json.loads(sys.argv[3]).items()}
 modules = {}
 for name, folder in json.loads(sys.argv[4]).items():
     sys.path.insert(0, folder)
@@ -111,41 +111,53 @@ for name, folder in json.loads(sys.argv[4]).items():
     del sys.modules[sys.argv[2]]
 rounds = int(sys.argv[5])
 loads = json.loads
-contenders = {"json.loads": loads, **{name: m.parse_event for name, m in modules.items()}}
-for fn in contenders.values():
-    for p in payloads:
-        fn(p)
-reps = max(1, 3000 // len(payloads))
-def timed(fn):
+# Each module on the payloads of its own spec that it accepts (the old generator's are examples of
+# the spec in its older language, see for_before), json.loads on the same.
+accepted = {}
+for name, m in modules.items():
+    accepted[name] = []
+    for p in sets[name]:
+        try:
+            m.parse_event(p)
+        except Exception:
+            continue
+        accepted[name].append(p)
+def timed(fn, ps):
+    reps = max(1, 3000 // len(ps))
     t = time.process_time()
     for _ in range(reps):
-        for p in payloads:
+        for p in ps:
             fn(p)
-    return time.process_time() - t
+    return (time.process_time() - t) / reps / len(ps)
 ratios = {name: [] for name in modules}
-per_event = {name: [] for name in contenders}
+per_event = {name: [] for name in ["json.loads", *modules]}
 for _ in range(rounds):
-    times = {name: timed(fn) for name, fn in contenders.items()}
-    for name in modules:
-        ratios[name].append(times["json.loads"] / times[name])
-    for name, t in times.items():
-        per_event[name].append(t / reps / len(payloads))
-print(json.dumps({"ratios": ratios, "per_event": {k: statistics.median(v) for k, v in per_event.items()}}))
+    for name, m in modules.items():
+        if not accepted[name]:
+            continue
+        base, own = timed(loads, accepted[name]), timed(m.parse_event, accepted[name])
+        ratios[name].append(base / own)
+        per_event[name].append(own)
+        if name == "new":
+            per_event["json.loads"].append(base)
+print(json.dumps({"ratios": ratios, "per_event": {k: statistics.median(v) for k, v in per_event.items() if v}, "accepted": {k: len(v) for k, v in accepted.items()}}))
 """
 
 
-def throughput(modules: dict[str, Path], module: str, payloads: Path, rounds: int) -> dict[str, Any]:
+def throughput(modules: dict[str, Path], module: str, payloads: dict[str, Path], rounds: int) -> dict[str, Any]:
     """parse_event of each module vs json.loads, interleaved in one process; CPU time per round."""
     out = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", THROUGHPUT, str(ROOT), module, str(payloads), json.dumps({k: str(v) for k, v in modules.items()}), str(rounds)],
+        [sys.executable, "-I", "-S", "-c", THROUGHPUT, str(ROOT), module, json.dumps({k: str(v) for k, v in payloads.items()}), json.dumps({k: str(v) for k, v in modules.items()}), str(rounds)],
         capture_output=True,
         text=True,
         check=True,
         env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
     )
     data = json.loads(out.stdout)
-    result: dict[str, Any] = {"per_event_us": {k: v * 1e6 for k, v in data["per_event"].items()}}
+    result: dict[str, Any] = {"per_event_us": {k: v * 1e6 for k, v in data["per_event"].items()}, "accepted": data["accepted"]}
     for name, ratios in data["ratios"].items():
+        if not ratios:
+            ratios = [float("nan")]
         q = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else [ratios[0]] * 3
         result[name] = (statistics.median(ratios), q[0], q[2], min(ratios), max(ratios))
     return result
@@ -179,13 +191,14 @@ def write_spec(folder: Path, n: int | None, edit: bool = False) -> Path:
 GONE = ("standalone", "json", "deprecated", "format", "vendor_format")
 
 
-def for_before(path: Path, folder: Path) -> Path:
+def for_before(path: Path, folder: Path, standalone: bool = False) -> Path:
     """The spec in the language of BEFORE, which refuses what was added since: the same events, fields
     and nesting, for about the same amount of work. Named scalars and enums are written out where
     they are used, `extends:` copies the parents' fields in, `one_of` becomes its first member, `json`
     a string and `object` a map of strings, numeric enum values strings; `standalone:`, `json:`,
     `deprecated:`, `format:`, `vendor_format:`, the descriptions of items and values and the top-level
-    `site:` are dropped."""
+    `site:` are dropped. With `standalone`, every object type says `standalone: true`: the same spec for
+    today's loader (which asks it of a type nothing refers to), to write payloads that module accepts."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     types: dict[str, Any] = data["types"]
     named = {k: v for k, v in types.items() if "fields" not in v and "union" not in v}
@@ -230,7 +243,7 @@ def for_before(path: Path, folder: Path) -> Path:
         if "union" in t:
             out[name] = {k: v for k, v in t.items() if k in ("description", "union", "discriminator")}
         else:
-            body = {k: v for k, v in t.items() if k == "description"}
+            body = {k: v for k, v in t.items() if k == "description"} | ({"standalone": True} if standalone else {})
             out[name] = {**body, "fields": {k: shape(v) for k, v in fields(name).items()}}
     data = {k: v for k, v in data.items() if k in ("title", "page", "module", "entry")} | {"types": out}
     folder.mkdir(parents=True, exist_ok=True)
@@ -331,7 +344,12 @@ def main() -> None:
             payloads = work / f"payloads_{n}.json"
             payloads.write_text(json.dumps(sample_payloads(loaded)), encoding="utf-8")
             row["payloads"] = len(json.loads(payloads.read_text()))
-            row["throughput"] = throughput(modules, module, payloads, args.rounds)
+            sets = {"new": payloads}
+            if "old" in modules:
+                sets["old"] = work / f"payloads_{n}_before.json"
+                today = for_before(spec_path, work / "specs_before_today", standalone=True)
+                sets["old"].write_text(json.dumps(sample_payloads(spec.load(today))), encoding="utf-8")
+            row["throughput"] = throughput(modules, module, sets, args.rounds)
             rows.append(row)
             print(json.dumps(row, default=str), file=sys.stderr, flush=True)  # each size's figures as they come
     finally:
@@ -375,7 +393,8 @@ def report(rows: list[dict[str, Any]], args: argparse.Namespace) -> None:
     print("\nParse throughput: one payload per event type (at most 200), CPU time, interleaved rounds; µs per event:")
     for r in rows:
         per = r["throughput"]["per_event_us"]
-        print(f"- {r['label']} ({r['payloads']} payloads): " + ", ".join(f"{k} {v:.2f}" for k, v in per.items()))
+        accepted = ", ".join(f"{k} accepts {v}" for k, v in r["throughput"]["accepted"].items())
+        print(f"- {r['label']} ({r['payloads']} payloads; {accepted}): " + ", ".join(f"{k} {v:.2f}" for k, v in per.items()))
 
 
 if __name__ == "__main__":
