@@ -188,15 +188,16 @@ def write_spec(folder: Path, n: int | None, edit: bool = False) -> Path:
 
 
 # Constructs the generator of BEFORE predates (see for_before).
-GONE = ("standalone", "json", "deprecated", "format", "vendor_format")
+GONE = ("standalone", "json", "deprecated", "format", "vendor_format", "other_values")
 
 
 def for_before(path: Path, folder: Path, standalone: bool = False) -> Path:
     """The spec in the language of BEFORE, which refuses what was added since: the same events, fields
     and nesting, for about the same amount of work. Named scalars and enums are written out where
-    they are used, `extends:` copies the parents' fields in, `one_of` becomes its first member, `json`
+    they are used, `extends:` copies the parents' fields in, `one_of` becomes its first member (and a tag's
+    variants their first), `json`
     a string and `object` a map of strings, numeric enum values strings; `standalone:`, `json:`,
-    `deprecated:`, `format:`, `vendor_format:`, the descriptions of items and values and the top-level
+    `deprecated:`, `format:`, `vendor_format:`, `other_values:`, the descriptions of items and values and the top-level
     `site:` are dropped. With `standalone`, every object type says `standalone: true`: the same spec for
     today's loader (which asks it of a type nothing refers to), to write payloads that module accepts."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -236,12 +237,15 @@ def for_before(path: Path, folder: Path, standalone: bool = False) -> Path:
             inherited.update(fields(parent))
         return {**inherited, **t["fields"]}
 
+    later_variants = {v for t in types.values() for m in t.get("union", []) if isinstance(m, list) for v in m[1:]}
     out: dict[str, Any] = {}
     for name, t in types.items():
-        if name in named:
+        if name in named or (name in later_variants and not standalone):
             continue
         if "union" in t:
-            out[name] = {k: v for k, v in t.items() if k in ("description", "union", "discriminator")}
+            # a tag's variants (a nested list): BEFORE takes one member per tag, the first variant
+            members = [m[0] if isinstance(m, list) else m for m in t["union"]]
+            out[name] = {k: v for k, v in t.items() if k in ("description", "discriminator")} | {"union": members}
         else:
             body = {k: v for k, v in t.items() if k == "description"} | ({"standalone": True} if standalone else {})
             out[name] = {**body, "fields": {k: shape(v) for k, v in fields(name).items()}}
