@@ -209,13 +209,15 @@ READ_TREE = """
 
 
 FENCE_LINE = re.compile(r"^[ \t]*```.*$", re.M)
+HTTP_LINK = re.compile(r"\[([^\]`]*)\]\(https?://[^)\s]*\)")  # an inline link renders as its text
 LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+]|[0-9]{1,9}[.)])[ \t]+", re.M)
 
 
 def shown(description: str) -> str:
-    """A description as the DOM's text shows it: code fences, list markers and backticks go, lines
-    join with spaces."""
-    text = LIST_MARKER.sub("", FENCE_LINE.sub("", description)).replace("`", "")
+    """A description as the DOM's text shows it: code fences, list markers and backticks go, a link to
+    an http(s) address shows its text, lines join with spaces."""
+    text = LIST_MARKER.sub("", FENCE_LINE.sub("", description))
+    text = HTTP_LINK.sub(r"\1", text).replace("`", "")
     return " ".join(text.split())
 
 
