@@ -68,7 +68,7 @@ def constructs(spec: model.Spec) -> set[str]:
             seen.add("nullable")
             walk(t.inner)
         elif isinstance(t, model.OneOf):
-            seen.add("one_of")
+            seen.add("union without a discriminator (one_of, or variants under one tag)")
             for m in t.members:
                 walk(m)
         elif isinstance(t, model.Ref):
@@ -99,13 +99,13 @@ def constructs(spec: model.Spec) -> set[str]:
 # The constructs the spec language gained for vendors beyond the first (issue 19's list), by name.
 VENDOR_CONSTRUCTS = (
     "any JSON value",
-    "object with no declared fields",
+    "object with no declared fields or open object",
     "named enum or scalar",
     "composition",
     "string format",
     "numeric or boolean enum or literal",
     "item or value description",
-    "one_of",
+    "union without a discriminator (one_of, or variants under one tag)",
     "deprecated",
 )
 
@@ -120,7 +120,10 @@ def vendor_constructs(spec: model.Spec) -> set[str]:
         if isinstance(t, model.String):
             if t.format is not None:
                 seen.add("string format")
-        elif isinstance(t, (model.Integer, model.Float, model.Boolean, model.Ref, model.Union_)):
+        elif isinstance(t, model.Union_):
+            if t.has_variants:
+                seen.add("union without a discriminator (one_of, or variants under one tag)")
+        elif isinstance(t, (model.Integer, model.Float, model.Boolean, model.Ref)):
             pass
         elif isinstance(t, model.Json):
             seen.add("any JSON value")
@@ -136,14 +139,14 @@ def vendor_constructs(spec: model.Spec) -> set[str]:
             walk(t.item)
         elif isinstance(t, model.Map):
             if isinstance(t.value, model.Json):
-                seen.add("object with no declared fields")
+                seen.add("object with no declared fields or open object")
             if t.value_description is not None:
                 seen.add("item or value description")
             walk(t.value)
         elif isinstance(t, model.Nullable):
             walk(t.inner)
         elif isinstance(t, model.OneOf):
-            seen.add("one_of")
+            seen.add("union without a discriminator (one_of, or variants under one tag)")
             for m in t.members:
                 walk(m)
         elif isinstance(t, model.Named):
@@ -155,6 +158,9 @@ def vendor_constructs(spec: model.Spec) -> set[str]:
             objects_seen.add(id(t))
             if t.extends:
                 seen.add("composition")
+            if t.other is not None:
+                seen.add("object with no declared fields or open object")
+                walk(t.other)
             if t.deprecated is not None:
                 seen.add("deprecated")
             for f in t.fields:
