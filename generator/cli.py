@@ -149,8 +149,9 @@ def main(argv: list[str] | None = None, prog: str = "python -m generator") -> in
         print(f"{shown(args.templates)}: --templates is not a folder", file=sys.stderr)
         return 2
     try:
-        loaded = spec.load(args.spec, shown(args.spec), checks=render.checks())
-        rendered = render.render(loaded, args.templates, names_checked=True)
+        with render.standing_by(args.spec) as standby:  # the slow target's tool imports meanwhile
+            loaded = spec.load(args.spec, shown(args.spec), checks=render.checks())
+            rendered = render.render(loaded, args.templates, names_checked=True, standby=standby)
         files = {rel: text.encode("utf-8") for rel, text in rendered.items()}
         if args.command == "check":
             return check(files, args, prog)

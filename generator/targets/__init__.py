@@ -24,6 +24,9 @@ class Prepared(Protocol):
 
     def render(self, env: jinja2.Environment) -> dict[str, str]: ...
 
+    def detached(self) -> Prepared:
+        """The same work without the spec, to send to a process forked before it was loaded."""
+
 
 class Target(Protocol):
     """One output of the spec."""

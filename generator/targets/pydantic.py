@@ -15,7 +15,7 @@ import io
 import json
 import re
 import tokenize
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -132,19 +132,25 @@ def cache_key(spec: model.Spec) -> tuple[dict[str, Any], str]:
 class Job:
     """The tool's work on one spec, begun: its input and cache key, computed once, and the cache
     read once. The parent process asks it whether the output is cached; a worker forked from it
-    then renders with it, inheriting what it holds."""
+    then renders with it, inheriting what it holds, or a process started before the spec was
+    loaded receives it, `detached` (what it holds but the spec, which it does not need)."""
 
-    spec: model.Spec
+    spec: model.Spec | None
     document: dict[str, Any]
     key: str
     hit: str | None  # the output, from the cache
+    header_text: str
+    out_path: str
 
     @property
     def cached(self) -> bool:
         return self.hit is not None
 
     def render(self, env: jinja2.Environment) -> dict[str, str]:
-        return {path(self.spec): source(self)}
+        return {self.out_path: source(self)}
+
+    def detached(self) -> Job:
+        return replace(self, spec=None)
 
 
 def prepare(spec: model.Spec) -> Job:
@@ -153,7 +159,16 @@ def prepare(spec: model.Spec) -> Job:
     hit = cache.get(key) if cache is not None else None
     if hit is not None and not plain_models(hit, header(spec)):
         hit = None  # not the shape of the tool's output: run the tool
-    return Job(spec, document, key, hit)
+    return Job(spec, document, key, hit, header(spec), path(spec))
+
+
+def warm_up() -> None:
+    """Import what a run of the tool needs (about half a second), ahead of the spec (render.Standby):
+    a run on a schema of one class, which imports what its modules import only when they run."""
+    try:
+        run_generator({"title": "Warm", "type": "object", "properties": {"a": {"type": "string"}}}, "# warm")
+    except Exception:
+        pass  # the run on the spec reports whatever this was
 
 
 def cached(spec: model.Spec) -> bool:
@@ -169,10 +184,9 @@ def source(job: Job | model.Spec) -> str:
         job = prepare(job)
     if job.hit is not None:
         return job.hit
-    spec, document, key = job.spec, job.document, job.key
-    header_text = header(spec)
+    document, key, header_text = job.document, job.key, job.header_text
     cache = formatting.Cache.default("datamodel-code-generator", salt=cache_salt())
-    previous_key = f"previous\0{path(spec)}\0{header_text}"
+    previous_key = f"previous\0{job.out_path}\0{header_text}"
     previous = cache.get(previous_key) if cache is not None else None
     generated = None
     before = previous_run(previous, header_text) if previous is not None else None
