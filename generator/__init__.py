@@ -1,3 +1,9 @@
 """webhookgen: a vendor's webhook docs, transcribed once into a YAML spec, into code and docs."""
 
+from pathlib import Path
+
 __version__ = "0.2.0"
+
+DEFAULT_SPEC = (
+    Path(__file__).resolve().parent.parent / "spec" / "openai_webhooks.yaml"
+)  # the shipped spec, in a checkout

@@ -13,11 +13,12 @@ import shlex
 import sys
 from pathlib import Path
 
-from . import __version__, diff, output, render, spec
-from .importers import page as page_importer
+from . import DEFAULT_SPEC, __version__, standby
+
+# The rest of the generator is imported where it is used, after `main` has started the standby
+# process (generator/standby.py): its import then overlaps ours.
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SPEC = spec.DEFAULT
 DEFAULT_OUT = ROOT / "generated"
 IN_CHECKOUT = DEFAULT_SPEC.is_file()  # run from the repository, not from an installed wheel
 # The spec language's reference: spec/README.md, which the wheel ships inside the package under this name.
@@ -64,6 +65,9 @@ def spec_help() -> str:
 
 
 def parser(prog: str) -> argparse.ArgumentParser:
+    from . import diff
+    from .importers import page as page_importer
+
     p = argparse.ArgumentParser(
         prog=prog,
         description=__doc__,
@@ -136,6 +140,29 @@ def parser(prog: str) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None, prog: str = "python -m generator") -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    with standby.started(spec_to_render(argv)) as tool:  # datamodel-code-generator imports meanwhile
+        return run(argv, prog, tool)
+
+
+def spec_to_render(argv: list[str]) -> Path | None:
+    """The spec `generate` or `check` will render, read from the arguments before they are parsed
+    (the parser imports much of the generator); None for the other commands. It only decides
+    whether a standby process starts: a wrong answer costs time, never changes an output."""
+    if not argv or argv[0] not in ("generate", "check"):
+        return None
+    found, words = DEFAULT_SPEC, argv[1:]
+    for i, word in enumerate(words):  # the last one counts, as for the parser
+        if word == "--spec" and i + 1 < len(words):
+            found = Path(words[i + 1])
+        elif word.startswith("--spec="):
+            found = Path(word.removeprefix("--spec="))
+    return found
+
+
+def run(argv: list[str], prog: str, tool: standby.Standby | None) -> int:
+    from . import output, render, spec
+
     args = parser(prog).parse_args(argv)
     if args.command == "spec-help":
         return show(spec_help())
@@ -149,9 +176,9 @@ def main(argv: list[str] | None = None, prog: str = "python -m generator") -> in
         print(f"{shown(args.templates)}: --templates is not a folder", file=sys.stderr)
         return 2
     try:
-        with render.standing_by(args.spec) as standby:  # the slow target's tool imports meanwhile
-            loaded = spec.load(args.spec, shown(args.spec), checks=render.checks())
-            rendered = render.render(loaded, args.templates, names_checked=True, standby=standby)
+        loaded = spec.load(args.spec, shown(args.spec), checks=render.checks())
+        rendered = render.render(loaded, args.templates, names_checked=True, tool=tool.run if tool else None)
+        standby.remember(loaded.sha256)
         files = {rel: text.encode("utf-8") for rel, text in rendered.items()}
         if args.command == "check":
             return check(files, args, prog)
@@ -186,6 +213,7 @@ def import_openapi(source: Path, out: Path | None) -> int:
 
 def spec_diff(args: argparse.Namespace) -> int:
     """`diff OLD NEW`: the report on stdout; every problem of both specs, located, on stderr (exit 2)."""
+    from . import diff, spec
     from .importers import openapi
 
     loaded, problems = [], []
@@ -215,6 +243,8 @@ def show(text: str) -> int:
 
 
 def check(files: dict[str, bytes], args: argparse.Namespace, prog: str) -> int:
+    from . import output
+
     p = output.plan(files, args.out)
     interrupted = (args.out / output.JOURNAL).exists()
     if interrupted:
@@ -257,6 +287,8 @@ def check(files: dict[str, bytes], args: argparse.Namespace, prog: str) -> int:
 
 
 def generate(files: dict[str, bytes], args: argparse.Namespace) -> int:
+    from . import output
+
     recovered = output.recover(args.out)
     if recovered:
         print(recovered, file=sys.stderr)

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import multiprocessing
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Callable, Generic, Iterator, TypeVar, cast
+from typing import Any, Callable, Generic, TypeVar, cast
 
 import jinja2
 import jinja2.meta
 
-from . import __version__, formatting, model
+from . import formatting, model
 from .problems import Problem, SpecError
-from .targets import TARGETS, Prepared, Target, markdown_text, pydantic
+from .targets import TARGETS, Prepared, Target, Tool, markdown_text
 from .targets.base import RenderError, indent_block
 
 __all__ = ["BUILTIN_TEMPLATES", "TARGETS", "RenderError", "check", "checks", "environment", "render"]
@@ -72,7 +71,7 @@ def render(
     targets: tuple[Target, ...] = TARGETS,
     *,
     names_checked: bool = False,
-    standby: Standby | None = None,
+    tool: Tool | None = None,
 ) -> dict[str, str]:
     """Every output file of `spec`, as {path relative to the output folder: text}, in target order.
 
@@ -81,8 +80,7 @@ def render(
     all). The worker inherits the spec rather than receiving a pickled copy, which at 1,000 events
     costs a fifth of a second and loses what the targets computed of it already.
     `names_checked`: the targets' name checks already ran (as `spec.load(checks=...)` runs them).
-    `standby`: a process started before the spec was loaded, which has imported what its target
-    needs; that target's work is sent to it rather than to a new worker (see `standing_by`).
+    `tool`: the slow target's tool in a process started ahead (generator/standby.py), if one was.
     """
     if not names_checked:
         check(spec, targets)
@@ -90,19 +88,13 @@ def render(
     users = user_templates(templates)
     builtin = {t.name: t.format is not None and builtin_only(env, t.templates, users) for t in targets}
     can_fork = "fork" in multiprocessing.get_all_start_methods()
-    prepared = {t.name: t.prepare(spec) for t in targets if t.prepare is not None}
+    prepared = {t.name: t.prepare(spec, tool) for t in targets if t.prepare is not None}
     with contextlib.ExitStack() as stack:
-        apart: dict[str, Forked[dict[str, str]] | Standby] = {}
-        for t in targets:
-            if t.name not in prepared or prepared[t.name].cached:
-                continue
-            if standby is not None and standby.target == t.name:
-                apart[t.name] = standby.run(prepared[t.name], builtin[t.name], templates)
-                standby = None
-            elif can_fork:
-                apart[t.name] = stack.enter_context(Forked(produce, t, spec, env, builtin[t.name], prepared[t.name]))
-        if standby is not None:
-            standby.close()  # its target's output is cached: nothing for it to do
+        apart = {
+            t.name: stack.enter_context(Forked(produce, t, spec, env, builtin[t.name], prepared[t.name]))
+            for t in targets
+            if can_fork and t.name in prepared and not prepared[t.name].cached
+        }
         here = [t for t in targets if t.name not in apart]
         beside: list[Target] = []
         if can_fork and len(spec.objects) >= SPLIT_MIN_OBJECTS and formatting.usable_cpus() > 1:
@@ -130,7 +122,6 @@ def render(
     files: dict[str, str] = {}
     for target in targets:
         files.update(rendered[target.name])
-    remember(spec.sha256)
     return files
 
 
@@ -205,11 +196,7 @@ def produce(
 ) -> dict[str, str]:
     """A target's files (from its work begun, if it began it), through its formatting step if it
     has one; `builtin`: only built-in templates wrote them."""
-    return formatted(target, target.render(spec, env) if prepared is None else prepared.render(env), builtin)
-
-
-def formatted(target: Target, files: dict[str, str], builtin: bool) -> dict[str, str]:
-    """`files` of `target` through its formatting step, if it has one."""
+    files = target.render(spec, env) if prepared is None else prepared.render(env)
     if target.format is None:
         return files
     # An error names the template the text came from, or (from another tool) the output file.
@@ -247,112 +234,3 @@ def builtin_only(env: jinja2.Environment, entries: tuple[str, ...], users: froze
             return False  # a name computed while rendering
         todo += [r for r in referenced if r is not None]
     return True
-
-
-# -- a process that imports a slow target's tool while the spec loads ---------------------------------
-
-# The targets whose work begins with importing a tool (half a second for datamodel-code-generator),
-# which a process can do before the spec is loaded.
-WARM_UPS: dict[str, Callable[[], None]] = {pydantic.TARGET.name: pydantic.warm_up}
-
-
-class Standby:
-    """A forked process that imports `target`'s tool (`WARM_UPS`) while this one loads the spec, then
-    renders that target's work, sent to it detached (without the spec, which it was forked before),
-    or ends when told nothing is to be done. The tool's import then costs no wall time of its own on
-    a cold run or after an edit."""
-
-    def __init__(self, target: Target) -> None:
-        self.target = target.name
-        self._target = target
-        context = multiprocessing.get_context("fork")
-        self._connection, child = context.Pipe(duplex=True)
-        self._process = context.Process(target=self._child, args=(child, target, WARM_UPS[target.name]))
-        self._process.start()
-        child.close()
-        self._sent = False
-
-    @staticmethod
-    def _child(connection: Connection, target: Target, warm_up: Callable[[], None]) -> None:
-        warm_up()
-        try:
-            work, builtin, templates = connection.recv()
-        except (EOFError, OSError):
-            return  # nothing to do
-        try:
-            outcome: tuple[bool, object] = (True, formatted(target, work.render(environment(templates)), builtin))
-        except BaseException as e:  # every error goes back, to be raised in the caller as it is
-            outcome = (False, e)
-        try:
-            connection.send(outcome)
-        except Exception as e:  # an error that cannot be pickled
-            connection.send((False, RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]} ({e})")))
-
-    def run(self, prepared: Prepared, builtin: bool, templates: Path | None) -> Standby:
-        """Send it the target's work (`prepared`, detached from the spec); `result()` is its files."""
-        self._connection.send((prepared.detached(), builtin, templates))
-        self._sent = True
-        return self
-
-    def result(self) -> dict[str, str]:
-        try:
-            ok, value = self._connection.recv()
-        except EOFError:
-            raise RuntimeError(
-                f"the worker process ended without a result (exit code {self._process.exitcode})"
-            ) from None
-        if not ok:
-            assert isinstance(value, BaseException)
-            raise value
-        assert isinstance(value, dict)
-        return cast(dict[str, str], value)
-
-    def close(self, abandon: bool = False) -> None:
-        """Wait for the work sent, if any, unless `abandon`; else end the process (it may still be
-        importing). Closing it again does nothing."""
-        self._connection.close()
-        if (abandon or not self._sent) and self._process.is_alive():
-            self._process.terminate()
-        self._process.join()
-
-
-def remember(sha256: str) -> None:
-    """Note that the spec of this SHA-256 was rendered, so its slow outputs are in the cache (if it
-    can be written, as this note then is): the next run of the same spec starts no `Standby`."""
-    hints = _hints()
-    if hints is not None and hints.get(sha256) is None:
-        hints.put(sha256, "cached")
-
-
-def _hints() -> formatting.Cache | None:
-    """Which specs (by their SHA-256) were rendered, their slow outputs cached. Only a hint:
-    a wrong entry starts a process that was not needed or does not start one that was, never
-    changes an output."""
-    return formatting.Cache.default("standby", salt=f"webhookgen {__version__}\0{pydantic.cache_salt()}")
-
-
-@contextlib.contextmanager
-def standing_by(spec_path: Path, targets: tuple[Target, ...] = TARGETS) -> Iterator[Standby | None]:
-    """A `Standby` for the slow target, started before the spec at `spec_path` is loaded, unless
-    the spec was rendered before with that target's output cached (then it would only import), or
-    there is one core (no parallel work to gain) or no `fork`."""
-    slow = [t for t in targets if t.name in WARM_UPS]
-    if not slow or "fork" not in multiprocessing.get_all_start_methods() or formatting.usable_cpus() < 2:
-        yield None
-        return
-    hints = _hints()
-    if hints is not None:
-        try:
-            seen = hints.get(hashlib.sha256(spec_path.read_bytes()).hexdigest()) is not None
-        except OSError:
-            seen = False  # loading the spec reports it
-        if seen:
-            yield None
-            return
-    standby = Standby(slow[0])
-    try:
-        yield standby
-    except BaseException:
-        standby.close(abandon=True)
-        raise
-    standby.close()

@@ -16,12 +16,12 @@ from typing import Literal, assert_never
 
 import yaml
 
-from . import formats, model, naming
+from . import DEFAULT_SPEC, formats, model, naming
 from .problems import Problem, SpecError
 
 __all__ = ["Problem", "SpecError", "load", "parse"]
 
-DEFAULT = Path(__file__).resolve().parent.parent / "spec" / "openai_webhooks.yaml"  # the shipped spec, in the checkout
+DEFAULT = DEFAULT_SPEC  # the shipped spec, in a checkout
 SCALARS: dict[str, model.Type] = {
     "string": model.String(),
     "integer": model.Integer(),

@@ -40,7 +40,7 @@ def slow_target(begun: Begun) -> base.Target:
     def render_directly(s: model.Spec, env: jinja2.Environment) -> dict[str, str]:
         return begun.render(env)
 
-    return base.Target("slow", lambda s: [], str, render_directly, prepare=lambda s: begun)
+    return base.Target("slow", lambda s: [], str, render_directly, prepare=lambda s, tool: begun)
 
 
 @pytest.mark.skipif(not FORKS, reason="renders in this process where it cannot fork")
@@ -171,67 +171,3 @@ def test_the_outputs_are_the_same_rendered_in_one_process_or_two(tmp_path: Path,
     monkeypatch.setattr(render, "SPLIT_MIN_OBJECTS", 0)
     two = render.render(loaded)
     assert list(two) == list(one) and two == one
-
-
-# -- the standby: datamodel-code-generator imported while the spec loads -------------------------------
-
-STANDS_BY = FORKS and formatting.usable_cpus() > 1
-
-
-def rendered_with_standby(path: Path) -> tuple[dict[str, str], bool]:
-    """Every output of the spec at `path`, loaded while a standby may import; whether one did."""
-    with render.standing_by(path) as standby:
-        loaded = spec.load(path, checks=render.checks())
-        files = render.render(loaded, names_checked=True, standby=standby)
-    if standby is not None:
-        assert not standby._process.is_alive()  # it ended with the run
-    return files, standby is not None
-
-
-@pytest.mark.skipif(not STANDS_BY, reason="no standby where it cannot fork or has one core")
-def test_a_standby_renders_what_a_worker_renders_and_a_spec_rendered_again_starts_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("WEBHOOKGEN_CACHE_DIR", str(tmp_path / "plain"))
-    plain = render.render(spec.load(KITCHEN_SPEC))  # the pydantic target in a worker forked after the load
-    monkeypatch.setenv("WEBHOOKGEN_CACHE_DIR", str(tmp_path / "standby"))
-    cold, started = rendered_with_standby(KITCHEN_SPEC)
-    assert started and list(cold) == list(plain) and cold == plain
-    warm, started = rendered_with_standby(KITCHEN_SPEC)  # rendered before: its output is cached
-    assert not started and warm == plain
-    edited = tmp_path / "edited.yaml"
-    edited.write_text(KITCHEN_SPEC.read_text(encoding="utf-8").replace("Paid by card.", "Paid by card (edited)."), encoding="utf-8")
-    after_edit, started = rendered_with_standby(edited)
-    assert started and after_edit[next(p for p in after_edit if p.startswith("pydantic/"))].count("Paid by card (edited).") == 1
-
-
-@pytest.mark.skipif(not STANDS_BY, reason="no standby where it cannot fork or has one core")
-def test_a_standby_with_nothing_to_do_ends_and_a_wrong_hint_changes_no_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("WEBHOOKGEN_CACHE_DIR", str(tmp_path))
-    first, started = rendered_with_standby(KITCHEN_SPEC)
-    assert started
-    hints = tmp_path / "standby"
-    assert hints.is_dir()
-    for entry in hints.rglob("*"):  # the hint torn: the standby starts, finds the output cached, ends
-        if entry.is_file():
-            entry.write_bytes(entry.read_bytes()[:-3])
-    again, started = rendered_with_standby(KITCHEN_SPEC)
-    assert started and again == first
-    # A hint for a spec never rendered (a tampered cache): no standby, the worker renders as before.
-    edited = tmp_path / "edited.yaml"
-    edited.write_text(KITCHEN_SPEC.read_text(encoding="utf-8").replace("Paid by card.", "Paid in full by card."), encoding="utf-8")
-    render.remember(spec.load(edited).sha256)
-    hinted, started = rendered_with_standby(edited)
-    assert not started
-    monkeypatch.setenv("WEBHOOKGEN_CACHE_DIR", str(tmp_path / "other"))
-    assert render.render(spec.load(edited)) == hinted
-
-
-@pytest.mark.skipif(not STANDS_BY, reason="no standby where it cannot fork or has one core")
-def test_a_spec_that_does_not_load_ends_the_standby_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("WEBHOOKGEN_CACHE_DIR", str(tmp_path / "cache"))
-    broken = tmp_path / "broken.yaml"
-    broken.write_text(KITCHEN_SPEC.read_text(encoding="utf-8") + "\n  bad: {fields: {x: {type: nowhere}}}\n", encoding="utf-8")
-    with pytest.raises(spec.SpecError):
-        with render.standing_by(broken) as standby:
-            assert standby is not None
-            spec.load(broken, checks=render.checks())
-    assert not standby._process.is_alive()  # ended with the error, not left importing

@@ -8,12 +8,16 @@ they are rendered.
 
 from __future__ import annotations
 
-from typing import Callable, Protocol
+from typing import Any, Callable, Protocol
 
 import jinja2
 
 from .. import model
 from ..problems import Problem
+
+# A run of a slow target's tool in a process started ahead (generator/standby.py): the tool's
+# input and the output's header, to its output.
+Tool = Callable[[dict[str, Any], str], str]
 
 
 class Prepared(Protocol):
@@ -23,9 +27,6 @@ class Prepared(Protocol):
     def cached(self) -> bool: ...
 
     def render(self, env: jinja2.Environment) -> dict[str, str]: ...
-
-    def detached(self) -> Prepared:
-        """The same work without the spec, to send to a process forked before it was loaded."""
 
 
 class Target(Protocol):
@@ -61,10 +62,11 @@ class Target(Protocol):
         import or include, is a user's, the formatting step is told the built-in ones wrote it."""
 
     @property
-    def prepare(self) -> Callable[[model.Spec], Prepared] | None:
+    def prepare(self) -> Callable[[model.Spec, Tool | None], Prepared] | None:
         """For a slow target whose work is cached: that work begun (what `render` would compute
-        first). When its output is not cached yet, it renders in a process of its own, in parallel
-        with the other targets."""
+        first), given the process of its tool started ahead, if one was (generator/standby.py).
+        When its output is not cached yet, it renders in a process of its own, in parallel with the
+        other targets."""
 
 
 from . import docs_cli, docs_python, json_schema, msgspec, pydantic, python, typescript  # noqa: E402

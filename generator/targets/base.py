@@ -14,7 +14,7 @@ from .. import formats, model
 from ..problems import Problem
 
 if TYPE_CHECKING:
-    from . import Prepared
+    from . import Prepared, Tool
 
 
 class RenderError(Exception):
@@ -31,7 +31,7 @@ class Target:
     render: Callable[[model.Spec, jinja2.Environment], dict[str, str]]
     format: Callable[[str, str, bool], str] | None = None
     templates: tuple[str, ...] = ()
-    prepare: Callable[[model.Spec], Prepared] | None = None
+    prepare: Callable[[model.Spec, Tool | None], Prepared] | None = None
 
 
 # -- naming checks, run after loading with each target's spelling ---------------------------

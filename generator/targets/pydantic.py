@@ -11,19 +11,20 @@ from __future__ import annotations
 import ast
 import functools
 import hashlib
-import io
 import json
 import re
-import tokenize
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from black.strings import str_width
 
-from .. import formats, formatting, model, naming
+from .. import datamodel_tool, formats, formatting, model, naming
 from . import base, json_schema, python_writer
+
+if TYPE_CHECKING:
+    from . import Tool
 
 
 def generator_input(spec: model.Spec) -> dict[str, Any]:
@@ -132,43 +133,29 @@ def cache_key(spec: model.Spec) -> tuple[dict[str, Any], str]:
 class Job:
     """The tool's work on one spec, begun: its input and cache key, computed once, and the cache
     read once. The parent process asks it whether the output is cached; a worker forked from it
-    then renders with it, inheriting what it holds, or a process started before the spec was
-    loaded receives it, `detached` (what it holds but the spec, which it does not need)."""
+    then renders with it, inheriting what it holds."""
 
-    spec: model.Spec | None
+    spec: model.Spec
     document: dict[str, Any]
     key: str
     hit: str | None  # the output, from the cache
-    header_text: str
-    out_path: str
+    tool: Tool | None = None  # the tool's process started ahead, if one was; else it runs here
 
     @property
     def cached(self) -> bool:
         return self.hit is not None
 
     def render(self, env: jinja2.Environment) -> dict[str, str]:
-        return {self.out_path: source(self)}
-
-    def detached(self) -> Job:
-        return replace(self, spec=None)
+        return {path(self.spec): source(self)}
 
 
-def prepare(spec: model.Spec) -> Job:
+def prepare(spec: model.Spec, tool: Tool | None = None) -> Job:
     document, key = cache_key(spec)
     cache = formatting.Cache.default("datamodel-code-generator", salt=cache_salt())
     hit = cache.get(key) if cache is not None else None
     if hit is not None and not plain_models(hit, header(spec)):
         hit = None  # not the shape of the tool's output: run the tool
-    return Job(spec, document, key, hit, header(spec), path(spec))
-
-
-def warm_up() -> None:
-    """Import what a run of the tool needs (about half a second), ahead of the spec (render.Standby):
-    a run on a schema of one class, which imports what its modules import only when they run."""
-    try:
-        run_generator({"title": "Warm", "type": "object", "properties": {"a": {"type": "string"}}}, "# warm")
-    except Exception:
-        pass  # the run on the spec reports whatever this was
+    return Job(spec, document, key, hit, tool)
 
 
 def cached(spec: model.Spec) -> bool:
@@ -184,16 +171,18 @@ def source(job: Job | model.Spec) -> str:
         job = prepare(job)
     if job.hit is not None:
         return job.hit
-    document, key, header_text = job.document, job.key, job.header_text
+    spec, document, key = job.spec, job.document, job.key
+    header_text = header(spec)
     cache = formatting.Cache.default("datamodel-code-generator", salt=cache_salt())
-    previous_key = f"previous\0{job.out_path}\0{header_text}"
+    previous_key = f"previous\0{path(spec)}\0{header_text}"
     previous = cache.get(previous_key) if cache is not None else None
     generated = None
     before = previous_run(previous, header_text) if previous is not None else None
+    run = run_generator if job.tool is None else as_target_errors(job.tool)
     if before is not None:
-        generated = patched(before["schema"], before["output"], document, header_text)
+        generated = patched(before["schema"], before["output"], document, header_text, run)
     if generated is None:
-        generated = run_generator(document, header_text)
+        generated = run(document, header_text)
     if cache is not None:
         cache.put(key, generated)
         cache.put(previous_key, json.dumps({"schema": document, "output": generated}))
@@ -343,118 +332,30 @@ def _is_rebuild(node: ast.stmt, classes: set[str]) -> bool:
 
 @functools.cache
 def cache_salt() -> str:
-    """What the output depends on besides the input: the tool's version and this module (its options)."""
+    """What the output depends on besides the input: the tool's version, its options (the module
+    that runs it) and this module (what it does to the tool's output)."""
     from importlib.metadata import version
 
-    return (
-        f"datamodel-code-generator {version('datamodel-code-generator')}\0"
-        + hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    return f"datamodel-code-generator {version('datamodel-code-generator')}\0" + "\0".join(
+        hashlib.sha256(Path(module).read_bytes()).hexdigest() for module in (datamodel_tool.__file__, __file__)
     )
 
 
 def run_generator(document: dict[str, Any], header_text: str) -> str:
-    # Imported here: the other targets do not need it, and it takes a while to import.
-    import datamodel_code_generator as dcg
-    from datamodel_code_generator._shared_types import LiteralType
-    from datamodel_code_generator.enums import DataModelType, ExtraFields, InputFileType, StrictTypes
-    from datamodel_code_generator.format import PythonVersion
-
-    generated = dcg.generate(
-        json.dumps(document),
-        input_file_type=InputFileType.JsonSchema,
-        input_filename="schema.json",
-        output_model_type=DataModelType.PydanticV2BaseModel,
-        target_python_version=PythonVersion.PY_310,
-        custom_file_header=header_text,
-        disable_timestamp=True,
-        formatters=[],  # formatted below by the same black as every other target
-        use_title_as_name=True,
-        use_schema_description=True,
-        use_field_description=True,
-        enum_field_as_literal=LiteralType.All,
-        extra_fields=ExtraFields.Allow,
-        strict_types=[StrictTypes.str, StrictTypes.int, StrictTypes.float, StrictTypes.bool],
-        use_annotated=True,
-        keep_model_order=True,
-    )
-    if not isinstance(generated, str):
-        raise base.RenderError("datamodel-code-generator returned several modules, expected one")
-    return flat_unions(generated)
+    """The tool's module for `document`, run in this process (see generator/datamodel_tool.py)."""
+    return as_target_errors(datamodel_tool.run)(document, header_text)
 
 
-# -- long unions ------------------------------------------------------------------------------------
-#
-# The tool writes a union as `A | B | C`, which CPython parses into a tree as deep as the union is
-# long: compiling the module, and pydantic evaluating the annotation, recurse once per member (a
-# RecursionError past about a thousand members), and `A | B` evaluated member by member builds a new
-# union each time (quadratic). A union of more than LONG_UNION names is written `Union[A, B, C]`,
-# which is flat; shorter ones keep the tool's spelling.
+def as_target_errors(tool: Tool) -> Tool:
+    """`tool`, whose refusal to write one module is a RenderError."""
 
-LONG_UNION = 50
-_BEFORE_UNION = frozenset({"[", "(", ",", ":", "=", "|"})  # where an annotation's union can start
-_AFTER_UNION = frozenset({"]", ")", ",", "=", "|"})  # and end (or at the end of the line)
-_UNION_RUN = re.compile(r"\w+(?: \| \w+){%d}" % LONG_UNION)  # a cheap test that one may be there
+    def run(document: dict[str, Any], header_text: str) -> str:
+        try:
+            return tool(document, header_text)
+        except datamodel_tool.SeveralModules as e:
+            raise base.RenderError(str(e)) from None
 
-
-def flat_unions(code: str) -> str:
-    """`code` with every run of more than LONG_UNION names joined by `|` (outside strings and
-    comments, between brackets, commas or `=`) written as `Union[...]`, and `Union` imported."""
-    if not _UNION_RUN.search(code):
-        return code
-    line_starts = [0]
-    for line in io.StringIO(code):
-        line_starts.append(line_starts[-1] + len(line))
-    runs: list[tuple[int, int, list[str]]] = []  # (start offset, end offset, names)
-    # Streamed, one run of `name | name | ...` at a time: a list of every token would keep the
-    # collector busy (hundreds of thousands of tuples) for a big schema.
-    run: list[tokenize.TokenInfo] = []  # name, "|", name, ...
-    before: tokenize.TokenInfo | None = None  # the token before the run
-    previous: tokenize.TokenInfo | None = None
-    for token in tokenize.generate_tokens(io.StringIO(code).readline):
-        if run and (_is(token, tokenize.OP, "|") if len(run) % 2 else token.type == tokenize.NAME):
-            run.append(token)
-        else:
-            trailing_bar = bool(run) and len(run) % 2 == 0  # the last "|" precedes something else
-            names, after = (run[:-1], run[-1]) if trailing_bar else (run, token)
-            if (
-                len(names) > 2 * LONG_UNION
-                and _is_delimiter(before, _BEFORE_UNION)
-                and _is_delimiter(after, _AFTER_UNION)
-            ):
-                (start_row, start_col), (end_row, end_col) = names[0].start, names[-1].end
-                offsets = line_starts[start_row - 1] + start_col, line_starts[end_row - 1] + end_col
-                runs.append((*offsets, [name.string for name in names[::2]]))
-            run, before = ([token], previous) if token.type == tokenize.NAME else ([], None)
-        previous = token
-    if not runs:
-        return code
-    out = []
-    end = 0
-    for start, stop, members in runs:
-        out += [code[end:start], f"Union[{', '.join(members)}]"]
-        end = stop
-    return _import_union("".join(out) + code[end:])
-
-
-def _is(token: tokenize.TokenInfo, kind: int, text: str) -> bool:
-    return token.type == kind and token.string == text
-
-
-def _is_delimiter(token: tokenize.TokenInfo | None, delimiters: frozenset[str]) -> bool:
-    if token is None:
-        return False
-    return token.type in (tokenize.NEWLINE, tokenize.NL) or token.type == tokenize.OP and token.string in delimiters
-
-
-def _import_union(code: str) -> str:
-    """`Union` added to the module's `from typing import ...` line, or imported on a line of its own."""
-    typing_import = re.search(r"^from typing import ([\w, ]+)$", code, re.MULTILINE)
-    if typing_import is not None:
-        names = sorted({*typing_import[1].split(", "), "Union"})
-        return code[: typing_import.start(1)] + ", ".join(names) + code[typing_import.end(1) :]
-    future = re.search(r"^from __future__ import annotations\n", code, re.MULTILINE)
-    at = future.end() if future is not None else 0
-    return code[:at] + "from typing import Union\n" + code[at:]
+    return run
 
 
 # -- regenerating after a small edit --------------------------------------------------------------
@@ -469,7 +370,9 @@ def _import_union(code: str) -> str:
 # the whole schema is run as before.
 
 
-def patched(before: dict[str, Any], output: str, document: dict[str, Any], header_text: str) -> str | None:
+def patched(
+    before: dict[str, Any], output: str, document: dict[str, Any], header_text: str, run: Tool | None = None
+) -> str | None:
     """`document`'s output from `before`'s `output`, or None when it cannot be derived safely."""
     old, new = before.get("$defs"), document.get("$defs")
     if not isinstance(old, dict) or not isinstance(new, dict) or list(old) != list(new):
@@ -490,7 +393,9 @@ def patched(before: dict[str, Any], output: str, document: dict[str, Any], heade
         return None  # a cycle: no definition of the group can be the root of a run
     whole_head, whole_classes = classes(output)
     try:
-        runs = [classes(run_generator(part(defs, reached, unreferenced[0]), header_text)) for defs in (old, new)]
+        runs = [
+            classes((run or run_generator)(part(defs, reached, unreferenced[0]), header_text)) for defs in (old, new)
+        ]
     except Exception:  # the tool refusing a part of the schema: the whole run decides
         return None
     (old_head, old_classes), (new_head, new_classes) = runs
