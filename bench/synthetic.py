@@ -18,8 +18,8 @@ import yaml
 KITCHEN = Path(__file__).resolve().parent.parent / "tests" / "golden" / "kitchen_sink" / "spec.yaml"
 
 
-def spec_data(n: int, edit: int | None = None) -> dict[str, Any]:
-    base = yaml.safe_load(KITCHEN.read_text(encoding="utf-8"))
+def spec_data(n: int, edit: int | None = None, kitchen: Path = KITCHEN) -> dict[str, Any]:
+    base = yaml.safe_load(kitchen.read_text(encoding="utf-8"))
     types = base["types"]
     rich, small = types.pop("order_placed_event"), types.pop("order_cancelled_event")
     union = types.pop("sink_event")
@@ -43,14 +43,14 @@ def spec_data(n: int, edit: int | None = None) -> dict[str, Any]:
     return {**{k: v for k, v in base.items() if k != "types"}, "types": {**types, **events, "sink_event": union}}
 
 
-def spec_text(n: int, edit: int | None = None) -> str:
+def spec_text(n: int, edit: int | None = None, kitchen: Path = KITCHEN) -> str:
     return "# Synthetic spec built by bench/synthetic.py from the kitchen-sink fixture.\n" + yaml.safe_dump(
-        spec_data(n, edit), sort_keys=False, allow_unicode=True, width=100
+        spec_data(n, edit, kitchen), sort_keys=False, allow_unicode=True, width=100
     )
 
 
-def write(folder: Path, n: int, edit: int | None = None) -> Path:
+def write(folder: Path, n: int, edit: int | None = None, kitchen: Path = KITCHEN) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"synthetic_{n}.yaml"
-    path.write_text(spec_text(n, edit), encoding="utf-8")
+    path.write_text(spec_text(n, edit, kitchen), encoding="utf-8")
     return path
