@@ -136,7 +136,8 @@ def started(spec_path: Path | None) -> Iterator[Standby | None]:
         return
     hint = None
     with contextlib.suppress(OSError):  # an unreadable spec: loading it reports that
-        hint = _hint(hashlib.sha256(spec_path.read_bytes()).hexdigest())
+        if spec_path.is_file():  # not a pipe (`--spec <(...)`), which reading here would empty for the loader
+            hint = _hint(hashlib.sha256(spec_path.read_bytes()).hexdigest())
     if hint is not None and hint.exists():
         yield None
         return

@@ -21,7 +21,10 @@ STANDS_BY = "fork" in __import__("multiprocessing").get_all_start_methods() and 
 pytestmark = pytest.mark.skipif(not STANDS_BY, reason="no standby where it cannot fork or has one core")
 
 
-def test_a_run_in_the_standby_is_the_run_in_this_process_and_its_errors_come_back(tmp_path: Path) -> None:
+def test_a_run_in_the_standby_is_the_run_in_this_process_and_its_errors_come_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WEBHOOKGEN_CACHE_DIR", str(tmp_path / "cache"))  # no hint from an earlier run
     loaded = spec.load(KITCHEN_SPEC)
     document, header = pydantic_target.generator_input(loaded), pydantic_target.header(loaded)
     with standby.started(KITCHEN_SPEC) as process:
@@ -153,3 +156,29 @@ def test_the_standby_ends_when_the_generator_is_killed(tmp_path: Path) -> None:
             return
         time.sleep(0.1)
     pytest.fail(f"the standby {child} outlived its generator")
+
+
+def test_a_spec_read_from_a_pipe_is_read_once(tmp_path: Path) -> None:
+    """`--spec <(...)`: the standby's hint must not read the pipe the loader reads."""
+    shipped = ROOT / "spec" / "openai_webhooks.yaml"
+    read, write = os.pipe()
+    env = {**os.environ, "WEBHOOKGEN_CACHE_DIR": str(tmp_path / "cache")}
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "generate", "--spec", f"/dev/fd/{read}", "--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        pass_fds=(read,),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    os.close(read)
+    with os.fdopen(write, "wb") as pipe:
+        pipe.write(shipped.read_bytes())
+    _, err = process.communicate(timeout=300)
+    assert process.returncode == 0, err
+    loaded = spec.load(shipped)
+    module = (out / "python" / f"{loaded.module}.py").read_text(encoding="utf-8")
+    assert loaded.entry is not None
+    assert all(f'"{member.tag}"' in module for member in loaded.entry.members)
