@@ -15,7 +15,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from generator import render, spec
+from generator import datamodel_tool, render, spec
 from generator.targets import msgspec as msgspec_target
 from generator.targets import pydantic as pydantic_target
 from generator.targets import python as python_target
@@ -345,12 +345,12 @@ def test_a_union_of_thousands_of_members_works_in_every_target(tmp_path: Path) -
 def test_the_spec_language_reference_states_the_limits() -> None:
     reference = (ROOT / "spec" / "README.md").read_text(encoding="utf-8")
     assert f"at most {spec.MAX_DEPTH} levels deep" in reference
-    assert f"more than {pydantic_target.LONG_UNION} members" in reference
+    assert f"more than {datamodel_tool.LONG_UNION} members" in reference
 
 
 def test_a_description_that_looks_like_a_long_union_is_kept_verbatim(tmp_path: Path) -> None:
     """The pydantic module's long unions are rewritten as code, never inside strings or comments."""
-    words = " | ".join(f"w{i}" for i in range(pydantic_target.LONG_UNION + 5))
+    words = " | ".join(f"w{i}" for i in range(datamodel_tool.LONG_UNION + 5))
     text = broken(f'      f: {{type: string, description: "{words}"}}').replace("module: m", "module: words_union")
     loaded = spec.parse(text, "s.yaml", "s.yaml", checks=render.checks())
     (source,) = render.render(loaded, targets=(pydantic_target.TARGET,)).values()
