@@ -46,6 +46,8 @@ def py_escape(text: str) -> str:
     Backslashes are doubled, characters that are not printable become escapes, and a quote is escaped
     when another quote or the closing quotes follow it, so no run of quotes can end the string early.
     """
+    if "\\" not in text and '"' not in text and text.replace("\n", "").replace("\t", "").isprintable():
+        return text  # nothing to escape (most descriptions): no walk character by character
     out = []
     for i, ch in enumerate(text):
         if ch == "\\":
