@@ -171,3 +171,25 @@ def test_the_outputs_are_the_same_rendered_in_one_process_or_two(tmp_path: Path,
     monkeypatch.setattr(render, "SPLIT_MIN_OBJECTS", 0)
     two = render.render(loaded)
     assert list(two) == list(one) and two == one
+
+
+@pytest.mark.skipif(not FORKS or formatting.usable_cpus() < 2, reason="one process where it cannot fork or has one core")
+def test_on_a_big_spec_the_slow_target_begins_its_work_in_its_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Checking a cached pydantic output (parsing it whole) happens in the worker, not before the
+    other targets can start: this process reads nothing of that target's cache."""
+    monkeypatch.setenv("WEBHOOKGEN_CACHE_DIR", str(tmp_path))
+    loaded = spec.load(KITCHEN_SPEC)
+    first = render.render(loaded)  # fills the cache
+    reads: list[str] = []
+    real_get = formatting.Cache.get
+
+    def counted(self: formatting.Cache, chunk: str) -> str | None:
+        if self.kind == "datamodel-code-generator":
+            reads.append(chunk)
+        return real_get(self, chunk)
+
+    monkeypatch.setattr(formatting.Cache, "get", counted)
+    assert render.render(loaded) == first and len(reads) == 1  # small: checked here, from the cache
+    reads.clear()
+    monkeypatch.setattr(render, "SPLIT_MIN_OBJECTS", 0)
+    assert render.render(loaded) == first and reads == []
