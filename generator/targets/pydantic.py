@@ -180,7 +180,7 @@ def source(job: Job | model.Spec) -> str:
     before = previous_run(previous, header_text) if previous is not None else None
     run = run_generator if job.tool is None else as_target_errors(job.tool)
     if before is not None:
-        generated = patched(before["schema"], before["output"], document, header_text, run)
+        generated = patched(before["schema"], before["output"], document, header_text, run, before["tree"])
     if generated is None:
         generated = run(document, header_text)
     if cache is not None:
@@ -190,7 +190,8 @@ def source(job: Job | model.Spec) -> str:
 
 
 def previous_run(entry: str, header_text: str) -> dict[str, Any] | None:
-    """The previous run's schema and output from its cache entry, if the output has the tool's shape."""
+    """The previous run's schema and output from its cache entry, if the output has the tool's shape,
+    with the output's syntax tree (`tree`: parsed once, for that test and for the patch)."""
     try:
         before = json.loads(entry)
     except ValueError:
@@ -201,7 +202,11 @@ def previous_run(entry: str, header_text: str) -> dict[str, Any] | None:
         or not isinstance(before.get("output"), str)
     ):
         return None
-    return before if plain_models(before["output"], header_text) else None
+    try:
+        tree = ast.parse(before["output"])
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    return {**before, "tree": tree} if plain_models(before["output"], header_text, tree) else None
 
 
 # -- what a cached output may hold -----------------------------------------------------------------
@@ -221,15 +226,17 @@ PLAIN_CALLS = frozenset({"Field", "ConfigDict"})
 BUILTIN_TYPES = frozenset({"str", "int", "float", "bool", "bytes", "list", "dict", "tuple", "set", "frozenset"})
 
 
-def plain_models(text: str, header_text: str) -> bool:
+def plain_models(text: str, header_text: str, tree: ast.Module | None = None) -> bool:
     """Whether `text` has only the shape of the tool's output (see above); walked without recursion,
-    so a union of thousands of members is no deeper for it than one of two."""
+    so a union of thousands of members is no deeper for it than one of two. `tree`: `text` parsed
+    already."""
     if not text.startswith(header_text + "\n"):
         return False
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
+    if tree is None:
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return False
     names = set(BUILTIN_TYPES)
     classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
     names |= classes
@@ -371,7 +378,12 @@ def as_target_errors(tool: Tool) -> Tool:
 
 
 def patched(
-    before: dict[str, Any], output: str, document: dict[str, Any], header_text: str, run: Tool | None = None
+    before: dict[str, Any],
+    output: str,
+    document: dict[str, Any],
+    header_text: str,
+    run: Tool | None = None,
+    tree: ast.Module | None = None,
 ) -> str | None:
     """`document`'s output from `before`'s `output`, or None when it cannot be derived safely."""
     old, new = before.get("$defs"), document.get("$defs")
@@ -391,7 +403,7 @@ def patched(
     unreferenced = [name for name in new if name in group and name not in referenced]
     if not unreferenced:
         return None  # a cycle: no definition of the group can be the root of a run
-    whole_head, whole_classes = classes(output)
+    whole_head, whole_classes = classes(output, tree)
     try:
         runs = [
             classes((run or run_generator)(part(defs, reached, unreferenced[0]), header_text)) for defs in (old, new)
@@ -444,15 +456,16 @@ def part(defs: dict[str, Any], names: set[str], root: str) -> dict[str, Any]:
     return {"$schema": json_schema.DIALECT, "$defs": kept, **defs[root]}
 
 
-def classes(output: str) -> tuple[str | None, dict[str, str]]:
+def classes(output: str, tree: ast.Module | None = None) -> tuple[str | None, dict[str, str]]:
     """The header and each class's text, in order, where Python's parser puts them (so no text
     inside a class, a docstring's included, can be taken for the start of another); (None, {}) if
     the output has another shape: anything but undecorated classes after the header, or anything
-    but two blank lines between them (a comment, say)."""
-    try:
-        tree = ast.parse(output)
-    except (SyntaxError, ValueError):
-        return None, {}
+    but two blank lines between them (a comment, say). `tree`: `output` parsed already."""
+    if tree is None:
+        try:
+            tree = ast.parse(output)
+        except (SyntaxError, ValueError):
+            return None, {}
     first = next((i for i, node in enumerate(tree.body) if isinstance(node, ast.ClassDef)), len(tree.body))
     lines = output.rstrip("\n").split("\n")
     head = "\n".join(lines[: tree.body[first].lineno - 1]).rstrip("\n") if first < len(tree.body) else "\n".join(lines)
