@@ -182,3 +182,22 @@ def test_a_spec_read_from_a_pipe_is_read_once(tmp_path: Path) -> None:
     module = (out / "python" / f"{loaded.module}.py").read_text(encoding="utf-8")
     assert loaded.entry is not None
     assert all(f'"{member.tag}"' in module for member in loaded.entry.members)
+
+
+def test_after_an_edit_the_patch_made_through_the_standby_is_a_whole_run(tmp_path: Path) -> None:
+    """The edit's pydantic output is patched from the previous one, the tool's runs on the edited
+    part sent to the standby; it equals a run from nothing on the edited spec."""
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    edited = tmp_path / "spec.yaml"
+    text = KITCHEN_SPEC.read_text(encoding="utf-8")
+    edited.write_text(text, encoding="utf-8")
+    assert generate(edited, out, cache).returncode == 0
+    edited.write_text(text.replace("Paid by card.", "Paid by card (edited)."), encoding="utf-8")
+    done = generate(edited, out, cache)
+    assert done.returncode == 0, done.stderr
+    fresh = generate(edited, tmp_path / "fresh", tmp_path / "fresh-cache")
+    assert fresh.returncode == 0, fresh.stderr
+    for path in (tmp_path / "fresh").rglob("*"):
+        if path.is_file():
+            assert (out / path.relative_to(tmp_path / "fresh")).read_bytes() == path.read_bytes(), path
+    assert "Paid by card (edited)." in (out / "pydantic" / "kitchen_sink_pydantic.py").read_text(encoding="utf-8")
