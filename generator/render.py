@@ -6,7 +6,7 @@ import contextlib
 import multiprocessing
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Callable, Generic, TypeVar, cast
+from typing import Any, Callable, Generic, Iterable, TypeVar, cast
 
 import jinja2
 import jinja2.meta
@@ -94,18 +94,18 @@ def render(
     slow = [t for t in targets if t.prepare is not None]
     prepared = {} if big else {t.name: t.prepare(spec, tool) for t in slow if t.prepare is not None}
     with contextlib.ExitStack() as stack:
-        apart = {
-            t.name: stack.enter_context(Forked(produce, t, spec, env, builtin[t.name], prepared.get(t.name), tool))
-            for t in slow
-            if big or (can_fork and not prepared[t.name].cached)
-        }
+        apart: dict[str, Forked[dict[str, str]]] = {}
+        for t in slow:
+            if big or (can_fork and not prepared[t.name].cached):
+                work = Forked(produce, t, spec, env, builtin[t.name], prepared.get(t.name), tool, others=apart.values())
+                apart[t.name] = stack.enter_context(work)
         here = [t for t in targets if t.name not in apart]
         beside: list[Target] = []
         if big:
             beside = [t for t in here if t.format is None]
             here = [t for t in here if t.format is not None]
         group = (
-            stack.enter_context(Forked(produce_all, beside, spec, env, builtin, prepared))
+            stack.enter_context(Forked(produce_all, beside, spec, env, builtin, prepared, others=apart.values()))
             if len(beside) > 0 and len(here) > 0
             else None
         )
@@ -151,25 +151,39 @@ def produce_all(
 
 class Forked(Generic[R]):
     """`function(*args)` in a forked child process, which inherits the arguments (nothing is
-    pickled but the result); `result()` returns it, or raises what the call raised."""
+    pickled but the result); `result()` returns it, or raises what the call raised. `others`: the
+    workers forked before it, whose result pipes it must not hold open."""
 
-    def __init__(self, function: Callable[..., R], *args: Any) -> None:
+    def __init__(self, function: Callable[..., R], *args: Any, others: Iterable[Forked[Any]] = ()) -> None:
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=self._child, args=(send, function, args))
+        readers = (self._receive, *(other._receive for other in others))
+        self._process = context.Process(target=self._child, args=(send, readers, function, args))
         self._process.start()
         send.close()
 
     @staticmethod
-    def _child(send: Connection, function: Callable[..., object], args: tuple[Any, ...]) -> None:
+    def _child(
+        send: Connection, readers: tuple[Connection, ...], function: Callable[..., object], args: tuple[Any, ...]
+    ) -> None:
+        # The fork copied the parent's ends of the result pipes, this one's included: closed here,
+        # each is open only in the parent, so when the parent is gone (kill -9) sending a result
+        # fails at once rather than waiting for a reader that never comes.
+        for reader in readers:
+            reader.close()
         try:
             outcome: tuple[bool, object] = (True, function(*args))
         except BaseException as e:  # every error goes back, to be raised in the caller as it is
             outcome = (False, e)
         try:
-            send.send(outcome)
-        except Exception as e:  # an error that cannot be pickled
-            send.send((False, RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]} ({e})")))
+            try:
+                send.send(outcome)
+            except (BrokenPipeError, ConnectionResetError):
+                raise
+            except Exception as e:  # an error that cannot be pickled
+                send.send((False, RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]} ({e})")))
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the parent is gone: nobody to tell
 
     def result(self) -> R:
         try:

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import multiprocessing
 import os
+import signal
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Iterator
@@ -49,7 +51,8 @@ def usable_cpus() -> int:
 class Standby:
     """A forked process that imports datamodel-code-generator, then runs it for each request sent
     (`run`) until its connection closes. One request at a time: from this process or from one
-    forked from it, not both."""
+    forked from it, not both. It only saves time: when it is gone (killed, or crashed), `run` runs
+    the tool in the calling process instead."""
 
     def __init__(self) -> None:
         context = multiprocessing.get_context("fork")
@@ -57,9 +60,14 @@ class Standby:
         self._process = context.Process(target=self._serve, args=(child, self._connection), daemon=True)
         self._process.start()
         child.close()
+        self._requests = itertools.count()
+        self._broken = False
 
     @staticmethod
     def _serve(connection: Connection, parents_end: Connection) -> None:
+        # Ctrl-C reaches the whole process group: the generator handles it and ends this process
+        # (`close`), which would otherwise print a traceback of its own from wherever it was.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         # The fork copied the parent's end too: closed here, it is open only in the parent (and in
         # the processes it forks), so the end of the parent, even by kill -9, ends this loop.
         parents_end.close()
@@ -68,25 +76,38 @@ class Standby:
         datamodel_tool.warm_up()
         while True:
             try:
-                document, header_text = connection.recv()
+                request, document, header_text = connection.recv()
             except (EOFError, OSError):
                 return  # the run is over
             try:
                 outcome: tuple[bool, Any] = (True, datamodel_tool.run(document, header_text))
-            except BaseException as e:  # every error goes back, to be raised in the caller as it is
+            except Exception as e:  # every error goes back, to be raised in the caller as it is
                 outcome = (False, e)
             try:
-                connection.send(outcome)
+                connection.send((request, *outcome))
             except Exception as e:  # an error that cannot be pickled
-                connection.send((False, RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]} ({e})")))
+                connection.send((request, False, RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]} ({e})")))
 
     def run(self, document: dict[str, Any], header_text: str) -> str:
-        """`datamodel_tool.run(document, header_text)`, in the standby process."""
-        self._connection.send((document, header_text))
-        try:
-            ok, value = self._connection.recv()
-        except EOFError:
-            raise RuntimeError("the datamodel-code-generator process ended without a result") from None
+        """`datamodel_tool.run(document, header_text)`, in the standby process, or here if it is gone.
+        Each request carries an id, and a reply to another (one a worker sent and was ended before
+        it read the reply) is skipped."""
+        request = (os.getpid(), next(self._requests))
+        outcome: tuple[bool, Any] | None = None
+        if not self._broken:
+            try:
+                self._connection.send((request, document, header_text))
+                while outcome is None:
+                    answered, ok, value = self._connection.recv()
+                    if answered == request:
+                        outcome = (ok, value)
+            except (EOFError, OSError):
+                self._broken = True  # gone: the tool runs here, now and for every later request
+        if outcome is None:
+            from . import datamodel_tool
+
+            return datamodel_tool.run(document, header_text)
+        ok, value = outcome
         if not ok:
             assert isinstance(value, BaseException)
             raise value

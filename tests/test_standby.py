@@ -201,3 +201,92 @@ def test_after_an_edit_the_patch_made_through_the_standby_is_a_whole_run(tmp_pat
         if path.is_file():
             assert (out / path.relative_to(tmp_path / "fresh")).read_bytes() == path.read_bytes(), path
     assert "Paid by card (edited)." in (out / "pydantic" / "kitchen_sink_pydantic.py").read_text(encoding="utf-8")
+
+
+def group_alive(group: int) -> list[int]:
+    """The processes of a process group still running (a zombie is done)."""
+    alive = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            alive.append(int(stat.parent.name))
+    return alive
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+@pytest.mark.parametrize("after", [0.3, 0.8, 1.5])
+def test_kill_9_of_the_generator_leaves_no_process_behind(after: float, tmp_path: Path) -> None:
+    """On a spec big enough for the workers (the pydantic one, the one for the fast targets) and the
+    standby, a kill -9 at any moment: every process of the run ends by itself."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import synthetic
+
+    big = synthetic.write(tmp_path, 150)
+    env = {**os.environ, "WEBHOOKGEN_CACHE_DIR": str(tmp_path / "cache")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "generate", "--spec", str(big), "--out", str(tmp_path / "out")],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    time.sleep(after)
+    process.kill()
+    process.wait(timeout=10)
+    deadline = time.monotonic() + 60
+    while group_alive(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = group_alive(process.pid)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
+
+
+def test_a_standby_that_is_gone_leaves_the_run_to_this_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEBHOOKGEN_CACHE_DIR", str(tmp_path / "cache"))
+    loaded = spec.load(KITCHEN_SPEC)
+    document, header = pydantic_target.generator_input(loaded), pydantic_target.header(loaded)
+    with standby.started(KITCHEN_SPEC) as process:
+        assert process is not None
+        os.kill(process._process.pid, signal.SIGKILL)
+        process._process.join(timeout=10)
+        assert process.run(document, header) == datamodel_tool.run(document, header)
+        assert process.run(document, header) == datamodel_tool.run(document, header)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+@pytest.mark.parametrize("after", [0.2, 0.5, 1.0])
+def test_ctrl_c_ends_every_process_and_the_standby_prints_nothing(after: float, tmp_path: Path) -> None:
+    """SIGINT to the whole process group, as a terminal sends it: no traceback from the standby,
+    and no process left."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import synthetic
+
+    big = synthetic.write(tmp_path, 150)
+    env = {**os.environ, "WEBHOOKGEN_CACHE_DIR": str(tmp_path / "cache")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "generate", "--spec", str(big), "--out", str(tmp_path / "out")],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    time.sleep(after)
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    deadline = time.monotonic() + 30
+    while group_alive(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = group_alive(process.pid)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
+    assert "warm_up" not in err and "_serve" not in err, err
+    if process.returncode == 0:  # it had finished: all of it is there
+        assert (tmp_path / "out" / "python" / "kitchen_sink.py").is_file()
