@@ -1167,6 +1167,7 @@ class _Builder:
             return None
         strings: list[str] = []
         integers: list[int] = []
+        seen: set[str | int] = set()  # both lists' values: a repeat found in one lookup, however long the enum
         first: yaml.Node | None = None  # the first value: the enum's kind
         for item in node.value:
             value: str | int
@@ -1197,12 +1198,14 @@ class _Builder:
                     f"enum mixes strings and integers (the first value, line {first.start_mark.line + 1}, is "
                     f"{'a string' if kind is str else 'an integer'}); quote the integers to make them all strings",
                 )
-            elif value in strings or value in integers:
+            elif value in seen:
                 self.problem(item, f"duplicate enum value {value!r}")
             elif isinstance(value, int):
                 integers.append(value)
+                seen.add(value)
             else:
                 strings.append(value)
+                seen.add(value)
         if integers and is_open and open_node is not None:
             self.problem(open_node, "'open' only applies to an enum of strings")
         if integers:
@@ -1215,9 +1218,11 @@ class _Builder:
         item: yaml.Node,
         disc: str | None,
         built: dict[str, model.Definition],
-        members: list[model.UnionMember],
+        taken: set[str],
+        also_taken: set[str] | None = None,
     ) -> tuple[model.Object, str] | None:
-        """One name in a union's list (or in a list of variants): the object and its tag."""
+        """One name in a union's list (or in a list of variants): the object and its tag. `taken`:
+        the names of the members before it (`also_taken`: and of the variants before it in its list)."""
         member_name = item.value if isinstance(item, yaml.ScalarNode) else None
         if member_name is None or self.kinds.get(member_name) != "object":
             shown = member_name if member_name is not None else "?"
@@ -1233,7 +1238,7 @@ class _Builder:
         self.listed.add(member_name)  # in a union, even if refused there: not also reported as unused
         if not isinstance(obj, model.Object) or disc is None:
             return None
-        if any(m_.object.name.snake == member_name for m_ in members):
+        if member_name in taken or (also_taken is not None and member_name in also_taken):
             self.problem(item, f"duplicate union member {member_name!r}")
             return None
         tag = obj.discriminator_value(disc)
@@ -1274,11 +1279,11 @@ class _Builder:
         node: yaml.SequenceNode,
         disc: str | None,
         built: dict[str, model.Definition],
-        members: list[model.UnionMember],
+        taken: set[str],
         seen: dict[str, str],
     ) -> list[model.UnionMember]:
         """`[b_kyb, b_kyc, b_legacy]` in a union's list: two or more objects with one tag, tried in
-        the order written when a value has it."""
+        the order written when a value has it. `taken`: the names of the members before them."""
         if len(node.value) < 2:
             shown = node.value[0].value if node.value and isinstance(node.value[0], yaml.ScalarNode) else "a type"
             self.problem(
@@ -1288,8 +1293,9 @@ class _Builder:
             )
             return []
         out: list[model.UnionMember] = []
+        mine: set[str] = set()  # the names in `out`
         for item in node.value:
-            found = self.union_member(name, item, disc, built, members + out)
+            found = self.union_member(name, item, disc, built, taken, mine)
             if found is None or disc is None:
                 continue
             obj, tag = found
@@ -1303,6 +1309,7 @@ class _Builder:
             if not out and self.repeated_tag(name, obj, tag, disc, built, seen):
                 return []
             out.append(model.UnionMember(obj, tag))
+            mine.add(obj.name.snake)
         if out:
             seen[out[0].tag] = out[0].object.name.snake
         return out
@@ -1324,12 +1331,15 @@ class _Builder:
             self.problem(members_node, "union must be a non-empty list of type names")
             return None
         members: list[model.UnionMember] = []
+        taken: set[str] = set()  # the members' names: a repeat found in one lookup, however long the union
         seen_tags: dict[str, str] = {}
         for entry in members_node.value:
             if isinstance(entry, yaml.SequenceNode):
-                members += self.variants(name, entry, disc, built, members, seen_tags)
+                variants = self.variants(name, entry, disc, built, taken, seen_tags)
+                members += variants
+                taken.update(v.object.name.snake for v in variants)
                 continue
-            found = self.union_member(name, entry, disc, built, members)
+            found = self.union_member(name, entry, disc, built, taken)
             if found is None or disc is None:
                 continue
             obj, tag = found
@@ -1337,6 +1347,7 @@ class _Builder:
                 continue
             seen_tags[tag] = obj.name.snake
             members.append(model.UnionMember(obj, tag))
+            taken.add(obj.name.snake)
         if disc is None:
             return None
         return model.Union_(model.Name(name), description, disc, tuple(members), self.locs[name])

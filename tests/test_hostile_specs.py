@@ -53,6 +53,10 @@ CASES: dict[str, tuple[str, list[str]]] = {
     "a type nothing uses": ("  loose:\n    fields:\n      x: {type: string}", ["10:3: type 'loose' is in no union and nothing refers to it"]),
     "json on the discriminator": ("  b:\n    fields:\n      type: {literal: b, json: kind}\n  w: {discriminator: type, union: [b]}", ["12:26: field 'type' is the discriminator of a union"]),
     "two fields, one json key": ("      content_type: {type: string, json: content-type}\n      ct: {type: string, json: content-type}", ["11:7: fields 'content_type' and 'ct' have the same JSON key 'content-type'"]),
+    "a repeated union member": ("  b:\n    fields:\n      type: {literal: b}\n  w: {discriminator: type, union: [b, b], standalone: true}", ["13:39: duplicate union member 'b'"]),
+    "a repeated variant": ("  b:\n    fields:\n      type: {literal: b}\n  c:\n    fields:\n      type: {literal: b}\n  w: {discriminator: type, union: [[b, c, b]], standalone: true}", ["16:43: duplicate union member 'b'"]),
+    "a member that was a variant": ("  b:\n    fields:\n      type: {literal: b}\n  c:\n    fields:\n      type: {literal: b}\n  w: {discriminator: type, union: [[b, c], c], standalone: true}", ["16:44: duplicate union member 'c'"]),
+    "a repeated enum value": ("      f: {enum: [x, y, x]}", ["10:24: duplicate enum value 'x'"]),
     "a long type name": ("  " + "a" * 101 + ":\n    standalone: true\n    fields:\n      x: {type: string}", ["10:3: type name 'aaa"]),
 }
 
