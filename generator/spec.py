@@ -69,6 +69,11 @@ MAX_PAGE_PART = 100
 # decoder recurses per level. A type that refers to itself is not deeper for it: each target names
 # the cycle.
 MAX_DEPTH = 32
+# A one_of's members are each compared with every earlier one (could it ever be chosen?): bounded, so
+# that check stays small. Vendors' unions without a discriminator list a handful.
+MAX_ONE_OF = 64
+# "Did you mean" compares a name with every type name: offered on this many problems, not on more.
+MAX_SUGGESTIONS = 20
 
 
 Check = Callable[[model.Spec], list[Problem]]
@@ -358,6 +363,7 @@ class _Builder:
         self.standalone: set[str] = set()  # types marked `standalone: true`
         self.listed: set[str] = set()  # object types a union lists
         self.tags: dict[tuple[str, str], None] = {}  # (object, field) pairs a union dispatches on
+        self.suggestions = 0  # "did you mean" offered so far (see `suggest`)
 
     # -- reporting -------------------------------------------------------------------------
 
@@ -658,7 +664,11 @@ class _Builder:
         )
 
     def suggest(self, name: str, kind: str | None = None) -> str:
-        """`; did you mean 'x'?` among the names of `kind` (default: every type name), never `name` itself."""
+        """`; did you mean 'x'?` among the names of `kind` (default: every type name), never `name` itself;
+        offered on the first MAX_SUGGESTIONS problems that ask (each compares with every name)."""
+        if self.suggestions >= MAX_SUGGESTIONS:
+            return ""
+        self.suggestions += 1
         candidates = [n for n, k in self.kinds.items() if kind is None or k == kind]
         if kind is None:
             candidates += list(SCALARS)
@@ -821,6 +831,7 @@ class _Builder:
             fields: dict[str, model.Field] = {}  # by JSON key, in order
             origin: dict[str, str] = {}  # JSON key -> the type it came from
             bases: list[model.Name] = []
+            seen_bases: set[str] = set()  # bases' names: a repeat found in one lookup, however many
             for item in self.extends[name][1]:
                 base = item.value if isinstance(item, yaml.ScalarNode) else None
                 kind = self.kinds.get(base) if base is not None else None
@@ -843,13 +854,14 @@ class _Builder:
                     cycle = " -> ".join((*chain[chain.index(base) :], base))
                     self.problem(item, f"type {name!r} extends {base!r}, which extends it in turn ({cycle})")
                     continue
-                if any(b.snake == base for b in bases):
+                if base in seen_bases:
                     self.problem(item, f"type {name!r} extends {base!r} twice")
                     continue
                 parent = resolve(base, chain)
                 if parent is None:
                     continue
                 bases.append(parent.name)
+                seen_bases.add(base)
                 for f in parent.fields:
                     if f.key in fields and fields[f.key].type != f.type:
                         self.problem(
@@ -1064,6 +1076,13 @@ class _Builder:
         always wins over (`integer` after `float`, a string literal after `string`, a repeat)."""
         if not isinstance(node, yaml.SequenceNode) or len(node.value) < 2:
             self.problem(node, "one_of must be a list of at least two types")
+            return None
+        if len(node.value) > MAX_ONE_OF:
+            self.problem(
+                node,
+                f"one_of lists {len(node.value)} types, more than {MAX_ONE_OF}; a union with a discriminator takes "
+                "any number",
+            )
             return None
         members: list[model.Type] = []
         for i, item in enumerate(node.value, 1):

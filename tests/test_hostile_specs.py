@@ -350,6 +350,31 @@ def test_the_spec_language_reference_states_the_limits() -> None:
     reference = (ROOT / "spec" / "README.md").read_text(encoding="utf-8")
     assert f"at most {spec.MAX_DEPTH} levels deep" in reference
     assert f"more than {datamodel_tool.LONG_UNION} members" in reference
+    assert f"at most {spec.MAX_ONE_OF} types (`MAX_ONE_OF`)" in reference
+    assert f"on its first {spec.MAX_SUGGESTIONS} only" in reference
+
+
+def test_a_one_of_past_the_limit_is_a_located_error() -> None:
+    members = ", ".join(f"{{literal: v{i}}}" for i in range(spec.MAX_ONE_OF + 1))
+    with pytest.raises(spec.SpecError) as e:
+        spec.parse(broken(f"      f: {{one_of: [{members}]}}"), "s.yaml", "s.yaml")
+    assert [str(p) for p in e.value.problems] == [
+        f"s.yaml:10:19: one_of lists {spec.MAX_ONE_OF + 1} types, more than {spec.MAX_ONE_OF}; a union with a "
+        "discriminator takes any number"
+    ]
+    at_limit = ", ".join(f"{{literal: v{i}}}" for i in range(spec.MAX_ONE_OF))
+    spec.parse(broken(f"      f: {{one_of: [{at_limit}]}}"), "s.yaml", "s.yaml")
+
+
+def test_every_misspelled_name_is_reported_and_the_first_ones_get_a_suggestion() -> None:
+    count = spec.MAX_SUGGESTIONS + 5
+    fields = "\n".join(f"      f{i}: {{type: adress}}" for i in range(count))
+    text = broken(fields + "\n  address:\n    standalone: true\n    fields:\n      street: {type: string}")
+    with pytest.raises(spec.SpecError) as e:
+        spec.parse(text, "s.yaml", "s.yaml")
+    unknown = [str(p) for p in e.value.problems if "adress" in str(p)]
+    assert len(unknown) == count
+    assert sum("did you mean 'address'?" in p for p in unknown) == spec.MAX_SUGGESTIONS
 
 
 def test_a_description_that_looks_like_a_long_union_is_kept_verbatim(tmp_path: Path) -> None:

@@ -100,6 +100,7 @@ def unescape_description(text: str) -> str:
     with the escaper as the judge.
     """
     tokens: list[str] = []
+    runs = markdown_text.BacktickRuns(text)
     i = 0
     while i < len(text):
         c = text[i]
@@ -113,7 +114,7 @@ def unescape_description(text: str) -> str:
             run = markdown_text.BACKTICKS.match(text, i)
             assert run is not None
             length = len(run.group(0))
-            close = markdown_text.closing_run(text, i + length, length)
+            close = runs.closing(i + length, length)
             # the escaper writes every backtick outside a span it kept as `\\``: a bare run opens one
             if close is not None:
                 tokens.append(text[i : close + length])

@@ -28,6 +28,7 @@ render as one list.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
@@ -110,12 +111,22 @@ def unsafe_bracket(text: str, i: int) -> bool:
     return scheme is not None and scheme.group(0)[:-1].lower() not in SAFE_SCHEMES
 
 
-def closing_run(text: str, start: int, length: int) -> int | None:
-    """Where the run of exactly `length` backticks that closes a code span opened before `start` begins."""
-    for run in BACKTICKS.finditer(text, start):
-        if len(run.group(0)) == length:
-            return run.start()
-    return None
+class BacktickRuns:
+    """Where each run of backticks of a text starts, by its length: found once, so that finding
+    the run that closes each code span costs a lookup, not a scan of the rest of the text (which,
+    repeated for every unclosed opener, grows faster than the text)."""
+
+    def __init__(self, text: str) -> None:
+        self.starts: dict[int, list[int]] = {}
+        for run in BACKTICKS.finditer(text):
+            self.starts.setdefault(len(run.group(0)), []).append(run.start())
+
+    def closing(self, start: int, length: int) -> int | None:
+        """Where the run of exactly `length` backticks that closes a code span opened before
+        `start` begins (`start` is not inside a run: the opener's run is whole)."""
+        starts = self.starts.get(length, [])
+        at = bisect.bisect_left(starts, start)
+        return starts[at] if at < len(starts) else None
 
 
 def harmless_code(text: str, start: int, end: int) -> bool:
@@ -127,6 +138,7 @@ def harmless_code(text: str, start: int, end: int) -> bool:
 def description(text: str) -> str:
     """A description as Markdown in which no spec text is HTML, script or a link elsewhere than http(s)."""
     text = normalise(text)
+    runs = BacktickRuns(text)
     out: list[str] = []
     i = 0
     while i < len(text):
@@ -142,7 +154,7 @@ def description(text: str) -> str:
             run = BACKTICKS.match(text, i)
             assert run is not None
             length = len(run.group(0))
-            close = closing_run(text, i + length, length)
+            close = runs.closing(i + length, length)
             if close is not None and harmless_code(text, i + length, close):
                 out.append(text[i : close + length])
                 i = close + length
