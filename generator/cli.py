@@ -7,13 +7,15 @@ per problem, no traceback), a file the generator did not write among them.
 
 from __future__ import annotations
 
-import argparse
 import os
-import shlex
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import DEFAULT_SPEC, __version__, standby
+
+if TYPE_CHECKING:
+    import argparse
 
 # The rest of the generator is imported where it is used, after `main` has started the standby
 # process (generator/standby.py): its import then overlaps ours.
@@ -53,6 +55,8 @@ def fix_command(prog: str, args: argparse.Namespace, force: bool = False) -> str
         words += ["--templates", shown(args.templates)]
     if force:
         words.append("--force")
+    import shlex
+
     return f"{prog} {shlex.join(words)}"
 
 
@@ -65,6 +69,8 @@ def spec_help() -> str:
 
 
 def parser(prog: str) -> argparse.ArgumentParser:
+    import argparse
+
     from . import diff
     from .importers import page as page_importer
 
