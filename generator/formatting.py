@@ -53,6 +53,8 @@ from black.mode import Mode, TargetVersion
 from black.parsing import InvalidInput
 from black.strings import str_width
 
+from .machine import cache_folder, usable_cpus
+
 MODE = Mode(target_versions={TargetVersion.PY310})
 
 # Below this much text to format, a process pool costs more than it saves.
@@ -391,13 +393,6 @@ def format_batch(chunks: list[str]) -> list[str]:
     return out
 
 
-def usable_cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
-
-
 class Cache:
     """Formatted chunks on disk, by content; every error reading or writing one is a miss."""
 
@@ -411,11 +406,8 @@ class Cache:
 
     @classmethod
     def default(cls, kind: str = "black", salt: str | None = None) -> Cache | None:
-        configured = os.environ.get("WEBHOOKGEN_CACHE_DIR")
-        if configured is not None:
-            return cls(Path(configured), kind, salt) if configured else None
-        xdg = os.environ.get("XDG_CACHE_HOME")
-        return cls((Path(xdg) if xdg else Path.home() / ".cache") / "webhookgen", kind, salt)
+        folder = cache_folder()
+        return cls(folder, kind, salt) if folder is not None else None
 
     def path(self, chunk: str) -> Path:
         key = self.key(chunk)

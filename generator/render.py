@@ -11,7 +11,7 @@ from typing import Any, Callable, Generic, Iterable, TypeVar, cast
 import jinja2
 import jinja2.meta
 
-from . import formatting, model
+from . import machine, model
 from .problems import Problem, SpecError
 from .targets import TARGETS, Prepared, Target, Tool, markdown_text
 from .targets.base import RenderError, indent_block
@@ -90,7 +90,7 @@ def render(
     users = user_templates(templates)
     builtin = {t.name: t.format is not None and builtin_only(env, t.templates, users) for t in targets}
     can_fork = "fork" in multiprocessing.get_all_start_methods()
-    big = can_fork and len(spec.objects) >= SPLIT_MIN_OBJECTS and formatting.usable_cpus() > 1
+    big = can_fork and len(spec.objects) >= SPLIT_MIN_OBJECTS and machine.usable_cpus() > 1
     slow = [t for t in targets if t.prepare is not None]
     prepared = {} if big else {t.name: t.prepare(spec, tool) for t in slow if t.prepare is not None}
     with contextlib.ExitStack() as stack:

@@ -30,23 +30,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from . import __version__
-
-
-def cache_folder() -> Path | None:
-    """The cache's folder: $WEBHOOKGEN_CACHE_DIR (empty: no cache), else $XDG_CACHE_HOME/webhookgen,
-    else ~/.cache/webhookgen."""
-    configured = os.environ.get("WEBHOOKGEN_CACHE_DIR")
-    if configured is not None:
-        return Path(configured) if configured else None
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "webhookgen"
-
-
-def usable_cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
+from .machine import cache_folder, usable_cpus
 
 
 class Standby:

@@ -216,34 +216,44 @@ def group_alive(group: int) -> list[int]:
     return alive
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
-@pytest.mark.parametrize("after", [0.3, 0.8, 1.5])
-def test_kill_9_of_the_generator_leaves_no_process_behind(after: float, tmp_path: Path) -> None:
-    """On a spec big enough for the workers (the pydantic one, the one for the fast targets) and the
-    standby, a kill -9 at any moment: every process of the run ends by itself."""
+def big_run(tmp_path: Path) -> subprocess.Popen[str]:
+    """`generate` on a spec big enough for the workers (the pydantic one, the one for the fast
+    targets) and the standby, in a process group of its own."""
     sys.path.insert(0, str(ROOT / "bench"))
     import synthetic
 
     big = synthetic.write(tmp_path, 150)
-    env = {**os.environ, "WEBHOOKGEN_CACHE_DIR": str(tmp_path / "cache")}
-    process = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-m", "generator", "generate", "--spec", str(big), "--out", str(tmp_path / "out")],
         cwd=ROOT,
-        env=env,
+        env={**os.environ, "WEBHOOKGEN_CACHE_DIR": str(tmp_path / "cache")},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
         start_new_session=True,
     )
-    time.sleep(after)
-    process.kill()
-    process.wait(timeout=10)
-    deadline = time.monotonic() + 60
-    while group_alive(process.pid) and time.monotonic() < deadline:
+
+
+def left_behind(group: int, seconds: float) -> list[int]:
+    """The processes of `group` still running after up to `seconds` (killed, so none outlives the test)."""
+    deadline = time.monotonic() + seconds
+    while group_alive(group) and time.monotonic() < deadline:
         time.sleep(0.2)
-    left = group_alive(process.pid)
+    left = group_alive(group)
     for pid in left:
         os.kill(pid, signal.SIGKILL)
-    assert left == []
+    return left
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+@pytest.mark.parametrize("after", [0.3, 0.8, 1.5])
+def test_kill_9_of_the_generator_leaves_no_process_behind(after: float, tmp_path: Path) -> None:
+    """A kill -9 of a big run at any moment: every process of the run ends by itself."""
+    process = big_run(tmp_path)
+    time.sleep(after)
+    process.kill()
+    process.wait(timeout=10)  # not its stderr: a process left behind would hold that open
+    assert left_behind(process.pid, 60) == []
 
 
 def test_a_standby_that_is_gone_leaves_the_run_to_this_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -260,32 +270,13 @@ def test_a_standby_that_is_gone_leaves_the_run_to_this_process(tmp_path: Path, m
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
 @pytest.mark.parametrize("after", [0.2, 0.5, 1.0])
 def test_ctrl_c_ends_every_process_and_the_standby_prints_nothing(after: float, tmp_path: Path) -> None:
-    """SIGINT to the whole process group, as a terminal sends it: no traceback from the standby,
-    and no process left."""
-    sys.path.insert(0, str(ROOT / "bench"))
-    import synthetic
-
-    big = synthetic.write(tmp_path, 150)
-    env = {**os.environ, "WEBHOOKGEN_CACHE_DIR": str(tmp_path / "cache")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "generator", "generate", "--spec", str(big), "--out", str(tmp_path / "out")],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    """SIGINT to the whole process group of a big run, as a terminal sends it: no traceback from
+    the standby, and no process left."""
+    process = big_run(tmp_path)
     time.sleep(after)
     os.killpg(process.pid, signal.SIGINT)
     _, err = process.communicate(timeout=60)
-    deadline = time.monotonic() + 30
-    while group_alive(process.pid) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    left = group_alive(process.pid)
-    for pid in left:
-        os.kill(pid, signal.SIGKILL)
-    assert left == []
+    assert left_behind(process.pid, 30) == []
     assert "warm_up" not in err and "_serve" not in err, err
     if process.returncode == 0:  # it had finished: all of it is there
         assert (tmp_path / "out" / "python" / "kitchen_sink.py").is_file()
