@@ -4,6 +4,5 @@ from pathlib import Path
 
 __version__ = "0.2.0"
 
-DEFAULT_SPEC = (
-    Path(__file__).resolve().parent.parent / "spec" / "openai_webhooks.yaml"
-)  # the shipped spec, in a checkout
+# The shipped spec, in a checkout (an installed wheel has none).
+DEFAULT_SPEC = Path(__file__).resolve().parent.parent / "spec" / "openai_webhooks.yaml"

@@ -175,15 +175,13 @@ class Forked(Generic[R]):
             outcome: tuple[bool, object] = (True, function(*args))
         except BaseException as e:  # every error goes back, to be raised in the caller as it is
             outcome = (False, e)
-        try:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the parent is gone: nobody to tell
             try:
                 send.send(outcome)
             except (BrokenPipeError, ConnectionResetError):
                 raise
             except Exception as e:  # an error that cannot be pickled
                 send.send((False, RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]} ({e})")))
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the parent is gone: nobody to tell
 
     def result(self) -> R:
         try:
